@@ -1,0 +1,76 @@
+# Phasewise developer tasks.  `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+ADDRESS ?= 127.0.0.1
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k smoke -x"`.
+PYTEST_ARGS ?=
+
+# Browser tests drive Debian's chromium (never `playwright install`: downloads are
+# blocked here) and need CJK fonts so Chinese terms don't render as empty boxes.
+CHROMIUM     := /usr/bin/chromium
+BROWSER_PKGS := chromium fonts-noto-cjk
+
+.PHONY: help run test browser-deps lint validate bench clean
+
+help:
+	@echo "make run       start the dashboard on http://$(ADDRESS):$(PORT)"
+	@echo "make test      install test extras + browser deps, run the whole pytest suite"
+	@echo "make lint      ruff check"
+	@echo "make validate  validate the data/ directory"
+	@echo "make bench     run benchmarks (if any)"
+	@echo "make clean     remove .venv and caches"
+
+# --- virtualenv -------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# --- tasks ------------------------------------------------------------------
+run: $(VENV)/.installed-run
+	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
+
+test: $(VENV)/.installed-test browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "browser-deps: $(CHROMIUM) and Noto Sans CJK present"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+		echo "browser-deps: installing $(BROWSER_PKGS) via apt-get"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update && apt-get install -y $(BROWSER_PKGS); \
+	else \
+		echo "browser-deps: missing $(CHROMIUM) and/or the Noto Sans CJK font." >&2; \
+		echo "  Install them as root:  sudo apt-get install -y $(BROWSER_PKGS)" >&2; \
+		exit 1; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+validate: $(VENV)/.installed-run
+	$(BIN)/python -m lib.validate data
+
+bench: $(VENV)/.installed-run
+	@if [ -f benchmarks/run.py ]; then \
+		$(BIN)/python -m benchmarks.run; \
+	else \
+		echo "no benchmark yet"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

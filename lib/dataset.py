@@ -1,0 +1,248 @@
+"""Read the YAML files in a data directory into one validated `Dataset`, or a list of problems.
+
+Pure: no streamlit. Every problem is located as `file: record: field: message`, and every problem
+of every file is collected before giving up, so an editor can fix them all in one pass.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from lib.models import (
+    Comparison,
+    Consensus,
+    Dataset,
+    DatasetInfo,
+    Document,
+    IntegrityError,
+    KeyFact,
+    Note,
+    Outcome,
+    Publication,
+    Study,
+    TermCorrection,
+)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR_ENV = "PHASEWISE_DATA_DIR"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+#: Which top-level keys each file holds. Every file is required.
+FILES: dict[str, tuple[str, ...]] = {
+    "dataset.yaml": ("info",),
+    "sources.yaml": ("documents", "publications"),
+    "studies.yaml": ("studies",),
+    "outcomes.yaml": ("outcomes",),
+    "comparisons.yaml": ("comparisons",),
+    "key_facts.yaml": ("key_facts",),
+    "notes.yaml": ("notes", "consensus"),
+    "glossary.yaml": ("glossary",),
+}
+COLLECTION_FILE = {key: file for file, keys in FILES.items() for key in keys}
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    "info": DatasetInfo,
+    "documents": Document,
+    "publications": Publication,
+    "studies": Study,
+    "outcomes": Outcome,
+    "comparisons": Comparison,
+    "key_facts": KeyFact,
+    "notes": Note,
+    "consensus": Consensus,
+    "glossary": TermCorrection,
+}
+_ADAPTERS = {key: TypeAdapter(model) for key, model in RECORD_MODELS.items()}
+_FIELD_PREFIX = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One problem in a data file, printable as `file: record: field: message`."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: {self.field}: {self.message}"
+
+
+class DataError(Exception):
+    """The data directory does not hold a valid dataset; `problems` says every reason."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def data_dir_from_env() -> Path:
+    """The data directory named by PHASEWISE_DATA_DIR, or the shipped `data/`."""
+    value = os.environ.get(DATA_DIR_ENV, "").strip()
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def fingerprint(data_dir: Path) -> tuple:
+    """A cheap signature of the data files (name, size, mtime) that changes when any is edited."""
+    signature = []
+    for name in FILES:
+        try:
+            stat = (Path(data_dir) / name).stat()
+            signature.append((name, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            signature.append((name, None, None))
+    return tuple(signature)
+
+
+def load_dataset(data_dir: Path | str) -> Dataset:
+    """Read and validate every file; raise DataError listing all problems at once."""
+    data_dir = Path(data_dir)
+    problems: list[DataProblem] = []
+    collections: dict[str, Any] = {}
+    if not data_dir.is_dir():
+        raise DataError([DataProblem(str(data_dir), "-", "-", "data directory not found")])
+    for file_name, keys in FILES.items():
+        content, file_problems = _read_yaml(data_dir / file_name)
+        problems.extend(file_problems)
+        if content is None:
+            continue
+        for key in keys:
+            value, record_problems = _validate_collection(file_name, key, content.get(key))
+            problems.extend(record_problems)
+            collections[key] = value
+    if problems:
+        raise DataError(problems)
+    try:
+        return Dataset(**collections)
+    except ValidationError as error:
+        raise DataError(_integrity_problems(error)) from None
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: data files are hand-written, and aliases enable alias bombs."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases (*name) are not allowed in data files",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
+    name = path.name
+
+    def problem(record: str, field: str, message: str) -> tuple[None, list[DataProblem]]:
+        return None, [DataProblem(name, record, field, message)]
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return problem("-", "-", "file not found")
+    if size > MAX_FILE_BYTES:
+        return problem("-", "-", f"file is {size / 1e6:.1f} MB; the limit is "
+                                 f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return problem(f"line {line}", "encoding",
+                       f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})")
+    if not text.strip():
+        return problem("-", "-", "file is empty")
+    try:
+        content = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f"line {mark.line + 1}" if mark else "-"
+        return problem(line, "syntax", str(error.problem or error.context))
+    except yaml.YAMLError as error:
+        return problem("-", "syntax", str(error))
+    if not isinstance(content, dict):
+        return problem("-", "-", f"top level must be a mapping with keys {', '.join(FILES[name])}")
+    unknown = [str(k) for k in content if k not in FILES[name]]
+    problems = [DataProblem(name, "(top level)", key,
+                            f"unknown top-level key; expected {', '.join(FILES[name])}")
+                for key in unknown]
+    return (content if not problems else None), problems
+
+
+def _validate_collection(file: str, key: str, raw: Any) -> tuple[Any, list[DataProblem]]:
+    adapter = _ADAPTERS[key]
+    if key == "info":
+        if raw is None:
+            return None, [DataProblem(file, "info", "-", "missing")]
+        try:
+            return adapter.validate_python(raw), []
+        except ValidationError as error:
+            return None, _record_problems(file, "info", raw, error)
+    if raw is None:
+        return (), []
+    if not isinstance(raw, list):
+        return (), [DataProblem(file, key, "-", "must be a list of records")]
+    records, problems = [], []
+    for index, item in enumerate(raw):
+        label = _record_label(item, index)
+        if not isinstance(item, dict):
+            problems.append(DataProblem(file, label, "-", "record must be a mapping"))
+            continue
+        try:
+            records.append(adapter.validate_python(item))
+        except ValidationError as error:
+            problems.extend(_record_problems(file, label, item, error))
+    return tuple(records), problems
+
+
+def _record_label(item: Any, index: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip():
+        return item["id"][:80]
+    return f"#{index + 1}"
+
+
+def _record_problems(file: str, label: str, raw: dict, error: ValidationError) -> list[DataProblem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        field = _field_path(detail["loc"], raw)
+        message = detail["msg"].removeprefix("Value error, ")
+        match = _FIELD_PREFIX.match(message)
+        if match:  # record-level rules name their field at the start of the message
+            field = ".".join(filter(None, [field, match.group(1)]))
+            message = match.group(2)
+        problems.append(DataProblem(file, label, field or "-", message))
+    return problems
+
+
+def _field_path(loc: tuple, raw: Any) -> str:
+    """Join a pydantic location, naming list items by their id where they have one."""
+    parts, node = [], raw
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and step < len(node):
+            item = node[step]
+            parts.append(item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str)
+                         else str(step))
+            node = item
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _integrity_problems(error: ValidationError) -> list[DataProblem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        cause = (detail.get("ctx") or {}).get("error")
+        if isinstance(cause, IntegrityError):
+            problems.extend(DataProblem(COLLECTION_FILE.get(p.collection, p.collection),
+                                        p.record, p.field, p.message) for p in cause.problems)
+        else:
+            field = _field_path(detail["loc"], {})
+            problems.append(DataProblem("-", "-", field or "-", detail["msg"]))
+    return problems

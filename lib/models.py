@@ -1,0 +1,493 @@
+"""The dataset's records and their rules, as frozen pydantic v2 models.
+
+Per-record rules live on each model; cross-record rules (unique ids, references that resolve,
+arms of a comparison in one study) live in the root `Dataset` validator. No I/O, no streamlit.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from lib.vocabulary import (
+    ArmRole,
+    CitationStatus,
+    Confidence,
+    Design,
+    Disease,
+    Endpoint,
+    FlagKind,
+    Origin,
+    Phase,
+    Unit,
+    VerificationStatus,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+EvidenceRef = Annotated[str, StringConstraints(pattern=r"^D\d-\d{2}$")]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Flag(Record):
+    """A caveat on a figure: its kind from the vocabulary and a note in our own words."""
+
+    kind: FlagKind
+    note: Text
+
+
+class Verification(Record):
+    status: VerificationStatus
+    note: Text
+
+
+class Provenance(Record):
+    """Where a figure comes from: the document or publication, and the text that contains it."""
+
+    origin: Origin
+    source: Id
+    excerpt: Text
+    evidence_ref: EvidenceRef | None = None
+    verification: Verification
+    flags: tuple[Flag, ...] = ()
+
+    def has_flag(self, kind: str) -> bool:
+        return any(flag.kind == kind for flag in self.flags)
+
+
+class Count(Provenance):
+    """A sample size or other whole number, with the provenance of the number itself."""
+
+    value: int = Field(ge=0)
+    as_printed: ShortText
+
+
+class Interval(Record):
+    low: float
+    high: float
+    level: float = Field(default=0.95, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+
+class PValue(Record):
+    """A p-value exactly as printed; `value` only when the printed text gives it in full."""
+
+    as_printed: ShortText
+    value: float | None = Field(default=None, gt=0, le=1)
+    relation: Literal["=", "<", ">"] = "="
+
+
+class HazardRatio(Record):
+    value: float = Field(gt=0)
+    ci: Interval | None = None
+    as_printed: ShortText
+
+    @model_validator(mode="after")
+    def _ci_contains_estimate(self):
+        if self.ci and not self.ci.low <= self.value <= self.ci.high:
+            raise ValueError(
+                f"CI {self.ci.low}-{self.ci.high} does not contain the estimate {self.value}"
+            )
+        return self
+
+
+class TimePoint(Record):
+    months: float | None = Field(default=None, ge=0, le=600)
+    label: ShortText
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+class Document(Record):
+    """One of the source documents the dataset was extracted from."""
+
+    id: Id
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.txt$")]
+    title: ShortText
+    outlet: ShortText
+    date: ShortText
+    translation_note: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+
+
+class Publication(Record):
+    """A journal article or registry report a figure most likely comes from."""
+
+    id: Id
+    short: ShortText
+    citation: Text
+    journal: ShortText | None = None
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{5,9}$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+    status: CitationStatus
+    checked: Text
+    unconfirmed: Text | None = None
+
+
+# --- studies and figures -------------------------------------------------------------------
+
+
+class Arm(Record):
+    id: Id
+    label: ShortText
+    intervention: ShortText
+    source_wording: ShortText | None = None
+    role: ArmRole
+    n: Count | None = None
+
+
+class Study(Record):
+    id: Id
+    title: ShortText
+    short_label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    phase: Phase
+    phase_rationale: Text
+    diseases: tuple[Disease, ...] = Field(min_length=1)
+    population: Text
+    design: Design
+    design_note: Text | None = None
+    document: Id
+    publication: Id | None = None
+    n: Count | None = None
+    n_published: Count | None = None
+    arms: tuple[Arm, ...] = Field(min_length=1)
+
+    @property
+    def is_comparative(self) -> bool:
+        roles = {arm.role for arm in self.arms}
+        return {"intervention", "control"} <= roles
+
+
+class Outcome(Provenance):
+    """One reported value: an endpoint for one arm of a study at one time point."""
+
+    id: Id
+    study: Id
+    arm: Id
+    endpoint: Endpoint
+    endpoint_wording: ShortText | None = None
+    subgroup: ShortText | None = None
+    time_point: TimePoint
+    value: float | None = None
+    as_printed: ShortText
+    unit: Unit
+    n: int | None = Field(default=None, ge=1)
+    events: int | None = Field(default=None, ge=0)
+    ci: Interval | None = None
+    corresponds_to: Id | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.unit == "percent" and self.value is not None and not 0 <= self.value <= 100:
+            raise ValueError(f"value: a percentage must be within 0-100, got {self.value}")
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"value: must not be negative, got {self.value}")
+        if self.events is not None and self.n is not None and self.events > self.n:
+            raise ValueError(f"events: {self.events} events exceed n={self.n}")
+        if self.unit == "patients" and self.value is not None and self.n is not None:
+            if self.value > self.n:
+                raise ValueError(f"value: {self.value:g} patients exceed n={self.n}")
+        if self.ci and self.value is not None and not self.ci.low <= self.value <= self.ci.high:
+            raise ValueError(
+                f"ci: {self.ci.low}-{self.ci.high} does not contain the estimate {self.value}"
+            )
+        if self.value is None and not (self.has_flag("truncated") or self.has_flag("direction_only")):
+            raise ValueError("value: missing; flag the figure as truncated or direction_only")
+        return self
+
+
+class Comparison(Provenance):
+    """Two arms of one study compared on one endpoint: direction, p as printed, hazard ratio."""
+
+    id: Id
+    study: Id
+    endpoint: Endpoint
+    endpoint_wording: ShortText | None = None
+    subgroup: ShortText | None = None
+    time_point: TimePoint
+    intervention_arm: Id
+    control_arm: Id
+    outcomes: tuple[Id, ...] = ()
+    favours: Literal["intervention", "control", "neither", "unclear"]
+    statement: ShortText
+    p: PValue | None = None
+    hr: HazardRatio | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.intervention_arm == self.control_arm:
+            raise ValueError("control_arm: must differ from intervention_arm")
+        if len(self.outcomes) not in (0, 2):
+            raise ValueError("outcomes: list both arms' outcomes, or none for a direction-only claim")
+        return self
+
+
+class KeyFact(Provenance):
+    """A registry or programme statistic that belongs to a phase but to no study arm."""
+
+    id: Id
+    phase: Phase
+    diseases: tuple[Disease, ...] = Field(min_length=1)
+    label: ShortText
+    scope: ShortText
+    value: float | None = None
+    as_printed: ShortText
+    unit: Literal["percent", "patients", "count", "months"]
+    counted: ShortText | None = None
+    time_point: TimePoint
+    publication: Id | None = None
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.unit == "percent" and self.value is not None and not 0 <= self.value <= 100:
+            raise ValueError(f"value: a percentage must be within 0-100, got {self.value}")
+        if self.value is not None and self.value < 0:
+            raise ValueError(f"value: must not be negative, got {self.value}")
+        if self.value is None and not (self.has_flag("truncated") or self.has_flag("direction_only")):
+            raise ValueError("value: missing; flag the figure as truncated or direction_only")
+        return self
+
+
+# --- integrative care ----------------------------------------------------------------------
+
+
+class Principle(Record):
+    """A TCM principle: characters, pinyin and an English gloss, and how it is used."""
+
+    chinese: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    pinyin: ShortText
+    gloss: ShortText
+    source_wording: ShortText | None = None
+    use: Text
+
+
+class Pairing(Record):
+    western: ShortText
+    integrative: Text
+
+
+class Note(Record):
+    """The integrative-care (TCM + Western) note for one phase, written in our own words."""
+
+    id: Id
+    phase: Phase
+    diseases: tuple[Disease, ...] = Field(min_length=1)
+    scope: Text
+    key_message: Text
+    aims: tuple[Text, ...] = Field(min_length=1)
+    principles: tuple[Principle, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    cases: tuple[Text, ...] = ()
+    caveats: tuple[Text, ...] = Field(min_length=1)
+    evidence_level: ShortText
+    source: Id
+    excerpts: tuple[Text, ...] = Field(min_length=1)
+
+
+class Consensus(Record):
+    """A consensus or guideline document on integrative care named in the sources."""
+
+    id: Id
+    title: ShortText
+    year_as_printed: ShortText | None = None
+    body: ShortText
+    summary: Text
+    source: Id
+    excerpt: Text
+    evidence_ref: EvidenceRef | None = None
+    publication: Id | None = None
+    flags: tuple[Flag, ...] = ()
+
+
+class TermCorrection(Record):
+    """A machine-translated term in a document and the correct medical term."""
+
+    id: Id
+    document: Id
+    source_wording: ShortText
+    correct_term: ShortText
+    chinese: ShortText | None = None
+    confidence: Confidence
+    basis: ShortText
+
+
+class ChangelogEntry(Record):
+    version: ShortText
+    date: date
+    summary: Text
+
+
+class DatasetInfo(Record):
+    title: ShortText
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    last_reviewed: date
+    changelog: tuple[ChangelogEntry, ...] = Field(min_length=1)
+
+
+# --- the root ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located by collection, record and field."""
+
+    collection: str
+    record: str
+    field: str
+    message: str
+
+
+class IntegrityError(ValueError):
+    """Raised by the root validator; carries every cross-record problem at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.collection}: {p.record}: {p.field}: {p.message}"
+                                   for p in problems))
+
+
+class Dataset(Record):
+    info: DatasetInfo
+    documents: tuple[Document, ...]
+    publications: tuple[Publication, ...] = ()
+    studies: tuple[Study, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    key_facts: tuple[KeyFact, ...] = ()
+    notes: tuple[Note, ...] = ()
+    consensus: tuple[Consensus, ...] = ()
+    glossary: tuple[TermCorrection, ...] = ()
+
+    @model_validator(mode="after")
+    def _integrity(self):
+        problems = integrity_problems(self)
+        if problems:
+            raise IntegrityError(problems)
+        return self
+
+    def study(self, study_id: str) -> Study:
+        return next(s for s in self.studies if s.id == study_id)
+
+
+def integrity_problems(ds: Dataset) -> list[Problem]:
+    """Every cross-record rule, checked at once so all problems are reported together."""
+    problems: list[Problem] = []
+
+    def add(collection: str, record: str, field: str, message: str) -> None:
+        problems.append(Problem(collection, record, field, message))
+
+    collections = {
+        "documents": ds.documents, "publications": ds.publications, "studies": ds.studies,
+        "outcomes": ds.outcomes, "comparisons": ds.comparisons, "key_facts": ds.key_facts,
+        "notes": ds.notes, "consensus": ds.consensus, "glossary": ds.glossary,
+    }
+    for name, records in collections.items():
+        for record_id, count in Counter(r.id for r in records).items():
+            if count > 1:
+                add(name, record_id, "id", f"duplicate id ({count} records)")
+    arm_owner: dict[str, str] = {}
+    for study in ds.studies:
+        for arm in study.arms:
+            if arm.id in arm_owner:
+                add("studies", study.id, "arms.id", f"duplicate arm id {arm.id!r}")
+            arm_owner[arm.id] = study.id
+
+    documents = {d.id for d in ds.documents}
+    publications = {p.id for p in ds.publications}
+    studies = {s.id: s for s in ds.studies}
+    outcomes = {o.id: o for o in ds.outcomes}
+
+    def check_provenance(collection: str, record: str, field: str, prov: Provenance) -> None:
+        pool = documents if prov.origin == "document" else publications
+        if prov.source not in pool:
+            kind = "document" if prov.origin == "document" else "publication"
+            add(collection, record, f"{field}source".lstrip("."),
+                f"unknown {kind} {prov.source!r} (origin is {prov.origin!r})")
+
+    for study in ds.studies:
+        if study.document not in documents:
+            add("studies", study.id, "document", f"unknown document {study.document!r}")
+        if study.publication is not None and study.publication not in publications:
+            add("studies", study.id, "publication", f"unknown publication {study.publication!r}")
+        for field, count in (("n.", study.n), ("n_published.", study.n_published)):
+            if count is not None:
+                check_provenance("studies", study.id, field, count)
+        for arm in study.arms:
+            if arm.n is not None:
+                check_provenance("studies", study.id, f"arms.{arm.id}.n.", arm.n)
+
+    for outcome in ds.outcomes:
+        check_provenance("outcomes", outcome.id, "", outcome)
+        study = studies.get(outcome.study)
+        if study is None:
+            add("outcomes", outcome.id, "study", f"unknown study {outcome.study!r}")
+        elif outcome.arm not in {a.id for a in study.arms}:
+            owner = arm_owner.get(outcome.arm)
+            where = f"belongs to study {owner!r}" if owner else "does not exist"
+            add("outcomes", outcome.id, "arm", f"arm {outcome.arm!r} {where}, not {study.id!r}")
+        if outcome.corresponds_to is not None:
+            twin = outcomes.get(outcome.corresponds_to)
+            if twin is None:
+                add("outcomes", outcome.id, "corresponds_to",
+                    f"unknown outcome {outcome.corresponds_to!r}")
+            elif twin.arm != outcome.arm or twin.endpoint != outcome.endpoint:
+                add("outcomes", outcome.id, "corresponds_to",
+                    f"{twin.id!r} reports another arm or endpoint")
+
+    for comp in ds.comparisons:
+        check_provenance("comparisons", comp.id, "", comp)
+        study = studies.get(comp.study)
+        if study is None:
+            add("comparisons", comp.id, "study", f"unknown study {comp.study!r}")
+            continue
+        own_arms = {a.id for a in study.arms}
+        for field in ("intervention_arm", "control_arm"):
+            arm = getattr(comp, field)
+            if arm not in own_arms:
+                owner = arm_owner.get(arm)
+                if owner:
+                    add("comparisons", comp.id, field, f"arm {arm!r} belongs to study {owner!r}, "
+                        f"not {study.id!r}: a comparison cannot span studies")
+                else:
+                    add("comparisons", comp.id, field, f"unknown arm {arm!r}")
+        for index, outcome_id in enumerate(comp.outcomes):
+            outcome = outcomes.get(outcome_id)
+            if outcome is None:
+                add("comparisons", comp.id, f"outcomes.{index}", f"unknown outcome {outcome_id!r}")
+                continue
+            expected = (comp.intervention_arm, comp.control_arm)[index]
+            if outcome.arm != expected or outcome.endpoint != comp.endpoint:
+                add("comparisons", comp.id, f"outcomes.{index}",
+                    f"{outcome_id!r} is not the {comp.endpoint} outcome of arm {expected!r}")
+
+    for fact in ds.key_facts:
+        check_provenance("key_facts", fact.id, "", fact)
+        if fact.publication is not None and fact.publication not in publications:
+            add("key_facts", fact.id, "publication", f"unknown publication {fact.publication!r}")
+
+    for note in ds.notes:
+        if note.source not in documents:
+            add("notes", note.id, "source", f"unknown document {note.source!r}")
+    for item in ds.consensus:
+        if item.source not in documents:
+            add("consensus", item.id, "source", f"unknown document {item.source!r}")
+        if item.publication is not None and item.publication not in publications:
+            add("consensus", item.id, "publication", f"unknown publication {item.publication!r}")
+    for term in ds.glossary:
+        if term.document not in documents:
+            add("glossary", term.id, "document", f"unknown document {term.document!r}")
+    return problems

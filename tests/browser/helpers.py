@@ -1,0 +1,164 @@
+"""Shared helpers for the browser tests: a real ``streamlit run`` server and a page waiter.
+
+Import them as ``from tests.browser.helpers import StreamlitServer, wait_for_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+STARTUP_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+
+
+def free_port() -> int:
+    """Ask the OS for a free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    """One ``streamlit run`` subprocess on a free port; usable as a context manager.
+
+    ``app_dir`` is the working directory and ``script`` the entrypoint inside it.
+    ``data_dir`` sets ``PHASEWISE_DATA_DIR``; when ``None`` an inherited value is kept,
+    otherwise it defaults to the repository's ``data/``.
+    """
+
+    def __init__(
+        self,
+        app_dir: Path | str = REPO_ROOT,
+        *,
+        script: str = "streamlit_app.py",
+        data_dir: Path | str | None = None,
+        timeout: float = STARTUP_TIMEOUT_S,
+    ) -> None:
+        self.app_dir = Path(app_dir)
+        self.script = script
+        self.data_dir = data_dir
+        self.timeout = timeout
+        self.port: int | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.port is not None, "server not started"
+        return f"http://127.0.0.1:{self.port}"
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self.data_dir is not None:
+            env["PHASEWISE_DATA_DIR"] = str(Path(self.data_dir).resolve())
+        else:
+            env.setdefault("PHASEWISE_DATA_DIR", str(DEFAULT_DATA_DIR))
+        return env
+
+    def output(self) -> str:
+        """The server's captured stderr and stdout so far (for failure messages)."""
+        if self._log_dir is None:
+            return ""
+        parts = []
+        for name in ("stderr", "stdout"):
+            text = (Path(self._log_dir.name) / name).read_text(errors="replace").strip()
+            if text:
+                parts.append(f"--- {name} ---\n{text}")
+        return "\n".join(parts) or "(no output)"
+
+    def start(self) -> str:
+        """Start the server, wait until ``/_stcore/health`` answers ``ok``; return the base URL."""
+        self.port = free_port()
+        # Log to files, not pipes: a long-running server could fill a pipe buffer and block.
+        self._log_dir = tempfile.TemporaryDirectory(prefix="streamlit-server-")
+        logs = Path(self._log_dir.name)
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", self.script,
+            f"--server.port={self.port}",
+            "--server.address=127.0.0.1",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+        ]  # fmt: skip
+        with open(logs / "stdout", "wb") as out, open(logs / "stderr", "wb") as err:
+            self.proc = subprocess.Popen(
+                cmd, cwd=self.app_dir, env=self._env(), stdout=out, stderr=err
+            )
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def _wait_healthy(self) -> None:
+        assert self.proc is not None
+        health = f"{self.url}/_stcore/health"
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"streamlit server exited with code {self.proc.returncode} before it was "
+                    f"healthy (cwd={self.app_dir}, script={self.script})\n{self.output()}"
+                )
+            try:
+                with urllib.request.urlopen(health, timeout=2) as resp:
+                    if resp.status == 200 and resp.read().strip() == b"ok":
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"streamlit server not healthy after {self.timeout:.0f} s at {health}\n{self.output()}"
+        )
+
+    def stop(self) -> None:
+        """Terminate the server (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._log_dir is not None:
+            self._log_dir.cleanup()
+            self._log_dir = None
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> None:
+    """Wait until the Streamlit app is connected, idle and (optionally) has drawn its charts.
+
+    ``charts``: the minimum number of ``st.plotly_chart`` elements expected. Plotly draws
+    after the script finishes and is hidden until sized, so we wait for ``.main-svg``.
+    ``timeout`` is in milliseconds (a cold first load fetches a 4.7 MB plotly.js chunk).
+    After a click, first wait on a real change (URL or content): right after an
+    interaction the DOM can still say ``notRunning`` before the rerun starts.
+    """
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+    if charts > 0:
+        expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(
+            timeout=timeout
+        )
+        # "at least `charts`": the charts-th chart element exists.
+        expect(page.get_by_test_id("stPlotlyChart").nth(charts - 1)).to_be_attached(timeout=timeout)
