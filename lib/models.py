@@ -189,6 +189,7 @@ class Outcome(Provenance):
     events: int | None = Field(default=None, ge=0)
     ci: Interval | None = None
     corresponds_to: Id | None = None
+    headline: bool = False
 
     @model_validator(mode="after")
     def _rules(self):
@@ -226,6 +227,7 @@ class Comparison(Provenance):
     statement: ShortText
     p: PValue | None = None
     hr: HazardRatio | None = None
+    headline: bool = False
 
     @model_validator(mode="after")
     def _rules(self):
@@ -250,6 +252,7 @@ class KeyFact(Provenance):
     counted: ShortText | None = None
     time_point: TimePoint
     publication: Id | None = None
+    headline: bool = False
 
     @model_validator(mode="after")
     def _rules(self):

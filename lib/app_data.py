@@ -1,0 +1,59 @@
+"""The app's single cached accessor for the dataset: validate once per file change, share read-only.
+
+A valid edit to a data file shows on the next page view; an invalid edit keeps the last valid
+dataset on screen, with the problems listed, until the files are fixed.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib.dataset import DataError, DataProblem, data_dir_from_env, fingerprint, load_dataset
+from lib.models import Dataset
+from lib.queries import figure_table
+
+
+@dataclass(frozen=True)
+class DataState:
+    """What the pages draw from: the dataset and its flat table, and any current problems."""
+
+    dataset: Dataset | None
+    table: pd.DataFrame | None
+    problems: tuple[DataProblem, ...] = ()
+    stale: bool = False  # True when showing the last valid dataset because the files are broken
+    data_dir: str = ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(data_dir: str, signature: tuple) -> DataState:
+    """Validate one version of the files (keyed by their signature); never raises."""
+    try:
+        dataset = load_dataset(Path(data_dir))
+    except DataError as error:
+        return DataState(None, None, tuple(error.problems), data_dir=data_dir)
+    except Exception as error:  # an unreadable file must not take the app down
+        problem = DataProblem(data_dir, "-", "-", f"could not be read ({type(error).__name__})")
+        return DataState(None, None, (problem,), data_dir=data_dir)
+    # Shared by every session (cache_resource): callers treat it as read-only and copy to change.
+    return DataState(dataset, figure_table(dataset), data_dir=data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_valid() -> dict[str, DataState]:
+    return {}
+
+
+def current_data() -> DataState:
+    """The dataset for this page view: fresh if the files are valid, else the last valid one."""
+    data_dir = str(data_dir_from_env())
+    state = _load(data_dir, fingerprint(Path(data_dir)))
+    remembered = _last_valid()
+    if state.dataset is not None:
+        remembered[data_dir] = state
+        return state
+    last = remembered.get(data_dir)
+    if last is None:
+        return state
+    return DataState(last.dataset, last.table, state.problems, stale=True, data_dir=data_dir)

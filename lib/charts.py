@@ -1,0 +1,439 @@
+"""Pure chart builders: query frames -> Plotly figures, one function per chart kind, one theme.
+
+Every string taken from the data is HTML-escaped by `_safe`, because Plotly renders an HTML subset.
+"""
+
+import html
+import math
+import re
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from lib import stats
+from lib.vocabulary import FLAG_LABELS
+
+TEMPLATE = "phasewise"
+FONT = "Source Sans Pro, Arial, sans-serif"
+TEXT_COLOR = "#1A1A1A"
+MUTED_COLOR = "#555555"
+GRID_COLOR = "#E3E3E3"
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000")
+ROLE_COLORS = {"intervention": "#0072B2", "control": "#E69F00", "single": "#009E73"}
+ROLE_ORDER = {"intervention": 0, "control": 1, "single": 2}
+METHOD_COLORS = {"as published": "#000000", "computed": "#CC79A7"}
+METHOD_SYMBOLS = {"as published": "square", "computed": "diamond"}
+METHOD_NAMES = {"as published": "As published", "computed": "Computed from events/n"}
+PUBLICATION_HATCH = "/"
+PUBLICATION_LEGEND = "Hatched = from the publication:  "
+SINGLE_ARM_NAME = "Single arm, registry or case"
+BAR_GAP = 0.3
+LABEL_FONT_SIZE = 15
+
+_AXIS = dict(gridcolor=GRID_COLOR, linecolor="#9A9A9A", showline=True, zeroline=False,
+             ticks="outside", tickcolor="#9A9A9A", automargin=True, title=dict(standoff=14))
+pio.templates[TEMPLATE] = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT, size=16, color=TEXT_COLOR),
+    title=dict(font=dict(size=20), x=0.01, xanchor="left", xref="container", y=0.97,
+               yanchor="top"),
+    paper_bgcolor="white", plot_bgcolor="white", colorway=list(OKABE_ITO),
+    margin=dict(l=90, r=60, t=100, b=60), xaxis=_AXIS, yaxis=_AXIS,
+    # Below everything: above the plot it would collide with the printed p values.
+    legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container",
+                font=dict(size=15)),
+    hoverlabel=dict(font=dict(family=FONT, size=15), align="left", bgcolor="white"),
+))
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _safe(text: object) -> str:
+    """Data text made inert for Plotly's HTML subset (<a href>, <b>, <br> ...); '' when missing."""
+    if _missing(text):
+        return ""
+    # plotly.js decodes numeric entities but not &quot;, so quotes use the numeric form.
+    return html.escape(str(text)).replace("&quot;", "&#34;")
+
+
+def _unsplit(text: str) -> str:
+    """Join a number split by a line break in the source ("24. 5%" -> "24.5%"); "P=0." stays."""
+    return re.sub(r"(\d[.,])\s+(?=\d)", r"\1", text)
+
+
+def _decimals(as_printed: object) -> int | None:
+    match = re.search(r"\d+(?:[.,](\d+))?", _unsplit("" if _missing(as_printed) else
+                                                     str(as_printed)))
+    return len(match.group(1) or "") if match else None
+
+
+def _number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}".replace("-", "−")
+
+
+def _value_text(row: pd.Series) -> str:
+    """The value as the source gives it (its decimals, no gap); counts as "5/6 (83%)"."""
+    if row["computed"]:
+        events = row["value"] if _missing(row["events"]) else row["events"]
+        return f"{int(events)}/{int(row['n'])} ({row['plot_value']:.0f}%)"
+    decimals = _decimals(row["as_printed"])
+    number = f"{row['value']:g}" if decimals is None else _number(row["value"], decimals)
+    return number + ("%" if row["plot_unit"] == "%" else f" {_safe(row['plot_unit'])}")
+
+
+def _not_plotted(row: pd.Series) -> str:
+    """Why a row has no bar, quoting the source's own words."""
+    printed = _safe(_unsplit("" if _missing(row["as_printed"]) else str(row["as_printed"])))
+    flags = _flags(row)
+    if "truncated" in flags:
+        return f"printed as '{printed}' — truncated in source, not plotted"
+    if "no_denominator" in flags or (row["unit"] == "patients" and _missing(row["n"])):
+        return f"{printed} — denominator not stated, not plotted"
+    if "direction_only" in flags:
+        return f"{printed} — direction only, not plotted"
+    return f"printed as '{printed}' — not plotted"
+
+
+def _n_text(n: object) -> str:
+    return "n not stated" if _missing(n) else f"n={int(n)}"
+
+
+def _p_text(p: object) -> str:
+    """p exactly as printed (only a line-break gap removed), or "p not reported"."""
+    return _safe(_unsplit(stats.format_p(None if _missing(p) else str(p))))
+
+
+def _source(origin: object) -> str:
+    return "publication" if origin == "publication" else "document"
+
+
+def _flags(row: pd.Series) -> list[str]:
+    return [] if _missing(row["flags"]) else [k for k in str(row["flags"]).split(";") if k]
+
+
+def _present(parts: Iterable[object]) -> list[str]:
+    return [str(p) for p in parts if not _missing(p) and str(p).strip()]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def _label(parts: Iterable[object], width: int) -> str:
+    """Parts joined by " · ", wrapped at the separators into lines of about `width` characters."""
+    lines: list[str] = []
+    for part in _present(parts):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            if lines:
+                lines[-1] += " ·"
+            lines.extend(_wrap(part, width))
+    return "<br>".join(_safe(line) for line in lines)
+
+
+def _stack(parts: Iterable[object], width: int) -> str:
+    """Each part on its own line(s), wrapped at `width` characters."""
+    return "<br>".join(_safe(line) for part in _present(parts) for line in _wrap(part, width))
+
+
+def _unique(labels: list[str], ids: Iterable[object]) -> list[str]:
+    """Labels made unique (a repeated one gets its figure id), so rows never merge on the axis."""
+    repeated = pd.Series(labels).duplicated(keep=False)
+    return [f"{label} [{_safe(i)}]" if again else label
+            for label, again, i in zip(labels, repeated, ids, strict=True)]
+
+
+# --- figure pieces ---------------------------------------------------------------------------
+
+
+def _figure(title: str, **layout) -> go.Figure:
+    if _missing(title) or not str(title).strip():
+        raise ValueError("a chart needs a title")
+    return go.Figure(layout=go.Layout(template=TEMPLATE, title=dict(text=_safe(title)), **layout))
+
+
+def _height(labels: list[str], chrome: int) -> int:
+    """Figure height giving every row room for the longest (wrapped) label."""
+    lines = max(label.count("<br>") + 1 for label in labels)
+    return max(420, chrome + (20 * lines + 14) * len(labels))
+
+
+def _note(text: str, color: str = MUTED_COLOR, size: int = LABEL_FONT_SIZE, **position) -> dict:
+    return dict(text=text, showarrow=False, font=dict(size=size, color=color), **position)
+
+
+def _scale(values: pd.DataFrame) -> pd.Series:
+    """The axis each row belongs on: counts are shown as % of n (or not at all), so on "%"."""
+    return values["plot_unit"].where(values["unit"] != "patients", "%")
+
+
+def _pattern(origins: pd.Series) -> dict:
+    shapes = [PUBLICATION_HATCH if o == "publication" else "" for o in origins]
+    return dict(shape=shapes, fillmode="overlay", fgcolor="white", size=9, solidity=0.35)
+
+
+def _errors(rows: pd.DataFrame) -> dict:
+    """Asymmetric CI whiskers around plot_value; none where a row has no CI."""
+    has_ci = rows["ci_low"].notna() & rows["ci_high"].notna()
+    if not has_ci.any():
+        return dict(visible=False)
+    plus = (rows["ci_high"] - rows["plot_value"]).clip(lower=0).where(has_ci)
+    minus = (rows["plot_value"] - rows["ci_low"]).clip(lower=0).where(has_ci)
+    # Float arrays keep NaN; plotly.js would read a JSON null as 0 and draw a flat cap.
+    return dict(type="data", symmetric=False, array=plus.to_numpy(float),
+                arrayminus=minus.to_numpy(float), color="#333333", thickness=1.8, width=7,
+                visible=True)
+
+
+def _top(rows: pd.DataFrame) -> pd.Series:
+    """Where a bar's drawing ends: its value or its upper CI bound."""
+    return rows[["plot_value", "ci_high"]].max(axis=1)
+
+
+def _value_hover(row: pd.Series, heading: str) -> str:
+    """Hover for one value: what, how much (and as printed), n, CI with method, p, source."""
+    if _missing(row["plot_value"]):
+        value = _not_plotted(row)
+    else:
+        value = _value_text(row) + (" — computed from events/n" if row["computed"] else "")
+    ci = "No CI reported" if _missing(row["ci_low"]) else (
+        f"95% CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
+        f" ({_safe(row['ci_method'])})")
+    lines = [heading, _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
+             f"Value: {value}", f"Printed as: “{_safe(row['as_printed'])}”", _n_text(row["n"]),
+             ci, f"Source: {_source(row['origin'])}"]
+    if row["arm_role"] != "single":
+        lines.append(f"p: {_p_text(row['p_as_printed'])}")
+    if _flags(row):
+        lines.append("Caveats: " + _safe(", ".join(FLAG_LABELS.get(k, k) for k in _flags(row))))
+    return "<br>".join(lines)
+
+
+# --- arm comparison --------------------------------------------------------------------------
+
+
+def arm_units(values: pd.DataFrame) -> list[str]:
+    """Units `arm_comparison` can draw for these rows, "%" first (e.g. ["%", "months"])."""
+    units = _scale(values)[values["plot_value"].notna()].unique().tolist()
+    return sorted(units, key=lambda unit: (unit != "%", unit))
+
+
+def _category(row: pd.Series) -> str:
+    origin = "(publication)" if row["origin"] == "publication" else None
+    return _stack([row["endpoint_label"], row["time_point"], row["subgroup"], origin], 24)
+
+
+def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
+    if unit == "%":
+        return "Patients (%)"
+    labels = rows["endpoint_label"].unique()
+    return f"{_safe(labels[0]) if len(labels) == 1 else 'Value'} ({_safe(unit)})"
+
+
+def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
+    """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
+    rows = values[(_scale(values) == unit) & values["plot_value"].notna()].copy()
+    fig = _figure(title, height=620, barmode="group", bargap=BAR_GAP)
+    if rows.empty:
+        raise ValueError(f"no arm values in {unit!r}")
+    rows["category"] = rows.apply(_category, axis=1)
+    categories = list(dict.fromkeys(rows["category"]))
+    arms = rows.drop_duplicates("arm").sort_values(
+        "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable")
+    # Under three groups, bars keep the width they would have among three.
+    group = (1 - BAR_GAP) * min(1.0, len(categories) / 3)
+    width = group / len(arms)
+    annotations = []
+    for slot, arm in enumerate(arms.to_dict("records")):
+        part = rows[rows["arm"] == arm["arm"]]
+        offset = -group / 2 + slot * width
+        texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for _, r in part.iterrows()]
+        heading = f"<b>{_safe(arm['arm'])}</b> ({_safe(arm['arm_role'])})"
+        fig.add_trace(go.Bar(
+            name=_safe(arm["arm"]), x=part["category"], y=part["plot_value"], offset=offset,
+            width=width, error_y=_errors(part), text=texts, textposition="none",
+            marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
+            customdata=[_value_hover(r, heading) for _, r in part.iterrows()],
+            hovertemplate="%{customdata}<extra></extra>"))
+        # Labels as annotations, so they sit above the CI whisker instead of across it.
+        annotations += [
+            _note(text, TEXT_COLOR, name="value", yanchor="bottom", y=top,
+                  x=categories.index(category) + offset + width / 2)
+            for text, category, top in zip(texts, part["category"], _top(part), strict=True)]
+    fig.update_layout(
+        annotations=annotations + _p_annotations(rows, categories),
+        xaxis=dict(categoryorder="array", categoryarray=categories),
+        yaxis=dict(title=dict(text=_value_axis_title(rows, unit)),
+                   range=[0, 100] if unit == "%" else [0, 1.35 * _top(rows).max()]))
+    if (rows["origin"] == "publication").any():
+        fig.update_layout(legend_title_text=PUBLICATION_LEGEND)
+    return fig
+
+
+def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
+    """The printed p above each group, clear of the two-line bar labels."""
+    notes = []
+    for index, category in enumerate(categories):
+        group = rows[rows["category"] == category]
+        printed = group["p_as_printed"].dropna()
+        text = _p_text(printed.iloc[0] if len(printed) else None)
+        notes.append(_note(f"<i>{text}</i>", TEXT_COLOR, 16, name="p", x=index,
+                           y=_top(group).max(), yanchor="bottom", yshift=44))
+    return notes
+
+
+# --- forest ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scale:
+    measures: tuple[str, ...]
+    null: float
+    decimals: int
+    separator: str  # between CI bounds; "to" where bounds can be negative
+
+
+_SCALES = {
+    "ratio": _Scale(("Hazard ratio", "Risk ratio"), 1.0, 2, "–"),
+    "difference": _Scale(("Risk difference (percentage points)",), 0.0, 1, " to "),
+}
+
+
+def _interval(row: pd.Series, scale: _Scale) -> str:
+    low, high = (_number(row[k], scale.decimals) for k in ("low", "high"))
+    return f"{_number(row['estimate'], scale.decimals)} ({low}{scale.separator}{high})"
+
+
+def _favours_low(row: pd.Series) -> bool:
+    """True when values below the null favour the intervention.
+
+    A hazard ratio compares event hazards (relapse, death), so below 1 favours the intervention
+    for survival endpoints too; risk ratios and differences compare the reported proportions.
+    """
+    return row["measure"] == "Hazard ratio" or bool(row["lower_is_better"])
+
+
+def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure:
+    """Forest plot: estimates with CI whiskers on a log ratio axis (null 1) or differences (0)."""
+    if scale not in _SCALES:
+        raise ValueError(f"scale must be one of {sorted(_SCALES)}, got {scale!r}")
+    spec = _SCALES[scale]
+    rows = effects[effects["measure"].isin(spec.measures)].reset_index(drop=True)
+    if rows.empty:
+        raise ValueError(f"no effect rows on the {scale} scale")
+    rows["label"] = _unique([_label([r["study"], r["endpoint_label"], r["time_point"],
+                                     r["measure"]], 44) for _, r in rows.iterrows()],
+                            rows["figure_id"])
+    rows["kind"] = rows["method"].map(lambda m: "as published" if m == "as published"
+                                      else "computed")
+    rows["favours_low"] = rows.apply(_favours_low, axis=1)
+    fig = _figure(title, height=_height(list(rows["label"]), 230), margin=dict(r=300),
+                  showlegend=True, xaxis=_forest_axis(rows, scale),
+                  yaxis=dict(categoryorder="array", categoryarray=list(rows["label"]),
+                             autorange="reversed", showgrid=False))
+    for kind, part in rows.groupby("kind", sort=True):
+        fig.add_trace(go.Scatter(
+            name=METHOD_NAMES[kind], x=part["estimate"], y=part["label"], mode="markers",
+            marker=dict(color=METHOD_COLORS[kind], symbol=METHOD_SYMBOLS[kind], size=14),
+            error_x=dict(type="data", symmetric=False,
+                         array=(part["high"] - part["estimate"]).to_numpy(float),
+                         arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
+                         color=METHOD_COLORS[kind], thickness=2.2, width=0),
+            customdata=[_effect_hover(r, spec) for _, r in part.iterrows()],
+            hovertemplate="%{customdata}<extra></extra>"))
+    fig.add_vline(x=spec.null, line=dict(dash="dash", color=MUTED_COLOR, width=1.5))
+    fig.update_layout(annotations=[
+        *(_note(f"{_interval(r, spec)} · {r['kind']}", TEXT_COLOR, name="estimate",
+                xref="paper", x=1.02, xanchor="left", y=r["label"]) for _, r in rows.iterrows()),
+        _note("<b>Estimate (95% CI) · method</b>", TEXT_COLOR, name="header", xref="paper",
+              x=1.02, xanchor="left", yref="paper", y=1, yanchor="bottom"),
+        # Annotations on a log axis take log10 positions (shapes such as the vline do not).
+        _note(_direction_note(rows), name="direction", yref="paper", y=0, yanchor="top",
+              yshift=-34, x=math.log10(spec.null) if scale == "ratio" else spec.null)])
+    return fig
+
+
+def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
+    null = _SCALES[scale].null
+    low, high = min(rows["low"].min(), null), max(rows["high"].max(), null)
+    if scale == "difference":
+        pad = 0.1 * (high - low)
+        return dict(range=[low - pad, high + pad], title=dict(
+            text="Risk difference, percentage points (intervention − control)", standoff=44))
+    lo, hi = math.log10(low) - 0.15, math.log10(high) + 0.15
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+             if lo <= math.log10(t) <= hi]
+    names = " or ".join(m.lower() for m in _SCALES["ratio"].measures
+                        if m in set(rows["measure"]))
+    return dict(type="log", range=[lo, hi], tickvals=ticks, ticktext=[f"{t:g}" for t in ticks],
+                title=dict(text=f"{names.capitalize()} (log scale, intervention vs control)",
+                           standoff=44))
+
+
+def _direction_note(rows: pd.DataFrame) -> str:
+    directions = set(rows["favours_low"])
+    if len(directions) > 1:
+        return "Direction differs between rows: see each row's hover"
+    if directions == {True}:
+        return "← favours intervention | favours control →"
+    return "← favours control | favours intervention →"
+
+
+def _effect_hover(row: pd.Series, spec: _Scale) -> str:
+    low, high = ("intervention", "control") if row["favours_low"] else ("control", "intervention")
+    lines = [f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
+             f"{_safe(row['measure'])}: {_interval(row, spec)}, 95% CI",
+             f"Method: {_safe(row['method'])}"]
+    if _present([row["n_text"]]):
+        lines.append(f"Events/n (intervention vs control): {_safe(row['n_text'])}")
+    lines += [f"p: {_p_text(row['p_as_printed'])}", f"Source: {_source(row['origin'])}",
+              f"Below {spec.null:g} favours {low}; above {spec.null:g} favours {high}"]
+    return "<br>".join(lines)
+
+
+# --- single arm ------------------------------------------------------------------------------
+
+
+def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of single-arm, registry and case figures (%); unplottable rows explained."""
+    rows = values[_scale(values) == "%"].reset_index(drop=True)
+    fig = _figure(title, margin=dict(r=220), bargap=BAR_GAP, showlegend=True)
+    if rows.empty:
+        raise ValueError("no single-arm values in '%'")
+    labels = _unique([_label([r["study"], r["arm"], r["endpoint_label"], r["time_point"]], 60)
+                      for _, r in rows.iterrows()], rows["figure_id"])
+    plotted = rows["plot_value"].notna()
+    texts = [f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
+             for (_, r), ok in zip(rows.iterrows(), plotted, strict=True)]
+    fig.add_trace(go.Bar(
+        name=SINGLE_ARM_NAME, orientation="h", y=labels, x=rows["plot_value"],
+        error_x=_errors(rows), text=texts, textposition="none",
+        marker=dict(color=ROLE_COLORS["single"], pattern=_pattern(rows["origin"])),
+        customdata=[_value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}")
+                    for _, r in rows.iterrows()],
+        hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_layout(
+        height=_height(labels, 200),
+        xaxis=dict(title=dict(text="Patients (%)"), range=[0, 100]),
+        yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed",
+                   showgrid=False),
+        # A row without a bar still carries its explanation, at the start of the row.
+        annotations=[_note(text, TEXT_COLOR if ok else MUTED_COLOR,
+                           name="value" if ok else "not plotted", x=top if ok else 0, y=label,
+                           xanchor="left", xshift=8 if ok else 4)
+                     for text, label, top, ok in zip(texts, labels, _top(rows), plotted,
+                                                     strict=True)])
+    if (rows["origin"] == "publication").any():
+        fig.update_layout(legend_title_text=PUBLICATION_LEGEND)
+    return fig

@@ -1,0 +1,114 @@
+"""The layout every phase page shares: headline numbers, arm comparisons, effects and
+single-arm figures on the left, the integrative-care notes beside them on the right.
+"""
+
+import streamlit as st
+
+from lib import charts, queries, ui
+from lib.vocabulary import DISEASES, PHASE_LABELS, PHASE_SUMMARIES
+
+NOTES_HEIGHT = 1100
+
+
+def render_phase(phase: str) -> None:
+    """Draw one phase page for the diseases selected in the sidebar."""
+    state, diseases = ui.page_data()
+    ds, table = state.dataset, state.table
+    label = PHASE_LABELS[phase]
+    st.title(label)
+    st.caption(f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}")
+    in_view = queries.filter_table(table, diseases, phase)
+    studies = queries.phase_studies(ds, phase, diseases)
+
+    evidence, notes = st.columns([2.1, 1], gap="large")
+    with notes, st.container(height=NOTES_HEIGHT, border=True, key="notes-panel"):
+        documents = {d.id: f"{d.title} ({d.outlet})" for d in ds.documents}
+        ui.note_panel(queries.phase_notes(ds, phase, diseases),
+                      ds.consensus if phase in ("induction", "consolidation") else (), documents)
+    with evidence:
+        ui.headline_row(queries.headlines(in_view))
+        if not studies:
+            _empty_state(ds, phase, diseases)
+        _arm_comparisons(in_view, studies)
+        _effects(in_view, studies)
+        _single_arm(in_view, studies, label)
+        _key_facts(in_view)
+
+
+def _empty_state(ds, phase: str, diseases: list[str]) -> None:
+    counts = queries.studies_by_disease(ds, phase)
+    others = [f"{d}: {counts[d]}" for d in DISEASES if d not in diseases and counts[d]]
+    where = ("Studies in this phase for other diseases: " + ", ".join(others) + "."
+             if others else "No disease has studies in this phase in the dataset.")
+    st.info(f"No {', '.join(diseases)} studies in the {PHASE_LABELS[phase].lower()} phase in "
+            f"these sources. {where} Registry figures and notes below still apply.")
+
+
+def _arm_comparisons(table, studies) -> None:
+    comparative = queries.comparative_studies(studies)
+    if not comparative:
+        return
+    st.subheader("Arm comparisons")
+    for study in comparative:
+        values = queries.arm_outcomes(table, study.id)
+        claims = queries.direction_claims(table, study.id)
+        figures = [charts.arm_comparison(values, f"{study.short_label}: {unit_title}", unit=unit)
+                   for unit, unit_title in (("%", "rates by arm"), ("months", "medians by arm"))
+                   if (values["plot_unit"].eq(unit) & values["plot_value"].notna()).any()]
+        rows = table[table["study_id"] == study.id]
+        shown = values if len(values) else rows
+        ui.figure_card(
+            study.title, study.id, figures,
+            _with_claims(shown, claims, rows),
+            queries.study_badges(table, study),
+            before_tabs=(lambda c=claims: ui.statements(c)) if len(claims) else None)
+
+
+def _with_claims(values, claims, rows):
+    """The numbers behind a card: charted values, direction-only claims and sample sizes."""
+    import pandas as pd
+    sizes = rows[rows["kind"] == "sample_size"]
+    others = rows[(rows["kind"] == "comparison") & ~rows["figure_id"].isin(claims["figure_id"])]
+    return pd.concat([values, claims, others, sizes], ignore_index=True)
+
+
+def _effects(table, studies) -> None:
+    effects = queries.effect_rows(table, studies)
+    if effects.empty:
+        return
+    st.subheader("Effects")
+    badge_list = [queries.CROSS_TRIAL] if effects["study_id"].nunique() > 1 else []
+    comps = table[table["figure_id"].isin(effects["figure_id"])]
+    for scale, title in (("ratio", "Hazard and risk ratios"),
+                         ("difference", "Risk differences (computed from events/n)")):
+        subset = effects[effects["measure"].str.contains("ratio" if scale == "ratio"
+                                                         else "difference")]
+        if subset.empty:
+            continue
+        ui.figure_card(title, f"forest-{scale}", [charts.forest(subset, title, scale=scale)],
+                       comps, badge_list)
+
+
+def _single_arm(table, studies, label: str) -> None:
+    values = queries.single_arm_values(table, studies)
+    percent = values[values["plot_unit"] == "%"]
+    if percent.empty:
+        return
+    st.subheader("Single-arm, registry and case figures")
+    title = f"{label}: single-arm and registry figures (no control arm)"
+    study_ids = percent["study_id"].unique()
+    rows = table[table["study_id"].isin(study_ids) & (table["kind"] == "sample_size")]
+    import pandas as pd
+    ui.figure_card(title, "single-arm", [charts.single_arm(percent, title)],
+                   pd.concat([values, rows], ignore_index=True),
+                   [queries.Badge("Single-arm / registry", "warning",
+                                  "No control group: do not compare bars with each other or "
+                                  "with other pages' arms.")])
+
+
+def _key_facts(table) -> None:
+    facts = table[(table["kind"] == "key_fact") & ~table["headline"].astype(bool)]
+    if facts.empty:
+        return
+    st.subheader("Registry and programme facts")
+    ui.figure_card("Registry and programme facts", "key-facts", [], facts)

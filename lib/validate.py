@@ -1,0 +1,64 @@
+"""Command line: check a data directory and print a one-screen summary or every problem.
+
+    python -m lib.validate [DATA_DIR]
+
+Exit 0 with a summary of figures per phase and disease; exit 1 with one line per problem
+(`file: record: field: message`). Never prints a traceback.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from lib.dataset import DataError, data_dir_from_env, load_dataset
+from lib.models import Dataset
+from lib.queries import figure_table
+from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
+
+
+def summary(ds: Dataset) -> str:
+    """Figures (outcomes, comparisons, key facts, sample sizes) per phase and disease."""
+    table = figure_table(ds)
+    lines = [f"{ds.info.title}", f"version {ds.info.version}, last reviewed "
+             f"{ds.info.last_reviewed.isoformat()}", "",
+             f"{'phase':<15}{'studies':>8}" + "".join(f"{d:>6}" for d in DISEASES) + f"{'all':>6}"]
+    for phase in PHASES:
+        rows = table[table["phase"] == phase]
+        per_disease = [int(rows["diseases"].str.contains(d).sum()) for d in DISEASES]
+        studies = sum(1 for s in ds.studies if s.phase == phase)
+        lines.append(f"{PHASE_LABELS[phase]:<15}{studies:>8}"
+                     + "".join(f"{c:>6}" for c in per_disease) + f"{len(rows):>6}")
+    kinds = table["kind"].value_counts()
+    lines += ["", "figures: " + ", ".join(f"{kinds.get(k, 0)} {k.replace('_', ' ')}s" for k in
+                                          ("outcome", "comparison", "key_fact", "sample_size")),
+              f"flagged: {int((table['flags'] != '').sum())}, truncated: "
+              f"{int(table['flags'].str.contains('truncated').sum())}, from publications: "
+              f"{int((table['origin'] == 'publication').sum())}",
+              f"sources: {len(ds.documents)} documents, {len(ds.publications)} publications; "
+              f"notes: {len(ds.notes)} phases; glossary: {len(ds.glossary)} terms"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.validate", description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", nargs="?", type=Path, default=None,
+                        help="data directory (default: $PHASEWISE_DATA_DIR or data/)")
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir or data_dir_from_env()
+    try:
+        ds = load_dataset(data_dir)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in {data_dir}", file=sys.stderr)
+        return 1
+    except Exception as error:  # never a traceback for whatever the files contain
+        print(f"{data_dir}: -: -: could not be read ({type(error).__name__}: {error})",
+              file=sys.stderr)
+        return 1
+    print(summary(ds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Phasewise: leukaemia evidence by phase of care. Page config, navigation, the shared filter."""
+
+import streamlit as st
+
+from lib.app_data import current_data
+from lib.ui import DISEASE_KEY, footer
+from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
+
+st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
+
+overview = st.Page("pages/overview.py", title="Overview", icon=":material/route:", default=True)
+phase_pages = [st.Page(f"pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase)
+               for phase in PHASES]
+sources = st.Page("pages/sources.py", title="Sources & glossary", url_path="sources",
+                  icon=":material/menu_book:")
+
+st.sidebar.multiselect("Disease", DISEASES, default=list(DISEASES), key=DISEASE_KEY,
+                       bind="query-params", help="AML, MDS, ALL. Kept in the link you share.")
+page = st.navigation({"": [overview], "Phases of care": phase_pages, "Reference": [sources]})
+page.run()
+footer(current_data())

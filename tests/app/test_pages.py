@@ -1,0 +1,133 @@
+"""AppTest: every page x every disease selection renders without exception, with its content."""
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "streamlit_app.py")
+PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
+PAGES = ["overview", *PHASES, "sources"]
+SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
+
+
+def run_page(page: str, diseases: list[str] | None = None) -> AppTest:
+    """Open a page as a deep link would: the page's path with the disease filter in the URL."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+    if diseases is not None:
+        at.query_params["disease"] = diseases
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, info and titles of the page, for content assertions."""
+    parts = [e.value for kind in ("title", "markdown", "caption", "info", "warning", "subheader")
+             for e in getattr(at, kind)]
+    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize(("page", "diseases"), list(itertools.product(PAGES, SELECTIONS)),
+                         ids=lambda v: v if isinstance(v, str) else "+".join(v))
+def test_every_page_and_selection_renders(page, diseases):
+    at = run_page(page, diseases)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.multiselect(key="disease").value == diseases
+    assert "Dataset 1.0.0" in texts(at)
+
+
+@pytest.mark.parametrize(("page", "diseases", "expected"), [
+    ("maintenance", ["AML"], "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"),
+    ("maintenance", ["AML"], "rhG-CSF plus minimal-dose decitabine"),
+    ("transplant", ["MDS"], "Decitabine-intensified modified BuCy2"),
+    ("transplant", ["AML"], "Myeloablative vs reduced-intensity conditioning"),
+    ("induction", ["AML"], "Microtransplantation"),
+    ("relapse", ["ALL"], "Donor lymphocyte infusion"),
+    ("relapse", ["MDS"], "RELAZA2"),
+    ("consolidation", ["AML"], "扶正培本"),
+])
+def test_expected_studies_are_listed(page, diseases, expected):
+    at = run_page(page, diseases)
+    assert expected in texts(at) + "\n".join(str(t.value) for t in at.table)
+
+
+def test_disease_filter_hides_other_diseases_studies():
+    at = run_page("transplant", ["MDS"])
+    content = texts(at)
+    assert "Decitabine-intensified" in content
+    assert "Myeloablative vs reduced-intensity" not in content
+
+
+def test_empty_state_names_other_diseases():
+    at = run_page("transplant", ["ALL"])
+    info = "\n".join(i.value for i in at.info)
+    assert "No ALL studies in the transplant phase" in info
+    assert "AML: 4" in info and "MDS: 1" in info
+
+
+def test_phase_page_draws_arm_comparison_with_printed_p():
+    at = run_page("maintenance", ["AML"])
+    specs = chart_specs(at)
+    titles = [s["layout"]["title"]["text"] for s in specs]
+    assert any("Sorafenib maintenance" in t for t in titles)
+    annotations = " ".join(a.get("text", "") for s in specs for a in s["layout"].get("annotations", []))
+    assert "P=0.001" in annotations
+
+
+def test_truncated_p_is_shown_as_printed_not_completed():
+    at = run_page("transplant", ["AML"])
+    content = texts(at)
+    assert "P=0. (truncated in source)" in content
+
+
+def test_deep_link_sets_filter():
+    at = run_page("relapse", ["MDS", "ALL"])
+    assert at.sidebar.multiselect(key="disease").value == ["MDS", "ALL"]
+
+
+def test_filter_survives_page_switch():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.multiselect(key="disease").set_value(["MDS"]).run()
+    at.switch_page("pages/transplant.py").run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="disease").value == ["MDS"]
+    assert "Decitabine-intensified" in texts(at)
+
+
+def test_invalid_data_shows_problems_not_a_traceback(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    outcomes = yaml.safe_load((data / "outcomes.yaml").read_text())
+    outcomes["outcomes"][0]["value"] = 250
+    outcomes["outcomes"][0]["unit"] = "percent"
+    (data / "outcomes.yaml").write_text(yaml.safe_dump(outcomes, allow_unicode=True))
+    monkeypatch.setenv("PHASEWISE_DATA_DIR", str(data))
+    at = run_page("maintenance", ["AML"])
+    assert not at.exception
+    assert "could not be loaded" in "\n".join(e.value for e in at.error)
+    assert "outcomes.yaml: hu-case-2.survival: value:" in "\n".join(c.value for c in at.code)
+
+
+def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    studies = yaml.safe_load((data / "studies.yaml").read_text())
+    sorafenib = next(s for s in studies["studies"] if s["id"] == "sorafenib-flt3")
+    sorafenib["title"] = "<b>pilot</b> [x](javascript:alert(1))"
+    (data / "studies.yaml").write_text(yaml.safe_dump(studies, allow_unicode=True))
+    monkeypatch.setenv("PHASEWISE_DATA_DIR", str(data))
+    at = run_page("maintenance", ["AML"])
+    assert not at.exception
+    heading = next(m.value for m in at.markdown if "pilot" in m.value)
+    assert "\\<b\\>" in heading and "\\[x\\]\\(javascript" in heading

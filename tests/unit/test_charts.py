@@ -1,0 +1,497 @@
+"""lib.charts on the shipped dataset and hand-made frames: traces, labels, p, CIs, escaping."""
+
+import html
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from lib import charts
+from lib import queries as q
+from lib.dataset import load_dataset
+from lib.vocabulary import DISEASES, PHASES
+
+ALLOWED_TAGS = {"<br>", "<b>", "</b>", "<i>", "</i>", "<extra>", "</extra>"}
+LINK = '<a href="javascript:alert(1)">x</a>'
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset("data")
+
+
+@pytest.fixture(scope="module")
+def table(ds):
+    return q.figure_table(ds)
+
+
+@pytest.fixture(scope="module")
+def sorafenib(table):
+    return q.arm_outcomes(table, "sorafenib-flt3")
+
+
+@pytest.fixture(scope="module")
+def maintenance_effects(ds, table):
+    return q.effect_rows(table, q.phase_studies(ds, "maintenance", DISEASES))
+
+
+@pytest.fixture(scope="module")
+def relapse_single(ds, table):
+    return q.single_arm_values(table, q.phase_studies(ds, "relapse", DISEASES))
+
+
+def notes(fig, name: str) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == name]
+
+
+def plain(text: str) -> str:
+    """What a viewer reads: our own tags dropped, line breaks as spaces, entities decoded."""
+    return html.unescape(re.sub(r"</?(i|b)>", "", text).replace("<br>", " "))
+
+
+def strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from strings(value)
+
+
+def tags(fig) -> set[str]:
+    """Every HTML tag anywhere in the figure (data, layout, template)."""
+    return {tag for text in strings(fig.to_plotly_json()) for tag in re.findall(r"<[^>]*>", text)}
+
+
+def bar_of(fig, figure_id: str, values: pd.DataFrame):
+    """(trace, index) of the bar drawn for one figure id."""
+    row = values[values["figure_id"] == figure_id].iloc[0]
+    for trace in fig.data:
+        if trace.name == row["arm"]:
+            matches = [i for i, hover in enumerate(trace.customdata)
+                       if f"“{row['as_printed']}”" in hover]
+            return trace, matches[0]
+    raise AssertionError(f"{figure_id} not drawn")
+
+
+def comparative_cases():
+    ds = load_dataset("data")
+    table = q.figure_table(ds)
+    return [(s.id, unit) for s in ds.studies if s.is_comparative
+            for unit in charts.arm_units(q.arm_outcomes(table, s.id))]
+
+
+# --- theme -----------------------------------------------------------------------------------
+
+
+def test_template_is_registered_with_the_house_theme():
+    layout = pio.templates[charts.TEMPLATE].layout
+    assert layout.font.family == "Source Sans Pro, Arial, sans-serif"
+    assert (layout.font.size, layout.title.font.size) == (16, 20)
+    assert layout.title.xanchor == "left"
+    assert layout.plot_bgcolor == layout.paper_bgcolor == "white"
+    assert layout.xaxis.gridcolor == layout.yaxis.gridcolor == charts.GRID_COLOR
+
+
+def test_role_and_method_encodings_are_distinct_and_okabe_ito():
+    assert charts.ROLE_COLORS == {"intervention": "#0072B2", "control": "#E69F00",
+                                  "single": "#009E73"}
+    assert set(charts.ROLE_COLORS.values()) <= set(charts.OKABE_ITO)
+    assert len(set(charts.METHOD_COLORS.values())) == len(set(charts.METHOD_SYMBOLS.values())) == 2
+
+
+def test_every_chart_uses_the_theme_whatever_the_default(monkeypatch, sorafenib,
+                                                        maintenance_effects, relapse_single):
+    monkeypatch.setattr(pio.templates, "default", "plotly_dark")  # what importing streamlit does
+    figs = [charts.arm_comparison(sorafenib, "Arms"), charts.forest(maintenance_effects, "HR"),
+            charts.single_arm(relapse_single, "Single")]
+    for fig in figs:
+        assert fig.layout.template.layout.font.family == charts.FONT
+        assert fig.layout.template.layout.plot_bgcolor == "white"
+
+
+@pytest.mark.parametrize("title", ["", "   ", None])
+def test_every_chart_requires_a_title(title, sorafenib, maintenance_effects, relapse_single):
+    for build in (lambda: charts.arm_comparison(sorafenib, title),
+                  lambda: charts.forest(maintenance_effects, title),
+                  lambda: charts.single_arm(relapse_single, title)):
+        with pytest.raises(ValueError, match="title"):
+            build()
+
+
+# --- arm comparison --------------------------------------------------------------------------
+
+
+def test_arm_comparison_has_one_trace_per_arm_in_role_order(sorafenib):
+    fig = charts.arm_comparison(sorafenib.iloc[::-1], "Sorafenib")  # control rows first
+    assert [t.name for t in fig.data] == ["Sorafenib", "No maintenance"]
+    assert [t.marker.color for t in fig.data] == [charts.ROLE_COLORS["intervention"],
+                                                  charts.ROLE_COLORS["control"]]
+    assert {t.type for t in fig.data} == {"bar"}
+    assert fig.layout.title.text == "Sorafenib"
+
+
+def test_arm_comparison_categories_name_endpoint_time_and_publication(sorafenib):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    categories = [plain(c) for c in fig.layout.xaxis.categoryarray]
+    assert len(categories) == 4
+    assert categories[0] == "Cumulative incidence of relapse 1 year after transplant"
+    assert categories[1].endswith("2 years after transplant (publication)")
+
+
+@pytest.mark.parametrize("figure_id, value, n", [
+    ("sora.cir1y.control", "24.5%", "n=102"),     # printed "24. 5%": the gap is not shown
+    ("sora.cir1y.sorafenib", "7%", "n=100"),
+    ("sora.cir2y.sorafenib", "11.9%", "n=100"),   # printed "11,9%"
+    ("sora.os2y.control", "68.0%", "n=102"),      # printed decimals kept
+    ("sora.relapses.control", "32/102 (31%)", "n=102"),  # a count, computed as % of n
+])
+def test_arm_comparison_bar_text_shows_printed_value_and_n(sorafenib, figure_id, value, n):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    trace, i = bar_of(fig, figure_id, sorafenib)
+    assert trace.text[i] == f"{value}<br>{n}"
+    assert f"{value}<br>{n}" in notes(fig, "value")
+
+
+def test_arm_comparison_marks_computed_values_and_missing_n(table):
+    fig = charts.arm_comparison(q.arm_outcomes(table, "sorafenib-flt3"), "Sorafenib")
+    trace, i = bar_of(fig, "sora.relapses.sorafenib", q.arm_outcomes(table, "sorafenib-flt3"))
+    assert "computed from events/n" in trace.customdata[i]
+    dec = charts.arm_comparison(q.arm_outcomes(table, "dec-mbucy-mds"), "Dec")
+    assert all(text.endswith("<br>n not stated") for text in dec.data[0].text)
+
+
+@pytest.mark.parametrize("study_id, unit, expected", [
+    ("sorafenib-flt3", "%", ["P=0.001", "p<0,0001", "p=0,012", "p not reported"]),
+    ("venhma-bridge", "months", ["P=0."]),  # truncated in the source: never completed
+    ("gdec-maintenance", "%", ["p not reported", "p not reported", "all statistically different",
+                               "P < .01", "P <.01", "P =.01"]),
+])
+def test_arm_comparison_prints_p_as_printed_above_each_group(table, study_id, unit, expected):
+    fig = charts.arm_comparison(q.arm_outcomes(table, study_id), "Arms", unit=unit)
+    assert [plain(text) for text in notes(fig, "p")] == expected
+    assert len(notes(fig, "p")) == len(fig.layout.xaxis.categoryarray)
+
+
+def test_arm_comparison_error_bars_only_where_a_ci_exists(sorafenib):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    for figure_id in ("sora.relapses.sorafenib", "sora.relapses.control"):
+        trace, i = bar_of(fig, figure_id, sorafenib)
+        assert trace.error_y.visible
+        assert trace.error_y.array[i] > 0 and trace.error_y.arrayminus[i] > 0
+        assert "95% CI computed from events/n (Wilson)" in trace.customdata[i]
+    trace, i = bar_of(fig, "sora.cir1y.control", sorafenib)
+    assert math.isnan(trace.error_y.array[i]) and math.isnan(trace.error_y.arrayminus[i])
+    assert "No CI reported" in trace.customdata[i]
+
+
+def test_arm_comparison_error_bars_use_published_bounds(table):
+    values = q.arm_outcomes(table, "gdec-maintenance")
+    fig = charts.arm_comparison(values, "G-Dec")
+    trace, i = bar_of(fig, "gdec.cir2y.gdec.pub", values)
+    row = values[values["figure_id"] == "gdec.cir2y.gdec.pub"].iloc[0]
+    assert trace.y[i] - trace.error_y.arrayminus[i] == pytest.approx(row["ci_low"])
+    assert trace.y[i] + trace.error_y.array[i] == pytest.approx(row["ci_high"])
+    assert "95% CI as published" in trace.customdata[i]
+
+
+def test_arm_comparison_without_any_ci_hides_error_bars(table):
+    fig = charts.arm_comparison(q.arm_outcomes(table, "dec-mbucy-mds"), "Dec")
+    assert [t.error_y.visible for t in fig.data] == [False, False]
+
+
+def test_arm_comparison_hatches_publication_bars_only(sorafenib):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    for trace in fig.data:
+        publication = ["Source: publication" in hover for hover in trace.customdata]
+        assert [s == charts.PUBLICATION_HATCH for s in trace.marker.pattern.shape] == publication
+    assert any(s == "/" for t in fig.data for s in t.marker.pattern.shape)
+    assert any(s == "" for t in fig.data for s in t.marker.pattern.shape)
+    assert "publication" in fig.layout.legend.title.text
+
+
+def test_arm_comparison_percent_axis(sorafenib):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    assert fig.layout.yaxis.title.text == "Patients (%)"
+    assert list(fig.layout.yaxis.range) == [0, 100]
+
+
+def test_arm_comparison_months_axis_named_after_the_endpoint(table):
+    values = q.arm_outcomes(table, "venhma-bridge")
+    assert charts.arm_units(values) == ["months"]
+    fig = charts.arm_comparison(values, "Bridging", unit="months")
+    assert fig.layout.yaxis.title.text == "Median overall survival (months)"
+    assert [plain(t) for t in notes(fig, "value")] == ["9.7 months n=9", "3.0 months n=15"]
+
+
+def test_arm_comparison_without_rows_in_the_unit_raises(sorafenib):
+    assert charts.arm_units(sorafenib) == ["%"]
+    with pytest.raises(ValueError, match="no arm values"):
+        charts.arm_comparison(sorafenib, "Sorafenib", unit="months")
+
+
+def test_arm_comparison_value_labels_sit_over_their_bars(sorafenib):
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    categories = list(fig.layout.xaxis.categoryarray)
+    centres = {(t.x[i], round(t.offset + t.width / 2, 6)) for t in fig.data
+               for i in range(len(t.x))}
+    labels = [a for a in fig.layout.annotations if a.name == "value"]
+    assert len(labels) == sum(len(t.x) for t in fig.data)
+    for label in labels:
+        index = round(label.x)
+        assert (categories[index], round(label.x - index, 6)) in centres
+
+
+@pytest.mark.parametrize("study_id, unit", comparative_cases())
+def test_arm_comparison_draws_every_comparative_study(table, study_id, unit):
+    values = q.arm_outcomes(table, study_id)
+    fig = charts.arm_comparison(values, study_id, unit=unit)
+    drawn = values[(values["plot_value"].notna())]
+    assert sum(len(t.y) for t in fig.data) == len(drawn[charts._scale(drawn) == unit])
+    assert all(t.marker.color in charts.ROLE_COLORS.values() for t in fig.data)
+    assert all(" n" in plain(text) for t in fig.data for text in t.text)
+    assert fig.layout.yaxis.title.text and fig.layout.title.text
+    assert tags(fig) <= ALLOWED_TAGS
+
+
+# --- forest ----------------------------------------------------------------------------------
+
+
+def test_forest_ratio_is_log_with_a_dashed_null_line_at_one(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios")
+    assert fig.layout.xaxis.type == "log"
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.line.dash) == (1, 1, "dash")
+    assert "log scale" in fig.layout.xaxis.title.text
+
+
+def test_forest_ratio_rows_labels_and_estimates(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios")
+    ratios = maintenance_effects[maintenance_effects["measure"].isin(["Hazard ratio",
+                                                                     "Risk ratio"])]
+    labels = [plain(label) for label in fig.layout.yaxis.categoryarray]
+    assert len(labels) == len(ratios)
+    assert labels[0] == ("Sorafenib maintenance · Cumulative incidence of relapse · "
+                         "1 year after transplant · Hazard ratio")
+    assert "0.25 (0.11–0.57) · as published" in notes(fig, "estimate")
+    assert "0.35 (0.19–0.66) · computed" in notes(fig, "estimate")
+
+
+def test_forest_encodes_method_by_colour_and_symbol(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios")
+    assert [t.name for t in fig.data] == ["As published", "Computed from events/n"]
+    assert [t.marker.color for t in fig.data] == [charts.METHOD_COLORS["as published"],
+                                                  charts.METHOD_COLORS["computed"]]
+    assert [t.marker.symbol for t in fig.data] == [charts.METHOD_SYMBOLS["as published"],
+                                                   charts.METHOD_SYMBOLS["computed"]]
+
+
+def test_forest_whiskers_span_the_interval(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios")
+    published = fig.data[0]
+    i = list(published.x).index(0.25)
+    assert published.x[i] - published.error_x.arrayminus[i] == pytest.approx(0.11)
+    assert published.x[i] + published.error_x.array[i] == pytest.approx(0.57)
+
+
+def test_forest_direction_note_for_relapse_type_and_hazard_rows(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios")
+    assert notes(fig, "direction") == ["← favours intervention | favours control →"]
+    assert all("Below 1 favours intervention" in h for t in fig.data for h in t.customdata)
+
+
+def test_forest_difference_is_linear_with_null_at_zero(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Differences", scale="difference")
+    assert fig.layout.xaxis.type in (None, "linear", "-")
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1) == (0, 0)
+    assert [t.name for t in fig.data] == ["Computed from events/n"]
+    assert notes(fig, "estimate") == ["−20.4 (−31.0 to −9.2) · computed"]
+    assert "11/100 vs 32/102" in fig.data[0].customdata[0]
+    assert notes(fig, "direction") == ["← favours intervention | favours control →"]
+
+
+def test_forest_mixed_directions_are_explained_per_row(maintenance_effects):
+    survival = maintenance_effects[maintenance_effects["measure"] == "Risk ratio"].assign(
+        endpoint_label="Overall survival", lower_is_better=False)
+    fig = charts.forest(pd.concat([maintenance_effects, survival]), "Mixed")
+    assert notes(fig, "direction") == ["Direction differs between rows: see each row's hover"]
+    computed = fig.data[1].customdata
+    assert any("Below 1 favours control" in h for h in computed)
+    assert any("Below 1 favours intervention" in h for h in computed)
+
+
+def test_forest_higher_is_better_differences_flip_the_note(maintenance_effects):
+    rows = maintenance_effects[maintenance_effects["measure"].str.startswith("Risk difference")]
+    fig = charts.forest(rows.assign(lower_is_better=False), "Survival", scale="difference")
+    assert notes(fig, "direction") == ["← favours control | favours intervention →"]
+
+
+def test_forest_without_rows_raises(maintenance_effects):
+    with pytest.raises(ValueError, match="no effect rows"):
+        charts.forest(maintenance_effects.iloc[0:0], "Nothing")
+    with pytest.raises(ValueError, match="scale"):
+        charts.forest(maintenance_effects, "Bad", scale="odds")
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("scale", ["ratio", "difference"])
+def test_forest_for_every_phase(ds, table, phase, scale):
+    effects = q.effect_rows(table, q.phase_studies(ds, phase, DISEASES))
+    measures = {"ratio": ("Hazard ratio", "Risk ratio"),
+                "difference": ("Risk difference (percentage points)",)}[scale]
+    wanted = effects[effects["measure"].isin(measures)]
+    if wanted.empty:
+        with pytest.raises(ValueError, match="no effect rows"):
+            charts.forest(effects, phase, scale=scale)
+        return
+    fig = charts.forest(effects, phase, scale=scale)
+    assert sum(len(t.x) for t in fig.data) == len(wanted)
+    assert fig.layout.xaxis.title.text and fig.layout.title.text == phase
+    assert tags(fig) <= ALLOWED_TAGS
+
+
+# --- single arm ------------------------------------------------------------------------------
+
+
+def test_single_arm_one_green_trace_with_a_row_per_figure(relapse_single):
+    fig = charts.single_arm(relapse_single, "Relapse")
+    (trace,) = fig.data
+    assert (trace.type, trace.orientation, trace.name) == ("bar", "h", charts.SINGLE_ARM_NAME)
+    assert trace.marker.color == charts.ROLE_COLORS["single"]
+    assert len(trace.y) == len(relapse_single[relapse_single["plot_unit"] != "months"])
+    assert fig.layout.xaxis.title.text == "Patients (%)"
+    assert list(fig.layout.xaxis.range) == [0, 100]
+
+
+def test_single_arm_truncated_value_keeps_a_labelled_row_without_bar(relapse_single):
+    fig = charts.single_arm(relapse_single, "Relapse")
+    (trace,) = fig.data
+    i = next(i for i, label in enumerate(trace.y)
+             if plain(label).startswith("IFN-α2b + ruxolitinib · MRD-positive"))
+    assert np.isnan(trace.x[i])
+    assert "<i>printed as '95.' — truncated in source, not plotted</i>" in notes(fig, "not plotted")
+    assert "95." in trace.customdata[i] and "nan" not in trace.customdata[i]
+
+
+def test_single_arm_count_without_denominator_is_explained(relapse_single):
+    fig = charts.single_arm(relapse_single, "Relapse")
+    assert "<i>3 patients — denominator not stated, not plotted</i>" in notes(fig, "not plotted")
+    assert len(notes(fig, "not plotted")) == relapse_single["plot_value"].isna().sum()
+
+
+@pytest.mark.parametrize("label_start, text", [
+    ("DLI, high-risk AML/ALL · Donor lymphocyte infusion · Overall survival", "76% · n=39"),
+    ("IFN-α2b + ruxolitinib · Haematologic relapse", "100% · n not stated"),
+    ("CLL-1 CAR-T · Not bridged · Early death", "3/4 (75%) · n=4"),
+])
+def test_single_arm_text_shows_value_and_n(relapse_single, label_start, text):
+    (trace,) = charts.single_arm(relapse_single, "Relapse").data
+    i = next(i for i, label in enumerate(trace.y) if plain(label).startswith(label_start))
+    assert trace.text[i] == text
+
+
+def test_single_arm_hatch_and_error_bars_follow_the_rows(relapse_single):
+    fig = charts.single_arm(relapse_single, "Relapse")
+    (trace,) = fig.data
+    rows = relapse_single[relapse_single["plot_unit"] != "months"]
+    assert [s == "/" for s in trace.marker.pattern.shape] == list(rows["origin"] == "publication")
+    has_ci = list(rows["ci_low"].notna())
+    assert [not math.isnan(v) for v in trace.error_x.array] == has_ci
+    assert any(has_ci) and not all(has_ci)
+
+
+def test_single_arm_ignores_months_rows(ds, table, relapse_single):
+    months = q.single_arm_values(table, q.phase_studies(ds, "induction", DISEASES))
+    assert set(months["plot_unit"]) == {"months"}
+    with pytest.raises(ValueError, match="no single-arm values"):
+        charts.single_arm(months, "Induction")
+    fig = charts.single_arm(pd.concat([relapse_single, months]), "Both")
+    assert len(fig.data[0].y) == len(relapse_single)
+
+
+def test_single_arm_duplicate_labels_stay_separate_rows(relapse_single):
+    twice = pd.concat([relapse_single.iloc[:1], relapse_single.iloc[:1].assign(figure_id="copy")])
+    (trace,) = charts.single_arm(twice, "Twice").data
+    assert len(set(trace.y)) == 2
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("disease", DISEASES)
+def test_single_arm_for_every_phase_and_disease(ds, table, phase, disease):
+    values = q.single_arm_values(table, q.phase_studies(ds, phase, [disease]))
+    percent = values[values["plot_unit"] != "months"]
+    if percent.empty:
+        with pytest.raises(ValueError):
+            charts.single_arm(values, phase)
+        return
+    fig = charts.single_arm(values, phase)
+    assert len(fig.data[0].y) == len(percent)
+    assert len(fig.layout.annotations) == len(percent)
+    assert fig.layout.height >= 420
+    assert tags(fig) <= ALLOWED_TAGS
+
+
+# --- text helpers and escaping ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("P=0. 001", "P=0.001"), ("24. 5%", "24.5%"), ("P=0.", "P=0."), ("p<0,0001", "p<0,0001"),
+    ("95.", "95."), ("38. 2% (39/102 patients)", "38.2% (39/102 patients)"),
+])
+def test_unsplit_joins_only_numbers_split_by_a_line_break(printed, expected):
+    assert charts._unsplit(printed) == expected
+
+
+@pytest.mark.parametrize("printed, decimals", [
+    ("24. 5%", 1), ("7%", 0), ("11,9%", 1), ("15.0% (95% CI, 8.0% to 22.1%)", 1),
+    ("over one year", None), ("100%", 0),
+])
+def test_decimals_follow_the_first_printed_number(printed, decimals):
+    assert charts._decimals(printed) == decimals
+
+
+def test_safe_escapes_markup_and_keeps_quotes_readable():
+    assert charts._safe(IMG) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert charts._safe(LINK) == "&lt;a href=&#34;javascript:alert(1)&#34;&gt;x&lt;/a&gt;"
+    assert charts._safe(None) == charts._safe(float("nan")) == charts._safe(pd.NA) == ""
+
+
+def test_label_wraps_at_separators_and_escapes_each_line():
+    label = charts._label(["Sorafenib maintenance", "Cumulative incidence of relapse", IMG], 30)
+    assert label.split("<br>")[0] == "Sorafenib maintenance ·"
+    assert IMG not in label and "&lt;img" in label
+
+
+def test_data_markup_is_escaped_in_every_chart(sorafenib, maintenance_effects, relapse_single):
+    evil = dict(arm=LINK, endpoint_label=IMG, time_point=LINK, as_printed=IMG, study=LINK)
+    arms = sorafenib.assign(arm=sorafenib["arm"] + evil["arm"], endpoint_label=IMG,
+                            p_as_printed="<b>P</b>=0.01", flags="truncated")
+    figs = [charts.arm_comparison(arms, f"{IMG} title"),
+            charts.forest(maintenance_effects.assign(study=LINK, endpoint_label=IMG,
+                                                     n_text=IMG), LINK),
+            charts.single_arm(relapse_single.assign(**evil), IMG)]
+    for fig in figs:
+        assert tags(fig) <= ALLOWED_TAGS
+        text = fig.to_json()
+        assert "javascript:alert(1)" in text  # shown, as inert text
+        assert "<a " not in text and "<img" not in text
+    assert notes(figs[0], "p")[0] == "<i>&lt;b&gt;P&lt;/b&gt;=0.01</i>"
+    assert figs[0].layout.title.text == "&lt;img src=x onerror=alert(1)&gt; title"
+    assert all("&lt;a href" in t.name for t in figs[0].data)
+
+
+def test_hover_templates_are_complete_sentences_not_column_dumps(sorafenib, relapse_single):
+    figs = [charts.arm_comparison(sorafenib, "Sorafenib"), charts.single_arm(relapse_single, "S")]
+    for trace in (t for fig in figs for t in fig.data):
+        assert trace.hovertemplate == "%{customdata}<extra></extra>"
+        for hover in trace.customdata:
+            assert all(key in hover for key in ("Value:", "Printed as:", "Source:"))
+            assert ("95% CI" in hover) != ("No CI reported" in hover)
+            assert not re.search(r"\b(nan|None|<NA>)\b", hover)
