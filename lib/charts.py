@@ -7,7 +7,7 @@ import html
 import math
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,6 +35,12 @@ PUBLICATION_LEGEND = "Hatched = from the publication:  "
 SINGLE_ARM_NAME = "Single arm, registry or case"
 BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
+#: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
+#: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
+VALUE_COLUMNS = ["figure_id", "study", "arm", "arm_role", "endpoint_label", "subgroup",
+                 "time_point", "value", "as_printed", "unit", "plot_value", "plot_unit", "n",
+                 "events", "ci_low", "ci_high", "ci_method", "computed", "origin",
+                 "p_as_printed", "flags"]
 
 _AXIS = dict(gridcolor=GRID_COLOR, linecolor="#9A9A9A", showline=True, zeroline=False,
              ticks="outside", tickcolor="#9A9A9A", automargin=True, title=dict(standoff=14))
@@ -81,7 +87,7 @@ def _number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace("-", "−")
 
 
-def _value_text(row: pd.Series) -> str:
+def _value_text(row: Mapping) -> str:
     """The value as the source gives it (its decimals, no gap); counts as "5/6 (83%)"."""
     if row["computed"]:
         events = row["value"] if _missing(row["events"]) else row["events"]
@@ -91,7 +97,7 @@ def _value_text(row: pd.Series) -> str:
     return number + ("%" if row["plot_unit"] == "%" else f" {_safe(row['plot_unit'])}")
 
 
-def _not_plotted(row: pd.Series) -> str:
+def _not_plotted(row: Mapping) -> str:
     """Why a row has no bar, quoting the source's own words."""
     printed = _safe(_unsplit("" if _missing(row["as_printed"]) else str(row["as_printed"])))
     flags = _flags(row)
@@ -117,7 +123,7 @@ def _source(origin: object) -> str:
     return "publication" if origin == "publication" else "document"
 
 
-def _flags(row: pd.Series) -> list[str]:
+def _flags(row: Mapping) -> list[str]:
     return [] if _missing(row["flags"]) else [k for k in str(row["flags"]).split(";") if k]
 
 
@@ -201,7 +207,7 @@ def _top(rows: pd.DataFrame) -> pd.Series:
     return rows[["plot_value", "ci_high"]].max(axis=1)
 
 
-def _value_hover(row: pd.Series, heading: str) -> str:
+def _value_hover(row: Mapping, heading: str) -> str:
     """Hover for one value: what, how much (and as printed), n, CI with method, p, source."""
     if _missing(row["plot_value"]):
         value = _not_plotted(row)
@@ -229,7 +235,7 @@ def arm_units(values: pd.DataFrame) -> list[str]:
     return sorted(units, key=lambda unit: (unit != "%", unit))
 
 
-def _category(row: pd.Series) -> str:
+def _category(row: Mapping) -> str:
     origin = "(publication)" if row["origin"] == "publication" else None
     return _stack([row["endpoint_label"], row["time_point"], row["subgroup"], origin], 24)
 
@@ -243,11 +249,11 @@ def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
 
 def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
     """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
-    rows = values[(_scale(values) == unit) & values["plot_value"].notna()].copy()
+    rows = values.loc[(_scale(values) == unit) & values["plot_value"].notna(), VALUE_COLUMNS]
     fig = _figure(title, height=620, barmode="group", bargap=BAR_GAP)
     if rows.empty:
         raise ValueError(f"no arm values in {unit!r}")
-    rows["category"] = rows.apply(_category, axis=1)
+    rows["category"] = [_category(r) for r in rows.to_dict("records")]
     categories = list(dict.fromkeys(rows["category"]))
     arms = rows.drop_duplicates("arm").sort_values(
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable")
@@ -257,14 +263,15 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     annotations = []
     for slot, arm in enumerate(arms.to_dict("records")):
         part = rows[rows["arm"] == arm["arm"]]
+        records = part.to_dict("records")
         offset = -group / 2 + slot * width
-        texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for _, r in part.iterrows()]
+        texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for r in records]
         heading = f"<b>{_safe(arm['arm'])}</b> ({_safe(arm['arm_role'])})"
         fig.add_trace(go.Bar(
             name=_safe(arm["arm"]), x=part["category"], y=part["plot_value"], offset=offset,
             width=width, error_y=_errors(part), text=texts, textposition="none",
             marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
-            customdata=[_value_hover(r, heading) for _, r in part.iterrows()],
+            customdata=[_value_hover(r, heading) for r in records],
             hovertemplate="%{customdata}<extra></extra>"))
         # Labels as annotations, so they sit above the CI whisker instead of across it.
         annotations += [
@@ -283,14 +290,11 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
 
 def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
     """The printed p above each group, clear of the two-line bar labels."""
-    notes = []
-    for index, category in enumerate(categories):
-        group = rows[rows["category"] == category]
-        printed = group["p_as_printed"].dropna()
-        text = _p_text(printed.iloc[0] if len(printed) else None)
-        notes.append(_note(f"<i>{text}</i>", TEXT_COLOR, 16, name="p", x=index,
-                           y=_top(group).max(), yanchor="bottom", yshift=44))
-    return notes
+    tops = _top(rows).groupby(rows["category"]).max()
+    printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
+    return [_note(f"<i>{_p_text(printed.get(category))}</i>", TEXT_COLOR, 16, name="p",
+                  x=index, y=tops[category], yanchor="bottom", yshift=44)
+            for index, category in enumerate(categories)]
 
 
 # --- forest ----------------------------------------------------------------------------------
@@ -310,12 +314,12 @@ _SCALES = {
 }
 
 
-def _interval(row: pd.Series, scale: _Scale) -> str:
+def _interval(row: Mapping, scale: _Scale) -> str:
     low, high = (_number(row[k], scale.decimals) for k in ("low", "high"))
     return f"{_number(row['estimate'], scale.decimals)} ({low}{scale.separator}{high})"
 
 
-def _favours_low(row: pd.Series) -> bool:
+def _favours_low(row: Mapping) -> bool:
     """True when values below the null favour the intervention.
 
     A hazard ratio compares event hazards (relapse, death), so below 1 favours the intervention
@@ -332,12 +336,13 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     rows = effects[effects["measure"].isin(spec.measures)].reset_index(drop=True)
     if rows.empty:
         raise ValueError(f"no effect rows on the {scale} scale")
+    records = rows.to_dict("records")
     rows["label"] = _unique([_label([r["study"], r["endpoint_label"], r["time_point"],
-                                     r["measure"]], 44) for _, r in rows.iterrows()],
-                            rows["figure_id"])
-    rows["kind"] = rows["method"].map(lambda m: "as published" if m == "as published"
-                                      else "computed")
-    rows["favours_low"] = rows.apply(_favours_low, axis=1)
+                                     r["measure"]], 44) for r in records], rows["figure_id"])
+    rows["kind"] = ["as published" if r["method"] == "as published" else "computed"
+                    for r in records]
+    rows["favours_low"] = [_favours_low(r) for r in records]
+    records = rows.to_dict("records")
     fig = _figure(title, height=_height(list(rows["label"]), 230), margin=dict(r=300),
                   showlegend=True, xaxis=_forest_axis(rows, scale),
                   yaxis=dict(categoryorder="array", categoryarray=list(rows["label"]),
@@ -350,12 +355,12 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
                          array=(part["high"] - part["estimate"]).to_numpy(float),
                          arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
                          color=METHOD_COLORS[kind], thickness=2.2, width=0),
-            customdata=[_effect_hover(r, spec) for _, r in part.iterrows()],
+            customdata=[_effect_hover(r, spec) for r in part.to_dict("records")],
             hovertemplate="%{customdata}<extra></extra>"))
     fig.add_vline(x=spec.null, line=dict(dash="dash", color=MUTED_COLOR, width=1.5))
     fig.update_layout(annotations=[
         *(_note(f"{_interval(r, spec)} · {r['kind']}", TEXT_COLOR, name="estimate",
-                xref="paper", x=1.02, xanchor="left", y=r["label"]) for _, r in rows.iterrows()),
+                xref="paper", x=1.02, xanchor="left", y=r["label"]) for r in records),
         _note("<b>Estimate (95% CI) · method</b>", TEXT_COLOR, name="header", xref="paper",
               x=1.02, xanchor="left", yref="paper", y=1, yanchor="bottom"),
         # Annotations on a log axis take log10 positions (shapes such as the vline do not).
@@ -390,7 +395,7 @@ def _direction_note(rows: pd.DataFrame) -> str:
     return "← favours control | favours intervention →"
 
 
-def _effect_hover(row: pd.Series, spec: _Scale) -> str:
+def _effect_hover(row: Mapping, spec: _Scale) -> str:
     low, high = ("intervention", "control") if row["favours_low"] else ("control", "intervention")
     lines = [f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
              f"{_safe(row['measure'])}: {_interval(row, spec)}, 95% CI",
@@ -407,21 +412,22 @@ def _effect_hover(row: pd.Series, spec: _Scale) -> str:
 
 def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars of single-arm, registry and case figures (%); unplottable rows explained."""
-    rows = values[_scale(values) == "%"].reset_index(drop=True)
+    rows = values.loc[_scale(values) == "%", VALUE_COLUMNS].reset_index(drop=True)
     fig = _figure(title, margin=dict(r=220), bargap=BAR_GAP, showlegend=True)
     if rows.empty:
         raise ValueError("no single-arm values in '%'")
+    records = rows.to_dict("records")
     labels = _unique([_label([r["study"], r["arm"], r["endpoint_label"], r["time_point"]], 60)
-                      for _, r in rows.iterrows()], rows["figure_id"])
+                      for r in records], rows["figure_id"])
     plotted = rows["plot_value"].notna()
     texts = [f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
-             for (_, r), ok in zip(rows.iterrows(), plotted, strict=True)]
+             for r, ok in zip(records, plotted, strict=True)]
     fig.add_trace(go.Bar(
         name=SINGLE_ARM_NAME, orientation="h", y=labels, x=rows["plot_value"],
         error_x=_errors(rows), text=texts, textposition="none",
         marker=dict(color=ROLE_COLORS["single"], pattern=_pattern(rows["origin"])),
         customdata=[_value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}")
-                    for _, r in rows.iterrows()],
+                    for r in records],
         hovertemplate="%{customdata}<extra></extra>"))
     fig.update_layout(
         height=_height(labels, 200),

@@ -247,7 +247,7 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     values = chart_values(table[table["study_id"] == study_id])
     values = values[values["arm_role"].isin(["intervention", "control"])].copy()
     comparisons = table[(table["kind"] == "comparison") & (table["study_id"] == study_id)]
-    values["p_as_printed"] = values.apply(lambda r: _p_for(comparisons, r), axis=1)
+    values["p_as_printed"] = [_p_for(comparisons, row) for _, row in values.iterrows()]
     return values.reset_index(drop=True)
 
 

@@ -56,9 +56,9 @@ def edit(data_dir: Path, file_name: str, fn: Callable[[Any], object]) -> Path:
 
 
 def record(content: dict, collection: str, record_id: str) -> dict:
-    """The record with this id in a parsed file's collection (KeyError-like failure if absent)."""
+    """The one record with this id in a parsed file's collection."""
     matches = [r for r in content[collection] if isinstance(r, dict) and r.get("id") == record_id]
-    assert len(matches) == 1, f"{collection}: expected one record {record_id!r}, found {len(matches)}"
+    assert len(matches) == 1, f"{collection}: {len(matches)} records with id {record_id!r}"
     return matches[0]
 
 

@@ -81,10 +81,12 @@ def bar_of(fig, figure_id: str, values: pd.DataFrame):
 
 
 def comparative_cases():
-    ds = load_dataset("data")
-    table = q.figure_table(ds)
-    return [(s.id, unit) for s in ds.studies if s.is_comparative
-            for unit in charts.arm_units(q.arm_outcomes(table, s.id))]
+    """(study, unit) for every comparative study with per-arm values, for every unit it has."""
+    table = q.figure_table(load_dataset("data"))
+    outcomes = table[(table["kind"] == "outcome") & table["arm_role"].isin(["intervention",
+                                                                           "control"])]
+    return [(study_id, unit) for study_id in outcomes["study_id"].unique()
+            for unit in charts.arm_units(q.arm_outcomes(table, study_id))]
 
 
 # --- theme -----------------------------------------------------------------------------------
