@@ -5,7 +5,6 @@ Every string taken from the data is HTML-escaped by `_safe`, because Plotly rend
 
 import html
 import math
-import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from lib import stats
+from lib.formatting import display_n, display_p, join_split_digits, printed_decimals
 from lib.vocabulary import FLAG_LABELS
 
 TEMPLATE = "phasewise"
@@ -38,7 +37,7 @@ LABEL_FONT_SIZE = 15
 #: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
 #: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
 VALUE_COLUMNS = ["figure_id", "study", "arm", "arm_role", "endpoint_label", "subgroup",
-                 "time_point", "value", "as_printed", "unit", "plot_value", "plot_unit", "n",
+                 "time_point", "group_time", "value", "as_printed", "unit", "plot_value", "plot_unit", "n",
                  "events", "ci_low", "ci_high", "ci_method", "computed", "origin",
                  "p_as_printed", "flags"]
 
@@ -72,17 +71,6 @@ def _safe(text: object) -> str:
     return html.escape(str(text)).replace("&quot;", "&#34;")
 
 
-def _unsplit(text: str) -> str:
-    """Join a number split by a line break in the source ("24. 5%" -> "24.5%"); "P=0." stays."""
-    return re.sub(r"(\d[.,])\s+(?=\d)", r"\1", text)
-
-
-def _decimals(as_printed: object) -> int | None:
-    match = re.search(r"\d+(?:[.,](\d+))?", _unsplit("" if _missing(as_printed) else
-                                                     str(as_printed)))
-    return len(match.group(1) or "") if match else None
-
-
 def _number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace("-", "−")
 
@@ -92,14 +80,13 @@ def _value_text(row: Mapping) -> str:
     if row["computed"]:
         events = row["value"] if _missing(row["events"]) else row["events"]
         return f"{int(events)}/{int(row['n'])} ({row['plot_value']:.0f}%)"
-    decimals = _decimals(row["as_printed"])
-    number = f"{row['value']:g}" if decimals is None else _number(row["value"], decimals)
+    number = _number(row["value"], printed_decimals(str(row["as_printed"])))
     return number + ("%" if row["plot_unit"] == "%" else f" {_safe(row['plot_unit'])}")
 
 
 def _not_plotted(row: Mapping) -> str:
     """Why a row has no bar, quoting the source's own words."""
-    printed = _safe(_unsplit("" if _missing(row["as_printed"]) else str(row["as_printed"])))
+    printed = _safe(join_split_digits("" if _missing(row["as_printed"]) else str(row["as_printed"])))
     flags = _flags(row)
     if "truncated" in flags:
         return f"printed as '{printed}' — truncated in source, not plotted"
@@ -111,12 +98,12 @@ def _not_plotted(row: Mapping) -> str:
 
 
 def _n_text(n: object) -> str:
-    return "n not stated" if _missing(n) else f"n={int(n)}"
+    return display_n(n)
 
 
 def _p_text(p: object) -> str:
     """p exactly as printed (only a line-break gap removed), or "p not reported"."""
-    return _safe(_unsplit(stats.format_p(None if _missing(p) else str(p))))
+    return _safe(display_p(p))
 
 
 def _source(origin: object) -> str:
@@ -163,10 +150,15 @@ def _unique(labels: list[str], ids: Iterable[object]) -> list[str]:
 # --- figure pieces ---------------------------------------------------------------------------
 
 
-def _figure(title: str, **layout) -> go.Figure:
+def _require_title(title: object) -> None:
     if _missing(title) or not str(title).strip():
         raise ValueError("a chart needs a title")
-    return go.Figure(layout=go.Layout(template=TEMPLATE, title=dict(text=_safe(title)), **layout))
+
+
+def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
+    """One figure in the house theme, built (and validated) once from plain dicts."""
+    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=dict(text=_safe(title)),
+                                              **layout))
 
 
 def _height(labels: list[str], chrome: int) -> int:
@@ -214,7 +206,7 @@ def _value_hover(row: Mapping, heading: str) -> str:
     else:
         value = _value_text(row) + (" — computed from events/n" if row["computed"] else "")
     ci = "No CI reported" if _missing(row["ci_low"]) else (
-        f"95% CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
+        f"CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
         f" ({_safe(row['ci_method'])})")
     lines = [heading, _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
              f"Value: {value}", f"Printed as: “{_safe(row['as_printed'])}”", _n_text(row["n"]),
@@ -237,7 +229,8 @@ def arm_units(values: pd.DataFrame) -> list[str]:
 
 def _category(row: Mapping) -> str:
     origin = "(publication)" if row["origin"] == "publication" else None
-    return _stack([row["endpoint_label"], row["time_point"], row["subgroup"], origin], 24)
+    time = row.get("group_time") or row["time_point"]
+    return _stack([row["endpoint_label"], time, row["subgroup"], origin], 16)
 
 
 def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
@@ -249,8 +242,9 @@ def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
 
 def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
     """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
-    rows = values.loc[(_scale(values) == unit) & values["plot_value"].notna(), VALUE_COLUMNS]
-    fig = _figure(title, height=620, barmode="group", bargap=BAR_GAP)
+    _require_title(title)
+    rows = values.loc[(_scale(values) == unit) & values["plot_value"].notna()].reindex(
+        columns=VALUE_COLUMNS)
     if rows.empty:
         raise ValueError(f"no arm values in {unit!r}")
     rows["category"] = [_category(r) for r in rows.to_dict("records")]
@@ -260,16 +254,17 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     # Under three groups, bars keep the width they would have among three.
     group = (1 - BAR_GAP) * min(1.0, len(categories) / 3)
     width = group / len(arms)
-    annotations = []
+    traces, annotations = [], []
     for slot, arm in enumerate(arms.to_dict("records")):
         part = rows[rows["arm"] == arm["arm"]]
         records = part.to_dict("records")
         offset = -group / 2 + slot * width
         texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for r in records]
         heading = f"<b>{_safe(arm['arm'])}</b> ({_safe(arm['arm_role'])})"
-        fig.add_trace(go.Bar(
-            name=_safe(arm["arm"]), x=part["category"], y=part["plot_value"], offset=offset,
-            width=width, error_y=_errors(part), text=texts, textposition="none",
+        traces.append(dict(
+            type="bar", name=_safe(arm["arm"]), x=list(part["category"]),
+            y=part["plot_value"].to_numpy(float), offset=offset, width=width,
+            error_y=_errors(part), text=texts, textposition="none",
             marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
             customdata=[_value_hover(r, heading) for r in records],
             hovertemplate="%{customdata}<extra></extra>"))
@@ -278,21 +273,23 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
             _note(text, TEXT_COLOR, name="value", yanchor="bottom", y=top,
                   x=categories.index(category) + offset + width / 2)
             for text, category, top in zip(texts, part["category"], _top(part), strict=True)]
-    fig.update_layout(
+    publication = (rows["origin"] == "publication").any()
+    return _figure(
+        title, traces, height=620, barmode="group", bargap=BAR_GAP,
         annotations=annotations + _p_annotations(rows, categories),
-        xaxis=dict(categoryorder="array", categoryarray=categories),
+        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
+        xaxis=dict(categoryorder="array", categoryarray=categories, tickangle=0,
+                   tickfont=dict(size=13), automargin=True),
         yaxis=dict(title=dict(text=_value_axis_title(rows, unit)),
                    range=[0, 100] if unit == "%" else [0, 1.35 * _top(rows).max()]))
-    if (rows["origin"] == "publication").any():
-        fig.update_layout(legend_title_text=PUBLICATION_LEGEND)
-    return fig
 
 
 def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
     """The printed p above each group, clear of the two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
     printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
-    return [_note(f"<i>{_p_text(printed.get(category))}</i>", TEXT_COLOR, 16, name="p",
+    return [_note("<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
+                  TEXT_COLOR, 15, name="p",
                   x=index, y=tops[category], yanchor="bottom", yshift=44)
             for index, category in enumerate(categories)]
 
@@ -330,6 +327,7 @@ def _favours_low(row: Mapping) -> bool:
 
 def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure:
     """Forest plot: estimates with CI whiskers on a log ratio axis (null 1) or differences (0)."""
+    _require_title(title)
     if scale not in _SCALES:
         raise ValueError(f"scale must be one of {sorted(_SCALES)}, got {scale!r}")
     spec = _SCALES[scale]
@@ -338,35 +336,39 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
         raise ValueError(f"no effect rows on the {scale} scale")
     records = rows.to_dict("records")
     rows["label"] = _unique([_label([r["study"], r["endpoint_label"], r["time_point"],
-                                     r["measure"]], 44) for r in records], rows["figure_id"])
+                                     r["measure"]], 28) for r in records], rows["figure_id"])
     rows["kind"] = ["as published" if r["method"] == "as published" else "computed"
                     for r in records]
     rows["favours_low"] = [_favours_low(r) for r in records]
-    records = rows.to_dict("records")
-    fig = _figure(title, height=_height(list(rows["label"]), 230), margin=dict(r=300),
-                  showlegend=True, xaxis=_forest_axis(rows, scale),
-                  yaxis=dict(categoryorder="array", categoryarray=list(rows["label"]),
-                             autorange="reversed", showgrid=False))
-    for kind, part in rows.groupby("kind", sort=True):
-        fig.add_trace(go.Scatter(
-            name=METHOD_NAMES[kind], x=part["estimate"], y=part["label"], mode="markers",
-            marker=dict(color=METHOD_COLORS[kind], symbol=METHOD_SYMBOLS[kind], size=14),
-            error_x=dict(type="data", symmetric=False,
-                         array=(part["high"] - part["estimate"]).to_numpy(float),
-                         arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
-                         color=METHOD_COLORS[kind], thickness=2.2, width=0),
-            customdata=[_effect_hover(r, spec) for r in part.to_dict("records")],
-            hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_vline(x=spec.null, line=dict(dash="dash", color=MUTED_COLOR, width=1.5))
-    fig.update_layout(annotations=[
-        *(_note(f"{_interval(r, spec)} · {r['kind']}", TEXT_COLOR, name="estimate",
-                xref="paper", x=1.02, xanchor="left", y=r["label"]) for r in records),
-        _note("<b>Estimate (95% CI) · method</b>", TEXT_COLOR, name="header", xref="paper",
-              x=1.02, xanchor="left", yref="paper", y=1, yanchor="bottom"),
-        # Annotations on a log axis take log10 positions (shapes such as the vline do not).
-        _note(_direction_note(rows), name="direction", yref="paper", y=0, yanchor="top",
-              yshift=-34, x=math.log10(spec.null) if scale == "ratio" else spec.null)])
-    return fig
+    traces = [dict(
+        type="scatter", name=METHOD_NAMES[kind], x=part["estimate"].to_numpy(float),
+        y=list(part["label"]), mode="markers",
+        marker=dict(color=METHOD_COLORS[kind], symbol=METHOD_SYMBOLS[kind], size=14),
+        error_x=dict(type="data", symmetric=False,
+                     array=(part["high"] - part["estimate"]).to_numpy(float),
+                     arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
+                     color=METHOD_COLORS[kind], thickness=2.2, width=0),
+        customdata=[_effect_hover(r, spec) for r in part.to_dict("records")],
+        hovertemplate="%{customdata}<extra></extra>") for kind, part in rows.groupby("kind")]
+    # Computed rows say so beside the number, so a black-and-white print keeps the distinction.
+    estimates = [_note(_interval(r, spec) + (" · computed" if r["kind"] == "computed" else ""),
+                       TEXT_COLOR, name="estimate",
+                       xref="paper", x=1.02, xanchor="left", y=r["label"])
+                 for r in rows.to_dict("records")]
+    return _figure(
+        title, traces, height=_height(list(rows["label"]), 230), margin=dict(r=235),
+        showlegend=True, xaxis=_forest_axis(rows, scale),
+        yaxis=dict(categoryorder="array", categoryarray=list(rows["label"]),
+                   autorange="reversed", showgrid=False),
+        shapes=[dict(type="line", xref="x", x0=spec.null, x1=spec.null, yref="paper", y0=0,
+                     y1=1, line=dict(dash="dash", color=MUTED_COLOR, width=1.5))],
+        annotations=[
+            *estimates,
+            _note("<b>Estimate (95% CI)</b>", TEXT_COLOR, name="header", xref="paper",
+                  x=1.02, xanchor="left", yref="paper", y=1, yanchor="bottom"),
+            # Annotations on a log axis take log10 positions (shapes such as the null line don't).
+            _note(_direction_note(rows), name="direction", yref="paper", y=0, yanchor="top",
+                  yshift=-34, x=math.log10(spec.null) if scale == "ratio" else spec.null)])
 
 
 def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
@@ -412,34 +414,37 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
 
 def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars of single-arm, registry and case figures (%); unplottable rows explained."""
-    rows = values.loc[_scale(values) == "%", VALUE_COLUMNS].reset_index(drop=True)
-    fig = _figure(title, margin=dict(r=220), bargap=BAR_GAP, showlegend=True)
+    _require_title(title)
+    rows = values.loc[_scale(values) == "%"].reindex(columns=VALUE_COLUMNS).reset_index(drop=True)
     if rows.empty:
         raise ValueError("no single-arm values in '%'")
     records = rows.to_dict("records")
-    labels = _unique([_label([r["study"], r["arm"], r["endpoint_label"], r["time_point"]], 60)
-                      for r in records], rows["figure_id"])
+    # On a one-study chart the title names the study, so rows name only arm, endpoint and time.
+    one_study = rows["study"].nunique() == 1
+    labels = _unique([_label([None if one_study else r["study"], r["arm"], r["endpoint_label"],
+                              r["time_point"]], 30) for r in records], rows["figure_id"])
     plotted = rows["plot_value"].notna()
     texts = [f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
              for r, ok in zip(records, plotted, strict=True)]
-    fig.add_trace(go.Bar(
-        name=SINGLE_ARM_NAME, orientation="h", y=labels, x=rows["plot_value"],
-        error_x=_errors(rows), text=texts, textposition="none",
+    bar = dict(
+        type="bar", name=SINGLE_ARM_NAME, orientation="h", y=labels,
+        x=rows["plot_value"].to_numpy(float), error_x=_errors(rows), text=texts,
+        textposition="none",
         marker=dict(color=ROLE_COLORS["single"], pattern=_pattern(rows["origin"])),
         customdata=[_value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}")
                     for r in records],
-        hovertemplate="%{customdata}<extra></extra>"))
-    fig.update_layout(
-        height=_height(labels, 200),
-        xaxis=dict(title=dict(text="Patients (%)"), range=[0, 100]),
+        hovertemplate="%{customdata}<extra></extra>")
+    # A row without a bar still carries its explanation, at the start of the row.
+    notes = [_note(text, TEXT_COLOR if ok else MUTED_COLOR, name="value" if ok else "not plotted",
+                   x=top if ok else 0, y=label, xanchor="left", xshift=8 if ok else 4)
+             for text, label, top, ok in zip(texts, labels, _top(rows), plotted, strict=True)]
+    publication = (rows["origin"] == "publication").any()
+    return _figure(
+        title, [bar], height=_height(labels, 200), margin=dict(r=40), bargap=BAR_GAP,
+        showlegend=True, annotations=notes,
+        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
+        # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
+        xaxis=dict(title=dict(text="Patients (%)"), range=[0, 175],
+                   tickvals=[0, 20, 40, 60, 80, 100]),
         yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed",
-                   showgrid=False),
-        # A row without a bar still carries its explanation, at the start of the row.
-        annotations=[_note(text, TEXT_COLOR if ok else MUTED_COLOR,
-                           name="value" if ok else "not plotted", x=top if ok else 0, y=label,
-                           xanchor="left", xshift=8 if ok else 4)
-                     for text, label, top, ok in zip(texts, labels, _top(rows), plotted,
-                                                     strict=True)])
-    if (rows["origin"] == "publication").any():
-        fig.update_layout(legend_title_text=PUBLICATION_LEGEND)
-    return fig
+                   showgrid=False))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.dataset import DataError, data_dir_from_env, load_dataset
-from lib.queries import EXPORT_COLUMNS, filter_table, figure_table
+from lib.queries import EXPORT_COLUMNS, figure_table, filter_table
 from lib.vocabulary import DISEASES, PHASES
 
 

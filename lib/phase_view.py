@@ -2,12 +2,14 @@
 single-arm figures on the left, the integrative-care notes beside them on the right.
 """
 
+import pandas as pd
 import streamlit as st
 
 from lib import charts, queries, ui
 from lib.vocabulary import DISEASES, PHASE_LABELS, PHASE_SUMMARIES
 
 NOTES_HEIGHT = 1100
+_UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
 
 
 def render_phase(phase: str) -> None:
@@ -31,7 +33,7 @@ def render_phase(phase: str) -> None:
             _empty_state(ds, phase, diseases)
         _arm_comparisons(in_view, studies)
         _effects(in_view, studies)
-        _single_arm(in_view, studies, label)
+        _single_arm(in_view, studies)
         _key_facts(in_view)
 
 
@@ -52,9 +54,8 @@ def _arm_comparisons(table, studies) -> None:
     for study in comparative:
         values = queries.arm_outcomes(table, study.id)
         claims = queries.direction_claims(table, study.id)
-        figures = [charts.arm_comparison(values, f"{study.short_label}: {unit_title}", unit=unit)
-                   for unit, unit_title in (("%", "rates by arm"), ("months", "medians by arm"))
-                   if (values["plot_unit"].eq(unit) & values["plot_value"].notna()).any()]
+        figures = [charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
+                   for unit in charts.arm_units(values)]
         rows = table[table["study_id"] == study.id]
         shown = values if len(values) else rows
         ui.figure_card(
@@ -66,7 +67,6 @@ def _arm_comparisons(table, studies) -> None:
 
 def _with_claims(values, claims, rows):
     """The numbers behind a card: charted values, direction-only claims and sample sizes."""
-    import pandas as pd
     sizes = rows[rows["kind"] == "sample_size"]
     others = rows[(rows["kind"] == "comparison") & ~rows["figure_id"].isin(claims["figure_id"])]
     return pd.concat([values, claims, others, sizes], ignore_index=True)
@@ -89,21 +89,23 @@ def _effects(table, studies) -> None:
                        comps, badge_list)
 
 
-def _single_arm(table, studies, label: str) -> None:
+def _single_arm(table, studies) -> None:
+    """One card per study for figures without a control arm, with that study's caveats."""
     values = queries.single_arm_values(table, studies)
-    percent = values[values["plot_unit"] == "%"]
-    if percent.empty:
+    chartable = values[values["unit"] != "months"]
+    if chartable.empty:
         return
     st.subheader("Single-arm, registry and case figures")
-    title = f"{label}: single-arm and registry figures (no control arm)"
-    study_ids = percent["study_id"].unique()
-    rows = table[table["study_id"].isin(study_ids) & (table["kind"] == "sample_size")]
-    import pandas as pd
-    ui.figure_card(title, "single-arm", [charts.single_arm(percent, title)],
-                   pd.concat([values, rows], ignore_index=True),
-                   [queries.Badge("Single-arm / registry", "warning",
-                                  "No control group: do not compare bars with each other or "
-                                  "with other pages' arms.")])
+    st.caption("No control arm: read each bar on its own, not against bars of other studies.")
+    for study in studies:
+        rows = chartable[chartable["study_id"] == study.id]
+        if rows.empty:
+            continue
+        title = f"{study.short_label}: figures without a control arm"
+        sizes = table[(table["study_id"] == study.id) & (table["kind"] == "sample_size")]
+        ui.figure_card(study.title, f"single-{study.id}", [charts.single_arm(rows, title)],
+                       pd.concat([rows, sizes], ignore_index=True),
+                       queries.study_badges(table, study))
 
 
 def _key_facts(table) -> None:

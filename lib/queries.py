@@ -228,6 +228,7 @@ def chart_values(table: pd.DataFrame) -> pd.DataFrame:
             frame.at[index, "plot_value"] = row["value"]
         elif row["unit"] == "patients" and pd.notna(row["value"]) and n:
             frame.at[index, "plot_value"] = 100 * row["value"] / n
+            frame.at[index, "plot_unit"] = "%"
             frame.at[index, "computed"] = True
             events = int(row["value"]) if events is None else events
         elif row["unit"] == "months" and pd.notna(row["value"]):
@@ -248,7 +249,14 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     values = values[values["arm_role"].isin(["intervention", "control"])].copy()
     comparisons = table[(table["kind"] == "comparison") & (table["study_id"] == study_id)]
     values["p_as_printed"] = [_p_for(comparisons, row) for _, row in values.iterrows()]
+    # Both arms of a comparison share its time point, even where each arm's own label differs.
+    values["group_time"] = [_comparison_time(comparisons, row) for _, row in values.iterrows()]
     return values.reset_index(drop=True)
+
+
+def _comparison_time(comparisons: pd.DataFrame, row: pd.Series) -> str:
+    linked = comparisons[comparisons["figure_id"].isin(_ids(row["linked_figures"]))]
+    return linked["time_point"].iloc[0] if len(linked) else row["time_point"]
 
 
 def _p_for(comparisons: pd.DataFrame, row: pd.Series) -> str | None:
@@ -266,9 +274,9 @@ def _ids(joined) -> list[str]:
 
 
 def direction_claims(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
-    """Comparisons of a study that state only a direction (no numbers), with their p if any."""
+    """A study's comparisons stated without per-arm values (direction, p, HR), as statements."""
     comps = table[(table["kind"] == "comparison") & (table["study_id"] == study_id)]
-    return comps[comps["flags"].str.contains("direction_only")].reset_index(drop=True)
+    return comps[comps["linked_figures"] == ""].reset_index(drop=True)
 
 
 def single_arm_values(table: pd.DataFrame, studies: list[Study]) -> pd.DataFrame:

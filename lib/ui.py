@@ -81,8 +81,9 @@ def headline_row(items: list[Headline]) -> None:
     columns = st.columns(min(len(items), 4))
     for index, item in enumerate(items):
         with columns[index % len(columns)]:
-            with st.container(border=True):
-                st.metric(md(item.label), item.value, help=md(item.source))
+            with st.container(border=True, height="stretch"):
+                st.markdown(f"**{md(item.label)}**", help=md(item.source))
+                st.markdown(f"### {md(item.value)}")
                 st.caption(md(item.detail))
                 origin = "From the publication" if item.origin == "publication" else ""
                 st.caption(md(" · ".join(filter(None, [origin, item.source]))))
@@ -143,7 +144,7 @@ def numbers_table(rows: pd.DataFrame, key: str) -> None:
 
 def source_list(rows: pd.DataFrame) -> None:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
-    for source_id, group in rows.groupby("source_id", sort=False):
+    for _, group in rows.groupby("source_id", sort=False):
         first = group.iloc[0]
         if first["origin"] == "document":
             st.markdown(f"**Source document:** {md(first['source_document'])}")
@@ -185,14 +186,15 @@ def links(row: pd.Series) -> None:
 def statements(rows: pd.DataFrame) -> None:
     """Direction-only claims (no numbers) as plain statements with their caveats."""
     for row in rows.itertuples():
-        p_text = display_p(row.p_as_printed, row.flags)
-        st.markdown(f"- {md(row.statement)} · {md(row.time_point)} · {md(p_text)} · "
-                    f"*{md(ORIGIN_LABELS[row.origin])}*")
+        parts = [row.statement, row.time_point, display_p(row.p_as_printed, row.flags)]
+        if pd.notna(row.hr):
+            parts.append(display_value(row.value, row.as_printed, row.unit))
+        st.markdown(f"- {md(' · '.join(parts))} · *{md(ORIGIN_LABELS[row.origin])}*")
 
 
 def note_panel(notes: list[Note], consensus: Sequence[Consensus], documents: dict[str, str]) -> None:
     """The integrative-care notes for the phase, set apart from the trial data."""
-    st.markdown("### 🌿 Integrative care (TCM + Western)")
+    st.markdown("### :material/spa: Integrative care (TCM + Western)")
     if not notes:
         st.caption("The sources give no integrative-care note for this selection.")
     for note in notes:
@@ -202,15 +204,12 @@ def note_panel(notes: list[Note], consensus: Sequence[Consensus], documents: dic
         st.markdown("\n".join(f"- {md(aim)}" for aim in note.aims))
         if note.principles:
             st.markdown("**TCM principles**")
-            st.table(pd.DataFrame({
-                "中文": [p.chinese for p in note.principles],
-                "Pinyin": [p.pinyin for p in note.principles],
-                "English gloss": [p.gloss for p in note.principles],
-                "Use": [p.use for p in note.principles],
-            }), hide_index=True)
-            worded = [p for p in note.principles if p.source_wording]
-            st.caption(md("Source wording: " + "; ".join(
-                f"{p.chinese} = '{p.source_wording}'" for p in worded)))
+            for principle in note.principles:
+                st.markdown(f"**{md(principle.chinese)}** *{md(principle.pinyin)}* · "
+                            f"{md(principle.gloss)}")
+                wording = (f" Source wording: '{principle.source_wording}'."
+                           if principle.source_wording else "")
+                st.caption(md(principle.use + wording))
         if note.pairings:
             st.markdown("**With the Western treatment on this page**")
             st.markdown("\n".join(f"- **{md(p.western)}**: {md(p.integrative)}"

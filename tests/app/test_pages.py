@@ -30,7 +30,6 @@ def texts(at: AppTest) -> str:
     """All markdown, captions, info and titles of the page, for content assertions."""
     parts = [e.value for kind in ("title", "markdown", "caption", "info", "warning", "subheader")
              for e in getattr(at, kind)]
-    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
     return "\n".join(str(p) for p in parts).replace("\\", "")
 
 

@@ -38,7 +38,7 @@ class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
 
 def load_yaml(path: Path) -> Any:
     """A YAML file parsed like yaml.safe_load."""
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_SafeLoader)
 
 
 def dump_yaml(content: Any) -> str:

@@ -12,6 +12,7 @@ import pytest
 from lib import charts
 from lib import queries as q
 from lib.dataset import load_dataset
+from lib.formatting import join_split_digits, printed_decimals
 from lib.vocabulary import DISEASES, PHASES
 
 ALLOWED_TAGS = {"<br>", "<b>", "</b>", "<i>", "</i>", "<extra>", "</extra>"}
@@ -169,16 +170,37 @@ def test_arm_comparison_marks_computed_values_and_missing_n(table):
     assert all(text.endswith("<br>n not stated") for text in dec.data[0].text)
 
 
-@pytest.mark.parametrize("study_id, unit, expected", [
-    ("sorafenib-flt3", "%", ["P=0.001", "p<0,0001", "p=0,012", "p not reported"]),
-    ("venhma-bridge", "months", ["P=0."]),  # truncated in the source: never completed
-    ("gdec-maintenance", "%", ["p not reported", "p not reported", "all statistically different",
-                               "P < .01", "P <.01", "P =.01"]),
-])
-def test_arm_comparison_prints_p_as_printed_above_each_group(table, study_id, unit, expected):
-    fig = charts.arm_comparison(q.arm_outcomes(table, study_id), "Arms", unit=unit)
+def test_arm_comparison_joins_a_p_split_by_a_line_break(sorafenib):
+    printed = sorafenib.loc[sorafenib["figure_id"] == "sora.cir1y.control", "p_as_printed"]
+    assert printed.iloc[0] == "P=0. 001"  # as stored: digits split by the source's line break
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    assert plain(notes(fig, "p")[0]) == "P=0.001"
+    assert [plain(text) for text in notes(fig, "p")][1:] == ["p<0,0001", "p=0,012",
+                                                             "p not reported"]
+
+
+def test_arm_comparison_keeps_a_truncated_p_as_printed(table, sorafenib):
+    venhma = charts.arm_comparison(q.arm_outcomes(table, "venhma-bridge"), "V", unit="months")
+    (p,) = notes(venhma, "p")
+    assert plain(p).startswith("P=0.") and not re.match(r"P=0\.\d", plain(p))
+    fig = charts.arm_comparison(sorafenib.assign(p_as_printed="P=0."), "Truncated")
+    assert {plain(text) for text in notes(fig, "p")} == {"P=0."}
+    fig = charts.arm_comparison(sorafenib.assign(p_as_printed=None), "Missing")
+    assert {plain(text) for text in notes(fig, "p")} == {"p not reported"}
+
+
+@pytest.mark.parametrize("study_id", ["sorafenib-flt3", "gdec-maintenance", "mst-elderly-aml",
+                                      "dec-mbucy-mds"])
+def test_arm_comparison_p_per_group_is_the_printed_p_of_its_rows(table, study_id):
+    values = q.arm_outcomes(table, study_id)
+    fig = charts.arm_comparison(values, "Arms")
+    drawn = values[values["plot_value"].notna()]
+    expected = []
+    for category in fig.layout.xaxis.categoryarray:
+        rows = drawn[[charts._category(r) == category for r in drawn.to_dict("records")]]
+        printed = rows["p_as_printed"].dropna()
+        expected.append(join_split_digits(printed.iloc[0]) if len(printed) else "p not reported")
     assert [plain(text) for text in notes(fig, "p")] == expected
-    assert len(notes(fig, "p")) == len(fig.layout.xaxis.categoryarray)
 
 
 def test_arm_comparison_error_bars_only_where_a_ci_exists(sorafenib):
@@ -281,7 +303,7 @@ def test_forest_ratio_rows_labels_and_estimates(maintenance_effects):
     assert len(labels) == len(ratios)
     assert labels[0] == ("Sorafenib maintenance · Cumulative incidence of relapse · "
                          "1 year after transplant · Hazard ratio")
-    assert "0.25 (0.11–0.57) · as published" in notes(fig, "estimate")
+    assert "0.25 (0.11–0.57)" in notes(fig, "estimate")
     assert "0.35 (0.19–0.66) · computed" in notes(fig, "estimate")
 
 
@@ -314,8 +336,10 @@ def test_forest_difference_is_linear_with_null_at_zero(maintenance_effects):
     (line,) = fig.layout.shapes
     assert (line.x0, line.x1) == (0, 0)
     assert [t.name for t in fig.data] == ["Computed from events/n"]
-    assert notes(fig, "estimate") == ["−20.4 (−31.0 to −9.2) · computed"]
-    assert "11/100 vs 32/102" in fig.data[0].customdata[0]
+    differences = maintenance_effects["measure"] == "Risk difference (percentage points)"
+    assert len(notes(fig, "estimate")) == differences.sum()
+    assert "−20.4 (−31.0 to −9.2) · computed" in notes(fig, "estimate")
+    assert any("11/100 vs 32/102" in hover for hover in fig.data[0].customdata)
     assert notes(fig, "direction") == ["← favours intervention | favours control →"]
 
 
@@ -369,7 +393,8 @@ def test_single_arm_one_green_trace_with_a_row_per_figure(relapse_single):
     assert trace.marker.color == charts.ROLE_COLORS["single"]
     assert len(trace.y) == len(relapse_single[relapse_single["plot_unit"] != "months"])
     assert fig.layout.xaxis.title.text == "Patients (%)"
-    assert list(fig.layout.xaxis.range) == [0, 100]
+    assert list(fig.layout.xaxis.range)[0] == 0
+    assert max(fig.layout.xaxis.tickvals) == 100  # room past 100 is for row texts, not data
 
 
 def test_single_arm_truncated_value_keeps_a_labelled_row_without_bar(relapse_single):
@@ -448,7 +473,7 @@ def test_single_arm_for_every_phase_and_disease(ds, table, phase, disease):
     ("95.", "95."), ("38. 2% (39/102 patients)", "38.2% (39/102 patients)"),
 ])
 def test_unsplit_joins_only_numbers_split_by_a_line_break(printed, expected):
-    assert charts._unsplit(printed) == expected
+    assert join_split_digits(printed) == expected
 
 
 @pytest.mark.parametrize("printed, decimals", [
@@ -456,7 +481,7 @@ def test_unsplit_joins_only_numbers_split_by_a_line_break(printed, expected):
     ("over one year", None), ("100%", 0),
 ])
 def test_decimals_follow_the_first_printed_number(printed, decimals):
-    assert charts._decimals(printed) == decimals
+    assert printed_decimals(printed) == (decimals or 0)
 
 
 def test_safe_escapes_markup_and_keeps_quotes_readable():

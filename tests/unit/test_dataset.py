@@ -40,7 +40,7 @@ def provenances(ds: Dataset) -> list[tuple[str, Provenance]]:
 def evidence() -> dict:
     if not EVIDENCE_FILE.is_file():
         pytest.skip(f"reference file {EVIDENCE_FILE} is not present")
-    return yaml.load(EVIDENCE_FILE.read_text(encoding="utf-8"),  # noqa: S506 - a safe loader
+    return yaml.load(EVIDENCE_FILE.read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
