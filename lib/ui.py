@@ -82,13 +82,19 @@ def headline_row(items: list[Headline]) -> None:
     for index, item in enumerate(items):
         with columns[index % len(columns)]:
             with st.container(border=True, height="stretch"):
-                st.markdown(f"**{md(item.label)}**", help=md(item.source))
-                st.markdown(f"### {md(item.value)}")
-                st.caption(md(item.detail))
-                origin = "From the publication" if item.origin == "publication" else ""
-                st.caption(md(" · ".join(filter(None, [origin, item.source]))))
-                if item.flags:
-                    badges(Badge(flag, "warning", flag) for flag in item.flags)
+                headline_item(item)
+
+
+def headline_item(item: Headline, with_source: bool = True) -> None:
+    """One key number: what it is, the value as the source gives it, n/time/p, source, caveats."""
+    st.markdown(f"**{md(item.label)}**", help=md(item.source))
+    st.markdown(f"### {md(item.value)}")
+    st.caption(md(item.detail))
+    if with_source:
+        origin = "From the publication" if item.origin == "publication" else ""
+        st.caption(md(" · ".join(filter(None, [origin, item.source]))))
+    if item.flags:
+        badges(Badge(flag, "warning", flag) for flag in item.flags)
 
 
 def figure_card(title: str, key: str, charts: Sequence, rows: pd.DataFrame,

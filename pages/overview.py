@@ -16,10 +16,10 @@ def journey() -> None:
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
             st.markdown(f"### {ui.md(phase.label)}")
             st.caption(ui.md(phase.summary))
-            st.markdown(f"**{phase.studies}** studies · **{phase.figures}** figures")
+            st.markdown(f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
+                        f"**{phase.figures}** figures")
             for item in phase.headlines[:2]:
-                st.metric(ui.md(item.label), item.value, help=ui.md(item.source))
-                st.caption(ui.md(item.detail))
+                ui.headline_item(item, with_source=False)
             st.page_link(f"pages/{phase.phase}.py", label=f"Open {phase.label}",
                          icon=":material/arrow_forward:",
                          query_params={ui.DISEASE_KEY: diseases})
