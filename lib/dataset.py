@@ -99,6 +99,20 @@ def fingerprint(data_dir: Path) -> tuple:
     return tuple(signature)
 
 
+def load_or_report(data_dir: Path | str, stream, count: bool = True) -> Dataset | None:
+    """For command lines: the dataset, or None after writing every problem to `stream`."""
+    try:
+        return load_dataset(data_dir)
+    except DataError as error:
+        problems = [str(p) for p in error.problems]
+    except Exception as error:  # never a traceback, whatever the files contain
+        problems = [f"{data_dir}: -: -: could not be read ({type(error).__name__}: {error})"]
+    print("\n".join(problems), file=stream)
+    if count:
+        print(f"{len(problems)} problem(s) in {data_dir}", file=stream)
+    return None
+
+
 def load_dataset(data_dir: Path | str) -> Dataset:
     """Read and validate every file; raise DataError listing all problems at once."""
     data_dir = Path(data_dir)
@@ -124,7 +138,8 @@ def load_dataset(data_dir: Path | str) -> Dataset:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: data files are hand-written, and aliases enable alias bombs."""
+    """Safe YAML without aliases or repeated keys: data files are hand-written, aliases enable
+    alias bombs, and a repeated key would silently overwrite the first value."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -134,6 +149,16 @@ class _StrictLoader(yaml.SafeLoader):
                 problem_mark=event.start_mark,
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(problem=f"key {key!r} appears twice in one record",
+                                           problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:

@@ -7,19 +7,27 @@ one ("95.", "P=0.") is shown exactly as printed and marked. Pure; no streamlit.
 import math
 import re
 
-_SPLIT_NUMBER = re.compile(r"(\d)([.,]) (\d)")
+# The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
+# a space is a list separator ("HR 0,25, 95% CI"), never a split decimal.
+_SPLIT_NUMBER = re.compile(r"(\d)\. (\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d.,])")
 _FIRST_NUMBER = re.compile(r"\d+(?:[.,]\s?(\d+))?")
 
 
 def join_split_digits(text: str) -> str:
     """Remove the line-break gap inside a number ('P=0. 001' -> 'P=0.001'); keep 'P=0.' as is."""
-    return _SPLIT_NUMBER.sub(r"\1\2\3", text)
+    return _SPLIT_NUMBER.sub(r"\1.\2", text)
 
 
 def printed_decimals(as_printed: str) -> int:
     """How many decimals the source printed for its first number ('38. 2%' -> 1, '7%' -> 0)."""
-    match = _FIRST_NUMBER.search(as_printed or "")
-    return len(match.group(1)) if match and match.group(1) else 0
+    text = as_printed or ""
+    match = _FIRST_NUMBER.search(text)
+    if not match or not match.group(1):
+        return 0
+    if _THOUSANDS.match(text, match.start()):  # "12,744" is a count, not 12.744
+        return 0
+    return len(match.group(1))
 
 
 def _is_missing(value) -> bool:

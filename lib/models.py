@@ -97,7 +97,7 @@ class HazardRatio(Record):
     def _ci_contains_estimate(self):
         if self.ci and not self.ci.low <= self.value <= self.ci.high:
             raise ValueError(
-                f"CI {self.ci.low}-{self.ci.high} does not contain the estimate {self.value}"
+                f"ci: {self.ci.low}-{self.ci.high} does not contain the estimate {self.value}"
             )
         return self
 
@@ -172,6 +172,20 @@ class Study(Record):
         return {"intervention", "control"} <= roles
 
 
+def _check_value(figure) -> None:
+    """Rules for any reported value: within range, never negative, missing only when flagged.
+
+    Record-level messages start with the field they concern, which the loader reports.
+    """
+    if figure.unit == "percent" and figure.value is not None and not 0 <= figure.value <= 100:
+        raise ValueError(f"value: a percentage must be within 0-100, got {figure.value}")
+    if figure.value is not None and figure.value < 0:
+        raise ValueError(f"value: must not be negative, got {figure.value}")
+    if figure.value is None and not (figure.has_flag("truncated")
+                                     or figure.has_flag("direction_only")):
+        raise ValueError("value: missing; flag the figure as truncated or direction_only")
+
+
 class Outcome(Provenance):
     """One reported value: an endpoint for one arm of a study at one time point."""
 
@@ -193,10 +207,7 @@ class Outcome(Provenance):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.unit == "percent" and self.value is not None and not 0 <= self.value <= 100:
-            raise ValueError(f"value: a percentage must be within 0-100, got {self.value}")
-        if self.value is not None and self.value < 0:
-            raise ValueError(f"value: must not be negative, got {self.value}")
+        _check_value(self)
         if self.events is not None and self.n is not None and self.events > self.n:
             raise ValueError(f"events: {self.events} events exceed n={self.n}")
         if self.unit == "patients" and self.value is not None and self.n is not None:
@@ -206,8 +217,6 @@ class Outcome(Provenance):
             raise ValueError(
                 f"ci: {self.ci.low}-{self.ci.high} does not contain the estimate {self.value}"
             )
-        if self.value is None and not (self.has_flag("truncated") or self.has_flag("direction_only")):
-            raise ValueError("value: missing; flag the figure as truncated or direction_only")
         return self
 
 
@@ -256,12 +265,7 @@ class KeyFact(Provenance):
 
     @model_validator(mode="after")
     def _rules(self):
-        if self.unit == "percent" and self.value is not None and not 0 <= self.value <= 100:
-            raise ValueError(f"value: a percentage must be within 0-100, got {self.value}")
-        if self.value is not None and self.value < 0:
-            raise ValueError(f"value: must not be negative, got {self.value}")
-        if self.value is None and not (self.has_flag("truncated") or self.has_flag("direction_only")):
-            raise ValueError("value: missing; flag the figure as truncated or direction_only")
+        _check_value(self)
         return self
 
 

@@ -59,6 +59,9 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
+    # Also on the frame itself, so an export of an empty selection still names its dataset.
+    table.attrs.update(dataset_version=ds.info.version,
+                       last_reviewed=ds.info.last_reviewed.isoformat())
     for column in ("n", "events", "time_point_months", "value", "ci_low", "ci_high",
                    "p_value", "hr", "hr_ci_low", "hr_ci_high"):
         table[column] = pd.to_numeric(table[column], errors="coerce")

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lib.dataset import DataError, data_dir_from_env, load_dataset
+from lib.dataset import data_dir_from_env, load_or_report
 from lib.models import Dataset
 from lib.queries import figure_table
 from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
@@ -40,21 +40,13 @@ def summary(ds: Dataset) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.validate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lib.validate",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("data_dir", nargs="?", type=Path, default=None,
                         help="data directory (default: $PHASEWISE_DATA_DIR or data/)")
     args = parser.parse_args(argv)
-    data_dir = args.data_dir or data_dir_from_env()
-    try:
-        ds = load_dataset(data_dir)
-    except DataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in {data_dir}", file=sys.stderr)
-        return 1
-    except Exception as error:  # never a traceback for whatever the files contain
-        print(f"{data_dir}: -: -: could not be read ({type(error).__name__}: {error})",
-              file=sys.stderr)
+    ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)
+    if ds is None:
         return 1
     print(summary(ds))
     return 0

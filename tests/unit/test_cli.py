@@ -196,11 +196,11 @@ def test_filter_table_disease_and_phase(table):
     assert list(selection.index) == list(range(len(selection)))
 
 
-@pytest.mark.xfail(strict=True, reason="lib/export.py to_json takes the dataset version from the "
-                                       "first row, so an empty selection exports version null")
 def test_to_json_of_an_empty_selection_keeps_the_dataset_version(table, dataset):
     empty = filter_table(table, ["ALL"], "maintenance")
     assert len(empty) == 0
     document = json.loads(to_json(empty))
     assert document["figures"] == []
+    assert document["rows"] == 0
     assert document["dataset_version"] == dataset.info.version
+    assert document["last_reviewed"] == dataset.info.last_reviewed.isoformat()

@@ -28,14 +28,16 @@ def test_join_split_digits(text, expected):
     assert join_split_digits(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="lib/formatting.py _SPLIT_NUMBER also joins ', ' between "
-                                       "two numbers, so 'HR 0,25, 95% CI' becomes '0,25,95% CI'")
 def test_join_split_digits_keeps_list_commas():
+    # a comma and a space between two numbers separate a list; they are not a split decimal
     assert join_split_digits("HR 0,25, 95% CI 0,11-0,57") == "HR 0,25, 95% CI 0,11-0,57"
+    assert display_value(0.25, "HR 0,25, 95% CI 0,11-0,57", "hazard ratio") == (
+        "HR 0,25, 95% CI 0,11-0,57")
 
 
 @pytest.mark.parametrize(("as_printed", "decimals"), [
     ("38. 2%", 1), ("7%", 0), ("11,9%", 1), ("15.0% (95% CI, 8.0% to 22.1%)", 1), ("over 700", 0),
+    ("12,744", 0), ("8,162", 0),
 ])
 def test_printed_decimals(as_printed, decimals):
     assert printed_decimals(as_printed) == decimals
@@ -82,10 +84,13 @@ def test_display_value_with_pandas_na():
     assert display_value(pd.NA, "95.", "percent", "truncated") == "95. (truncated in source)"
 
 
-@pytest.mark.xfail(strict=True, reason="lib/formatting.py printed_decimals reads the thousands "
-                                       "separator in '12,744' as a decimal comma -> '12744.000'")
-def test_display_value_with_thousands_separator():
-    assert display_value(12744, "12,744", "patients", "") == "12744 patients"
+@pytest.mark.parametrize(("args", "expected"), [
+    pytest.param((12744, "12,744", "patients", ""), "12744 patients", id="count"),
+    pytest.param((8162, "8,162", "patients", "", 8162), "8162/8162", id="sample-size"),
+])
+def test_display_value_with_thousands_separator(args, expected):
+    # "12,744" is a count with a thousands separator, not 12.744
+    assert display_value(*args) == expected
 
 
 @pytest.mark.parametrize(("as_printed", "flags", "expected"), [

@@ -97,8 +97,6 @@ def case(case_id: str, file: str, mutate, *expected: tuple[str, str, str], marks
 PHASE_MSG = "Input should be 'induction', 'consolidation'"
 DISEASE_MSG = "Input should be 'AML', 'MDS' or 'ALL'"
 FLAG_MSG = "Input should be 'truncated', 'approximate'"
-HR_CI_BUG = ("lib/models.py HazardRatio._ci_contains_estimate: its message lacks a 'ci: ' prefix, "
-             "so the problem is reported at 'hr', unlike Outcome's CI rule (reported at 'ci')")
 
 RECORD_RULES = [
     # --- controlled vocabularies ---------------------------------------------------------
@@ -155,11 +153,7 @@ RECORD_RULES = [
          ("gdec.cir2y.gdec.pub", "ci", "16.0-22.1 does not contain the estimate 15.0")),
     case("hr-ci-excludes-estimate", "comparisons.yaml",
          put("comparisons", "gdec.cir2y.pub", "hr.ci.low", 0.4),
-         ("gdec.cir2y.pub", "hr.ci", "0.4-0.57 does not contain the estimate 0.32"),
-         marks=pytest.mark.xfail(strict=True, reason=HR_CI_BUG)),
-    case("hr-ci-excludes-estimate-as-reported", "comparisons.yaml",
-         put("comparisons", "gdec.cir2y.pub", "hr.ci.low", 0.4),
-         ("gdec.cir2y.pub", "hr", "CI 0.4-0.57 does not contain the estimate 0.32")),
+         ("gdec.cir2y.pub", "hr.ci", "0.4-0.57 does not contain the estimate 0.32")),
     case("ci-low-above-high", "comparisons.yaml",
          put("comparisons", "gdec.cir2y.pub", "hr.ci", {"low": 0.6, "high": 0.1}),
          ("gdec.cir2y.pub", "hr.ci", "low (0.6) is above high (0.1)")),
@@ -428,16 +422,15 @@ def test_record_without_id_is_named_by_position(data_copy):
         DataProblem("key_facts.yaml", "#2", "id", "Field required")]
 
 
-@pytest.mark.xfail(strict=True, reason="lib/dataset.py _StrictLoader accepts duplicate mapping "
-                                       "keys; the last value silently wins")
-def test_duplicate_key_in_a_record_is_rejected(data_copy):
+def test_repeated_key_in_a_record_is_rejected(data_copy):
+    """A repeated key would otherwise silently overwrite the first value."""
     path = data_copy / "outcomes.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "    value: 14\n" in text  # dli.nrm
-    path.write_text(text.replace("    value: 14\n", "    value: 14\n    value: 41\n", 1),
-                    encoding="utf-8")
-    [problem] = problems_of(data_copy)
-    assert (problem.file, problem.field) == ("outcomes.yaml", "syntax")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first = lines.index("    value: 14")  # dli.nrm
+    lines.insert(first + 1, "    value: 41")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert problems_of(data_copy) == [DataProblem(
+        "outcomes.yaml", f"line {first + 2}", "syntax", "key 'value' appears twice in one record")]
 
 
 # --- everything at once ----------------------------------------------------------------------
