@@ -73,7 +73,7 @@ def _with_claims(values, claims, rows):
 
 
 def _effects(table, studies) -> None:
-    effects = queries.effect_rows(table, studies)
+    effects = queries.effect_rows(table, [s.id for s in studies])
     if effects.empty:
         return
     st.subheader("Effects")

@@ -296,9 +296,9 @@ def unpaired_arm_values(table: pd.DataFrame, study: Study) -> pd.DataFrame:
     return values[keys < 2].reset_index(drop=True)
 
 
-def effect_rows(table: pd.DataFrame, studies: list[Study]) -> pd.DataFrame:
+def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
     """Forest-plot rows: published hazard ratios and risk differences/ratios from events/n."""
-    ids = {s.id for s in studies}
+    ids = set(study_ids)
     comps = table[(table["kind"] == "comparison") & table["study_id"].isin(ids)]
     outcomes = table[table["kind"] == "outcome"].set_index("figure_id")
     rows = []

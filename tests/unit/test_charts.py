@@ -37,7 +37,7 @@ def sorafenib(table):
 
 @pytest.fixture(scope="module")
 def maintenance_effects(ds, table):
-    return q.effect_rows(table, q.phase_studies(ds, "maintenance", DISEASES))
+    return q.effect_rows(table, [s.id for s in q.phase_studies(ds, "maintenance", DISEASES)])
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +369,7 @@ def test_forest_without_rows_raises(maintenance_effects):
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("scale", ["ratio", "difference"])
 def test_forest_for_every_phase(ds, table, phase, scale):
-    effects = q.effect_rows(table, q.phase_studies(ds, phase, DISEASES))
+    effects = q.effect_rows(table, [s.id for s in q.phase_studies(ds, phase, DISEASES)])
     measures = {"ratio": ("Hazard ratio", "Risk ratio"),
                 "difference": ("Risk difference (percentage points)",)}[scale]
     wanted = effects[effects["measure"].isin(measures)]
