@@ -24,6 +24,7 @@ class DataState:
     problems: tuple[DataProblem, ...] = ()
     stale: bool = False  # True when showing the last valid dataset because the files are broken
     data_dir: str = ""
+    signature: tuple = ()  # the file signature of the dataset shown (a cache key for derived data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -37,7 +38,7 @@ def _load(data_dir: str, signature: tuple) -> DataState:
         problem = DataProblem(data_dir, "-", "-", f"could not be read ({type(error).__name__})")
         return DataState(None, None, (problem,), data_dir=data_dir)
     # Shared by every session (cache_resource): callers treat it as read-only and copy to change.
-    return DataState(dataset, figure_table(dataset), data_dir=data_dir)
+    return DataState(dataset, figure_table(dataset), data_dir=data_dir, signature=signature)
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,4 +57,5 @@ def current_data() -> DataState:
     last = remembered.get(data_dir)
     if last is None:
         return state
-    return DataState(last.dataset, last.table, state.problems, stale=True, data_dir=data_dir)
+    return DataState(last.dataset, last.table, state.problems, stale=True, data_dir=data_dir,
+                     signature=last.signature)

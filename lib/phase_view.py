@@ -17,13 +17,19 @@ def render_phase(phase: str) -> None:
     state, diseases = ui.page_data()
     ds, table = state.dataset, state.table
     label = PHASE_LABELS[phase]
-    st.title(label)
+    title, toggle = st.columns([4, 1], vertical_alignment="bottom")
+    title.title(label)
+    toggle.toggle("Print handout", key=ui.HANDOUT_KEY, bind="query-params",
+                  help="Shows every chart, table and source at once; then print (Ctrl+P).")
+    if ui.handout_mode():
+        st.html(ui.PRINT_CSS)
     st.caption(f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}")
     in_view = queries.filter_table(table, diseases, phase)
     studies = queries.phase_studies(ds, phase, diseases)
 
     evidence, notes = st.columns([2.1, 1], gap="large")
-    with notes, st.container(height=NOTES_HEIGHT, border=True, key="notes-panel"):
+    notes_height = "content" if ui.handout_mode() else NOTES_HEIGHT
+    with notes, st.container(height=notes_height, border=True, key="notes-panel"):
         documents = {d.id: f"{d.title} ({d.outlet})" for d in ds.documents}
         ui.note_panel(queries.phase_notes(ds, phase, diseases),
                       ds.consensus if phase in ("induction", "consolidation") else (), documents)

@@ -6,11 +6,14 @@ Text from data files is shown as text: it is escaped before any Markdown renderi
 
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
 
+from lib import export
 from lib.app_data import DataState, current_data
+from lib.queries import filter_table
 from lib.formatting import display_n, display_p, display_value
 from lib.models import Consensus, Note
 from lib.queries import Badge, Headline
@@ -23,6 +26,19 @@ from lib.vocabulary import (
 )
 
 DISEASE_KEY = "disease"
+HANDOUT_KEY = "handout"
+# Static print styling for the handout view (no data goes into it): no app chrome, no buttons,
+# cards not split across pages.
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stElementToolbar"], .modebar, button { display: none !important; }
+  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+  .stMain, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+}
+</style>
+"""
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$&])")
 
@@ -106,6 +122,9 @@ def figure_card(title: str, key: str, charts: Sequence, rows: pd.DataFrame,
             badges(card_badges)
         if before_tabs:
             before_tabs()
+        if handout_mode():
+            _handout_card(key, charts, rows)
+            return
         chart_tab, table_tab, source_tab = st.tabs(["Chart", "Table", "Source"])
         with chart_tab:
             for index, figure in enumerate(charts):
@@ -119,8 +138,25 @@ def figure_card(title: str, key: str, charts: Sequence, rows: pd.DataFrame,
             source_list(rows)
 
 
+def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
+    """Everything at once, for printing: charts, the numbers as a static table, the sources."""
+    for index, figure in enumerate(charts):
+        st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
+    st.table(_numbers_frame(rows)[["Arm", "Endpoint", "Time point", "Value", "n", "95% CI",
+                                   "p as printed", "Origin", "Flags"]], hide_index=True)
+    source_list(rows)
+
+
 def numbers_table(rows: pd.DataFrame, key: str) -> None:
     """The numbers behind a figure, as printed and as read, with a CSV download."""
+    frame = _numbers_frame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"phasewise-{key}.csv", mime="text/csv", key=f"csv-{key}",
+                       icon=":material/download:", on_click="ignore")
+
+
+def _numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.reset_index(drop=True)
     ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
     frame = pd.DataFrame({
@@ -142,10 +178,7 @@ def numbers_table(rows: pd.DataFrame, key: str) -> None:
         "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
         "Flags": rows["flags"].map(lambda f: ", ".join(FLAG_LABELS[k] for k in f.split(";") if k)),
     })
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"),
-                       file_name=f"phasewise-{key}.csv", mime="text/csv", key=f"csv-{key}",
-                       icon=":material/download:", on_click="ignore")
+    return frame
 
 
 def source_list(rows: pd.DataFrame) -> None:
@@ -257,3 +290,43 @@ def footer(state: DataState) -> None:
                   "Every number is taken from the data files with its source excerpt; figures "
                   "from different studies are not directly comparable. For clinical teams' "
                   "discussion, not a substitute for the publications."))
+
+
+def view_link(current_url: str, page_path: str, diseases: list[str], extra: dict) -> str:
+    """An address that reopens this view: page, diseases (omitted when all) and extra params."""
+    parts = urlsplit(current_url or "http://localhost:8501/")
+    params = [] if list(diseases) == list(DISEASES) else [(DISEASE_KEY, d) for d in diseases]
+    params += [(key, str(value)) for key, value in extra.items() if value not in (None, "", 1)]
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{parts.scheme}://{parts.netloc}/{page_path}{query}"
+
+
+def sidebar_tools(page_path: str) -> None:
+    """Copy-able link to the current view, and the whole selection as CSV or JSON."""
+    state = current_data()
+    diseases = selected_diseases()
+    extra = {"slide": st.session_state.get("slide")} if page_path == "present" else {}
+    if st.session_state.get(HANDOUT_KEY):
+        extra[HANDOUT_KEY] = "true"
+    st.sidebar.caption("Link to this view (copy with the icon)")
+    st.sidebar.code(view_link(st.context.url, page_path, diseases, extra), language=None,
+                    wrap_lines=True)
+    if state.table is None or not diseases:
+        return
+    selection = filter_table(state.table, diseases)
+    version = state.dataset.info.version
+    name = f"phasewise-{'-'.join(diseases)}-v{version}"
+    with st.sidebar.container(horizontal=True, gap="small"):
+        st.download_button("CSV", lambda: export.to_csv(selection), file_name=f"{name}.csv",
+                           mime="text/csv", icon=":material/download:", on_click="ignore",
+                           help="Every figure for the selected diseases, with sources",
+                           key="all-csv")
+        st.download_button("JSON", lambda: export.to_json(selection), file_name=f"{name}.json",
+                           mime="application/json", icon=":material/download:",
+                           on_click="ignore", key="all-json",
+                           help="Every figure for the selected diseases, with sources")
+
+
+def handout_mode() -> bool:
+    """The print-friendly view: every card's chart, numbers and sources shown at once."""
+    return bool(st.session_state.get(HANDOUT_KEY))

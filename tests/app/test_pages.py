@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
-PAGES = ["overview", *PHASES, "sources"]
+PAGES = ["overview", *PHASES, "sources", "present"]
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
 
 
@@ -130,3 +130,67 @@ def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
     assert not at.exception
     heading = next(m.value for m in at.markdown if "pilot" in m.value)
     assert "\\<b\\>" in heading and "\\[x\\]\\(javascript" in heading
+
+
+def run_present(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/present.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def slide_title(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("# ")).replace("\\", "")
+
+
+def test_present_opens_the_slide_named_in_the_url():
+    at = run_present(disease=["AML"], slide="4")
+    assert not at.exception
+    assert at.selectbox(key="slide").value == 4
+    assert slide_title(at) == "# Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
+    assert "slide 4 of" in texts(at)
+
+
+def test_present_next_and_previous_buttons_move_one_slide():
+    at = run_present(disease=["AML"], slide="4")
+    at.button(key="slide-next").click().run()
+    assert at.selectbox(key="slide").value == 5
+    at.button(key="slide-previous").click().run()
+    at.button(key="slide-previous").click().run()
+    assert at.selectbox(key="slide").value == 3
+
+
+def test_present_previous_stops_at_the_first_slide():
+    at = run_present(disease=["MDS"])
+    at.button(key="slide-previous").click().run()
+    assert at.selectbox(key="slide").value == 1
+    assert not at.exception
+
+
+@pytest.mark.parametrize("bad", ["999", "0", "-3", "abc", "4.5", "", "9" * 500])
+def test_present_falls_back_to_slide_one_for_bad_slide_numbers(bad):
+    at = run_present(disease=["AML"], slide=bad)
+    assert not at.exception
+    assert at.selectbox(key="slide").value == 1
+
+
+def test_present_slide_shows_caveats_note_and_source():
+    at = run_present(disease=["AML"], slide="8")
+    content = texts(at)
+    assert "Venetoclax plus a hypomethylating agent" in content
+    assert "Truncated in source" in content and "Small n" in content
+    assert "Integrative care" in content
+    assert "Source: 2022 CSH talk" in content
+
+
+def test_handout_mode_shows_tables_and_sources_without_tabs():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/maintenance.py")
+    at.query_params["disease"] = ["AML"]
+    at.query_params["handout"] = "true"
+    at.run()
+    assert not at.exception
+    assert len(at.tabs) == 0
+    assert len(at.table) >= 2
+    assert "the 1-year cumulative recurrence rate of sorafenib group was 7%" in texts(at)

@@ -128,7 +128,7 @@ def test_no_interval_without_events_and_n(values, figure_id, plot_value):
 
 @pytest.fixture(scope="module")
 def maintenance_effects(dataset, table) -> pd.DataFrame:
-    return effect_rows(table, phase_studies(dataset, "maintenance", ["AML"]))
+    return effect_rows(table, [s.id for s in phase_studies(dataset, "maintenance", ["AML"])])
 
 
 def test_published_hazard_ratios(maintenance_effects):
@@ -174,7 +174,7 @@ def test_risk_difference_and_ratio_from_gdec_counts(maintenance_effects):
 
 
 def test_effects_stay_within_the_selected_studies(dataset, table):
-    effects = effect_rows(table, phase_studies(dataset, "maintenance", ["MDS"]))
+    effects = effect_rows(table, [s.id for s in phase_studies(dataset, "maintenance", ["MDS"])])
     assert effects.empty
 
 

@@ -397,11 +397,11 @@ def test_missing_data_directory(tmp_path):
 
 
 def test_unknown_top_level_key(data_copy):
-    edit(data_copy, "outcomes.yaml", lambda content: content.update(figures=[]))
+    edit(data_copy, "key_facts.yaml", lambda content: content.update(figures=[]))
     [problem] = problems_of(data_copy)
     assert (problem.file, problem.record, problem.field) == (
-        "outcomes.yaml", "(top level)", "figures")
-    assert "unknown top-level key; expected outcomes" in problem.message
+        "key_facts.yaml", "(top level)", "figures")
+    assert "unknown top-level key; expected key_facts" in problem.message
 
 
 def test_collection_not_a_list(data_copy):

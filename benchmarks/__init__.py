@@ -1,0 +1,1 @@
+"""Benchmark harness for Phasewise (`make bench`). See docs/benchmarks.md."""
