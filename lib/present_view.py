@@ -68,7 +68,7 @@ def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: in
                 st.markdown("\n".join(f"- {ui.md(line)}" for line in slide.key_numbers))
         with side:
             if slide.caveats:
-                ui.badges(ui.Badge(label, "warning", label) for label in slide.caveats)
+                ui.badges(slide.caveats)
             if figure is not None:
                 st.markdown("**Key numbers**")
                 st.markdown("\n".join(f"- {ui.md(line)}" for line in slide.key_numbers[:8]))

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts, queries
-from lib.formatting import display_value
+from lib.formatting import display_n, display_p, display_value
 from lib.models import Dataset, Note, Study
 from lib.vocabulary import FLAG_LABELS, PHASE_LABELS, PHASES
 
@@ -29,7 +29,7 @@ class Slide:
     study_ids: tuple[str, ...]
     option: str | None  # the unit of an arm chart or the scale of a forest plot
     key_numbers: tuple[str, ...]
-    caveats: tuple[str, ...]
+    caveats: tuple[queries.Badge, ...]
     source_line: str
     citations: tuple[str, ...]
     note: str
@@ -91,7 +91,7 @@ def _forest_slides(table, studies: list[Study], phase: str, note: str) -> list[d
         if subset.empty:
             continue
         rows = table[table["figure_id"].isin(subset["figure_id"])]
-        caveats = [queries.CROSS_TRIAL.label] if subset["study_id"].nunique() > 1 else []
+        caveats = [queries.CROSS_TRIAL] if subset["study_id"].nunique() > 1 else []
         numbers = [f"{r.study}, {r.endpoint_label} ({r.time_point}): {r.measure.lower()} "
                    f"{r.estimate:.2f} ({r.low:.2f} to {r.high:.2f}), {r.method}"
                    for r in subset.itertuples()]
@@ -129,24 +129,39 @@ def _facts_slides(table, phase: str, note: str) -> list[dict]:
     return [dict(phase=phase, kind="facts",
                  title=f"{PHASE_LABELS[phase]}: registry and programme facts",
                  chart_title="Registry and programme facts", study_ids=(), option=None,
-                 key_numbers=tuple(numbers), caveats=tuple(_flag_labels(facts)),
+                 key_numbers=tuple(numbers),
+                 caveats=tuple(queries.Badge(label, "warning", label)
+                               for label in _flag_labels(facts)),
                  source_line=_source_line(facts), citations=_citations(facts), note=note,
                  figure_ids=tuple(facts["figure_id"]))]
 
 
 def _draft(phase, kind, title, chart_title, study_id, option, rows, table, study, note,
            values) -> dict:
-    numbers = [f"{r.arm}: {r.endpoint_label}, {r.time_point}: {_value(r)}"
-               + (f" (n={int(r.n)})" if pd.notna(r.n) else " (n not stated)")
-               + (f", {r.p_as_printed}" if "p_as_printed" in values and
-                  isinstance(r.p_as_printed, str) else "")
-               for r in values.itertuples()]
-    badges = [b.label for b in queries.study_badges(table, study)]
+    numbers = _paired_numbers(values) if kind == "arm" else [
+        f"{r.arm}: {r.endpoint_label}, {r.time_point}: {_value(r)} ({display_n(r.n)})"
+        for r in values.itertuples()]
+    badges = queries.study_badges(table, study)
     return dict(phase=phase, kind=kind, title=title, chart_title=chart_title,
                 study_ids=(study_id,), option=option, key_numbers=tuple(numbers),
                 caveats=tuple(badges), source_line=_source_line(rows),
                 citations=_citations(rows), note=note,
                 figure_ids=tuple(values["figure_id"]))
+
+
+def _paired_numbers(values: pd.DataFrame) -> list[str]:
+    """One line per comparison: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
+    lines = []
+    keys = ["endpoint_label", "group_time", "subgroup", "origin"]
+    for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False,
+                                                                     dropna=False):
+        arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
+        numbers = " vs ".join(_value(r) for r in arms.itertuples())
+        ns = " vs ".join(display_n(r.n).removeprefix("n=") for r in arms.itertuples())
+        where = ", ".join(str(x) for x in (endpoint, subgroup, time) if isinstance(x, str) and x)
+        source = " (publication)" if origin == "publication" else ""
+        lines.append(f"{where}{source}: {numbers} (n {ns}), {display_p(arms['p_as_printed'].iloc[0])}")
+    return lines
 
 
 def _value(row) -> str:

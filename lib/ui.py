@@ -13,10 +13,9 @@ import streamlit as st
 
 from lib import export
 from lib.app_data import DataState, current_data
-from lib.queries import filter_table
 from lib.formatting import display_n, display_p, display_value
 from lib.models import Consensus, Note
-from lib.queries import Badge, Headline
+from lib.queries import Badge, Headline, filter_table
 from lib.vocabulary import (
     DISEASES,
     FLAG_LABELS,
