@@ -9,17 +9,27 @@ from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
 
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/route:", default=True)
-phase_pages = [st.Page(f"pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase)
-               for phase in PHASES]
-sources = st.Page("pages/sources.py", title="Sources & glossary", url_path="sources",
-                  icon=":material/menu_book:")
-present = st.Page("pages/present.py", title="Present", url_path="present",
-                  icon=":material/slideshow:")
+phase_pages = [
+    st.Page(f"pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase) for phase in PHASES
+]
+sources = st.Page(
+    "pages/sources.py", title="Sources & glossary", url_path="sources", icon=":material/menu_book:"
+)
+present = st.Page(
+    "pages/present.py", title="Present", url_path="present", icon=":material/slideshow:"
+)
 
-st.sidebar.multiselect("Disease", DISEASES, default=list(DISEASES), key=DISEASE_KEY,
-                       bind="query-params", help="AML, MDS, ALL. Kept in the link you share.")
-page = st.navigation({"": [overview], "Phases of care": phase_pages,
-                      "Meetings": [present], "Reference": [sources]})
+st.sidebar.multiselect(
+    "Disease",
+    DISEASES,
+    default=list(DISEASES),
+    key=DISEASE_KEY,
+    bind="query-params",
+    help="AML, MDS, ALL. Kept in the link you share.",
+)
+page = st.navigation(
+    {"": [overview], "Phases of care": phase_pages, "Meetings": [present], "Reference": [sources]}
+)
 sidebar_tools(page.url_path)
 page.run()
 footer(current_data())

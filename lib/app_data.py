@@ -57,5 +57,11 @@ def current_data() -> DataState:
     last = remembered.get(data_dir)
     if last is None:
         return state
-    return DataState(last.dataset, last.table, state.problems, stale=True, data_dir=data_dir,
-                     signature=last.signature)
+    return DataState(
+        last.dataset,
+        last.table,
+        state.problems,
+        stale=True,
+        data_dir=data_dir,
+        signature=last.signature,
+    )

@@ -22,8 +22,7 @@ TEXT_COLOR = "#1A1A1A"
 MUTED_COLOR = "#555555"
 GRID_COLOR = "#E3E3E3"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000")
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 ROLE_COLORS = {"intervention": "#0072B2", "control": "#E69F00", "single": "#009E73"}
 ROLE_ORDER = {"intervention": 0, "control": 1, "single": 2}
 METHOD_COLORS = {"as published": "#000000", "computed": "#CC79A7"}
@@ -36,24 +35,66 @@ BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
 #: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
 #: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
-VALUE_COLUMNS = ["figure_id", "study", "arm", "arm_role", "endpoint_label", "subgroup",
-                 "time_point", "group_time", "value", "as_printed", "unit", "plot_value", "plot_unit", "n",
-                 "events", "ci_low", "ci_high", "ci_method", "computed", "origin",
-                 "p_as_printed", "flags"]
+VALUE_COLUMNS = [
+    "figure_id",
+    "study",
+    "arm",
+    "arm_role",
+    "endpoint_label",
+    "subgroup",
+    "time_point",
+    "group_time",
+    "value",
+    "as_printed",
+    "unit",
+    "plot_value",
+    "plot_unit",
+    "n",
+    "events",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "computed",
+    "origin",
+    "p_as_printed",
+    "flags",
+]
 
-_AXIS = dict(gridcolor=GRID_COLOR, linecolor="#9A9A9A", showline=True, zeroline=False,
-             ticks="outside", tickcolor="#9A9A9A", automargin=True, title=dict(standoff=14))
-pio.templates[TEMPLATE] = go.layout.Template(layout=go.Layout(
-    font=dict(family=FONT, size=16, color=TEXT_COLOR),
-    title=dict(font=dict(size=20), x=0.01, xanchor="left", xref="container", y=0.97,
-               yanchor="top"),
-    paper_bgcolor="white", plot_bgcolor="white", colorway=list(OKABE_ITO),
-    margin=dict(l=90, r=60, t=100, b=60), xaxis=_AXIS, yaxis=_AXIS,
-    # Below everything: above the plot it would collide with the printed p values.
-    legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container",
-                font=dict(size=15)),
-    hoverlabel=dict(font=dict(family=FONT, size=15), align="left", bgcolor="white"),
-))
+_AXIS = dict(
+    gridcolor=GRID_COLOR,
+    linecolor="#9A9A9A",
+    showline=True,
+    zeroline=False,
+    ticks="outside",
+    tickcolor="#9A9A9A",
+    automargin=True,
+    title=dict(standoff=14),
+)
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=16, color=TEXT_COLOR),
+        title=dict(
+            font=dict(size=20), x=0.01, xanchor="left", xref="container", y=0.97, yanchor="top"
+        ),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=list(OKABE_ITO),
+        margin=dict(l=90, r=60, t=100, b=60),
+        xaxis=_AXIS,
+        yaxis=_AXIS,
+        # Below everything: above the plot it would collide with the printed p values.
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=0,
+            yanchor="bottom",
+            yref="container",
+            font=dict(size=15),
+        ),
+        hoverlabel=dict(font=dict(family=FONT, size=15), align="left", bgcolor="white"),
+    )
+)
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -86,7 +127,9 @@ def _value_text(row: Mapping) -> str:
 
 def _not_plotted(row: Mapping) -> str:
     """Why a row has no bar, quoting the source's own words."""
-    printed = _safe(join_split_digits("" if _missing(row["as_printed"]) else str(row["as_printed"])))
+    printed = _safe(
+        join_split_digits("" if _missing(row["as_printed"]) else str(row["as_printed"]))
+    )
     flags = _flags(row)
     if "truncated" in flags:
         return f"printed as '{printed}' — truncated in source, not plotted"
@@ -143,8 +186,10 @@ def _stack(parts: Iterable[object], width: int) -> str:
 def _unique(labels: list[str], ids: Iterable[object]) -> list[str]:
     """Labels made unique (a repeated one gets its figure id), so rows never merge on the axis."""
     repeated = pd.Series(labels).duplicated(keep=False)
-    return [f"{label} [{_safe(i)}]" if again else label
-            for label, again, i in zip(labels, repeated, ids, strict=True)]
+    return [
+        f"{label} [{_safe(i)}]" if again else label
+        for label, again, i in zip(labels, repeated, ids, strict=True)
+    ]
 
 
 # --- figure pieces ---------------------------------------------------------------------------
@@ -157,8 +202,9 @@ def _require_title(title: object) -> None:
 
 def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     """One figure in the house theme, built (and validated) once from plain dicts."""
-    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=dict(text=_safe(title)),
-                                              **layout))
+    return go.Figure(
+        data=traces, layout=dict(template=TEMPLATE, title=dict(text=_safe(title)), **layout)
+    )
 
 
 def _height(labels: list[str], chrome: int) -> int:
@@ -189,9 +235,16 @@ def _errors(rows: pd.DataFrame) -> dict:
     plus = (rows["ci_high"] - rows["plot_value"]).clip(lower=0).where(has_ci)
     minus = (rows["plot_value"] - rows["ci_low"]).clip(lower=0).where(has_ci)
     # Float arrays keep NaN; plotly.js would read a JSON null as 0 and draw a flat cap.
-    return dict(type="data", symmetric=False, array=plus.to_numpy(float),
-                arrayminus=minus.to_numpy(float), color="#333333", thickness=1.8, width=7,
-                visible=True)
+    return dict(
+        type="data",
+        symmetric=False,
+        array=plus.to_numpy(float),
+        arrayminus=minus.to_numpy(float),
+        color="#333333",
+        thickness=1.8,
+        width=7,
+        visible=True,
+    )
 
 
 def _top(rows: pd.DataFrame) -> pd.Series:
@@ -205,12 +258,23 @@ def _value_hover(row: Mapping, heading: str) -> str:
         value = _not_plotted(row)
     else:
         value = _value_text(row) + (" — computed from events/n" if row["computed"] else "")
-    ci = "No CI reported" if _missing(row["ci_low"]) else (
-        f"CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
-        f" ({_safe(row['ci_method'])})")
-    lines = [heading, _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
-             f"Value: {value}", f"Printed as: “{_safe(row['as_printed'])}”", _n_text(row["n"]),
-             ci, f"Source: {_source(row['origin'])}"]
+    ci = (
+        "No CI reported"
+        if _missing(row["ci_low"])
+        else (
+            f"CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
+            f" ({_safe(row['ci_method'])})"
+        )
+    )
+    lines = [
+        heading,
+        _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
+        f"Value: {value}",
+        f"Printed as: “{_safe(row['as_printed'])}”",
+        _n_text(row["n"]),
+        ci,
+        f"Source: {_source(row['origin'])}",
+    ]
     if row["arm_role"] != "single":
         lines.append(f"p: {_p_text(row['p_as_printed'])}")
     if _flags(row):
@@ -244,13 +308,15 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
     _require_title(title)
     rows = values.loc[(_scale(values) == unit) & values["plot_value"].notna()].reindex(
-        columns=VALUE_COLUMNS)
+        columns=VALUE_COLUMNS
+    )
     if rows.empty:
         raise ValueError(f"no arm values in {unit!r}")
     rows["category"] = [_category(r) for r in rows.to_dict("records")]
     categories = list(dict.fromkeys(rows["category"]))
     arms = rows.drop_duplicates("arm").sort_values(
-        "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable")
+        "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
+    )
     # Under three groups, bars keep the width they would have among three.
     group = (1 - BAR_GAP) * min(1.0, len(categories) / 3)
     width = group / len(arms)
@@ -261,37 +327,74 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         offset = -group / 2 + slot * width
         texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for r in records]
         heading = f"<b>{_safe(arm['arm'])}</b> ({_safe(arm['arm_role'])})"
-        traces.append(dict(
-            type="bar", name=_safe(arm["arm"]), x=list(part["category"]),
-            y=part["plot_value"].to_numpy(float), offset=offset, width=width,
-            error_y=_errors(part), text=texts, textposition="none",
-            marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
-            customdata=[_value_hover(r, heading) for r in records],
-            hovertemplate="%{customdata}<extra></extra>"))
+        traces.append(
+            dict(
+                type="bar",
+                name=_safe(arm["arm"]),
+                x=list(part["category"]),
+                y=part["plot_value"].to_numpy(float),
+                offset=offset,
+                width=width,
+                error_y=_errors(part),
+                text=texts,
+                textposition="none",
+                marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
+                customdata=[_value_hover(r, heading) for r in records],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
         # Labels as annotations, so they sit above the CI whisker instead of across it.
         annotations += [
-            _note(text, TEXT_COLOR, name="value", yanchor="bottom", y=top,
-                  x=categories.index(category) + offset + width / 2)
-            for text, category, top in zip(texts, part["category"], _top(part), strict=True)]
+            _note(
+                text,
+                TEXT_COLOR,
+                name="value",
+                yanchor="bottom",
+                y=top,
+                x=categories.index(category) + offset + width / 2,
+            )
+            for text, category, top in zip(texts, part["category"], _top(part), strict=True)
+        ]
     publication = (rows["origin"] == "publication").any()
     return _figure(
-        title, traces, height=620, barmode="group", bargap=BAR_GAP,
+        title,
+        traces,
+        height=620,
+        barmode="group",
+        bargap=BAR_GAP,
         annotations=annotations + _p_annotations(rows, categories),
         legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
-        xaxis=dict(categoryorder="array", categoryarray=categories, tickangle=0,
-                   tickfont=dict(size=13), automargin=True),
-        yaxis=dict(title=dict(text=_value_axis_title(rows, unit)),
-                   range=[0, 100] if unit == "%" else [0, 1.35 * _top(rows).max()]))
+        xaxis=dict(
+            categoryorder="array",
+            categoryarray=categories,
+            tickangle=0,
+            tickfont=dict(size=13),
+            automargin=True,
+        ),
+        yaxis=dict(
+            title=dict(text=_value_axis_title(rows, unit)),
+            range=[0, 100] if unit == "%" else [0, 1.35 * _top(rows).max()],
+        ),
+    )
 
 
 def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
     """The printed p above each group, clear of the two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
     printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
-    return [_note("<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
-                  TEXT_COLOR, 15, name="p",
-                  x=index, y=tops[category], yanchor="bottom", yshift=44)
-            for index, category in enumerate(categories)]
+    return [
+        _note(
+            "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
+            TEXT_COLOR,
+            15,
+            name="p",
+            x=index,
+            y=tops[category],
+            yanchor="bottom",
+            yshift=44,
+        )
+        for index, category in enumerate(categories)
+    ]
 
 
 # --- forest ----------------------------------------------------------------------------------
@@ -335,40 +438,102 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     if rows.empty:
         raise ValueError(f"no effect rows on the {scale} scale")
     records = rows.to_dict("records")
-    rows["label"] = _unique([_label([r["study"], r["endpoint_label"], r["time_point"],
-                                     r["measure"]], 28) for r in records], rows["figure_id"])
-    rows["kind"] = ["as published" if r["method"] == "as published" else "computed"
-                    for r in records]
+    rows["label"] = _unique(
+        [
+            _label([r["study"], r["endpoint_label"], r["time_point"], r["measure"]], 28)
+            for r in records
+        ],
+        rows["figure_id"],
+    )
+    rows["kind"] = [
+        "as published" if r["method"] == "as published" else "computed" for r in records
+    ]
     rows["favours_low"] = [_favours_low(r) for r in records]
-    traces = [dict(
-        type="scatter", name=METHOD_NAMES[kind], x=part["estimate"].to_numpy(float),
-        y=list(part["label"]), mode="markers",
-        marker=dict(color=METHOD_COLORS[kind], symbol=METHOD_SYMBOLS[kind], size=14),
-        error_x=dict(type="data", symmetric=False,
-                     array=(part["high"] - part["estimate"]).to_numpy(float),
-                     arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
-                     color=METHOD_COLORS[kind], thickness=2.2, width=0),
-        customdata=[_effect_hover(r, spec) for r in part.to_dict("records")],
-        hovertemplate="%{customdata}<extra></extra>") for kind, part in rows.groupby("kind")]
+    traces = [
+        dict(
+            type="scatter",
+            name=METHOD_NAMES[kind],
+            x=part["estimate"].to_numpy(float),
+            y=list(part["label"]),
+            mode="markers",
+            marker=dict(color=METHOD_COLORS[kind], symbol=METHOD_SYMBOLS[kind], size=14),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=(part["high"] - part["estimate"]).to_numpy(float),
+                arrayminus=(part["estimate"] - part["low"]).to_numpy(float),
+                color=METHOD_COLORS[kind],
+                thickness=2.2,
+                width=0,
+            ),
+            customdata=[_effect_hover(r, spec) for r in part.to_dict("records")],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+        for kind, part in rows.groupby("kind")
+    ]
     # Computed rows say so beside the number, so a black-and-white print keeps the distinction.
-    estimates = [_note(_interval(r, spec) + (" · computed" if r["kind"] == "computed" else ""),
-                       TEXT_COLOR, name="estimate",
-                       xref="paper", x=1.02, xanchor="left", y=r["label"])
-                 for r in rows.to_dict("records")]
+    estimates = [
+        _note(
+            _interval(r, spec) + (" · computed" if r["kind"] == "computed" else ""),
+            TEXT_COLOR,
+            name="estimate",
+            xref="paper",
+            x=1.02,
+            xanchor="left",
+            y=r["label"],
+        )
+        for r in rows.to_dict("records")
+    ]
     return _figure(
-        title, traces, height=_height(list(rows["label"]), 230), margin=dict(r=235),
-        showlegend=True, xaxis=_forest_axis(rows, scale),
-        yaxis=dict(categoryorder="array", categoryarray=list(rows["label"]),
-                   autorange="reversed", showgrid=False),
-        shapes=[dict(type="line", xref="x", x0=spec.null, x1=spec.null, yref="paper", y0=0,
-                     y1=1, line=dict(dash="dash", color=MUTED_COLOR, width=1.5))],
+        title,
+        traces,
+        height=_height(list(rows["label"]), 230),
+        margin=dict(r=235),
+        showlegend=True,
+        xaxis=_forest_axis(rows, scale),
+        yaxis=dict(
+            categoryorder="array",
+            categoryarray=list(rows["label"]),
+            autorange="reversed",
+            showgrid=False,
+        ),
+        shapes=[
+            dict(
+                type="line",
+                xref="x",
+                x0=spec.null,
+                x1=spec.null,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(dash="dash", color=MUTED_COLOR, width=1.5),
+            )
+        ],
         annotations=[
             *estimates,
-            _note("<b>Estimate (95% CI)</b>", TEXT_COLOR, name="header", xref="paper",
-                  x=1.02, xanchor="left", yref="paper", y=1, yanchor="bottom"),
+            _note(
+                "<b>Estimate (95% CI)</b>",
+                TEXT_COLOR,
+                name="header",
+                xref="paper",
+                x=1.02,
+                xanchor="left",
+                yref="paper",
+                y=1,
+                yanchor="bottom",
+            ),
             # Annotations on a log axis take log10 positions (shapes such as the null line don't).
-            _note(_direction_note(rows), name="direction", yref="paper", y=0, yanchor="top",
-                  yshift=-34, x=math.log10(spec.null) if scale == "ratio" else spec.null)])
+            _note(
+                _direction_note(rows),
+                name="direction",
+                yref="paper",
+                y=0,
+                yanchor="top",
+                yshift=-34,
+                x=math.log10(spec.null) if scale == "ratio" else spec.null,
+            ),
+        ],
+    )
 
 
 def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
@@ -376,16 +541,26 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
     low, high = min(rows["low"].min(), null), max(rows["high"].max(), null)
     if scale == "difference":
         pad = 0.1 * (high - low)
-        return dict(range=[low - pad, high + pad], title=dict(
-            text="Risk difference, percentage points (intervention − control)", standoff=44))
+        return dict(
+            range=[low - pad, high + pad],
+            title=dict(
+                text="Risk difference, percentage points (intervention − control)", standoff=44
+            ),
+        )
     lo, hi = math.log10(low) - 0.15, math.log10(high) + 0.15
-    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-             if lo <= math.log10(t) <= hi]
-    names = " or ".join(m.lower() for m in _SCALES["ratio"].measures
-                        if m in set(rows["measure"]))
-    return dict(type="log", range=[lo, hi], tickvals=ticks, ticktext=[f"{t:g}" for t in ticks],
-                title=dict(text=f"{names.capitalize()} (log scale, intervention vs control)",
-                           standoff=44))
+    ticks = [
+        t
+        for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+        if lo <= math.log10(t) <= hi
+    ]
+    names = " or ".join(m.lower() for m in _SCALES["ratio"].measures if m in set(rows["measure"]))
+    return dict(
+        type="log",
+        range=[lo, hi],
+        tickvals=ticks,
+        ticktext=[f"{t:g}" for t in ticks],
+        title=dict(text=f"{names.capitalize()} (log scale, intervention vs control)", standoff=44),
+    )
 
 
 def _direction_note(rows: pd.DataFrame) -> str:
@@ -399,13 +574,18 @@ def _direction_note(rows: pd.DataFrame) -> str:
 
 def _effect_hover(row: Mapping, spec: _Scale) -> str:
     low, high = ("intervention", "control") if row["favours_low"] else ("control", "intervention")
-    lines = [f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
-             f"{_safe(row['measure'])}: {_interval(row, spec)}, 95% CI",
-             f"Method: {_safe(row['method'])}"]
+    lines = [
+        f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
+        f"{_safe(row['measure'])}: {_interval(row, spec)}, 95% CI",
+        f"Method: {_safe(row['method'])}",
+    ]
     if _present([row["n_text"]]):
         lines.append(f"Events/n (intervention vs control): {_safe(row['n_text'])}")
-    lines += [f"p: {_p_text(row['p_as_printed'])}", f"Source: {_source(row['origin'])}",
-              f"Below {spec.null:g} favours {low}; above {spec.null:g} favours {high}"]
+    lines += [
+        f"p: {_p_text(row['p_as_printed'])}",
+        f"Source: {_source(row['origin'])}",
+        f"Below {spec.null:g} favours {low}; above {spec.null:g} favours {high}",
+    ]
     return "<br>".join(lines)
 
 
@@ -421,30 +601,64 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     records = rows.to_dict("records")
     # On a one-study chart the title names the study, so rows name only arm, endpoint and time.
     one_study = rows["study"].nunique() == 1
-    labels = _unique([_label([None if one_study else r["study"], r["arm"], r["endpoint_label"],
-                              r["time_point"]], 30) for r in records], rows["figure_id"])
+    labels = _unique(
+        [
+            _label(
+                [None if one_study else r["study"], r["arm"], r["endpoint_label"], r["time_point"]],
+                30,
+            )
+            for r in records
+        ],
+        rows["figure_id"],
+    )
     plotted = rows["plot_value"].notna()
-    texts = [f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
-             for r, ok in zip(records, plotted, strict=True)]
+    texts = [
+        f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
+        for r, ok in zip(records, plotted, strict=True)
+    ]
     bar = dict(
-        type="bar", name=SINGLE_ARM_NAME, orientation="h", y=labels,
-        x=rows["plot_value"].to_numpy(float), error_x=_errors(rows), text=texts,
+        type="bar",
+        name=SINGLE_ARM_NAME,
+        orientation="h",
+        y=labels,
+        x=rows["plot_value"].to_numpy(float),
+        error_x=_errors(rows),
+        text=texts,
         textposition="none",
         marker=dict(color=ROLE_COLORS["single"], pattern=_pattern(rows["origin"])),
-        customdata=[_value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}")
-                    for r in records],
-        hovertemplate="%{customdata}<extra></extra>")
+        customdata=[
+            _value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}") for r in records
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
     # A row without a bar still carries its explanation, at the start of the row.
-    notes = [_note(text, TEXT_COLOR if ok else MUTED_COLOR, name="value" if ok else "not plotted",
-                   x=top if ok else 0, y=label, xanchor="left", xshift=8 if ok else 4)
-             for text, label, top, ok in zip(texts, labels, _top(rows), plotted, strict=True)]
+    notes = [
+        _note(
+            text,
+            TEXT_COLOR if ok else MUTED_COLOR,
+            name="value" if ok else "not plotted",
+            x=top if ok else 0,
+            y=label,
+            xanchor="left",
+            xshift=8 if ok else 4,
+        )
+        for text, label, top, ok in zip(texts, labels, _top(rows), plotted, strict=True)
+    ]
     publication = (rows["origin"] == "publication").any()
     return _figure(
-        title, [bar], height=_height(labels, 200), margin=dict(r=40), bargap=BAR_GAP,
-        showlegend=True, annotations=notes,
+        title,
+        [bar],
+        height=_height(labels, 200),
+        margin=dict(r=40),
+        bargap=BAR_GAP,
+        showlegend=True,
+        annotations=notes,
         legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
         # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
-        xaxis=dict(title=dict(text="Patients (%)"), range=[0, 175],
-                   tickvals=[0, 20, 40, 60, 80, 100]),
-        yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed",
-                   showgrid=False))
+        xaxis=dict(
+            title=dict(text="Patients (%)"), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]
+        ),
+        yaxis=dict(
+            categoryorder="array", categoryarray=labels, autorange="reversed", showgrid=False
+        ),
+    )

@@ -155,8 +155,10 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise yaml.MarkedYAMLError(problem=f"key {key!r} appears twice in one record",
-                                           problem_mark=key_node.start_mark)
+                raise yaml.MarkedYAMLError(
+                    problem=f"key {key!r} appears twice in one record",
+                    problem_mark=key_node.start_mark,
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -172,15 +174,19 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
     except OSError:
         return problem("-", "-", "file not found")
     if size > MAX_FILE_BYTES:
-        return problem("-", "-", f"file is {size / 1e6:.1f} MB; the limit is "
-                                 f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+        return problem(
+            "-", "-", f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return problem(f"line {line}", "encoding",
-                       f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})")
+        return problem(
+            f"line {line}",
+            "encoding",
+            f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+        )
     if not text.strip():
         return problem("-", "-", "file is empty")
     try:
@@ -194,9 +200,12 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
     if not isinstance(content, dict):
         return problem("-", "-", f"top level must be a mapping with keys {', '.join(FILES[name])}")
     unknown = [str(k) for k in content if k not in FILES[name]]
-    problems = [DataProblem(name, "(top level)", key,
-                            f"unknown top-level key; expected {', '.join(FILES[name])}")
-                for key in unknown]
+    problems = [
+        DataProblem(
+            name, "(top level)", key, f"unknown top-level key; expected {', '.join(FILES[name])}"
+        )
+        for key in unknown
+    ]
     return (content if not problems else None), problems
 
 
@@ -251,8 +260,11 @@ def _field_path(loc: tuple, raw: Any) -> str:
     for step in loc:
         if isinstance(step, int) and isinstance(node, list) and step < len(node):
             item = node[step]
-            parts.append(item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str)
-                         else str(step))
+            parts.append(
+                item["id"]
+                if isinstance(item, dict) and isinstance(item.get("id"), str)
+                else str(step)
+            )
             node = item
         else:
             parts.append(str(step))
@@ -265,8 +277,12 @@ def _integrity_problems(error: ValidationError) -> list[DataProblem]:
     for detail in error.errors(include_url=False):
         cause = (detail.get("ctx") or {}).get("error")
         if isinstance(cause, IntegrityError):
-            problems.extend(DataProblem(COLLECTION_FILE.get(p.collection, p.collection),
-                                        p.record, p.field, p.message) for p in cause.problems)
+            problems.extend(
+                DataProblem(
+                    COLLECTION_FILE.get(p.collection, p.collection), p.record, p.field, p.message
+                )
+                for p in cause.problems
+            )
         else:
             field = _field_path(detail["loc"], {})
             problems.append(DataProblem("-", "-", field or "-", detail["msg"]))

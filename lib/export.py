@@ -1,6 +1,6 @@
 """Command line and functions for the flat export: one row per reported value, with provenance.
 
-    python -m lib.export [--format csv|json] [--disease AML] [--phase transplant] [DATA_DIR]
+python -m lib.export [--format csv|json] [--disease AML] [--phase transplant] [DATA_DIR]
 """
 
 import argparse
@@ -24,19 +24,23 @@ def to_json(table: pd.DataFrame) -> str:
     """JSON: dataset identity plus a list of row objects, nulls for missing values."""
     frame = table[EXPORT_COLUMNS].astype(object).where(table[EXPORT_COLUMNS].notna(), None)
     records = frame.to_dict(orient="records")
-    meta = {key: table.attrs.get(key, table[key].iloc[0] if len(table) else None)
-            for key in ("dataset_version", "last_reviewed")}
+    meta = {
+        key: table.attrs.get(key, table[key].iloc[0] if len(table) else None)
+        for key in ("dataset_version", "last_reviewed")
+    }
     meta["rows"] = len(records)
     return json.dumps({**meta, "figures": records}, ensure_ascii=False, indent=1, default=str)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.export",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.export", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("data_dir", nargs="?", type=Path, default=None)
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
-    parser.add_argument("--disease", action="append", choices=DISEASES,
-                        help="repeat for several; default all")
+    parser.add_argument(
+        "--disease", action="append", choices=DISEASES, help="repeat for several; default all"
+    )
     parser.add_argument("--phase", choices=PHASES)
     args = parser.parse_args(argv)
     # stderr holds only `file: record: field: message` lines, for scripts that parse them.

@@ -153,7 +153,9 @@ class Arm(Record):
 class Study(Record):
     id: Id
     title: ShortText
-    short_label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    short_label: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
     phase: Phase
     phase_rationale: Text
     diseases: tuple[Disease, ...] = Field(min_length=1)
@@ -181,8 +183,9 @@ def _check_value(figure) -> None:
         raise ValueError(f"value: a percentage must be within 0-100, got {figure.value}")
     if figure.value is not None and figure.value < 0:
         raise ValueError(f"value: must not be negative, got {figure.value}")
-    if figure.value is None and not (figure.has_flag("truncated")
-                                     or figure.has_flag("direction_only")):
+    if figure.value is None and not (
+        figure.has_flag("truncated") or figure.has_flag("direction_only")
+    ):
         raise ValueError("value: missing; flag the figure as truncated or direction_only")
 
 
@@ -243,7 +246,9 @@ class Comparison(Provenance):
         if self.intervention_arm == self.control_arm:
             raise ValueError("control_arm: must differ from intervention_arm")
         if len(self.outcomes) not in (0, 2):
-            raise ValueError("outcomes: list both arms' outcomes, or none for a direction-only claim")
+            raise ValueError(
+                "outcomes: list both arms' outcomes, or none for a direction-only claim"
+            )
         return self
 
 
@@ -363,8 +368,9 @@ class IntegrityError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("; ".join(f"{p.collection}: {p.record}: {p.field}: {p.message}"
-                                   for p in problems))
+        super().__init__(
+            "; ".join(f"{p.collection}: {p.record}: {p.field}: {p.message}" for p in problems)
+        )
 
 
 class Dataset(Record):
@@ -398,9 +404,15 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
         problems.append(Problem(collection, record, field, message))
 
     collections = {
-        "documents": ds.documents, "publications": ds.publications, "studies": ds.studies,
-        "outcomes": ds.outcomes, "comparisons": ds.comparisons, "key_facts": ds.key_facts,
-        "notes": ds.notes, "consensus": ds.consensus, "glossary": ds.glossary,
+        "documents": ds.documents,
+        "publications": ds.publications,
+        "studies": ds.studies,
+        "outcomes": ds.outcomes,
+        "comparisons": ds.comparisons,
+        "key_facts": ds.key_facts,
+        "notes": ds.notes,
+        "consensus": ds.consensus,
+        "glossary": ds.glossary,
     }
     for name, records in collections.items():
         for record_id, count in Counter(r.id for r in records).items():
@@ -422,8 +434,12 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
         pool = documents if prov.origin == "document" else publications
         if prov.source not in pool:
             kind = "document" if prov.origin == "document" else "publication"
-            add(collection, record, f"{field}source".lstrip("."),
-                f"unknown {kind} {prov.source!r} (origin is {prov.origin!r})")
+            add(
+                collection,
+                record,
+                f"{field}source".lstrip("."),
+                f"unknown {kind} {prov.source!r} (origin is {prov.origin!r})",
+            )
 
     for study in ds.studies:
         if study.document not in documents:
@@ -449,11 +465,19 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
         if outcome.corresponds_to is not None:
             twin = outcomes.get(outcome.corresponds_to)
             if twin is None:
-                add("outcomes", outcome.id, "corresponds_to",
-                    f"unknown outcome {outcome.corresponds_to!r}")
+                add(
+                    "outcomes",
+                    outcome.id,
+                    "corresponds_to",
+                    f"unknown outcome {outcome.corresponds_to!r}",
+                )
             elif twin.arm != outcome.arm or twin.endpoint != outcome.endpoint:
-                add("outcomes", outcome.id, "corresponds_to",
-                    f"{twin.id!r} reports another arm or endpoint")
+                add(
+                    "outcomes",
+                    outcome.id,
+                    "corresponds_to",
+                    f"{twin.id!r} reports another arm or endpoint",
+                )
 
     for comp in ds.comparisons:
         check_provenance("comparisons", comp.id, "", comp)
@@ -467,8 +491,13 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
             if arm not in own_arms:
                 owner = arm_owner.get(arm)
                 if owner:
-                    add("comparisons", comp.id, field, f"arm {arm!r} belongs to study {owner!r}, "
-                        f"not {study.id!r}: a comparison cannot span studies")
+                    add(
+                        "comparisons",
+                        comp.id,
+                        field,
+                        f"arm {arm!r} belongs to study {owner!r}, "
+                        f"not {study.id!r}: a comparison cannot span studies",
+                    )
                 else:
                     add("comparisons", comp.id, field, f"unknown arm {arm!r}")
         for index, outcome_id in enumerate(comp.outcomes):
@@ -478,8 +507,12 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
                 continue
             expected = (comp.intervention_arm, comp.control_arm)[index]
             if outcome.arm != expected or outcome.endpoint != comp.endpoint:
-                add("comparisons", comp.id, f"outcomes.{index}",
-                    f"{outcome_id!r} is not the {comp.endpoint} outcome of arm {expected!r}")
+                add(
+                    "comparisons",
+                    comp.id,
+                    f"outcomes.{index}",
+                    f"{outcome_id!r} is not the {comp.endpoint} outcome of arm {expected!r}",
+                )
 
     for fact in ds.key_facts:
         check_provenance("key_facts", fact.id, "", fact)

@@ -19,8 +19,12 @@ def render_phase(phase: str) -> None:
     label = PHASE_LABELS[phase]
     title, toggle = st.columns([4, 1], vertical_alignment="bottom")
     title.title(label)
-    toggle.toggle("Print handout", key=ui.HANDOUT_KEY, bind="query-params",
-                  help="Shows every chart, table and source at once; then print (Ctrl+P).")
+    toggle.toggle(
+        "Print handout",
+        key=ui.HANDOUT_KEY,
+        bind="query-params",
+        help="Shows every chart, table and source at once; then print (Ctrl+P).",
+    )
     if ui.handout_mode():
         st.html(ui.PRINT_CSS)
     st.caption(f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}")
@@ -31,8 +35,11 @@ def render_phase(phase: str) -> None:
     notes_height = "content" if ui.handout_mode() else NOTES_HEIGHT
     with notes, st.container(height=notes_height, border=True, key="notes-panel"):
         documents = {d.id: f"{d.title} ({d.outlet})" for d in ds.documents}
-        ui.note_panel(queries.phase_notes(ds, phase, diseases),
-                      ds.consensus if phase in ("induction", "consolidation") else (), documents)
+        ui.note_panel(
+            queries.phase_notes(ds, phase, diseases),
+            ds.consensus if phase in ("induction", "consolidation") else (),
+            documents,
+        )
     with evidence:
         ui.headline_row(queries.headlines(in_view))
         if not studies:
@@ -46,10 +53,15 @@ def render_phase(phase: str) -> None:
 def _empty_state(ds, phase: str, diseases: list[str]) -> None:
     counts = queries.studies_by_disease(ds, phase)
     others = [f"{d}: {counts[d]}" for d in DISEASES if d not in diseases and counts[d]]
-    where = ("Studies in this phase for other diseases: " + ", ".join(others) + "."
-             if others else "No disease has studies in this phase in the dataset.")
-    st.info(f"No {', '.join(diseases)} studies in the {PHASE_LABELS[phase].lower()} phase in "
-            f"these sources. {where} Registry figures and notes below still apply.")
+    where = (
+        "Studies in this phase for other diseases: " + ", ".join(others) + "."
+        if others
+        else "No disease has studies in this phase in the dataset."
+    )
+    st.info(
+        f"No {', '.join(diseases)} studies in the {PHASE_LABELS[phase].lower()} phase in "
+        f"these sources. {where} Registry figures and notes below still apply."
+    )
 
 
 def _arm_comparisons(table, studies) -> None:
@@ -60,15 +72,20 @@ def _arm_comparisons(table, studies) -> None:
     for study in comparative:
         values = queries.arm_outcomes(table, study.id)
         claims = queries.direction_claims(table, study.id)
-        figures = [charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
-                   for unit in charts.arm_units(values)]
+        figures = [
+            charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
+            for unit in charts.arm_units(values)
+        ]
         rows = table[table["study_id"] == study.id]
         shown = values if len(values) else rows
         ui.figure_card(
-            study.title, study.id, figures,
+            study.title,
+            study.id,
+            figures,
             _with_claims(shown, claims, rows),
             queries.study_badges(table, study),
-            before_tabs=(lambda c=claims: ui.statements(c)) if len(claims) else None)
+            before_tabs=(lambda c=claims: ui.statements(c)) if len(claims) else None,
+        )
 
 
 def _with_claims(values, claims, rows):
@@ -85,14 +102,18 @@ def _effects(table, studies) -> None:
     st.subheader("Effects")
     badge_list = [queries.CROSS_TRIAL] if effects["study_id"].nunique() > 1 else []
     comps = table[table["figure_id"].isin(effects["figure_id"])]
-    for scale, title in (("ratio", "Hazard and risk ratios"),
-                         ("difference", "Risk differences (computed from events/n)")):
-        subset = effects[effects["measure"].str.contains("ratio" if scale == "ratio"
-                                                         else "difference")]
+    for scale, title in (
+        ("ratio", "Hazard and risk ratios"),
+        ("difference", "Risk differences (computed from events/n)"),
+    ):
+        subset = effects[
+            effects["measure"].str.contains("ratio" if scale == "ratio" else "difference")
+        ]
         if subset.empty:
             continue
-        ui.figure_card(title, f"forest-{scale}", [charts.forest(subset, title, scale=scale)],
-                       comps, badge_list)
+        ui.figure_card(
+            title, f"forest-{scale}", [charts.forest(subset, title, scale=scale)], comps, badge_list
+        )
 
 
 def _single_arm(table, studies) -> None:
@@ -109,9 +130,13 @@ def _single_arm(table, studies) -> None:
             continue
         title = f"{study.short_label}: figures without a control arm"
         sizes = table[(table["study_id"] == study.id) & (table["kind"] == "sample_size")]
-        ui.figure_card(study.title, f"single-{study.id}", [charts.single_arm(rows, title)],
-                       pd.concat([rows, sizes], ignore_index=True),
-                       queries.study_badges(table, study))
+        ui.figure_card(
+            study.title,
+            f"single-{study.id}",
+            [charts.single_arm(rows, title)],
+            pd.concat([rows, sizes], ignore_index=True),
+            queries.study_badges(table, study),
+        )
 
 
 def _key_facts(table) -> None:

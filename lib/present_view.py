@@ -42,28 +42,48 @@ def render_present() -> None:
     st.html(_PROJECTOR_CSS)
     count = len(deck)
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.button("Previous", icon=":material/arrow_back:", shortcut="Left",
-                  on_click=_step, args=(-1, count), key="slide-previous")
+        st.button(
+            "Previous",
+            icon=":material/arrow_back:",
+            shortcut="Left",
+            on_click=_step,
+            args=(-1, count),
+            key="slide-previous",
+        )
         # Plain numbers as options: a bound selectbox writes its label into the URL (slide=4).
-        number = st.selectbox("Slide", range(1, count + 1), key=SLIDE_KEY, bind="query-params",
-                              label_visibility="collapsed", width=110)
-        st.button("Next", icon=":material/arrow_forward:", shortcut="Right",
-                  on_click=_step, args=(1, count), key="slide-next")
+        number = st.selectbox(
+            "Slide",
+            range(1, count + 1),
+            key=SLIDE_KEY,
+            bind="query-params",
+            label_visibility="collapsed",
+            width=110,
+        )
+        st.button(
+            "Next",
+            icon=":material/arrow_forward:",
+            shortcut="Right",
+            on_click=_step,
+            args=(1, count),
+            key="slide-next",
+        )
     slide = deck[(number or 1) - 1]
     _slide(state, slide, diseases, count)
 
 
 def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: int) -> None:
     with st.container(key="slide-body"):
-        st.caption(ui.md(f"{slide.phase_label} · slide {slide.number} of {count} · "
-                         f"{', '.join(diseases)}"))
+        st.caption(
+            ui.md(f"{slide.phase_label} · slide {slide.number} of {count} · {', '.join(diseases)}")
+        )
         st.markdown(f"# {ui.md(slide.title)}")
         chart, side = st.columns([1.7, 1], gap="large")
         with chart:
             figure = slides.slide_figure(slide, state.table)
             if figure is not None:
-                st.plotly_chart(figure, key=f"present-{slide.number}", config=CHART_CONFIG,
-                                theme=None)
+                st.plotly_chart(
+                    figure, key=f"present-{slide.number}", config=CHART_CONFIG, theme=None
+                )
             else:
                 st.markdown("\n".join(f"- {ui.md(line)}" for line in slide.key_numbers))
         with side:
@@ -77,7 +97,12 @@ def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: in
             if slide.note:
                 with st.container(border=True, key="slide-note"):
                     st.markdown("**Integrative care**")
-                    st.markdown(ui.md(slide.note.split(" TCM principles:")[0]
-                                      .removeprefix("Integrative care: ")))
+                    st.markdown(
+                        ui.md(
+                            slide.note.split(" TCM principles:")[0].removeprefix(
+                                "Integrative care: "
+                            )
+                        )
+                    )
     with st.container(key="slide-source"):
         st.markdown(ui.md(slide.source_line))

@@ -30,13 +30,56 @@ from lib.vocabulary import (
 SMALL_N = 20
 
 EXPORT_COLUMNS = [
-    "figure_id", "kind", "phase", "diseases", "study_id", "study", "design", "arm_id", "arm",
-    "arm_role", "comparator_arm", "endpoint", "endpoint_label", "endpoint_wording", "subgroup",
-    "time_point", "time_point_months", "value", "as_printed", "unit", "n", "n_source", "events",
-    "ci_low", "ci_high", "p_as_printed", "p_value", "hr", "hr_ci_low", "hr_ci_high", "favours",
-    "statement", "origin", "source_id", "source_document", "citation", "pmid", "doi", "url",
-    "citation_status", "verification_status", "verification_note", "flags", "flag_notes",
-    "excerpt", "evidence_ref", "linked_figures", "headline", "dataset_version", "last_reviewed",
+    "figure_id",
+    "kind",
+    "phase",
+    "diseases",
+    "study_id",
+    "study",
+    "design",
+    "arm_id",
+    "arm",
+    "arm_role",
+    "comparator_arm",
+    "endpoint",
+    "endpoint_label",
+    "endpoint_wording",
+    "subgroup",
+    "time_point",
+    "time_point_months",
+    "value",
+    "as_printed",
+    "unit",
+    "n",
+    "n_source",
+    "events",
+    "ci_low",
+    "ci_high",
+    "p_as_printed",
+    "p_value",
+    "hr",
+    "hr_ci_low",
+    "hr_ci_high",
+    "favours",
+    "statement",
+    "origin",
+    "source_id",
+    "source_document",
+    "citation",
+    "pmid",
+    "doi",
+    "url",
+    "citation_status",
+    "verification_status",
+    "verification_note",
+    "flags",
+    "flag_notes",
+    "excerpt",
+    "evidence_ref",
+    "linked_figures",
+    "headline",
+    "dataset_version",
+    "last_reviewed",
 ]
 
 
@@ -60,18 +103,30 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
     # Also on the frame itself, so an export of an empty selection still names its dataset.
-    table.attrs.update(dataset_version=ds.info.version,
-                       last_reviewed=ds.info.last_reviewed.isoformat())
-    for column in ("n", "events", "time_point_months", "value", "ci_low", "ci_high",
-                   "p_value", "hr", "hr_ci_low", "hr_ci_high"):
+    table.attrs.update(
+        dataset_version=ds.info.version, last_reviewed=ds.info.last_reviewed.isoformat()
+    )
+    for column in (
+        "n",
+        "events",
+        "time_point_months",
+        "value",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "hr",
+        "hr_ci_low",
+        "hr_ci_high",
+    ):
         table[column] = pd.to_numeric(table[column], errors="coerce")
     for column in ("n", "events"):
         table[column] = table[column].astype("Int64")
     return table
 
 
-def filter_table(table: pd.DataFrame, diseases: Iterable[str] = DISEASES,
-                 phase: str | None = None) -> pd.DataFrame:
+def filter_table(
+    table: pd.DataFrame, diseases: Iterable[str] = DISEASES, phase: str | None = None
+) -> pd.DataFrame:
     """Rows whose diseases overlap the selection, optionally for one phase."""
     wanted = set(diseases)
     mask = table["diseases"].map(lambda value: bool(wanted & set(value.split(";"))))
@@ -90,13 +145,17 @@ def _base(ds: Dataset, prov: Provenance, study: Study | None) -> dict:
     return {
         "origin": prov.origin,
         "source_id": prov.source,
-        "source_document": f"{document.title} ({document.outlet}, {document.date})" if document
+        "source_document": f"{document.title} ({document.outlet}, {document.date})"
+        if document
         else "",
         "citation": publication.citation if publication else "",
         "pmid": publication.pmid if publication else None,
         "doi": publication.doi if publication else None,
-        "url": (publication.url if publication and prov.origin == "publication"
-                else (document.url if document else None)),
+        "url": (
+            publication.url
+            if publication and prov.origin == "publication"
+            else (document.url if document else None)
+        ),
         "citation_status": CITATION_STATUS_LABELS[publication.status] if publication else "",
         "verification_status": prov.verification.status,
         "verification_note": prov.verification.note,
@@ -112,8 +171,13 @@ def _publication(ds: Dataset, publication_id: str | None):
 
 
 def _study_columns(study: Study) -> dict:
-    return {"phase": study.phase, "diseases": ";".join(study.diseases), "study_id": study.id,
-            "study": study.short_label, "design": study.design}
+    return {
+        "phase": study.phase,
+        "diseases": ";".join(study.diseases),
+        "study_id": study.id,
+        "study": study.short_label,
+        "design": study.design,
+    }
 
 
 def _arm_label(study: Study, arm_id: str | None) -> str:
@@ -124,11 +188,22 @@ def _count_row(ds: Dataset, study: Study, arm_id: str | None, count: Count, kind
     arm = next((a for a in study.arms if a.id == arm_id), None)
     figure_id = f"{arm_id or study.id}.n" + (".pub" if count.origin == "publication" else "")
     return {
-        **_base(ds, count, study), **_study_columns(study), "figure_id": figure_id, "kind": kind,
-        "arm_id": arm_id, "arm": arm.label if arm else "Whole study",
-        "arm_role": arm.role if arm else None, "endpoint": "n", "endpoint_label": "Patients",
-        "time_point": "", "value": count.value, "as_printed": count.as_printed,
-        "unit": "patients", "n": count.value, "n_source": count.origin, "headline": False,
+        **_base(ds, count, study),
+        **_study_columns(study),
+        "figure_id": figure_id,
+        "kind": kind,
+        "arm_id": arm_id,
+        "arm": arm.label if arm else "Whole study",
+        "arm_role": arm.role if arm else None,
+        "endpoint": "n",
+        "endpoint_label": "Patients",
+        "time_point": "",
+        "value": count.value,
+        "as_printed": count.as_printed,
+        "unit": "patients",
+        "n": count.value,
+        "n_source": count.origin,
+        "headline": False,
     }
 
 
@@ -142,15 +217,28 @@ def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
     elif n is None and len(study.arms) == 1 and study.n is not None:  # a whole-cohort figure
         n, n_source = study.n.value, f"study size ({study.n.origin})"
     return {
-        **_base(ds, outcome, study), **_study_columns(study), "figure_id": outcome.id,
-        "kind": "outcome", "arm_id": arm.id, "arm": arm.label, "arm_role": arm.role,
-        "endpoint": outcome.endpoint, "endpoint_label": ENDPOINTS[outcome.endpoint][0],
-        "endpoint_wording": outcome.endpoint_wording, "subgroup": outcome.subgroup,
-        "time_point": outcome.time_point.label, "time_point_months": outcome.time_point.months,
-        "value": outcome.value, "as_printed": outcome.as_printed, "unit": outcome.unit,
-        "n": n, "n_source": n_source if n is not None else None, "events": outcome.events,
+        **_base(ds, outcome, study),
+        **_study_columns(study),
+        "figure_id": outcome.id,
+        "kind": "outcome",
+        "arm_id": arm.id,
+        "arm": arm.label,
+        "arm_role": arm.role,
+        "endpoint": outcome.endpoint,
+        "endpoint_label": ENDPOINTS[outcome.endpoint][0],
+        "endpoint_wording": outcome.endpoint_wording,
+        "subgroup": outcome.subgroup,
+        "time_point": outcome.time_point.label,
+        "time_point_months": outcome.time_point.months,
+        "value": outcome.value,
+        "as_printed": outcome.as_printed,
+        "unit": outcome.unit,
+        "n": n,
+        "n_source": n_source if n is not None else None,
+        "events": outcome.events,
         "ci_low": outcome.ci.low if outcome.ci else None,
-        "ci_high": outcome.ci.high if outcome.ci else None, "headline": outcome.headline,
+        "ci_high": outcome.ci.high if outcome.ci else None,
+        "headline": outcome.headline,
         "linked_figures": ";".join(compared_in),
     }
 
@@ -158,12 +246,19 @@ def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
 def _comparison_row(ds: Dataset, comp: Comparison) -> dict:
     study = ds.study(comp.study)
     return {
-        **_base(ds, comp, study), **_study_columns(study), "figure_id": comp.id,
-        "kind": "comparison", "arm_id": comp.intervention_arm,
-        "arm": _arm_label(study, comp.intervention_arm), "arm_role": "intervention",
-        "comparator_arm": _arm_label(study, comp.control_arm), "endpoint": comp.endpoint,
-        "endpoint_label": ENDPOINTS[comp.endpoint][0], "endpoint_wording": comp.endpoint_wording,
-        "subgroup": comp.subgroup, "time_point": comp.time_point.label,
+        **_base(ds, comp, study),
+        **_study_columns(study),
+        "figure_id": comp.id,
+        "kind": "comparison",
+        "arm_id": comp.intervention_arm,
+        "arm": _arm_label(study, comp.intervention_arm),
+        "arm_role": "intervention",
+        "comparator_arm": _arm_label(study, comp.control_arm),
+        "endpoint": comp.endpoint,
+        "endpoint_label": ENDPOINTS[comp.endpoint][0],
+        "endpoint_wording": comp.endpoint_wording,
+        "subgroup": comp.subgroup,
+        "time_point": comp.time_point.label,
         "time_point_months": comp.time_point.months,
         "value": comp.hr.value if comp.hr else None,
         "as_printed": comp.hr.as_printed if comp.hr else (comp.p.as_printed if comp.p else ""),
@@ -173,7 +268,9 @@ def _comparison_row(ds: Dataset, comp: Comparison) -> dict:
         "hr": comp.hr.value if comp.hr else None,
         "hr_ci_low": comp.hr.ci.low if comp.hr and comp.hr.ci else None,
         "hr_ci_high": comp.hr.ci.high if comp.hr and comp.hr.ci else None,
-        "favours": comp.favours, "statement": comp.statement, "headline": comp.headline,
+        "favours": comp.favours,
+        "statement": comp.statement,
+        "headline": comp.headline,
         "linked_figures": ";".join(comp.outcomes),
     }
 
@@ -182,14 +279,28 @@ def _key_fact_row(ds: Dataset, fact: KeyFact) -> dict:
     base = _base(ds, fact, None)
     publication = _publication(ds, fact.publication)
     if publication and not base["citation"]:
-        base.update(citation=publication.citation, pmid=publication.pmid, doi=publication.doi,
-                    citation_status=CITATION_STATUS_LABELS[publication.status])
+        base.update(
+            citation=publication.citation,
+            pmid=publication.pmid,
+            doi=publication.doi,
+            citation_status=CITATION_STATUS_LABELS[publication.status],
+        )
     return {
-        **base, "figure_id": fact.id, "kind": "key_fact", "phase": fact.phase,
-        "diseases": ";".join(fact.diseases), "study": fact.scope, "arm": "",
-        "endpoint": "key_fact", "endpoint_label": fact.label, "time_point": fact.time_point.label,
-        "time_point_months": fact.time_point.months, "value": fact.value,
-        "as_printed": fact.as_printed, "unit": fact.counted or fact.unit, "headline": fact.headline,
+        **base,
+        "figure_id": fact.id,
+        "kind": "key_fact",
+        "phase": fact.phase,
+        "diseases": ";".join(fact.diseases),
+        "study": fact.scope,
+        "arm": "",
+        "endpoint": "key_fact",
+        "endpoint_label": fact.label,
+        "time_point": fact.time_point.label,
+        "time_point_months": fact.time_point.months,
+        "value": fact.value,
+        "as_printed": fact.as_printed,
+        "unit": fact.counted or fact.unit,
+        "headline": fact.headline,
     }
 
 
@@ -204,8 +315,7 @@ def phase_studies(ds: Dataset, phase: str, diseases: Iterable[str]) -> list[Stud
 
 def studies_by_disease(ds: Dataset, phase: str) -> dict[str, int]:
     """How many studies of the phase concern each disease (for empty states)."""
-    return {d: sum(1 for s in ds.studies if s.phase == phase and d in s.diseases)
-            for d in DISEASES}
+    return {d: sum(1 for s in ds.studies if s.phase == phase and d in s.diseases) for d in DISEASES}
 
 
 def comparative_studies(studies: list[Study]) -> list[Study]:
@@ -264,8 +374,10 @@ def _comparison_time(comparisons: pd.DataFrame, row: pd.Series) -> str:
 
 def _p_for(comparisons: pd.DataFrame, row: pd.Series) -> str | None:
     """The printed p of the comparison that lists this outcome, if it prints one."""
-    linked = comparisons[comparisons["figure_id"].isin(_ids(row["linked_figures"]))
-                         & comparisons["p_as_printed"].notna()]
+    linked = comparisons[
+        comparisons["figure_id"].isin(_ids(row["linked_figures"]))
+        & comparisons["p_as_printed"].notna()
+    ]
     if not len(linked):
         return None
     p = linked.iloc[0]
@@ -303,30 +415,74 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
     outcomes = table[table["kind"] == "outcome"].set_index("figure_id")
     rows = []
     for _, comp in comps.iterrows():
-        base = {"study": comp["study"], "study_id": comp["study_id"],
-                "endpoint_label": comp["endpoint_label"], "endpoint": comp["endpoint"],
-                "time_point": comp["time_point"], "figure_id": comp["figure_id"],
-                "p_as_printed": comp["p_as_printed"], "origin": comp["origin"],
-                "lower_is_better": comp["endpoint"] in LOWER_IS_BETTER}
+        base = {
+            "study": comp["study"],
+            "study_id": comp["study_id"],
+            "endpoint_label": comp["endpoint_label"],
+            "endpoint": comp["endpoint"],
+            "time_point": comp["time_point"],
+            "figure_id": comp["figure_id"],
+            "p_as_printed": comp["p_as_printed"],
+            "origin": comp["origin"],
+            "lower_is_better": comp["endpoint"] in LOWER_IS_BETTER,
+        }
         if pd.notna(comp["hr"]):
-            rows.append({**base, "measure": "Hazard ratio", "estimate": comp["hr"],
-                         "low": comp["hr_ci_low"], "high": comp["hr_ci_high"],
-                         "method": "as published", "n_text": ""})
+            rows.append(
+                {
+                    **base,
+                    "measure": "Hazard ratio",
+                    "estimate": comp["hr"],
+                    "low": comp["hr_ci_low"],
+                    "high": comp["hr_ci_high"],
+                    "method": "as published",
+                    "n_text": "",
+                }
+            )
         pair = _event_pair(comp, outcomes)
         if pair is not None:
             (e_a, n_a), (e_b, n_b) = pair
             rd = stats.risk_difference(e_a, n_a, e_b, n_b)
             rr = stats.risk_ratio(e_a, n_a, e_b, n_b)
             n_text = f"{e_a}/{n_a} vs {e_b}/{n_b}"
-            rows.append({**base, "measure": "Risk difference (percentage points)",
-                         "estimate": 100 * rd.value, "low": 100 * rd.low, "high": 100 * rd.high,
-                         "method": f"computed from events/n ({rd.method})", "n_text": n_text})
-            rows.append({**base, "measure": "Risk ratio", "estimate": rr.value, "low": rr.low,
-                         "high": rr.high, "method": f"computed from events/n ({rr.method})",
-                         "n_text": n_text})
-    columns = ["study", "study_id", "endpoint_label", "endpoint", "time_point", "figure_id",
-               "p_as_printed", "origin", "lower_is_better", "measure", "estimate", "low", "high",
-               "method", "n_text"]
+            rows.append(
+                {
+                    **base,
+                    "measure": "Risk difference (percentage points)",
+                    "estimate": 100 * rd.value,
+                    "low": 100 * rd.low,
+                    "high": 100 * rd.high,
+                    "method": f"computed from events/n ({rd.method})",
+                    "n_text": n_text,
+                }
+            )
+            rows.append(
+                {
+                    **base,
+                    "measure": "Risk ratio",
+                    "estimate": rr.value,
+                    "low": rr.low,
+                    "high": rr.high,
+                    "method": f"computed from events/n ({rr.method})",
+                    "n_text": n_text,
+                }
+            )
+    columns = [
+        "study",
+        "study_id",
+        "endpoint_label",
+        "endpoint",
+        "time_point",
+        "figure_id",
+        "p_as_printed",
+        "origin",
+        "lower_is_better",
+        "measure",
+        "estimate",
+        "low",
+        "high",
+        "method",
+        "n_text",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -362,24 +518,47 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
         if row["kind"] == "comparison":
             pair = table[table["figure_id"].isin(_ids(row["linked_figures"]))]
             by_role = {r["arm_role"]: r for _, r in pair.iterrows()}
-            value = " vs ".join(_display(by_role[role]) for role in ("intervention", "control")
-                                if role in by_role)
-            ns = " vs ".join(str(by_role[role]["n"]) for role in ("intervention", "control")
-                             if role in by_role and pd.notna(by_role[role]["n"]))
+            value = " vs ".join(
+                _display(by_role[role]) for role in ("intervention", "control") if role in by_role
+            )
+            ns = " vs ".join(
+                str(by_role[role]["n"])
+                for role in ("intervention", "control")
+                if role in by_role and pd.notna(by_role[role]["n"])
+            )
             label = f"{row['endpoint_label']}: {row['arm']} vs {row['comparator_arm']}"
-            detail = " · ".join(filter(None, [row["time_point"], f"n {ns}" if ns else "n not stated",
-                                              display_p(row["p_as_printed"], row["flags"])]))
+            detail = " · ".join(
+                filter(
+                    None,
+                    [
+                        row["time_point"],
+                        f"n {ns}" if ns else "n not stated",
+                        display_p(row["p_as_printed"], row["flags"]),
+                    ],
+                )
+            )
         else:
             value = _display(row)
-            label = row["endpoint_label"] if row["kind"] == "key_fact" else (
-                f"{row['endpoint_label']}: {row['arm']}")
+            label = (
+                row["endpoint_label"]
+                if row["kind"] == "key_fact"
+                else (f"{row['endpoint_label']}: {row['arm']}")
+            )
             n = f"n {row['n']}" if pd.notna(row["n"]) else "n not stated"
-            detail = " · ".join(filter(None, [row["time_point"], n if row["kind"] != "key_fact"
-                                              else row["study"]]))
-        items.append(Headline(
-            figure_id=row["figure_id"], label=label, value=value, detail=detail,
-            source=source_line(row), origin=row["origin"],
-            flags=tuple(FLAG_LABELS[f] for f in row["flags"].split(";") if f)))
+            detail = " · ".join(
+                filter(None, [row["time_point"], n if row["kind"] != "key_fact" else row["study"]])
+            )
+        items.append(
+            Headline(
+                figure_id=row["figure_id"],
+                label=label,
+                value=value,
+                detail=detail,
+                source=source_line(row),
+                origin=row["origin"],
+                flags=tuple(FLAG_LABELS[f] for f in row["flags"].split(";") if f),
+            )
+        )
     return items
 
 
@@ -389,8 +568,11 @@ def _display(row: pd.Series) -> str:
 
 def source_line(row: pd.Series) -> str:
     """A one-line source for a figure: study, document or publication, verification."""
-    where = ("Publication: " + _short_citation(row["citation"])) if row["origin"] == "publication" \
+    where = (
+        ("Publication: " + _short_citation(row["citation"]))
+        if row["origin"] == "publication"
         else "Document: " + row["source_document"].split(" (")[0]
+    )
     return f"{where} · {VERIFICATION_LABELS[row['verification_status']]}"
 
 
@@ -411,28 +593,54 @@ class Badge:
 def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
     """The caveats a clinician needs before reading a study's figures."""
     rows = table[table["study_id"] == study.id]
-    badges = [Badge(DESIGN_LABELS[study.design],
-                    "info" if study.design == "rct" else "warning",
-                    study.design_note or "Design as reported in the source.")]
+    badges = [
+        Badge(
+            DESIGN_LABELS[study.design],
+            "info" if study.design == "rct" else "warning",
+            study.design_note or "Design as reported in the source.",
+        )
+    ]
     if study.design != "rct" and study.is_comparative:
-        badges.append(Badge("Not randomised", "warning",
-                            "Arms were not allocated at random; differences may reflect selection."))
+        badges.append(
+            Badge(
+                "Not randomised",
+                "warning",
+                "Arms were not allocated at random; differences may reflect selection.",
+            )
+        )
     sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "n"].dropna()]
     if sizes and min(sizes) < SMALL_N:
-        badges.append(Badge(f"Small n (smallest group {min(sizes)})", "warning",
-                            f"At least one group has fewer than {SMALL_N} patients."))
+        badges.append(
+            Badge(
+                f"Small n (smallest group {min(sizes)})",
+                "warning",
+                f"At least one group has fewer than {SMALL_N} patients.",
+            )
+        )
     if not sizes and study.design != "case_report":
         badges.append(Badge("n not stated", "warning", "The source gives no sample size."))
     flags = set(";".join(rows["flags"].fillna("")).split(";")) - {""}
     statuses = set(rows["verification_status"])
-    for kind in ("truncated", "discrepant", "setting_uncertain", "endpoint_unclear",
-                 "non_randomised_comparison"):
+    for kind in (
+        "truncated",
+        "discrepant",
+        "setting_uncertain",
+        "endpoint_unclear",
+        "non_randomised_comparison",
+    ):
         if kind in flags:
             badges.append(Badge(FLAG_LABELS[kind], "warning", _flag_help(rows, kind)))
-    if statuses & {"not_verified_discrepant_with_published", "discrepant_minor"} and \
-            "discrepant" not in flags:
-        badges.append(Badge(FLAG_LABELS["discrepant"], "warning",
-                            "At least one figure differs from the publication."))
+    if (
+        statuses & {"not_verified_discrepant_with_published", "discrepant_minor"}
+        and "discrepant" not in flags
+    ):
+        badges.append(
+            Badge(
+                FLAG_LABELS["discrepant"],
+                "warning",
+                "At least one figure differs from the publication.",
+            )
+        )
     return badges
 
 
@@ -446,9 +654,12 @@ def _flag_help(rows: pd.DataFrame, kind: str) -> str:
     return FLAG_LABELS[kind]
 
 
-CROSS_TRIAL = Badge("Cross-trial view", "warning",
-                    "Rows come from different studies with different patients, endpoints and "
-                    "follow-up; compare within a row, not between rows.")
+CROSS_TRIAL = Badge(
+    "Cross-trial view",
+    "warning",
+    "Rows come from different studies with different patients, endpoints and "
+    "follow-up; compare within a row, not between rows.",
+)
 
 
 # --- notes, overview, bibliography ---------------------------------------------------------
@@ -466,12 +677,16 @@ def phase_overview(ds: Dataset, table: pd.DataFrame, diseases: Iterable[str]) ->
     rows = []
     for phase in PHASES:
         in_phase = selected[selected["phase"] == phase]
-        rows.append({
-            "phase": phase, "label": PHASE_LABELS[phase], "summary": PHASE_SUMMARIES[phase],
-            "studies": len(phase_studies(ds, phase, diseases)),
-            "figures": int((in_phase["kind"] != "sample_size").sum()),
-            "headlines": headlines(in_phase),
-        })
+        rows.append(
+            {
+                "phase": phase,
+                "label": PHASE_LABELS[phase],
+                "summary": PHASE_SUMMARIES[phase],
+                "studies": len(phase_studies(ds, phase, diseases)),
+                "figures": int((in_phase["kind"] != "sample_size").sum()),
+                "headlines": headlines(in_phase),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -479,25 +694,52 @@ def bibliography(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     """Source documents and publications with what was checked and how many figures use each."""
     uses = table.groupby("source_id")["figure_id"].count()
     study_uses = pd.Series([s.publication for s in ds.studies]).value_counts()
-    rows = [{"kind": "Source document", "id": d.id, "reference": f"{d.title}. {d.outlet}, {d.date}.",
-             "link": d.url, "status": "Source document", "checked": d.translation_note or "",
-             "figures": int(uses.get(d.id, 0))} for d in ds.documents]
+    rows = [
+        {
+            "kind": "Source document",
+            "id": d.id,
+            "reference": f"{d.title}. {d.outlet}, {d.date}.",
+            "link": d.url,
+            "status": "Source document",
+            "checked": d.translation_note or "",
+            "figures": int(uses.get(d.id, 0)),
+        }
+        for d in ds.documents
+    ]
     for p in ds.publications:
         link = p.url or (f"https://doi.org/{p.doi}" if p.doi else None)
-        rows.append({"kind": "Publication", "id": p.id, "reference": p.citation, "link": link,
-                     "pmid": p.pmid, "doi": p.doi, "status": CITATION_STATUS_LABELS[p.status],
-                     "checked": p.checked + (f" Unconfirmed: {p.unconfirmed}" if p.unconfirmed
-                                             else ""),
-                     "figures": int(uses.get(p.id, 0)), "studies": int(study_uses.get(p.id, 0))})
+        rows.append(
+            {
+                "kind": "Publication",
+                "id": p.id,
+                "reference": p.citation,
+                "link": link,
+                "pmid": p.pmid,
+                "doi": p.doi,
+                "status": CITATION_STATUS_LABELS[p.status],
+                "checked": p.checked + (f" Unconfirmed: {p.unconfirmed}" if p.unconfirmed else ""),
+                "figures": int(uses.get(p.id, 0)),
+                "studies": int(study_uses.get(p.id, 0)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def glossary_table(ds: Dataset) -> pd.DataFrame:
     documents = {d.id: d.title for d in ds.documents}
-    return pd.DataFrame([{"source_wording": t.source_wording, "correct_term": t.correct_term,
-                          "chinese": t.chinese or "", "confidence": t.confidence,
-                          "basis": t.basis, "document": documents[t.document]}
-                         for t in ds.glossary])
+    return pd.DataFrame(
+        [
+            {
+                "source_wording": t.source_wording,
+                "correct_term": t.correct_term,
+                "chinese": t.chinese or "",
+                "confidence": t.confidence,
+                "basis": t.basis,
+                "document": documents[t.document],
+            }
+            for t in ds.glossary
+        ]
+    )
 
 
 def origin_label(origin: str) -> str:

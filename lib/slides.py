@@ -57,8 +57,9 @@ def slides(ds: Dataset, table: pd.DataFrame, diseases: list[str]) -> list[Slide]
 def slide_figure(slide: Slide, table: pd.DataFrame) -> go.Figure | None:
     """The chart of a slide (None for a facts slide, which is a list of numbers)."""
     if slide.kind == "arm":
-        return charts.arm_comparison(queries.arm_outcomes(table, slide.study_ids[0]),
-                                     slide.chart_title, slide.option)
+        return charts.arm_comparison(
+            queries.arm_outcomes(table, slide.study_ids[0]), slide.chart_title, slide.option
+        )
     if slide.kind == "single":
         values = queries.chart_values(table[table["study_id"] == slide.study_ids[0]])
         values = values[(values["arm_role"] == "single") & (values["unit"] != "months")]
@@ -75,33 +76,59 @@ def _arm_slides(table, studies: list[Study], phase: str, note: str) -> list[dict
         values = queries.arm_outcomes(table, study.id)
         rows = table[table["study_id"] == study.id]
         for unit in charts.arm_units(values):
-            drafts.append(_draft(phase, "arm", study.title,
-                                 f"{study.short_label}: {_UNIT_TITLES[unit]}", study.id, unit,
-                                 rows, table, study, note, values))
+            drafts.append(
+                _draft(
+                    phase,
+                    "arm",
+                    study.title,
+                    f"{study.short_label}: {_UNIT_TITLES[unit]}",
+                    study.id,
+                    unit,
+                    rows,
+                    table,
+                    study,
+                    note,
+                    values,
+                )
+            )
     return drafts
 
 
 def _forest_slides(table, studies: list[Study], phase: str, note: str) -> list[dict]:
     effects = queries.effect_rows(table, [s.id for s in studies])
     drafts = []
-    for scale, title in (("ratio", "Hazard and risk ratios"),
-                         ("difference", "Risk differences (computed from events/n)")):
-        subset = effects[effects["measure"].str.contains("ratio" if scale == "ratio"
-                                                         else "difference")]
+    for scale, title in (
+        ("ratio", "Hazard and risk ratios"),
+        ("difference", "Risk differences (computed from events/n)"),
+    ):
+        subset = effects[
+            effects["measure"].str.contains("ratio" if scale == "ratio" else "difference")
+        ]
         if subset.empty:
             continue
         rows = table[table["figure_id"].isin(subset["figure_id"])]
         caveats = [queries.CROSS_TRIAL] if subset["study_id"].nunique() > 1 else []
-        numbers = [f"{r.study}, {r.endpoint_label} ({r.time_point}): {r.measure.lower()} "
-                   f"{r.estimate:.2f} ({r.low:.2f} to {r.high:.2f}), {r.method}"
-                   for r in subset.itertuples()]
-        drafts.append(dict(
-            phase=phase, kind="forest", title=f"{PHASE_LABELS[phase]}: {title.lower()}",
-            chart_title=title, study_ids=tuple(subset["study_id"].unique()), option=scale,
-            key_numbers=tuple(numbers),
-            caveats=tuple(caveats), source_line=_source_line(rows),
-            citations=_citations(rows), note=note,
-            figure_ids=tuple(subset["figure_id"].unique())))
+        numbers = [
+            f"{r.study}, {r.endpoint_label} ({r.time_point}): {r.measure.lower()} "
+            f"{r.estimate:.2f} ({r.low:.2f} to {r.high:.2f}), {r.method}"
+            for r in subset.itertuples()
+        ]
+        drafts.append(
+            dict(
+                phase=phase,
+                kind="forest",
+                title=f"{PHASE_LABELS[phase]}: {title.lower()}",
+                chart_title=title,
+                study_ids=tuple(subset["study_id"].unique()),
+                option=scale,
+                key_numbers=tuple(numbers),
+                caveats=tuple(caveats),
+                source_line=_source_line(rows),
+                citations=_citations(rows),
+                note=note,
+                figure_ids=tuple(subset["figure_id"].unique()),
+            )
+        )
     return drafts
 
 
@@ -114,9 +141,21 @@ def _single_slides(table, studies: list[Study], phase: str, note: str) -> list[d
         if part.empty:
             continue
         rows = table[table["study_id"] == study.id]
-        drafts.append(_draft(phase, "single", study.title,
-                             f"{study.short_label}: figures without a control arm", study.id,
-                             None, rows, table, study, note, part))
+        drafts.append(
+            _draft(
+                phase,
+                "single",
+                study.title,
+                f"{study.short_label}: figures without a control arm",
+                study.id,
+                None,
+                rows,
+                table,
+                study,
+                note,
+                part,
+            )
+        )
     return drafts
 
 
@@ -124,43 +163,68 @@ def _facts_slides(table, phase: str, note: str) -> list[dict]:
     facts = table[table["kind"] == "key_fact"]
     if facts.empty:
         return []
-    numbers = [f"{r.endpoint_label}: {_value(r)} ({r.time_point}; {r.study})"
-               for r in facts.itertuples()]
-    return [dict(phase=phase, kind="facts",
-                 title=f"{PHASE_LABELS[phase]}: registry and programme facts",
-                 chart_title="Registry and programme facts", study_ids=(), option=None,
-                 key_numbers=tuple(numbers),
-                 caveats=tuple(queries.Badge(label, "warning", label)
-                               for label in _flag_labels(facts)),
-                 source_line=_source_line(facts), citations=_citations(facts), note=note,
-                 figure_ids=tuple(facts["figure_id"]))]
+    numbers = [
+        f"{r.endpoint_label}: {_value(r)} ({r.time_point}; {r.study})" for r in facts.itertuples()
+    ]
+    return [
+        dict(
+            phase=phase,
+            kind="facts",
+            title=f"{PHASE_LABELS[phase]}: registry and programme facts",
+            chart_title="Registry and programme facts",
+            study_ids=(),
+            option=None,
+            key_numbers=tuple(numbers),
+            caveats=tuple(queries.Badge(label, "warning", label) for label in _flag_labels(facts)),
+            source_line=_source_line(facts),
+            citations=_citations(facts),
+            note=note,
+            figure_ids=tuple(facts["figure_id"]),
+        )
+    ]
 
 
-def _draft(phase, kind, title, chart_title, study_id, option, rows, table, study, note,
-           values) -> dict:
-    numbers = _paired_numbers(values) if kind == "arm" else [
-        f"{r.arm}: {r.endpoint_label}, {r.time_point}: {_value(r)} ({display_n(r.n)})"
-        for r in values.itertuples()]
+def _draft(
+    phase, kind, title, chart_title, study_id, option, rows, table, study, note, values
+) -> dict:
+    numbers = (
+        _paired_numbers(values)
+        if kind == "arm"
+        else [
+            f"{r.arm}: {r.endpoint_label}, {r.time_point}: {_value(r)} ({display_n(r.n)})"
+            for r in values.itertuples()
+        ]
+    )
     badges = queries.study_badges(table, study)
-    return dict(phase=phase, kind=kind, title=title, chart_title=chart_title,
-                study_ids=(study_id,), option=option, key_numbers=tuple(numbers),
-                caveats=tuple(badges), source_line=_source_line(rows),
-                citations=_citations(rows), note=note,
-                figure_ids=tuple(values["figure_id"]))
+    return dict(
+        phase=phase,
+        kind=kind,
+        title=title,
+        chart_title=chart_title,
+        study_ids=(study_id,),
+        option=option,
+        key_numbers=tuple(numbers),
+        caveats=tuple(badges),
+        source_line=_source_line(rows),
+        citations=_citations(rows),
+        note=note,
+        figure_ids=tuple(values["figure_id"]),
+    )
 
 
 def _paired_numbers(values: pd.DataFrame) -> list[str]:
     """One line per comparison: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
     lines = []
     keys = ["endpoint_label", "group_time", "subgroup", "origin"]
-    for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False,
-                                                                     dropna=False):
+    for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False, dropna=False):
         arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
         numbers = " vs ".join(_value(r) for r in arms.itertuples())
         ns = " vs ".join(display_n(r.n).removeprefix("n=") for r in arms.itertuples())
         where = ", ".join(str(x) for x in (endpoint, subgroup, time) if isinstance(x, str) and x)
         source = " (publication)" if origin == "publication" else ""
-        lines.append(f"{where}{source}: {numbers} (n {ns}), {display_p(arms['p_as_printed'].iloc[0])}")
+        lines.append(
+            f"{where}{source}: {numbers} (n {ns}), {display_p(arms['p_as_printed'].iloc[0])}"
+        )
     return lines
 
 
@@ -194,8 +258,17 @@ def _note_text(notes: list[Note]) -> str:
     parts = []
     for note in notes:
         principles = "; ".join(f"{p.chinese} ({p.pinyin}): {p.gloss}" for p in note.principles)
-        parts.append(" ".join(filter(None, [
-            f"Integrative care: {note.key_message}",
-            f"TCM principles: {principles}." if principles else "",
-            f"Evidence: {note.evidence_level}.", f"Caveat: {note.caveats[0]}"])))
+        parts.append(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        f"Integrative care: {note.key_message}",
+                        f"TCM principles: {principles}." if principles else "",
+                        f"Evidence: {note.evidence_level}.",
+                        f"Caveat: {note.caveats[0]}",
+                    ],
+                )
+            )
+        )
     return "\n".join(parts)

@@ -34,7 +34,7 @@ PRINT_CSS = """
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stElementToolbar"], .modebar, button { display: none !important; }
   [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
-  .stMain, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
 }
 </style>
 """
@@ -54,7 +54,7 @@ def selected_diseases() -> list[str]:
 
 
 def page_data() -> tuple[DataState, list[str]]:
-    """The dataset and disease selection for this view; stops the page when there is nothing to draw."""
+    """The dataset and disease selection for this view; stops the page if there is nothing to draw."""
     state = current_data()
     if state.dataset is None:
         error_panel(state.problems, stale=False)
@@ -73,11 +73,17 @@ def error_panel(problems: Sequence, stale: bool) -> None:
     lines = "\n".join(str(p) for p in problems[:200])
     more = f"\n… and {len(problems) - 200} more" if len(problems) > 200 else ""
     if stale:
-        st.warning(f"The data files were changed and are now invalid ({len(problems)} problem(s)). "
-                   "Showing the last valid dataset until they are fixed.", icon="⚠️")
+        st.warning(
+            f"The data files were changed and are now invalid ({len(problems)} problem(s)). "
+            "Showing the last valid dataset until they are fixed.",
+            icon="⚠️",
+        )
     else:
-        st.error(f"The dataset could not be loaded: {len(problems)} problem(s). "
-                 "Fix the data files; this page reloads the data on the next view.", icon="🚫")
+        st.error(
+            f"The dataset could not be loaded: {len(problems)} problem(s). "
+            "Fix the data files; this page reloads the data on the next view.",
+            icon="🚫",
+        )
     st.code(lines + more, language=None, wrap_lines=True)
 
 
@@ -85,8 +91,9 @@ def badges(items: Iterable[Badge]) -> None:
     """One row of caveat badges, warnings in orange, facts in blue, each with an explanation."""
     with st.container(horizontal=True, gap="small"):
         for item in items:
-            st.badge(item.label, color="orange" if item.tone == "warning" else "blue",
-                     help=md(item.help))
+            st.badge(
+                item.label, color="orange" if item.tone == "warning" else "blue", help=md(item.help)
+            )
 
 
 def headline_row(items: list[Headline]) -> None:
@@ -112,8 +119,14 @@ def headline_item(item: Headline, with_source: bool = True) -> None:
         badges(Badge(flag, "warning", flag) for flag in item.flags)
 
 
-def figure_card(title: str, key: str, charts: Sequence, rows: pd.DataFrame,
-                card_badges: Sequence[Badge] = (), before_tabs=None) -> None:
+def figure_card(
+    title: str,
+    key: str,
+    charts: Sequence,
+    rows: pd.DataFrame,
+    card_badges: Sequence[Badge] = (),
+    before_tabs=None,
+) -> None:
     """A bordered card with Chart, Table (CSV download) and Source tabs for one figure."""
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"#### {md(title)}")
@@ -127,8 +140,7 @@ def figure_card(title: str, key: str, charts: Sequence, rows: pd.DataFrame,
         chart_tab, table_tab, source_tab = st.tabs(["Chart", "Table", "Source"])
         with chart_tab:
             for index, figure in enumerate(charts):
-                st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG,
-                                theme=None)
+                st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
             if not charts:
                 st.caption("No chartable numbers: see the statements above and the Table tab.")
         with table_tab:
@@ -141,8 +153,22 @@ def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
     """Everything at once, for printing: charts, the numbers as a static table, the sources."""
     for index, figure in enumerate(charts):
         st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
-    st.table(_numbers_frame(rows)[["Arm", "Endpoint", "Time point", "Value", "n", "95% CI",
-                                   "p as printed", "Origin", "Flags"]], hide_index=True)
+    st.table(
+        _numbers_frame(rows)[
+            [
+                "Arm",
+                "Endpoint",
+                "Time point",
+                "Value",
+                "n",
+                "95% CI",
+                "p as printed",
+                "Origin",
+                "Flags",
+            ]
+        ],
+        hide_index=True,
+    )
     source_list(rows)
 
 
@@ -150,33 +176,47 @@ def numbers_table(rows: pd.DataFrame, key: str) -> None:
     """The numbers behind a figure, as printed and as read, with a CSV download."""
     frame = _numbers_frame(rows)
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"),
-                       file_name=f"phasewise-{key}.csv", mime="text/csv", key=f"csv-{key}",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"phasewise-{key}.csv",
+        mime="text/csv",
+        key=f"csv-{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def _numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.reset_index(drop=True)
     ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
-    frame = pd.DataFrame({
-        "Figure": rows["figure_id"],
-        "Study": rows["study"],
-        "Arm": rows["arm"],
-        "Endpoint": rows["endpoint_label"],
-        "Time point": rows["time_point"],
-        "Value": [display_value(r.value, r.as_printed, r.unit, r.flags, r.n)
-                  for r in rows.itertuples()],
-        "As printed": rows["as_printed"],
-        "n": rows["n"],
-        "Events": rows["events"],
-        "95% CI": [f"{r.ci_low:.1f}–{r.ci_high:.1f}" if pd.notna(r.ci_low) else ""
-                   for r in rows.itertuples()],
-        "CI method": ci_method,
-        "p as printed": rows["p_as_printed"].fillna(""),
-        "Origin": rows["origin"].map(ORIGIN_LABELS),
-        "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
-        "Flags": rows["flags"].map(lambda f: ", ".join(FLAG_LABELS[k] for k in f.split(";") if k)),
-    })
+    frame = pd.DataFrame(
+        {
+            "Figure": rows["figure_id"],
+            "Study": rows["study"],
+            "Arm": rows["arm"],
+            "Endpoint": rows["endpoint_label"],
+            "Time point": rows["time_point"],
+            "Value": [
+                display_value(r.value, r.as_printed, r.unit, r.flags, r.n)
+                for r in rows.itertuples()
+            ],
+            "As printed": rows["as_printed"],
+            "n": rows["n"],
+            "Events": rows["events"],
+            "95% CI": [
+                f"{r.ci_low:.1f}–{r.ci_high:.1f}" if pd.notna(r.ci_low) else ""
+                for r in rows.itertuples()
+            ],
+            "CI method": ci_method,
+            "p as printed": rows["p_as_printed"].fillna(""),
+            "Origin": rows["origin"].map(ORIGIN_LABELS),
+            "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
+            "Flags": rows["flags"].map(
+                lambda f: ", ".join(FLAG_LABELS[k] for k in f.split(";") if k)
+            ),
+        }
+    )
     return frame
 
 
@@ -191,16 +231,24 @@ def source_list(rows: pd.DataFrame) -> None:
             if first["citation_status"]:
                 st.caption(md(f"Citation: {first['citation_status']}"))
         if first["origin"] == "document" and first["citation"]:
-            st.caption(md(f"Probable publication: {first['citation']} ({first['citation_status']})"))
+            st.caption(
+                md(f"Probable publication: {first['citation']} ({first['citation_status']})")
+            )
         links(first)
         for row in group.itertuples():
             value = display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
-            st.markdown(f"- **{md(row.endpoint_label)}**, {md(row.arm or row.study)}, "
-                        f"{md(row.time_point or 'no time point')}: {md(value)} "
-                        f"({md(display_n(row.n))}) · {md(VERIFICATION_LABELS[row.verification_status])}")
+            st.markdown(
+                f"- **{md(row.endpoint_label)}**, {md(row.arm or row.study)}, "
+                f"{md(row.time_point or 'no time point')}: {md(value)} "
+                f"({md(display_n(row.n))}) · {md(VERIFICATION_LABELS[row.verification_status])}"
+            )
             st.markdown(f"    > {md(row.excerpt)}")
-            st.caption(md(f"Verification: {row.verification_note}"
-                          + (f" · Evidence ref {row.evidence_ref}" if row.evidence_ref else "")))
+            st.caption(
+                md(
+                    f"Verification: {row.verification_note}"
+                    + (f" · Evidence ref {row.evidence_ref}" if row.evidence_ref else "")
+                )
+            )
             if row.flag_notes:
                 st.caption(md(f"Flags: {row.flag_notes}"))
 
@@ -209,8 +257,9 @@ def links(row: pd.Series) -> None:
     """PMID, DOI and page links for a figure's source, as buttons (URLs are validated in data)."""
     targets = []
     if row.get("pmid"):
-        targets.append(("PubMed " + str(row["pmid"]),
-                        f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"))
+        targets.append(
+            ("PubMed " + str(row["pmid"]), f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/")
+        )
     if row.get("doi"):
         targets.append(("DOI " + str(row["doi"]), f"https://doi.org/{row['doi']}"))
     if row.get("url"):
@@ -230,7 +279,9 @@ def statements(rows: pd.DataFrame) -> None:
         st.markdown(f"- {md(' · '.join(parts))} · *{md(ORIGIN_LABELS[row.origin])}*")
 
 
-def note_panel(notes: list[Note], consensus: Sequence[Consensus], documents: dict[str, str]) -> None:
+def note_panel(
+    notes: list[Note], consensus: Sequence[Consensus], documents: dict[str, str]
+) -> None:
     """The integrative-care notes for the phase, set apart from the trial data."""
     st.markdown("### :material/spa: Integrative care (TCM + Western)")
     if not notes:
@@ -243,15 +294,20 @@ def note_panel(notes: list[Note], consensus: Sequence[Consensus], documents: dic
         if note.principles:
             st.markdown("**TCM principles**")
             for principle in note.principles:
-                st.markdown(f"**{md(principle.chinese)}** *{md(principle.pinyin)}* · "
-                            f"{md(principle.gloss)}")
-                wording = (f" Source wording: '{principle.source_wording}'."
-                           if principle.source_wording else "")
+                st.markdown(
+                    f"**{md(principle.chinese)}** *{md(principle.pinyin)}* · {md(principle.gloss)}"
+                )
+                wording = (
+                    f" Source wording: '{principle.source_wording}'."
+                    if principle.source_wording
+                    else ""
+                )
                 st.caption(md(principle.use + wording))
         if note.pairings:
             st.markdown("**With the Western treatment on this page**")
-            st.markdown("\n".join(f"- **{md(p.western)}**: {md(p.integrative)}"
-                                  for p in note.pairings))
+            st.markdown(
+                "\n".join(f"- **{md(p.western)}**: {md(p.integrative)}" for p in note.pairings)
+            )
         if note.cases:
             st.markdown("**Cases (anecdotal)**")
             st.markdown("\n".join(f"- {md(case)}" for case in note.cases))
@@ -275,8 +331,12 @@ def phase_links(diseases: list[str], current: str | None = None) -> None:
     """Links to the phase pages that keep the disease filter."""
     with st.container(horizontal=True, gap="small"):
         for phase, label in PHASE_LABELS.items():
-            st.page_link(f"pages/{phase}.py", label=label, disabled=phase == current,
-                         query_params={DISEASE_KEY: diseases})
+            st.page_link(
+                f"pages/{phase}.py",
+                label=label,
+                disabled=phase == current,
+                query_params={DISEASE_KEY: diseases},
+            )
 
 
 def footer(state: DataState) -> None:
@@ -285,10 +345,14 @@ def footer(state: DataState) -> None:
         return
     info = state.dataset.info
     st.divider()
-    st.caption(md(f"Dataset {info.version}, last reviewed {info.last_reviewed.isoformat()}. "
-                  "Every number is taken from the data files with its source excerpt; figures "
-                  "from different studies are not directly comparable. For clinical teams' "
-                  "discussion, not a substitute for the publications."))
+    st.caption(
+        md(
+            f"Dataset {info.version}, last reviewed {info.last_reviewed.isoformat()}. "
+            "Every number is taken from the data files with its source excerpt; figures "
+            "from different studies are not directly comparable. For clinical teams' "
+            "discussion, not a substitute for the publications."
+        )
+    )
 
 
 def view_link(current_url: str, page_path: str, diseases: list[str], extra: dict) -> str:
@@ -308,22 +372,35 @@ def sidebar_tools(page_path: str) -> None:
     if st.session_state.get(HANDOUT_KEY):
         extra[HANDOUT_KEY] = "true"
     st.sidebar.caption("Link to this view (copy with the icon)")
-    st.sidebar.code(view_link(st.context.url, page_path, diseases, extra), language=None,
-                    wrap_lines=True)
+    st.sidebar.code(
+        view_link(st.context.url, page_path, diseases, extra), language=None, wrap_lines=True
+    )
     if state.table is None or not diseases:
         return
     selection = filter_table(state.table, diseases)
     version = state.dataset.info.version
     name = f"phasewise-{'-'.join(diseases)}-v{version}"
     with st.sidebar.container(horizontal=True, gap="small"):
-        st.download_button("CSV", lambda: export.to_csv(selection), file_name=f"{name}.csv",
-                           mime="text/csv", icon=":material/download:", on_click="ignore",
-                           help="Every figure for the selected diseases, with sources",
-                           key="all-csv")
-        st.download_button("JSON", lambda: export.to_json(selection), file_name=f"{name}.json",
-                           mime="application/json", icon=":material/download:",
-                           on_click="ignore", key="all-json",
-                           help="Every figure for the selected diseases, with sources")
+        st.download_button(
+            "CSV",
+            lambda: export.to_csv(selection),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            help="Every figure for the selected diseases, with sources",
+            key="all-csv",
+        )
+        st.download_button(
+            "JSON",
+            lambda: export.to_json(selection),
+            file_name=f"{name}.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",
+            key="all-json",
+            help="Every figure for the selected diseases, with sources",
+        )
 
 
 def handout_mode() -> bool:

@@ -19,31 +19,49 @@ from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
 def summary(ds: Dataset) -> str:
     """Figures (outcomes, comparisons, key facts, sample sizes) per phase and disease."""
     table = figure_table(ds)
-    lines = [f"{ds.info.title}", f"version {ds.info.version}, last reviewed "
-             f"{ds.info.last_reviewed.isoformat()}", "",
-             f"{'phase':<15}{'studies':>8}" + "".join(f"{d:>6}" for d in DISEASES) + f"{'all':>6}"]
+    lines = [
+        f"{ds.info.title}",
+        f"version {ds.info.version}, last reviewed {ds.info.last_reviewed.isoformat()}",
+        "",
+        f"{'phase':<15}{'studies':>8}" + "".join(f"{d:>6}" for d in DISEASES) + f"{'all':>6}",
+    ]
     for phase in PHASES:
         rows = table[table["phase"] == phase]
         per_disease = [int(rows["diseases"].str.contains(d).sum()) for d in DISEASES]
         studies = sum(1 for s in ds.studies if s.phase == phase)
-        lines.append(f"{PHASE_LABELS[phase]:<15}{studies:>8}"
-                     + "".join(f"{c:>6}" for c in per_disease) + f"{len(rows):>6}")
+        lines.append(
+            f"{PHASE_LABELS[phase]:<15}{studies:>8}"
+            + "".join(f"{c:>6}" for c in per_disease)
+            + f"{len(rows):>6}"
+        )
     kinds = table["kind"].value_counts()
-    lines += ["", "figures: " + ", ".join(f"{kinds.get(k, 0)} {k.replace('_', ' ')}s" for k in
-                                          ("outcome", "comparison", "key_fact", "sample_size")),
-              f"flagged: {int((table['flags'] != '').sum())}, truncated: "
-              f"{int(table['flags'].str.contains('truncated').sum())}, from publications: "
-              f"{int((table['origin'] == 'publication').sum())}",
-              f"sources: {len(ds.documents)} documents, {len(ds.publications)} publications; "
-              f"notes: {len(ds.notes)} phases; glossary: {len(ds.glossary)} terms"]
+    lines += [
+        "",
+        "figures: "
+        + ", ".join(
+            f"{kinds.get(k, 0)} {k.replace('_', ' ')}s"
+            for k in ("outcome", "comparison", "key_fact", "sample_size")
+        ),
+        f"flagged: {int((table['flags'] != '').sum())}, truncated: "
+        f"{int(table['flags'].str.contains('truncated').sum())}, from publications: "
+        f"{int((table['origin'] == 'publication').sum())}",
+        f"sources: {len(ds.documents)} documents, {len(ds.publications)} publications; "
+        f"notes: {len(ds.notes)} phases; glossary: {len(ds.glossary)} terms",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.validate",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("data_dir", nargs="?", type=Path, default=None,
-                        help="data directory (default: $PHASEWISE_DATA_DIR or data/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.validate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="data directory (default: $PHASEWISE_DATA_DIR or data/)",
+    )
     args = parser.parse_args(argv)
     ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)
     if ds is None:

@@ -116,7 +116,10 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
         "A response rate the source calls 'CR'; its definition is not given (see flags).",
     ),
     "orr": ("Overall response rate", "Share of patients with any response (complete or partial)."),
-    "agvhd_2_4": ("Acute GVHD grade II-IV", "Incidence of grade II to IV acute graft-versus-host disease."),
+    "agvhd_2_4": (
+        "Acute GVHD grade II-IV",
+        "Incidence of grade II to IV acute graft-versus-host disease.",
+    ),
     "agvhd_3": (
         "Acute GVHD grade III (as printed)",
         "Incidence of grade III acute GVHD as printed; the original band may be III-IV.",
@@ -145,8 +148,17 @@ RELAPSE_ENDPOINTS = frozenset({"cir", "relapse_crude"})
 SURVIVAL_ENDPOINTS = frozenset({"os", "median_os", "lfs", "dfs", "rfs", "grfs"})
 #: Endpoints where a lower value is the better outcome (for reading direction of effects).
 LOWER_IS_BETTER = frozenset(
-    {"cir", "relapse_crude", "nrm", "agvhd_2_4", "agvhd_3", "cgvhd_mod_severe", "gvhd_any",
-     "early_death", "death_from_disease"}
+    {
+        "cir",
+        "relapse_crude",
+        "nrm",
+        "agvhd_2_4",
+        "agvhd_3",
+        "cgvhd_mod_severe",
+        "gvhd_any",
+        "early_death",
+        "death_from_disease",
+    }
 )
 
 Unit = Literal["percent", "months", "patients"]
@@ -234,7 +246,13 @@ VERIFICATION_LABELS = {
 VERIFIED_STATUSES = frozenset({"verified", "verified_with_nuance"})
 
 CitationStatus = Literal[
-    "verified", "partly_verified", "probable", "candidate", "unconfirmed", "not_found", "self_source"
+    "verified",
+    "partly_verified",
+    "probable",
+    "candidate",
+    "unconfirmed",
+    "not_found",
+    "self_source",
 ]
 CITATION_STATUS_LABELS = {
     "verified": "Citation verified",

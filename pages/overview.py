@@ -9,24 +9,33 @@ from lib.app_frame import inside_frame
 def journey() -> None:
     state, diseases = ui.page_data()
     st.title("Leukaemia care, phase by phase")
-    st.caption(f"Published relapse and survival figures with integrative-care notes · "
-               f"showing {', '.join(diseases)}")
+    st.caption(
+        f"Published relapse and survival figures with integrative-care notes · "
+        f"showing {', '.join(diseases)}"
+    )
     overview = queries.phase_overview(state.dataset, state.table, diseases)
     for column, phase in zip(st.columns(len(overview)), overview.itertuples(), strict=True):
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
             st.markdown(f"### {ui.md(phase.label)}")
             st.caption(ui.md(phase.summary))
-            st.markdown(f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
-                        f"**{phase.figures}** figures")
+            st.markdown(
+                f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
+                f"**{phase.figures}** figures"
+            )
             for item in phase.headlines[:2]:
                 ui.headline_item(item, with_source=False)
-            st.page_link(f"pages/{phase.phase}.py", label=f"Open {phase.label}",
-                         icon=":material/arrow_forward:",
-                         query_params={ui.DISEASE_KEY: diseases})
-    st.caption("Figures come from three conference and news reports (two machine-translated "
-               "from Chinese), checked where possible against the publications; see Sources for "
-               "what was checked. Studies differ in design, patients and follow-up: compare "
-               "within a study, not across studies.")
+            st.page_link(
+                f"pages/{phase.phase}.py",
+                label=f"Open {phase.label}",
+                icon=":material/arrow_forward:",
+                query_params={ui.DISEASE_KEY: diseases},
+            )
+    st.caption(
+        "Figures come from three conference and news reports (two machine-translated "
+        "from Chinese), checked where possible against the publications; see Sources for "
+        "what was checked. Studies differ in design, patients and follow-up: compare "
+        "within a study, not across studies."
+    )
 
 
 if inside_frame():

@@ -10,29 +10,45 @@ def bibliography_and_glossary() -> None:
     state, _ = ui.page_data()
     st.title("Sources and glossary")
     st.subheader("Bibliography")
-    st.caption("The three source documents the figures were extracted from, and the publication "
-               "each figure most likely comes from. 'Checked' says what was compared against it.")
+    st.caption(
+        "The three source documents the figures were extracted from, and the publication "
+        "each figure most likely comes from. 'Checked' says what was compared against it."
+    )
     st.dataframe(
-        queries.bibliography(state.dataset, state.table), hide_index=True, width="stretch",
+        queries.bibliography(state.dataset, state.table),
+        hide_index=True,
+        width="stretch",
         column_order=["kind", "reference", "status", "checked", "figures", "link", "pmid", "doi"],
         column_config={
-            "kind": "Kind", "reference": st.column_config.TextColumn("Reference", width="large"),
-            "status": "Status", "checked": st.column_config.TextColumn("Checked", width="large"),
+            "kind": "Kind",
+            "reference": st.column_config.TextColumn("Reference", width="large"),
+            "status": "Status",
+            "checked": st.column_config.TextColumn("Checked", width="large"),
             "figures": st.column_config.NumberColumn("Figures", help="Figures citing this source"),
             "link": st.column_config.LinkColumn("Link", display_text="open"),
-            "pmid": "PMID", "doi": "DOI",
-        })
+            "pmid": "PMID",
+            "doi": "DOI",
+        },
+    )
     st.subheader("Glossary of corrected terms")
-    st.caption("Machine-translation errors in the documents and the correct medical term. The "
-               "app uses the correct term and keeps the source wording here and in each "
-               "figure's Source tab.")
+    st.caption(
+        "Machine-translation errors in the documents and the correct medical term. The "
+        "app uses the correct term and keeps the source wording here and in each "
+        "figure's Source tab."
+    )
     st.dataframe(
-        queries.glossary_table(state.dataset), hide_index=True, width="stretch",
+        queries.glossary_table(state.dataset),
+        hide_index=True,
+        width="stretch",
         column_config={
-            "source_wording": "Source wording", "correct_term": "Correct term", "chinese": "中文",
+            "source_wording": "Source wording",
+            "correct_term": "Correct term",
+            "chinese": "中文",
             "confidence": "Confidence",
-            "basis": st.column_config.TextColumn("Basis", width="large"), "document": "Document",
-        })
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "document": "Document",
+        },
+    )
 
 
 if inside_frame():

@@ -28,8 +28,11 @@ def run_page(page: str, diseases: list[str] | None = None) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """All markdown, captions, info and titles of the page, for content assertions."""
-    parts = [e.value for kind in ("title", "markdown", "caption", "info", "warning", "subheader")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "markdown", "caption", "info", "warning", "subheader")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts).replace("\\", "")
 
 
@@ -37,8 +40,11 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-@pytest.mark.parametrize(("page", "diseases"), list(itertools.product(PAGES, SELECTIONS)),
-                         ids=lambda v: v if isinstance(v, str) else "+".join(v))
+@pytest.mark.parametrize(
+    ("page", "diseases"),
+    list(itertools.product(PAGES, SELECTIONS)),
+    ids=lambda v: v if isinstance(v, str) else "+".join(v),
+)
 def test_every_page_and_selection_renders(page, diseases):
     at = run_page(page, diseases)
     assert not at.exception, [e.value for e in at.exception]
@@ -46,16 +52,19 @@ def test_every_page_and_selection_renders(page, diseases):
     assert "Dataset 1.0.0" in texts(at)
 
 
-@pytest.mark.parametrize(("page", "diseases", "expected"), [
-    ("maintenance", ["AML"], "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"),
-    ("maintenance", ["AML"], "rhG-CSF plus minimal-dose decitabine"),
-    ("transplant", ["MDS"], "Decitabine-intensified modified BuCy2"),
-    ("transplant", ["AML"], "Myeloablative vs reduced-intensity conditioning"),
-    ("induction", ["AML"], "Microtransplantation"),
-    ("relapse", ["ALL"], "Donor lymphocyte infusion"),
-    ("relapse", ["MDS"], "RELAZA2"),
-    ("consolidation", ["AML"], "扶正培本"),
-])
+@pytest.mark.parametrize(
+    ("page", "diseases", "expected"),
+    [
+        ("maintenance", ["AML"], "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"),
+        ("maintenance", ["AML"], "rhG-CSF plus minimal-dose decitabine"),
+        ("transplant", ["MDS"], "Decitabine-intensified modified BuCy2"),
+        ("transplant", ["AML"], "Myeloablative vs reduced-intensity conditioning"),
+        ("induction", ["AML"], "Microtransplantation"),
+        ("relapse", ["ALL"], "Donor lymphocyte infusion"),
+        ("relapse", ["MDS"], "RELAZA2"),
+        ("consolidation", ["AML"], "扶正培本"),
+    ],
+)
 def test_expected_studies_are_listed(page, diseases, expected):
     at = run_page(page, diseases)
     assert expected in texts(at) + "\n".join(str(t.value) for t in at.table)
@@ -80,7 +89,9 @@ def test_phase_page_draws_arm_comparison_with_printed_p():
     specs = chart_specs(at)
     titles = [s["layout"]["title"]["text"] for s in specs]
     assert any("Sorafenib maintenance" in t for t in titles)
-    annotations = " ".join(a.get("text", "") for s in specs for a in s["layout"].get("annotations", []))
+    annotations = " ".join(
+        a.get("text", "") for s in specs for a in s["layout"].get("annotations", [])
+    )
     assert "P=0.001" in annotations
 
 

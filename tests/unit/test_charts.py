@@ -75,8 +75,9 @@ def bar_of(fig, figure_id: str, values: pd.DataFrame):
     row = values[values["figure_id"] == figure_id].iloc[0]
     for trace in fig.data:
         if trace.name == row["arm"]:
-            matches = [i for i, hover in enumerate(trace.customdata)
-                       if f"“{row['as_printed']}”" in hover]
+            matches = [
+                i for i, hover in enumerate(trace.customdata) if f"“{row['as_printed']}”" in hover
+            ]
             return trace, matches[0]
     raise AssertionError(f"{figure_id} not drawn")
 
@@ -84,10 +85,14 @@ def bar_of(fig, figure_id: str, values: pd.DataFrame):
 def comparative_cases():
     """(study, unit) for every comparative study with per-arm values, for every unit it has."""
     table = q.figure_table(load_dataset("data"))
-    outcomes = table[(table["kind"] == "outcome") & table["arm_role"].isin(["intervention",
-                                                                           "control"])]
-    return [(study_id, unit) for study_id in outcomes["study_id"].unique()
-            for unit in charts.arm_units(q.arm_outcomes(table, study_id))]
+    outcomes = table[
+        (table["kind"] == "outcome") & table["arm_role"].isin(["intervention", "control"])
+    ]
+    return [
+        (study_id, unit)
+        for study_id in outcomes["study_id"].unique()
+        for unit in charts.arm_units(q.arm_outcomes(table, study_id))
+    ]
 
 
 # --- theme -----------------------------------------------------------------------------------
@@ -103,17 +108,24 @@ def test_template_is_registered_with_the_house_theme():
 
 
 def test_role_and_method_encodings_are_distinct_and_okabe_ito():
-    assert charts.ROLE_COLORS == {"intervention": "#0072B2", "control": "#E69F00",
-                                  "single": "#009E73"}
+    assert charts.ROLE_COLORS == {
+        "intervention": "#0072B2",
+        "control": "#E69F00",
+        "single": "#009E73",
+    }
     assert set(charts.ROLE_COLORS.values()) <= set(charts.OKABE_ITO)
     assert len(set(charts.METHOD_COLORS.values())) == len(set(charts.METHOD_SYMBOLS.values())) == 2
 
 
-def test_every_chart_uses_the_theme_whatever_the_default(monkeypatch, sorafenib,
-                                                        maintenance_effects, relapse_single):
+def test_every_chart_uses_the_theme_whatever_the_default(
+    monkeypatch, sorafenib, maintenance_effects, relapse_single
+):
     monkeypatch.setattr(pio.templates, "default", "plotly_dark")  # what importing streamlit does
-    figs = [charts.arm_comparison(sorafenib, "Arms"), charts.forest(maintenance_effects, "HR"),
-            charts.single_arm(relapse_single, "Single")]
+    figs = [
+        charts.arm_comparison(sorafenib, "Arms"),
+        charts.forest(maintenance_effects, "HR"),
+        charts.single_arm(relapse_single, "Single"),
+    ]
     for fig in figs:
         assert fig.layout.template.layout.font.family == charts.FONT
         assert fig.layout.template.layout.plot_bgcolor == "white"
@@ -121,9 +133,11 @@ def test_every_chart_uses_the_theme_whatever_the_default(monkeypatch, sorafenib,
 
 @pytest.mark.parametrize("title", ["", "   ", None])
 def test_every_chart_requires_a_title(title, sorafenib, maintenance_effects, relapse_single):
-    for build in (lambda: charts.arm_comparison(sorafenib, title),
-                  lambda: charts.forest(maintenance_effects, title),
-                  lambda: charts.single_arm(relapse_single, title)):
+    for build in (
+        lambda: charts.arm_comparison(sorafenib, title),
+        lambda: charts.forest(maintenance_effects, title),
+        lambda: charts.single_arm(relapse_single, title),
+    ):
         with pytest.raises(ValueError, match="title"):
             build()
 
@@ -134,8 +148,10 @@ def test_every_chart_requires_a_title(title, sorafenib, maintenance_effects, rel
 def test_arm_comparison_has_one_trace_per_arm_in_role_order(sorafenib):
     fig = charts.arm_comparison(sorafenib.iloc[::-1], "Sorafenib")  # control rows first
     assert [t.name for t in fig.data] == ["Sorafenib", "No maintenance"]
-    assert [t.marker.color for t in fig.data] == [charts.ROLE_COLORS["intervention"],
-                                                  charts.ROLE_COLORS["control"]]
+    assert [t.marker.color for t in fig.data] == [
+        charts.ROLE_COLORS["intervention"],
+        charts.ROLE_COLORS["control"],
+    ]
     assert {t.type for t in fig.data} == {"bar"}
     assert fig.layout.title.text == "Sorafenib"
 
@@ -148,13 +164,16 @@ def test_arm_comparison_categories_name_endpoint_time_and_publication(sorafenib)
     assert categories[1].endswith("2 years after transplant (publication)")
 
 
-@pytest.mark.parametrize("figure_id, value, n", [
-    ("sora.cir1y.control", "24.5%", "n=102"),     # printed "24. 5%": the gap is not shown
-    ("sora.cir1y.sorafenib", "7%", "n=100"),
-    ("sora.cir2y.sorafenib", "11.9%", "n=100"),   # printed "11,9%"
-    ("sora.os2y.control", "68.0%", "n=102"),      # printed decimals kept
-    ("sora.relapses.control", "32/102 (31%)", "n=102"),  # a count, computed as % of n
-])
+@pytest.mark.parametrize(
+    "figure_id, value, n",
+    [
+        ("sora.cir1y.control", "24.5%", "n=102"),  # printed "24. 5%": the gap is not shown
+        ("sora.cir1y.sorafenib", "7%", "n=100"),
+        ("sora.cir2y.sorafenib", "11.9%", "n=100"),  # printed "11,9%"
+        ("sora.os2y.control", "68.0%", "n=102"),  # printed decimals kept
+        ("sora.relapses.control", "32/102 (31%)", "n=102"),  # a count, computed as % of n
+    ],
+)
 def test_arm_comparison_bar_text_shows_printed_value_and_n(sorafenib, figure_id, value, n):
     fig = charts.arm_comparison(sorafenib, "Sorafenib")
     trace, i = bar_of(fig, figure_id, sorafenib)
@@ -175,8 +194,11 @@ def test_arm_comparison_joins_a_p_split_by_a_line_break(sorafenib):
     assert printed.iloc[0] == "P=0. 001"  # as stored: digits split by the source's line break
     fig = charts.arm_comparison(sorafenib, "Sorafenib")
     assert plain(notes(fig, "p")[0]) == "P=0.001"
-    assert [plain(text) for text in notes(fig, "p")][1:] == ["p<0,0001", "p=0,012",
-                                                             "p not reported"]
+    assert [plain(text) for text in notes(fig, "p")][1:] == [
+        "p<0,0001",
+        "p=0,012",
+        "p not reported",
+    ]
 
 
 def test_arm_comparison_keeps_a_truncated_p_as_printed(table, sorafenib):
@@ -189,8 +211,9 @@ def test_arm_comparison_keeps_a_truncated_p_as_printed(table, sorafenib):
     assert {plain(text) for text in notes(fig, "p")} == {"p not reported"}
 
 
-@pytest.mark.parametrize("study_id", ["sorafenib-flt3", "gdec-maintenance", "mst-elderly-aml",
-                                      "dec-mbucy-mds"])
+@pytest.mark.parametrize(
+    "study_id", ["sorafenib-flt3", "gdec-maintenance", "mst-elderly-aml", "dec-mbucy-mds"]
+)
 def test_arm_comparison_p_per_group_is_the_printed_p_of_its_rows(table, study_id):
     values = q.arm_outcomes(table, study_id)
     fig = charts.arm_comparison(values, "Arms")
@@ -263,8 +286,9 @@ def test_arm_comparison_without_rows_in_the_unit_raises(sorafenib):
 def test_arm_comparison_value_labels_sit_over_their_bars(sorafenib):
     fig = charts.arm_comparison(sorafenib, "Sorafenib")
     categories = list(fig.layout.xaxis.categoryarray)
-    centres = {(t.x[i], round(t.offset + t.width / 2, 6)) for t in fig.data
-               for i in range(len(t.x))}
+    centres = {
+        (t.x[i], round(t.offset + t.width / 2, 6)) for t in fig.data for i in range(len(t.x))
+    }
     labels = [a for a in fig.layout.annotations if a.name == "value"]
     assert len(labels) == sum(len(t.x) for t in fig.data)
     for label in labels:
@@ -297,12 +321,15 @@ def test_forest_ratio_is_log_with_a_dashed_null_line_at_one(maintenance_effects)
 
 def test_forest_ratio_rows_labels_and_estimates(maintenance_effects):
     fig = charts.forest(maintenance_effects, "Ratios")
-    ratios = maintenance_effects[maintenance_effects["measure"].isin(["Hazard ratio",
-                                                                     "Risk ratio"])]
+    ratios = maintenance_effects[
+        maintenance_effects["measure"].isin(["Hazard ratio", "Risk ratio"])
+    ]
     labels = [plain(label) for label in fig.layout.yaxis.categoryarray]
     assert len(labels) == len(ratios)
-    assert labels[0] == ("Sorafenib maintenance · Cumulative incidence of relapse · "
-                         "1 year after transplant · Hazard ratio")
+    assert labels[0] == (
+        "Sorafenib maintenance · Cumulative incidence of relapse · "
+        "1 year after transplant · Hazard ratio"
+    )
     assert "0.25 (0.11–0.57)" in notes(fig, "estimate")
     assert "0.35 (0.19–0.66) · computed" in notes(fig, "estimate")
 
@@ -310,10 +337,14 @@ def test_forest_ratio_rows_labels_and_estimates(maintenance_effects):
 def test_forest_encodes_method_by_colour_and_symbol(maintenance_effects):
     fig = charts.forest(maintenance_effects, "Ratios")
     assert [t.name for t in fig.data] == ["As published", "Computed from events/n"]
-    assert [t.marker.color for t in fig.data] == [charts.METHOD_COLORS["as published"],
-                                                  charts.METHOD_COLORS["computed"]]
-    assert [t.marker.symbol for t in fig.data] == [charts.METHOD_SYMBOLS["as published"],
-                                                   charts.METHOD_SYMBOLS["computed"]]
+    assert [t.marker.color for t in fig.data] == [
+        charts.METHOD_COLORS["as published"],
+        charts.METHOD_COLORS["computed"],
+    ]
+    assert [t.marker.symbol for t in fig.data] == [
+        charts.METHOD_SYMBOLS["as published"],
+        charts.METHOD_SYMBOLS["computed"],
+    ]
 
 
 def test_forest_whiskers_span_the_interval(maintenance_effects):
@@ -345,7 +376,8 @@ def test_forest_difference_is_linear_with_null_at_zero(maintenance_effects):
 
 def test_forest_mixed_directions_are_explained_per_row(maintenance_effects):
     survival = maintenance_effects[maintenance_effects["measure"] == "Risk ratio"].assign(
-        endpoint_label="Overall survival", lower_is_better=False)
+        endpoint_label="Overall survival", lower_is_better=False
+    )
     fig = charts.forest(pd.concat([maintenance_effects, survival]), "Mixed")
     assert notes(fig, "direction") == ["Direction differs between rows: see each row's hover"]
     computed = fig.data[1].customdata
@@ -370,8 +402,10 @@ def test_forest_without_rows_raises(maintenance_effects):
 @pytest.mark.parametrize("scale", ["ratio", "difference"])
 def test_forest_for_every_phase(ds, table, phase, scale):
     effects = q.effect_rows(table, [s.id for s in q.phase_studies(ds, phase, DISEASES)])
-    measures = {"ratio": ("Hazard ratio", "Risk ratio"),
-                "difference": ("Risk difference (percentage points)",)}[scale]
+    measures = {
+        "ratio": ("Hazard ratio", "Risk ratio"),
+        "difference": ("Risk difference (percentage points)",),
+    }[scale]
     wanted = effects[effects["measure"].isin(measures)]
     if wanted.empty:
         with pytest.raises(ValueError, match="no effect rows"):
@@ -400,8 +434,11 @@ def test_single_arm_one_green_trace_with_a_row_per_figure(relapse_single):
 def test_single_arm_truncated_value_keeps_a_labelled_row_without_bar(relapse_single):
     fig = charts.single_arm(relapse_single, "Relapse")
     (trace,) = fig.data
-    i = next(i for i, label in enumerate(trace.y)
-             if plain(label).startswith("IFN-α2b + ruxolitinib · MRD-positive"))
+    i = next(
+        i
+        for i, label in enumerate(trace.y)
+        if plain(label).startswith("IFN-α2b + ruxolitinib · MRD-positive")
+    )
     assert np.isnan(trace.x[i])
     assert "<i>printed as '95.' — truncated in source, not plotted</i>" in notes(fig, "not plotted")
     assert "95." in trace.customdata[i] and "nan" not in trace.customdata[i]
@@ -413,11 +450,14 @@ def test_single_arm_count_without_denominator_is_explained(relapse_single):
     assert len(notes(fig, "not plotted")) == relapse_single["plot_value"].isna().sum()
 
 
-@pytest.mark.parametrize("label_start, text", [
-    ("DLI, high-risk AML/ALL · Donor lymphocyte infusion · Overall survival", "76% · n=39"),
-    ("IFN-α2b + ruxolitinib · Haematologic relapse", "100% · n not stated"),
-    ("CLL-1 CAR-T · Not bridged · Early death", "3/4 (75%) · n=4"),
-])
+@pytest.mark.parametrize(
+    "label_start, text",
+    [
+        ("DLI, high-risk AML/ALL · Donor lymphocyte infusion · Overall survival", "76% · n=39"),
+        ("IFN-α2b + ruxolitinib · Haematologic relapse", "100% · n not stated"),
+        ("CLL-1 CAR-T · Not bridged · Early death", "3/4 (75%) · n=4"),
+    ],
+)
 def test_single_arm_text_shows_value_and_n(relapse_single, label_start, text):
     (trace,) = charts.single_arm(relapse_single, "Relapse").data
     i = next(i for i, label in enumerate(trace.y) if plain(label).startswith(label_start))
@@ -468,18 +508,32 @@ def test_single_arm_for_every_phase_and_disease(ds, table, phase, disease):
 # --- text helpers and escaping ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("printed, expected", [
-    ("P=0. 001", "P=0.001"), ("24. 5%", "24.5%"), ("P=0.", "P=0."), ("p<0,0001", "p<0,0001"),
-    ("95.", "95."), ("38. 2% (39/102 patients)", "38.2% (39/102 patients)"),
-])
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("P=0. 001", "P=0.001"),
+        ("24. 5%", "24.5%"),
+        ("P=0.", "P=0."),
+        ("p<0,0001", "p<0,0001"),
+        ("95.", "95."),
+        ("38. 2% (39/102 patients)", "38.2% (39/102 patients)"),
+    ],
+)
 def test_unsplit_joins_only_numbers_split_by_a_line_break(printed, expected):
     assert join_split_digits(printed) == expected
 
 
-@pytest.mark.parametrize("printed, decimals", [
-    ("24. 5%", 1), ("7%", 0), ("11,9%", 1), ("15.0% (95% CI, 8.0% to 22.1%)", 1),
-    ("over one year", None), ("100%", 0),
-])
+@pytest.mark.parametrize(
+    "printed, decimals",
+    [
+        ("24. 5%", 1),
+        ("7%", 0),
+        ("11,9%", 1),
+        ("15.0% (95% CI, 8.0% to 22.1%)", 1),
+        ("over one year", None),
+        ("100%", 0),
+    ],
+)
 def test_decimals_follow_the_first_printed_number(printed, decimals):
     assert printed_decimals(printed) == (decimals or 0)
 
@@ -498,12 +552,17 @@ def test_label_wraps_at_separators_and_escapes_each_line():
 
 def test_data_markup_is_escaped_in_every_chart(sorafenib, maintenance_effects, relapse_single):
     evil = dict(arm=LINK, endpoint_label=IMG, time_point=LINK, as_printed=IMG, study=LINK)
-    arms = sorafenib.assign(arm=sorafenib["arm"] + evil["arm"], endpoint_label=IMG,
-                            p_as_printed="<b>P</b>=0.01", flags="truncated")
-    figs = [charts.arm_comparison(arms, f"{IMG} title"),
-            charts.forest(maintenance_effects.assign(study=LINK, endpoint_label=IMG,
-                                                     n_text=IMG), LINK),
-            charts.single_arm(relapse_single.assign(**evil), IMG)]
+    arms = sorafenib.assign(
+        arm=sorafenib["arm"] + evil["arm"],
+        endpoint_label=IMG,
+        p_as_printed="<b>P</b>=0.01",
+        flags="truncated",
+    )
+    figs = [
+        charts.arm_comparison(arms, f"{IMG} title"),
+        charts.forest(maintenance_effects.assign(study=LINK, endpoint_label=IMG, n_text=IMG), LINK),
+        charts.single_arm(relapse_single.assign(**evil), IMG),
+    ]
     for fig in figs:
         assert tags(fig) <= ALLOWED_TAGS
         text = fig.to_json()
