@@ -54,7 +54,7 @@ def selected_diseases() -> list[str]:
 
 
 def page_data() -> tuple[DataState, list[str]]:
-    """The dataset and disease selection for this view; stops the page if there is nothing to draw."""
+    """The dataset and disease selection for this view; stops the page when nothing can be drawn."""
     state = current_data()
     if state.dataset is None:
         error_panel(state.problems, stale=False)

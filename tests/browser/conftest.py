@@ -77,12 +77,17 @@ def app_server(start_server: StartServer) -> str:
 
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
-    """Uncaught page errors and console ``error`` messages seen by ``page``, as strings."""
+    """Uncaught page errors and console ``error`` messages seen by ``page``, as strings.
+
+    Page errors read ``pageerror: <message>``; console errors ``console: <text>``, followed by
+    `` @ <url>`` when Chromium names the script or resource (e.g. a URL that failed to load).
+    """
     errors: list[str] = []
 
     def on_console(msg: ConsoleMessage) -> None:
         if msg.type == "error":
-            errors.append(f"console: {msg.text}")
+            url = msg.location.get("url") if msg.location else ""
+            errors.append(f"console: {msg.text}" + (f" @ {url}" if url else ""))
 
     def on_pageerror(exc: Error) -> None:
         errors.append(f"pageerror: {exc.message}")
