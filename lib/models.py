@@ -422,7 +422,8 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
     for study in ds.studies:
         for arm in study.arms:
             if arm.id in arm_owner:
-                add("studies", study.id, "arms.id", f"duplicate arm id {arm.id!r}")
+                add("studies", study.id, f"arms.{arm.id}.id",
+                    f"duplicate arm id {arm.id!r} (also in study {arm_owner[arm.id]!r})")
             arm_owner[arm.id] = study.id
 
     documents = {d.id for d in ds.documents}

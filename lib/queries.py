@@ -201,7 +201,6 @@ def _count_row(ds: Dataset, study: Study, arm_id: str | None, count: Count, kind
         "value": count.value,
         "as_printed": count.as_printed,
         "unit": "patients",
-        "n": count.value,
         "n_source": count.origin,
         "headline": False,
     }
@@ -212,7 +211,9 @@ def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
     compared_in = [c.id for c in ds.comparisons if outcome.id in c.outcomes]
     arm = next(a for a in study.arms if a.id == outcome.arm)
     n, n_source = outcome.n, outcome.origin
-    if n is None and arm.n is not None:  # the arm's size, with its own provenance
+    if outcome.has_flag("no_denominator"):  # the source gives none; never borrow one
+        pass
+    elif n is None and arm.n is not None:  # the arm's size, with its own provenance
         n, n_source = arm.n.value, f"arm size ({arm.n.origin})"
     elif n is None and len(study.arms) == 1 and study.n is not None:  # a whole-cohort figure
         n, n_source = study.n.value, f"study size ({study.n.origin})"
@@ -608,7 +609,7 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
                 "Arms were not allocated at random; differences may reflect selection.",
             )
         )
-    sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "n"].dropna()]
+    sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "value"].dropna()]
     if sizes and min(sizes) < SMALL_N:
         badges.append(
             Badge(

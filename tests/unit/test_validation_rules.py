@@ -205,12 +205,12 @@ RECORD_RULES = [
          ("d2", "id", "duplicate id (2 records)")),
     case("duplicate-study-id", "studies.yaml", duplicate("studies", "ifn-rux"),
          ("ifn-rux", "id", "duplicate id (2 records)"),
-         ("ifn-rux", "arms.id", "duplicate arm id 'ifnrux.relapsed'"),
-         ("ifn-rux", "arms.id", "duplicate arm id 'ifnrux.mrd'")),
+         ("ifn-rux", "arms.ifnrux.relapsed.id", "duplicate arm id 'ifnrux.relapsed'"),
+         ("ifn-rux", "arms.ifnrux.mrd.id", "duplicate arm id 'ifnrux.mrd'")),
     # the later study (in file order) is the one reported
     case("duplicate-arm-id-across-studies", "studies.yaml",
          copy_arm_into("dli-greek", "dli.dli", "sorafenib-flt3"),
-         ("dli-greek", "arms.id", "duplicate arm id 'dli.dli'")),
+         ("dli-greek", "arms.dli.dli.id", "duplicate arm id 'dli.dli' (also in study 'sorafenib-flt3')")),
     # --- cross-record: references --------------------------------------------------------
     case("outcome-unknown-study", "outcomes.yaml", put("outcomes", "dli.nrm", "study", "nope"),
          ("dli.nrm", "study", "unknown study 'nope'")),
@@ -322,9 +322,9 @@ def _replace_line(path: Path, startswith: str, new_line: str) -> int:
 
 
 @pytest.mark.parametrize(("new_line", "message"), [
-    pytest.param("    confidence: high: sure", "mapping values are not allowed here", id="colon"),
-    pytest.param("\tconfidence: high", "found character '\\t' that cannot start any token",
-                 id="tab"),
+    pytest.param("    confidence: high: sure", "mapping values are not allowed in this context", id="colon"),
+    pytest.param("\tconfidence: high", "found character that cannot start any token "
+                 "(the line has a tab: indent with spaces)", id="tab"),
 ])
 def test_malformed_yaml_reports_the_line(data_copy, new_line, message):
     number = _replace_line(data_copy / "glossary.yaml", "    confidence:", new_line)
@@ -475,3 +475,22 @@ def test_problems_print_as_file_record_field_message(data_copy):
         load_dataset(data_copy)
     assert str(info.value) == (
         "outcomes.yaml: dli.os: value: a percentage must be within 0-100, got 120.0")
+
+
+def test_cross_record_problems_are_reported_with_per_record_ones(data_copy):
+    edit(data_copy, "outcomes.yaml",
+         lambda d: next(o for o in d["outcomes"] if o["id"] == "dli.nrm").update(endpoint="x"))
+    edit(data_copy, "notes.yaml",
+         lambda d: next(n for n in d["notes"] if n["id"] == "note-induction").update(source="d9"))
+    located = {(p.file, p.record, p.field) for p in problems_of(data_copy)}
+    assert ("outcomes.yaml", "dli.nrm", "endpoint") in located
+    assert ("notes.yaml", "note-induction", "source") in located
+
+
+def test_a_reference_to_an_invalid_record_is_not_reported_twice(data_copy):
+    # dli.nrm is invalid, so the comparison-free study still resolves; no spurious problems
+    edit(data_copy, "studies.yaml",
+         lambda d: next(s for s in d["studies"] if s["id"] == "dli-greek").update(phase="later"))
+    problems = problems_of(data_copy)
+    assert [(p.file, p.record, p.field) for p in problems] == [
+        ("studies.yaml", "dli-greek", "phase")]

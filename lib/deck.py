@@ -1,0 +1,424 @@
+"""The slide deck (.pptx) of a disease selection: a title slide, one slide per figure (chart, key
+numbers, caveats, source; full citations and notes in the speaker notes) and the references.
+
+    python -m lib.deck [--disease AML ...] [--out deck.pptx] [DATA_DIR]
+"""
+
+import argparse
+import io
+import re
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from lib import images
+from lib.dataset import data_dir_from_env, load_or_report
+from lib.formatting import join_split_digits
+from lib.images import ImageExporter, ImageExportError, caveat_label, figure_image, text_width
+from lib.models import Dataset
+from lib.queries import figure_table
+from lib.slides import Slide, slides
+from lib.vocabulary import DISEASES
+
+DECK_TITLE = "Phasewise — leukaemia evidence by phase"
+HONESTY_NOTE = ("Figures come from conference and news reports, partly machine-translated, "
+                "checked against the publications where possible; see the notes for every source.")
+REFERENCES_TITLE = "References"
+
+# Geometry in inches: 16:9.
+SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
+MARGIN = 0.45
+CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+GAP = 0.25
+BODY_BOTTOM = SLIDE_HEIGHT - 0.2
+PAD_X, PAD_Y = 0.06, 0.04  # text box insets
+
+# Type in points: large enough for a tumour-board projector.
+FONT = "Arial"
+TITLE_SIZE = 28
+BODY_SIZE = 16
+MIN_BODY_SIZE = 12
+SMALL_SIZE = 12
+BODY_SIZES = (16, 15, 14, 13, 12)
+LINE = 1.2  # line height in font sizes (Arial single spacing is ~1.15)
+
+# The chart is rendered narrower than the 1600 px download, so its text stays legible on a
+# slide, and at twice the pixel density for projectors.
+RENDER_WIDTH = 1000
+RENDER_SCALE = 2
+PANEL_WIDTHS = (3.6, 4.2, 4.8, 5.4, 6.0)
+BADGE_SIZE = 16
+BADGE_HEIGHT = 0.38
+BADGE_PAD = 0.1
+BADGE_GAP = 0.08
+
+TEXT = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED = RGBColor(0x4D, 0x4D, 0x4D)
+ACCENT = RGBColor(0x00, 0x4F, 0x7C)
+BADGE_STYLES = {  # tone -> (fill, text)
+    "warning": (RGBColor(0xFF, 0xF0, 0xD1), RGBColor(0x5C, 0x33, 0x00)),
+    "info": (RGBColor(0xE2, 0xEE, 0xF8), RGBColor(0x0B, 0x36, 0x55)),
+}
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    size: float = BODY_SIZE
+    bold: bool = False
+    color: RGBColor = TEXT
+    bullet: bool = False
+    align: PP_ALIGN = PP_ALIGN.LEFT
+    space_after: float = 0.35  # in font sizes
+
+
+def deck_filename(diseases: list[str], version: str) -> str:
+    """A file name naming the selection and dataset version: phasewise-AML-MDS-v1.0.0.pptx."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
+    return f"phasewise-{'-'.join(_ordered(diseases))}-v{safe}.pptx"
+
+
+def build_deck(ds: Dataset, table: pd.DataFrame, diseases: list[str],
+               exporter: ImageExporter | None = None) -> bytes:
+    """The .pptx bytes of the selection's deck (starts a browser unless given an exporter)."""
+    if exporter is None:
+        with ImageExporter() as own:
+            return build_deck(ds, table, diseases, own)
+    selection = _ordered(diseases)
+    deck_slides = slides(ds, table, selection)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_WIDTH), Inches(SLIDE_HEIGHT)
+    _title_slide(prs, ds, selection, len(deck_slides))
+    for slide in deck_slides:
+        png = None if slide.kind == "facts" else figure_image(
+            slide, table, "png", exporter, ds.info.version, width=RENDER_WIDTH,
+            scale=RENDER_SCALE, key_numbers=False)
+        _figure_slide(prs, slide, len(deck_slides), selection, ds, png)
+    citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
+    _references_slides(prs, citations, ds)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+# --- slides ----------------------------------------------------------------------------------
+
+
+def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
+    slide = _new_slide(prs)
+    _set_title(slide, DECK_TITLE, 1.6, size=40)
+    reviewed = ds.info.last_reviewed.isoformat()
+    _text_box(slide, MARGIN, 3.05, CONTENT_WIDTH, [
+        _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
+        _Para(f"{count} figure slide(s) in phase order", 20, color=MUTED),
+        _Para(f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
+              f"deck built {date.today().isoformat()}", 20),
+    ])
+    box = _text_box(slide, MARGIN, 5.35, CONTENT_WIDTH, [_Para(HONESTY_NOTE, 18)])
+    box.fill.solid()
+    box.fill.fore_color.rgb = BADGE_STYLES["warning"][0]
+    _notes(slide, [DECK_TITLE, ds.info.title, f"Selection: {', '.join(selection)}",
+                   f"Dataset version {ds.info.version}, last reviewed {reviewed}.",
+                   *(f"Changelog {c.version} ({c.date.isoformat()}): {c.summary}"
+                     for c in ds.info.changelog),
+                   HONESTY_NOTE])
+
+
+def _figure_slide(prs, slide: Slide, total: int, selection: list[str], ds: Dataset,
+                  png: bytes | None) -> None:
+    page = _new_slide(prs)
+    _header(page, slide.phase_label,
+            f"Figure {slide.number} of {total} · {', '.join(selection)} · "
+            f"dataset v{ds.info.version}")
+    top = _set_title(page, slide.title, 0.62) + 0.12
+    height = _source_line(page, slide.source_line) - 0.12 - top
+    numbers = [join_split_digits(n) for n in slide.key_numbers]
+    if png is None:
+        _facts(page, slide.caveats, numbers, top, height)
+    else:
+        _chart_and_panel(page, slide, png, numbers, top, height)
+    _notes(page, _slide_notes(slide, total, ds))
+
+
+def _references_slides(prs, citations: list[str], ds: Dataset) -> None:
+    if not citations:
+        return
+    top = 1.45
+    height = BODY_BOTTOM - top
+    numbered = [f"{i}. {c}" for i, c in enumerate(citations, start=1)]
+    for size in BODY_SIZES:
+        pages = _paginate([_Para(t, size) for t in numbered], CONTENT_WIDTH, height)
+        if len(pages) <= 2:
+            break
+    for index, page_paras in enumerate(pages):
+        page = _new_slide(prs)
+        title = REFERENCES_TITLE + (f" ({index + 1} of {len(pages)})" if len(pages) > 1 else "")
+        _set_title(page, title, 0.45)
+        _text_box(page, MARGIN, top, CONTENT_WIDTH, page_paras, height=height)
+        _notes(page, [title, *(p.text for p in page_paras),
+                      f"Phasewise dataset v{ds.info.version}."])
+
+
+# --- slide parts -----------------------------------------------------------------------------
+
+
+def _new_slide(prs):
+    return prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
+
+
+def _header(page, phase: str, right: str) -> None:
+    _text_box(page, MARGIN, 0.22, 4.0, [_Para(phase.upper(), 14, bold=True, color=ACCENT)])
+    _text_box(page, MARGIN + 4.0, 0.24, CONTENT_WIDTH - 4.0,
+              [_Para(right, SMALL_SIZE, color=MUTED, align=PP_ALIGN.RIGHT)])
+
+
+def _set_title(page, text: str, top: float, size: float = TITLE_SIZE) -> float:
+    """Fill the title placeholder (its height fitted to the text); returns its bottom edge."""
+    para = _Para(text, size, bold=True, space_after=0)
+    height = _height([para], CONTENT_WIDTH)
+    shape = page.shapes.title
+    shape.left, shape.top = Inches(MARGIN), Inches(top)
+    shape.width, shape.height = Inches(CONTENT_WIDTH), Inches(height)
+    _fill(shape.text_frame, [para])
+    return top + height
+
+
+def _badge_places(caveats, left: float, top: float, width: float
+                  ) -> list[tuple[object, float, float, float]]:
+    """Where each caveat badge goes, flowing into rows: (caveat, x, y, width)."""
+    places, x, y = [], left, top
+    for caveat in caveats:
+        badge = min(width, text_width(caveat_label(caveat)) * BADGE_SIZE / 72 + 2 * BADGE_PAD)
+        if x > left and x + badge > left + width:
+            x, y = left, y + BADGE_HEIGHT + BADGE_GAP
+        places.append((caveat, x, y, badge))
+        x += badge + BADGE_GAP
+    return places
+
+
+def _badges_height(caveats, width: float) -> float:
+    places = _badge_places(caveats, 0, 0, width)
+    return places[-1][2] + BADGE_HEIGHT + 0.15 if places else 0
+
+
+def _badges(page, caveats, left: float, top: float, width: float) -> float:
+    """The caveats as rows of coloured labels; returns the bottom edge (plus a gap)."""
+    for caveat, x, y, badge in _badge_places(caveats, left, top, width):
+        fill, color = BADGE_STYLES.get(getattr(caveat, "tone", "warning"),
+                                       BADGE_STYLES["warning"])
+        shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(x), Inches(y),
+                                      Inches(badge), Inches(BADGE_HEIGHT))
+        shape.name = "Caveat"
+        # Without the theme style the shape has no shadow or theme font (LibreOffice draws the
+        # style's shadow even under an empty effect list).
+        shape._element.remove(shape._element.find(qn("p:style")))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = fill
+        shape.line.fill.background()
+        _fill(shape.text_frame, [_Para(caveat_label(caveat), BADGE_SIZE, bold=True, color=color,
+                                       align=PP_ALIGN.CENTER, space_after=0)],
+              anchor=MSO_ANCHOR.MIDDLE, wrap=False, pad_x=BADGE_PAD, pad_y=0)
+    return top + _badges_height(caveats, width)
+
+
+def _source_line(page, text: str) -> float:
+    """The source in small type at the bottom of the slide; returns its top edge."""
+    para = _Para(text, SMALL_SIZE, color=MUTED, space_after=0)
+    height = _height([para], CONTENT_WIDTH)
+    _text_box(page, MARGIN, BODY_BOTTOM - height, CONTENT_WIDTH, [para], height=height)
+    return BODY_BOTTOM - height
+
+
+def _chart_and_panel(page, slide: Slide, png: bytes, numbers: list[str], top: float,
+                     height: float) -> None:
+    """The chart on the left, as large as fits; caveats and key numbers in a panel beside it."""
+    pixels_wide, pixels_high = images.png_size(png)
+    aspect = pixels_wide / pixels_high
+    natural = min(height * aspect, CONTENT_WIDTH - PANEL_WIDTHS[0] - GAP)
+    widths = (CONTENT_WIDTH - natural - GAP,
+              *(w for w in PANEL_WIDTHS if w > CONTENT_WIDTH - natural - GAP))
+    size, panel = _fit_panel(slide.caveats, numbers, height, widths)
+    chart_width = min(CONTENT_WIDTH - panel - GAP, natural)
+    picture = page.shapes.add_picture(io.BytesIO(png), Inches(MARGIN), Inches(top),
+                                      Inches(chart_width), Inches(chart_width / aspect))
+    picture.name = "Chart"
+    # Alt text for screen readers and for anyone reusing the picture.
+    picture._element.nvPicPr.cNvPr.set("descr", f"{slide.chart_title}. " + "; ".join(numbers))
+    left = MARGIN + chart_width + GAP
+    _panel(page, slide.caveats, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP,
+           height)
+
+
+def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None:
+    """A facts slide: caveats, then the key numbers as a bulleted list across the slide."""
+    size, _ = _fit_panel(caveats, numbers, height, (CONTENT_WIDTH,), sizes=(20, 18, *BODY_SIZES))
+    _panel(page, caveats, numbers, size, MARGIN, top, CONTENT_WIDTH, height)
+
+
+def _panel(page, caveats, numbers: list[str], size: float, left: float, top: float,
+           width: float, height: float) -> None:
+    numbers_top = _badges(page, caveats, left, top, width)
+    height -= numbers_top - top
+    paras = _number_paras(numbers, size)
+    box = _text_box(page, left, numbers_top, width, paras, height=height)
+    box.name = "Key numbers"
+    if _height(paras, width) > height:
+        # Beyond the smallest readable size: let the viewer shrink it rather than overflow.
+        box.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+
+
+def _number_paras(numbers: list[str], size: float) -> list[_Para]:
+    return [_Para("Key numbers", size, bold=True, color=ACCENT, space_after=0.25),
+            *(_Para(n, size, bullet=True) for n in numbers)]
+
+
+def _fit_panel(caveats, numbers: list[str], height: float, widths: tuple[float, ...],
+               sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, float]:
+    """The largest font (then the narrowest panel) at which caveats and numbers all fit."""
+    for size in sizes:
+        for width in widths:
+            needed = _badges_height(caveats, width) + _height(_number_paras(numbers, size), width)
+            if needed <= height:
+                return size, width
+    return sizes[-1], widths[-1]
+
+
+def _slide_notes(slide: Slide, total: int, ds: Dataset) -> list[str]:
+    caveats = [f"- {caveat_label(c)}: {c.help}" if getattr(c, "help", "") not in
+               ("", caveat_label(c)) else f"- {caveat_label(c)}" for c in slide.caveats]
+    return [
+        slide.title,
+        f"{slide.phase_label} · figure {slide.number} of {total} · {slide.chart_title}",
+        "",
+        "Key numbers (as printed in the source):",
+        *(f"- {n}" for n in slide.key_numbers),
+        "",
+        *(["Caveats:", *caveats, ""] if caveats else []),
+        slide.source_line,
+        "",
+        "Integrative care note:",
+        slide.note or "No integrative note for this phase.",
+        "",
+        "Citations:",
+        *(f"{i}. {c}" for i, c in enumerate(slide.citations, start=1)),
+        "",
+        f"Phasewise dataset v{ds.info.version}, last reviewed "
+        f"{ds.info.last_reviewed.isoformat()}.",
+    ]
+
+
+def _notes(page, lines: list[str]) -> None:
+    page.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _text_box(page, left: float, top: float, width: float, paras: list[_Para],
+              height: float | None = None):
+    height = _height(paras, width) if height is None else height
+    box = page.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    _fill(box.text_frame, paras)
+    return box
+
+
+def _fill(frame, paras: list[_Para], anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, wrap: bool = True,
+          pad_x: float = PAD_X, pad_y: float = PAD_Y) -> None:
+    frame.word_wrap = wrap
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(pad_x)
+    frame.margin_top = frame.margin_bottom = Inches(pad_y)
+    frame.clear()
+    for index, para in enumerate(paras):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = para.align
+        paragraph.line_spacing = 1.0
+        paragraph.space_after = Pt(para.size * para.space_after)
+        if para.bullet:
+            _bullet(paragraph, para.size)
+        run = paragraph.add_run()
+        run.text = para.text
+        font = run.font
+        font.name, font.size, font.bold = FONT, Pt(para.size), para.bold
+        font.color.rgb = para.color
+
+
+def _bullet(paragraph, size: float) -> None:
+    indent = Emu(Pt(size * 0.9))
+    p_pr = paragraph._p.get_or_add_pPr()
+    p_pr.set("marL", str(indent))
+    p_pr.set("indent", str(-indent))
+    for tag in ("a:buNone", "a:buChar", "a:buAutoNum"):
+        for old in p_pr.findall(qn(tag)):
+            p_pr.remove(old)
+    etree.SubElement(p_pr, qn("a:buChar"), char="•")
+
+
+def _lines(para: _Para, width: float) -> int:
+    usable = width - 2 * PAD_X - (para.size * 0.9 / 72 if para.bullet else 0)
+    return max(1, len(images.wrap_text(para.text, usable * 72 / para.size)))
+
+
+def _height(paras: list[_Para], width: float) -> float:
+    """Inches a text box needs for these paragraphs (estimated a little generously)."""
+    points = sum(_lines(p, width) * p.size * LINE + p.size * p.space_after for p in paras)
+    return points / 72 + 2 * PAD_Y + 0.04
+
+
+def _paginate(paras: list[_Para], width: float, height: float) -> list[list[_Para]]:
+    pages: list[list[_Para]] = [[]]
+    for para in paras:
+        if pages[-1] and _height([*pages[-1], para], width) > height:
+            pages.append([])
+        pages[-1].append(para)
+    return pages
+
+
+def _ordered(diseases: list[str]) -> list[str]:
+    """The selection in the vocabulary's order, without repeats."""
+    return [d for d in DISEASES if d in set(diseases)]
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.deck",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", nargs="?", type=Path, default=None)
+    parser.add_argument("--disease", action="append", choices=DISEASES,
+                        help="repeat for several; default all")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the .pptx to write; default phasewise-<selection>-v<version>.pptx")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)
+    if ds is None:
+        return 1
+    diseases = _ordered(args.disease or list(DISEASES))
+    out = args.out or Path(deck_filename(diseases, ds.info.version))
+    try:
+        data = build_deck(ds, figure_table(ds), diseases)
+        out.write_bytes(data)
+    except (ImageExportError, OSError) as error:
+        print(f"could not build the deck: {error}", file=sys.stderr)
+        return 1
+    count = len(Presentation(io.BytesIO(data)).slides)
+    print(f"{out}: {count} slides in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
