@@ -139,20 +139,28 @@ def figure_card(
             return
         chart_tab, table_tab, source_tab = st.tabs(["Chart", "Table", "Source"])
         with chart_tab:
-            for index, figure in enumerate(charts):
-                st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
-            if not charts:
-                st.caption("No chartable numbers: see the statements above and the Table tab.")
+            _charts(key, charts, rows)
         with table_tab:
             numbers_table(rows, key)
         with source_tab:
             source_list(rows)
 
 
-def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
-    """Everything at once, for printing: charts, the numbers as a static table, the sources."""
+def _charts(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
+    """The card's charts, and a line saying what the error bars are."""
     for index, figure in enumerate(charts):
         st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
+    if not charts:
+        st.caption("No chartable numbers: see the statements above and the Table tab.")
+        return
+    methods = sorted({m for m in rows.get("ci_method", pd.Series(dtype=str)).dropna() if m})
+    st.caption("Error bars: " + ("; ".join(methods) if methods else "none (no CI reported and "
+                                 "no events/n to compute one)") + ".")
+
+
+def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
+    """Everything at once, for printing: charts, the numbers as a static table, the sources."""
+    _charts(key, charts, rows)
     st.table(
         _numbers_frame(rows)[
             [
