@@ -32,6 +32,9 @@ from lib.models import (
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_DIR_ENV = "PHASEWISE_DATA_DIR"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Deepest [ / { nesting accepted. Real files nest 3 deep; YAML scanners slow down
+#: quadratically with depth, so a deeply nested file could stall the validator and the app.
+MAX_NESTING = 64
 
 #: Which top-level keys each file holds. Every file is required.
 FILES: dict[str, tuple[str, ...]] = {
@@ -167,6 +170,11 @@ class _StrictLoader(_BaseLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.MarkedYAMLError(problem="a key must be a plain value, not a list or "
+                                           "mapping", problem_mark=key_node.start_mark) from None
             if key in seen:
                 raise yaml.MarkedYAMLError(
                     problem=f"key {key!r} appears twice in one record",
@@ -174,6 +182,21 @@ class _StrictLoader(_BaseLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _nesting_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) when brackets nest deeper than MAX_NESTING; a linear pre-check."""
+    depth, line = 0, 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, f"nested deeper than {MAX_NESTING} levels of [ or {{"
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            line += 1
+    return None
 
 
 def _reject_aliases(text: str) -> None:
@@ -212,17 +235,14 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
         )
     if not text.strip():
         return problem("-", "-", "file is empty")
+    nesting = _nesting_problem(text)
+    if nesting:
+        return problem(f"line {nesting[0]}", "syntax", nesting[1])
     try:
         _reject_aliases(text)
         content = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f"line {mark.line + 1}" if mark else "-"
-        message = str(error.problem or error.context)
-        lines = text.splitlines()
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
-            message += " (the line has a tab: indent with spaces)"
-        return problem(line, "syntax", message)
+        return problem(*_syntax_problem(error, text.splitlines()))
     except yaml.YAMLError as error:
         return problem("-", "syntax", str(error))
     if not isinstance(content, dict):
@@ -235,6 +255,21 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
         for key in unknown
     ]
     return (content if not problems else None), problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[str, str, str]:
+    """(record, field, message) for a YAML syntax error, pointing at a line that exists."""
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return "-", "syntax", str(error.problem or error.context)
+    line = min(mark.line, max(len(lines) - 1, 0))
+    message = str(error.problem or error.context)
+    if error.context and error.context_mark and error.context_mark.line != mark.line:
+        # e.g. an unclosed quote: the problem shows at the end, the cause where it opened
+        message += f" ({error.context} started on line {error.context_mark.line + 1})"
+    if line < len(lines) and "\t" in lines[line]:
+        message += " (the line has a tab: indent with spaces)"
+    return f"line {line + 1}", "syntax", message
 
 
 def _validate_collection(file: str, key: str, raw: Any) -> tuple[Any, list[DataProblem]]:
