@@ -37,7 +37,7 @@ HONESTY_NOTE = ("Figures come from conference and news reports, partly machine-t
 REFERENCES_TITLE = "References"
 
 # Geometry in inches: 16:9.
-SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
+SLIDE_WIDTH, SLIDE_HEIGHT = 40 / 3, 7.5
 MARGIN = 0.45
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 GAP = 0.25
@@ -98,7 +98,8 @@ def build_deck(ds: Dataset, table: pd.DataFrame, diseases: list[str],
     selection = _ordered(diseases)
     deck_slides = slides(ds, table, selection)
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(SLIDE_WIDTH), Inches(SLIDE_HEIGHT)
+    prs.slide_width = Emu(round(Inches(1) * SLIDE_WIDTH))
+    prs.slide_height = Inches(SLIDE_HEIGHT)
     _title_slide(prs, ds, selection, len(deck_slides))
     for slide in deck_slides:
         png = None if slide.kind == "facts" else figure_image(
@@ -116,19 +117,20 @@ def build_deck(ds: Dataset, table: pd.DataFrame, diseases: list[str],
 
 
 def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
-    slide = _new_slide(prs)
-    _set_title(slide, DECK_TITLE, 1.6, size=40)
+    page = _new_slide(prs)
+    bottom = _set_title(page, DECK_TITLE, 1.6, size=40)
+    _plain_shape(page, MSO_SHAPE.RECTANGLE, MARGIN + PAD_X, bottom + 0.3, 1.6, 0.08, ACCENT)
     reviewed = ds.info.last_reviewed.isoformat()
-    _text_box(slide, MARGIN, 3.05, CONTENT_WIDTH, [
+    _text_box(page, MARGIN, 3.05, CONTENT_WIDTH, [
         _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
         _Para(f"{count} figure slide(s) in phase order", 20, color=MUTED),
         _Para(f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
               f"deck built {date.today().isoformat()}", 20),
     ])
-    box = _text_box(slide, MARGIN, 5.35, CONTENT_WIDTH, [_Para(HONESTY_NOTE, 18)])
+    box = _text_box(page, MARGIN, 5.35, CONTENT_WIDTH, [_Para(HONESTY_NOTE, 18)])
     box.fill.solid()
     box.fill.fore_color.rgb = BADGE_STYLES["warning"][0]
-    _notes(slide, [DECK_TITLE, ds.info.title, f"Selection: {', '.join(selection)}",
+    _notes(page, [DECK_TITLE, ds.info.title, f"Selection: {', '.join(selection)}",
                    f"Dataset version {ds.info.version}, last reviewed {reviewed}.",
                    *(f"Changelog {c.version} ({c.date.isoformat()}): {c.summary}"
                      for c in ds.info.changelog),
@@ -178,7 +180,7 @@ def _new_slide(prs):
 
 
 def _header(page, phase: str, right: str) -> None:
-    _text_box(page, MARGIN, 0.22, 4.0, [_Para(phase.upper(), 14, bold=True, color=ACCENT)])
+    _text_box(page, MARGIN, 0.22, 4.0, [_Para(phase, 16, bold=True, color=ACCENT)])
     _text_box(page, MARGIN + 4.0, 0.24, CONTENT_WIDTH - 4.0,
               [_Para(right, SMALL_SIZE, color=MUTED, align=PP_ALIGN.RIGHT)])
 
@@ -217,19 +219,24 @@ def _badges(page, caveats, left: float, top: float, width: float) -> float:
     for caveat, x, y, badge in _badge_places(caveats, left, top, width):
         fill, color = BADGE_STYLES.get(getattr(caveat, "tone", "warning"),
                                        BADGE_STYLES["warning"])
-        shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(x), Inches(y),
-                                      Inches(badge), Inches(BADGE_HEIGHT))
+        shape = _plain_shape(page, MSO_SHAPE.ROUNDED_RECTANGLE, x, y, badge, BADGE_HEIGHT, fill)
         shape.name = "Caveat"
-        # Without the theme style the shape has no shadow or theme font (LibreOffice draws the
-        # style's shadow even under an empty effect list).
-        shape._element.remove(shape._element.find(qn("p:style")))
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = fill
-        shape.line.fill.background()
         _fill(shape.text_frame, [_Para(caveat_label(caveat), BADGE_SIZE, bold=True, color=color,
                                        align=PP_ALIGN.CENTER, space_after=0)],
               anchor=MSO_ANCHOR.MIDDLE, wrap=False, pad_x=BADGE_PAD, pad_y=0)
     return top + _badges_height(caveats, width)
+
+
+def _plain_shape(page, kind: MSO_SHAPE, left: float, top: float, width: float, height: float,
+                 fill: RGBColor):
+    """A filled shape without outline, shadow or theme font."""
+    shape = page.shapes.add_shape(kind, Inches(left), Inches(top), Inches(width), Inches(height))
+    # LibreOffice draws the theme style's shadow even under an empty effect list: drop the style.
+    shape._element.remove(shape._element.find(qn("p:style")))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = fill
+    shape.line.fill.background()
+    return shape
 
 
 def _source_line(page, text: str) -> float:
@@ -262,7 +269,7 @@ def _chart_and_panel(page, slide: Slide, png: bytes, numbers: list[str], top: fl
 
 def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None:
     """A facts slide: caveats, then the key numbers as a bulleted list across the slide."""
-    size, _ = _fit_panel(caveats, numbers, height, (CONTENT_WIDTH,), sizes=(20, 18, *BODY_SIZES))
+    size, _ = _fit_panel(caveats, numbers, height, (CONTENT_WIDTH,), sizes=(24, 20, *BODY_SIZES))
     _panel(page, caveats, numbers, size, MARGIN, top, CONTENT_WIDTH, height)
 
 
@@ -301,7 +308,7 @@ def _slide_notes(slide: Slide, total: int, ds: Dataset) -> list[str]:
         slide.title,
         f"{slide.phase_label} · figure {slide.number} of {total} · {slide.chart_title}",
         "",
-        "Key numbers (as printed in the source):",
+        "Key numbers:",
         *(f"- {n}" for n in slide.key_numbers),
         "",
         *(["Caveats:", *caveats, ""] if caveats else []),

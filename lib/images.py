@@ -4,10 +4,13 @@ Pure: no streamlit. `ImageExporter` keeps one headless chromium open for many im
 `figure_with_context` adds the caption (numbers, caveats, source, dataset version) to a copy.
 """
 
+import hashlib
 import html
+import json
 import os
 import threading
 import unicodedata
+from collections import OrderedDict
 from types import TracebackType
 
 import kaleido
@@ -28,6 +31,7 @@ CAPTION_NAME = "caption"
 LINE_HEIGHT = 1.3
 CAPTION_GAP = 18  # px between the figure as drawn in the app and its caption
 CAPTION_PAD = 16  # px left of and below the caption
+MEMO_SIZE = 64  # images an exporter remembers (decks of overlapping selections share charts)
 
 _PLOTLY_DEFAULT_HEIGHT = 450
 _PLOTLY_DEFAULT_MARGIN = {"t": 100, "r": 80, "b": 80, "l": 80}
@@ -43,11 +47,15 @@ class ImageExportError(RuntimeError):
 
 
 class ImageExporter:
-    """One headless chromium for many images: `with ImageExporter() as ex: ex.render(fig)`."""
+    """One headless chromium for many images: `with ImageExporter() as ex: ex.render(fig)`.
+
+    It remembers its last MEMO_SIZE images, so an identical figure is drawn only once.
+    """
 
     def __init__(self, browser_path: str | None = None):
         self.browser_path = browser_path or os.environ.get(BROWSER_ENV) or DEFAULT_BROWSER
         self._open = False
+        self._memo: OrderedDict[str, bytes] = OrderedDict()
 
     def __enter__(self) -> "ImageExporter":
         global _users
@@ -87,13 +95,20 @@ class ImageExporter:
             raise ImageExportError("ImageExporter.render needs `with ImageExporter() as ...`")
         if fmt not in FORMATS:
             raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-        width = int(width or fig.layout.width or DEFAULT_WIDTH)
-        height = int(height or figure_height(fig))
+        opts = dict(format=fmt, width=int(width or fig.layout.width or DEFAULT_WIDTH),
+                    height=int(height or figure_height(fig)), scale=scale)
+        spec = fig.to_json()
+        key = hashlib.sha256((spec + json.dumps(opts)).encode()).hexdigest()
         with _render_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
             _check_server()
-            return kaleido.calc_fig_sync(
-                fig.to_plotly_json(),
-                opts=dict(format=fmt, width=width, height=height, scale=scale))
+            image = kaleido.calc_fig_sync(json.loads(spec), opts=opts)
+            self._memo[key] = image
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return image
 
 
 def _check_server() -> None:

@@ -5,7 +5,7 @@ single-arm figures on the left, the integrative-care notes beside them on the ri
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, ui
+from lib import app_export, charts, queries, ui
 from lib.vocabulary import DISEASES, PHASE_LABELS, PHASE_SUMMARIES
 
 NOTES_HEIGHT = 1100
@@ -44,9 +44,10 @@ def render_phase(phase: str) -> None:
         ui.headline_row(queries.headlines(in_view))
         if not studies:
             _empty_state(ds, phase, diseases)
-        _arm_comparisons(in_view, studies)
-        _effects(in_view, studies)
-        _single_arm(in_view, studies)
+        images = _ImageLinks(state, diseases)
+        _arm_comparisons(in_view, studies, images)
+        _effects(in_view, studies, images)
+        _single_arm(in_view, studies, images)
         _key_facts(in_view)
 
 
@@ -64,7 +65,18 @@ def _empty_state(ds, phase: str, diseases: list[str]) -> None:
     )
 
 
-def _arm_comparisons(table, studies) -> None:
+class _ImageLinks:
+    """Image downloads for a page's charts, from the slide that draws the same figure."""
+
+    def __init__(self, state, diseases):
+        self.state, self.diseases = state, diseases
+
+    def __call__(self, kind: str, study_ids: tuple, option: str | None):
+        slide = app_export.find_slide(self.state, self.diseases, kind, study_ids, option)
+        return app_export.image_download(self.state, slide) if slide else None
+
+
+def _arm_comparisons(table, studies, images: _ImageLinks) -> None:
     comparative = queries.comparative_studies(studies)
     if not comparative:
         return
@@ -72,9 +84,10 @@ def _arm_comparisons(table, studies) -> None:
     for study in comparative:
         values = queries.arm_outcomes(table, study.id)
         claims = queries.direction_claims(table, study.id)
+        units = charts.arm_units(values)
         figures = [
             charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
-            for unit in charts.arm_units(values)
+            for unit in units
         ]
         rows = table[table["study_id"] == study.id]
         shown = values if len(values) else rows
@@ -85,6 +98,7 @@ def _arm_comparisons(table, studies) -> None:
             _with_claims(shown, claims, rows),
             queries.study_badges(table, study),
             before_tabs=(lambda c=claims: ui.statements(c)) if len(claims) else None,
+            images=[images("arm", (study.id,), unit) for unit in units],
         )
 
 
@@ -95,7 +109,7 @@ def _with_claims(values, claims, rows):
     return pd.concat([values, claims, others, sizes], ignore_index=True)
 
 
-def _effects(table, studies) -> None:
+def _effects(table, studies, images: _ImageLinks) -> None:
     effects = queries.effect_rows(table, [s.id for s in studies])
     if effects.empty:
         return
@@ -112,11 +126,16 @@ def _effects(table, studies) -> None:
         if subset.empty:
             continue
         ui.figure_card(
-            title, f"forest-{scale}", [charts.forest(subset, title, scale=scale)], comps, badge_list
+            title,
+            f"forest-{scale}",
+            [charts.forest(subset, title, scale=scale)],
+            comps,
+            badge_list,
+            images=[images("forest", tuple(subset["study_id"].unique()), scale)],
         )
 
 
-def _single_arm(table, studies) -> None:
+def _single_arm(table, studies, images: _ImageLinks) -> None:
     """One card per study for figures without a control arm, with that study's caveats."""
     values = queries.single_arm_values(table, studies)
     chartable = values[values["unit"] != "months"]
@@ -136,6 +155,7 @@ def _single_arm(table, studies) -> None:
             [charts.single_arm(rows, title)],
             pd.concat([rows, sizes], ignore_index=True),
             queries.study_badges(table, study),
+            images=[images("single", (study.id,), None)],
         )
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import slides, ui
 from lib.app_data import DataState
+from lib.app_export import slides_for
 
 SLIDE_KEY = "slide"
 CHART_CONFIG = {**ui.CHART_CONFIG, "displayModeBar": False}
@@ -21,12 +22,6 @@ _PROJECTOR_CSS = """
 """
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _slides(_state: DataState, signature: tuple, diseases: tuple[str, ...]) -> list[slides.Slide]:
-    """The selection's slides, computed once per data version and selection."""
-    return slides.slides(_state.dataset, _state.table, list(diseases))
-
-
 def _step(delta: int, count: int) -> None:
     current = st.session_state.get(SLIDE_KEY, 1)
     st.session_state[SLIDE_KEY] = min(max(current + delta, 1), count)
@@ -35,7 +30,7 @@ def _step(delta: int, count: int) -> None:
 def render_present() -> None:
     """Draw the presentation for the diseases in the URL, at the slide the URL names."""
     state, diseases = ui.page_data()
-    deck = _slides(state, state.signature, tuple(diseases))
+    deck = slides_for(state, state.signature, tuple(diseases))
     if not deck:
         st.info("No figures for this selection.")
         return

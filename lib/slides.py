@@ -219,11 +219,12 @@ def _paired_numbers(values: pd.DataFrame) -> list[str]:
     for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False, dropna=False):
         arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
         numbers = " vs ".join(_value(r) for r in arms.itertuples())
-        ns = " vs ".join(display_n(r.n).removeprefix("n=") for r in arms.itertuples())
+        known = arms["n"].notna().all()
+        ns = ("n " + " vs ".join(str(int(n)) for n in arms["n"])) if known else "n not stated"
         where = ", ".join(str(x) for x in (endpoint, subgroup, time) if isinstance(x, str) and x)
         source = " (publication)" if origin == "publication" else ""
         lines.append(
-            f"{where}{source}: {numbers} (n {ns}), {display_p(arms['p_as_printed'].iloc[0])}"
+            f"{where}{source}: {numbers} ({ns}), {display_p(arms['p_as_printed'].iloc[0])}"
         )
     return lines
 

@@ -11,8 +11,9 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from lib import export
+from lib import deck, export
 from lib.app_data import DataState, current_data
+from lib.app_export import deck_download
 from lib.formatting import display_n, display_p, display_value
 from lib.models import Consensus, Note
 from lib.queries import Badge, Headline, filter_table
@@ -126,8 +127,12 @@ def figure_card(
     rows: pd.DataFrame,
     card_badges: Sequence[Badge] = (),
     before_tabs=None,
+    images: Sequence = (),
 ) -> None:
-    """A bordered card with Chart, Table (CSV download) and Source tabs for one figure."""
+    """A bordered card with Chart, Table (CSV download) and Source tabs for one figure.
+
+    `images` holds, per chart, a callable fmt -> bytes for PNG/SVG downloads (or None).
+    """
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"#### {md(title)}")
         if card_badges:
@@ -139,23 +144,49 @@ def figure_card(
             return
         chart_tab, table_tab, source_tab = st.tabs(["Chart", "Table", "Source"])
         with chart_tab:
-            _charts(key, charts, rows)
+            _charts(key, charts, rows, images)
         with table_tab:
             numbers_table(rows, key)
         with source_tab:
             source_list(rows)
 
 
-def _charts(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
-    """The card's charts, and a line saying what the error bars are."""
+def _charts(key: str, charts: Sequence, rows: pd.DataFrame, images: Sequence = ()) -> None:
+    """The card's charts with image downloads, and a line saying what the error bars are."""
     for index, figure in enumerate(charts):
         st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
+        render = images[index] if index < len(images) else None
+        if render is not None:
+            _image_buttons(f"{key}-{index}", render)
     if not charts:
         st.caption("No chartable numbers: see the statements above and the Table tab.")
         return
     methods = sorted({m for m in rows.get("ci_method", pd.Series(dtype=str)).dropna() if m})
-    st.caption("Error bars: " + ("; ".join(methods) if methods else "none (no CI reported and "
-                                 "no events/n to compute one)") + ".")
+    st.caption(
+        "Error bars: "
+        + (
+            "; ".join(methods)
+            if methods
+            else "none (no CI reported and no events/n to compute one)"
+        )
+        + "."
+    )
+
+
+def _image_buttons(key: str, render) -> None:
+    """PNG and SVG of the chart with title, n, time point, p and source drawn in (on click)."""
+    with st.container(horizontal=True, gap="small"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                fmt.upper(),
+                lambda f=fmt: render(f),
+                file_name=f"phasewise-{key}.{fmt}",
+                mime=mime,
+                key=f"{fmt}-{key}",
+                icon=":material/image:",
+                on_click="ignore",
+                help="Image with n, time point, p and source",
+            )
 
 
 def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
@@ -373,7 +404,7 @@ def view_link(current_url: str, page_path: str, diseases: list[str], extra: dict
 
 
 def sidebar_tools(page_path: str) -> None:
-    """Copy-able link to the current view, and the whole selection as CSV or JSON."""
+    """Copy-able link to the current view, the whole selection as CSV or JSON, and the deck."""
     state = current_data()
     diseases = selected_diseases()
     extra = {"slide": st.session_state.get("slide")} if page_path == "present" else {}
@@ -409,6 +440,17 @@ def sidebar_tools(page_path: str) -> None:
             key="all-json",
             help="Every figure for the selected diseases, with sources",
         )
+    st.sidebar.download_button(
+        "Download deck (.pptx)",
+        deck_download(state, diseases),
+        file_name=deck.deck_filename(diseases, version),
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        key="deck",
+        help="One slide per figure with its source; citations and the integrative note in the "
+        "speaker notes. Builds in a few seconds.",
+    )
 
 
 def handout_mode() -> bool:

@@ -1,0 +1,62 @@
+"""The app's exports: one shared image exporter (a headless browser kept for the process), the
+selection's slides, and download callables that render only when a user clicks.
+"""
+
+import threading
+from collections.abc import Callable
+
+import streamlit as st
+
+from lib import deck, images, slides
+from lib.app_data import DataState
+
+_RENDER_LOCK = threading.Lock()  # sessions share one browser; kaleido serves one job at a time
+
+
+@st.cache_resource(show_spinner=False)
+def _exporter() -> images.ImageExporter:
+    """Started on the first export and kept for the life of the server."""
+    return images.ImageExporter().__enter__()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def slides_for(_state: DataState, signature: tuple, diseases: tuple[str, ...]) -> list:
+    """The selection's slides, computed once per data version and selection."""
+    return slides.slides(_state.dataset, _state.table, list(diseases))
+
+
+def find_slide(
+    state: DataState, diseases: list[str], kind: str, study_ids: tuple, option: str | None
+) -> slides.Slide | None:
+    """The slide that draws the same figure as a page card, for its image downloads."""
+    for slide in slides_for(state, state.signature, tuple(diseases)):
+        if (slide.kind, slide.study_ids, slide.option) == (kind, study_ids, option):
+            return slide
+    return None
+
+
+def image_download(state: DataState, slide: slides.Slide) -> Callable[[str], bytes]:
+    """fmt -> PNG or SVG bytes of the slide's chart with n, time, p and source drawn in."""
+
+    def render(fmt: str) -> bytes:
+        with _RENDER_LOCK:
+            return images.figure_image(
+                slide,
+                state.table,
+                fmt,
+                _exporter(),
+                state.dataset.info.version,
+                scale=2 if fmt == "png" else 1,
+            )
+
+    return render
+
+
+def deck_download(state: DataState, diseases: list[str]) -> Callable[[], bytes]:
+    """The .pptx of the selection, built on click."""
+
+    def build() -> bytes:
+        with _RENDER_LOCK:
+            return deck.build_deck(state.dataset, state.table, diseases, exporter=_exporter())
+
+    return build

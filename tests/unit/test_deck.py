@@ -1,0 +1,163 @@
+"""lib.deck: the .pptx of each disease selection, opened again with python-pptx, and its CLI.
+
+Each selection's deck is built once per module with one exporter (one chromium, shared with
+test_images).
+"""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Pt
+
+from lib.deck import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
+from lib.images import ImageExporter
+from lib.slides import slides
+from tests.unit.conftest import REPO_ROOT
+
+SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
+IDS = ["-".join(s) for s in SELECTIONS]
+
+
+@pytest.fixture(scope="session")
+def exporter():
+    # Session-wide: while one exporter is open, the other test module's exporter shares its
+    # browser instead of starting another (~3 s).
+    with ImageExporter() as ex:
+        yield ex
+
+
+@pytest.fixture(scope="module")
+def decks(dataset, table, exporter):
+    """selection -> (its Slide list, the built deck reopened); each deck built once."""
+    cache: dict[tuple[str, ...], tuple] = {}
+
+    def get(selection: list[str]):
+        key = tuple(selection)
+        if key not in cache:
+            data = build_deck(dataset, table, selection, exporter)
+            cache[key] = (slides(dataset, table, selection), Presentation(io.BytesIO(data)))
+        return cache[key]
+
+    return get
+
+
+def texts(page) -> list[str]:
+    return [shape.text_frame.text for shape in page.shapes if shape.has_text_frame]
+
+
+def notes(page) -> str:
+    return page.notes_slide.notes_text_frame.text
+
+
+def references_pages(prs) -> list:
+    return [p for p in prs.slides
+            if p.shapes.title is not None and p.shapes.title.text.startswith(REFERENCES_TITLE)]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
+def test_one_slide_per_figure_between_title_and_references(selection, decks):
+    deck_slides, prs = decks(selection)
+    references = references_pages(prs)
+    assert 1 <= len(references) <= 2
+    assert len(prs.slides) == 1 + len(deck_slides) + len(references)
+    assert list(prs.slides)[-len(references):] == references
+    assert prs.slide_width == Pt(960) and prs.slide_height == Pt(540)  # 13.333 x 7.5 in
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
+def test_title_slide_names_selection_and_dataset_version(selection, decks, dataset):
+    _, prs = decks(selection)
+    text = "\n".join(texts(prs.slides[0]))
+    assert DECK_TITLE in text
+    assert ", ".join(selection) in text
+    assert "1.0.0" in text and dataset.info.last_reviewed.isoformat() in text
+    assert "machine-translated" in text
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
+def test_figure_slides_have_title_chart_numbers_and_notes(selection, decks):
+    deck_slides, prs = decks(selection)
+    for slide, page in zip(deck_slides, list(prs.slides)[1:], strict=False):
+        assert page.shapes.title.text == slide.title
+        pictures = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == (0 if slide.kind == "facts" else 1), slide.title
+        on_slide = "\n".join(texts(page))
+        assert slide.phase_label in on_slide
+        assert slide.source_line in on_slide
+        for caveat in slide.caveats:
+            assert getattr(caveat, "label", caveat) in on_slide
+        page_notes = notes(page)
+        for citation in slide.citations:
+            assert citation in page_notes
+        assert slide.note in page_notes
+        for number in slide.key_numbers:
+            assert number in page_notes
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
+def test_references_list_every_citation_once_in_order(selection, decks):
+    deck_slides, prs = decks(selection)
+    cited = list(dict.fromkeys(c for s in deck_slides for c in s.citations))
+    listed = [line for page in references_pages(prs) for shape in page.shapes
+              if shape.has_text_frame and shape != page.shapes.title
+              for line in shape.text_frame.text.split("\n")]
+    assert listed == [f"{i}. {c}" for i, c in enumerate(cited, start=1)]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
+def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
+    _, prs = decks(selection)
+    for page in prs.slides:
+        title = page.shapes.title
+        for shape in page.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width
+            assert shape.top + shape.height <= prs.slide_height
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            sizes = [run.font.size for p in shape.text_frame.paragraphs for run in p.runs]
+            assert all(size is not None for size in sizes)
+            assert min(sizes) >= Pt(28 if shape == title else 12), shape.text_frame.text
+
+
+def test_truncated_figure_is_shown_as_printed(decks):
+    deck_slides, prs = decks(["AML"])
+    index, slide = next((i, s) for i, s in enumerate(deck_slides, start=1)
+                        if s.kind == "arm" and s.study_ids == ("venhma-bridge",))
+    assert any("P=0. (truncated in source)" in n for n in slide.key_numbers)
+    assert "P=0. (truncated in source)" in "\n".join(texts(prs.slides[index]))
+
+
+def test_deck_filename_names_selection_and_version():
+    assert deck_filename(["AML", "MDS"], "1.0.0") == "phasewise-AML-MDS-v1.0.0.pptx"
+    assert deck_filename(["ALL", "AML", "AML"], "1.0.0") == "phasewise-AML-ALL-v1.0.0.pptx"
+    assert deck_filename(["MDS"], "2/0 beta") == "phasewise-MDS-v2_0_beta.pptx"
+
+
+def run_deck(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lib.deck", *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_cli_writes_the_deck(tmp_path):
+    out = tmp_path / "deck.pptx"
+    result = run_deck("--disease", "ALL", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert str(out) in result.stdout and "slides in" in result.stdout
+    prs = Presentation(str(out))
+    assert f"{len(prs.slides)} slides" in result.stdout
+    assert "ALL" in "\n".join(texts(prs.slides[0]))
+
+
+def test_cli_reports_bad_data_without_a_traceback(data_copy, tmp_path):
+    (data_copy / "outcomes.yaml").write_text("outcomes: [\n", encoding="utf-8")
+    out = tmp_path / "deck.pptx"
+    result = run_deck("--out", str(out), str(data_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "outcomes.yaml" in result.stderr
+    assert not out.exists()

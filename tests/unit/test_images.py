@@ -1,0 +1,176 @@
+"""lib.images: PNG and SVG exports of the charts with their context, from one shared browser.
+
+One exporter (one headless chromium, shared with test_deck) serves the whole module.
+"""
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import plotly.graph_objects as go
+import pytest
+
+from lib import charts
+from lib.images import (
+    ImageExporter,
+    ImageExportError,
+    caption_lines,
+    figure_height,
+    figure_image,
+    figure_with_context,
+    wrap_text,
+)
+from lib.slides import slide_figure, slides
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="session")
+def exporter():
+    # Session-wide: while one exporter is open, the other test module's exporter shares its
+    # browser instead of starting another (~3 s).
+    with ImageExporter() as ex:
+        yield ex
+
+
+@pytest.fixture(scope="module")
+def aml_slides(dataset, table):
+    return slides(dataset, table, ["AML"])
+
+
+@pytest.fixture(scope="module")
+def sorafenib(aml_slides):
+    return next(s for s in aml_slides if s.kind == "arm" and s.study_ids == ("sorafenib-flt3",))
+
+
+@pytest.fixture(scope="module")
+def sorafenib_svg(sorafenib, table, exporter, dataset):
+    return figure_image(sorafenib, table, "svg", exporter, dataset.info.version)
+
+
+def png_dimensions(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_text(data: bytes) -> str:
+    """All text of an SVG, one text element a line; a multi-line element's lines joined by " "."""
+    parts = []
+    for text in ET.fromstring(data).iter(f"{SVG}text"):
+        lines = [t for t in text if t.tag == f"{SVG}tspan" and "line" in t.get("class", "")]
+        parts.append(" ".join("".join(line.itertext()) for line in lines) if lines
+                     else "".join(text.itertext()))
+    return "\n".join(parts)
+
+
+def plot_area(svg: bytes) -> tuple[str, ...]:
+    """x, y, width, height of the plot area, from the clip path plotly.js draws for it."""
+    match = re.search(rb'id="clip[0-9a-f]+xy"><rect x="([\d.]+)" y="([\d.]+)" '
+                      rb'width="([\d.]+)" height="([\d.]+)"', svg)
+    assert match, "no plot-area clip path in the SVG"
+    return tuple(round(float(v)) for v in match.groups())
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_png_has_the_width_and_the_figure_height_plus_caption(
+        scale, sorafenib, table, exporter, dataset):
+    png = figure_image(sorafenib, table, "png", exporter, dataset.info.version, scale=scale)
+    fig = slide_figure(sorafenib, table)
+    context = figure_with_context(fig, caption_lines(sorafenib, dataset.info.version))
+    assert context.layout.height > fig.layout.height
+    assert png_dimensions(png) == (1600 * scale, context.layout.height * scale)
+
+
+def test_render_honours_the_figures_own_height(exporter, table, aml_slides):
+    forest = next(s for s in aml_slides if s.kind == "forest")
+    fig = slide_figure(forest, table)
+    assert fig.layout.height != 700
+    width, height = png_dimensions(exporter.render(fig))
+    assert (width, height) == (1600, fig.layout.height)
+    assert png_dimensions(exporter.render(fig, width=800, height=500)) == (800, 500)
+
+
+def test_svg_holds_the_chart_and_its_context_as_text(sorafenib, sorafenib_svg, dataset):
+    text = svg_text(sorafenib_svg)
+    assert sorafenib.chart_title in text
+    assert sorafenib.source_line in text
+    assert "n=100" in text and "n=102" in text
+    assert "P=0.001" in text  # printed "P=0. 001" in the source: a line-break gap, joined
+    assert "1 year after transplant" in text
+    assert f"Phasewise dataset v{dataset.info.version}" in text
+    for caveat in sorafenib.caveats:
+        assert getattr(caveat, "label", caveat) in text
+
+
+def test_caption_keeps_the_plot_area_where_it_was(sorafenib, table, exporter, dataset):
+    fig = slide_figure(sorafenib, table)
+    before = exporter.render(fig, "svg")
+    after = figure_image(sorafenib, table, "svg", exporter, dataset.info.version)
+    assert plot_area(after) == plot_area(before)
+
+
+def test_data_html_is_escaped_in_the_svg(exporter):
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]),
+                    layout=dict(template=charts.TEMPLATE, height=400,
+                                title=dict(text=f"Title {SCRIPT}")))
+    caption = f"Source: {SCRIPT} & <b>bold</b> \"quoted\""
+    svg = exporter.render(figure_with_context(fig, [caption]), "svg")
+    root = ET.fromstring(svg)
+    assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1].lower() == "script"]
+    assert caption in svg_text(svg)
+
+
+def test_figure_with_context_leaves_the_input_alone(sorafenib, table, dataset):
+    fig = slide_figure(sorafenib, table)
+    before = fig.to_json()
+    context = figure_with_context(fig, caption_lines(sorafenib, dataset.info.version))
+    assert fig.to_json() == before
+    assert context is not fig
+    assert context.layout.template.to_plotly_json() == fig.layout.template.to_plotly_json()
+    assert [t.marker.color for t in context.data] == [t.marker.color for t in fig.data]
+    captions = [a for a in context.layout.annotations if a.name == "caption"]
+    assert len(captions) == 1 and captions[0].xref == captions[0].yref == "paper"
+    assert len(context.layout.annotations) == len(fig.layout.annotations) + 1
+
+
+def test_long_caption_lines_wrap_without_losing_words(table, sorafenib):
+    fig = slide_figure(sorafenib, table)
+    line = " ".join(f"word{i}" for i in range(120))
+    short = figure_with_context(fig, ["one line"])
+    long = figure_with_context(fig, [line])
+    text = next(a.text for a in long.layout.annotations if a.name == "caption")
+    assert text.count("<br>") >= 2
+    assert text.replace("<br>", " ") == line
+    assert long.layout.height > short.layout.height > figure_height(fig)
+
+
+def test_wrap_text_keeps_every_word():
+    text = "Cumulative incidence of relapse, 2 years after transplant (publication): 11.9%"
+    lines = wrap_text(text, 20)
+    assert len(lines) > 1
+    assert " ".join(lines) == text
+
+
+def test_facts_slide_has_no_image(aml_slides, table, exporter, dataset):
+    facts = next(s for s in aml_slides if s.kind == "facts")
+    with pytest.raises(ValueError, match="no chart"):
+        figure_image(facts, table, "png", exporter, dataset.info.version)
+
+
+def test_render_refuses_other_formats(exporter, sorafenib, table):
+    with pytest.raises(ValueError, match="fmt"):
+        exporter.render(slide_figure(sorafenib, table), "jpeg")
+
+
+def test_render_outside_the_context_manager_is_an_error(sorafenib, table):
+    with pytest.raises(ImageExportError, match="with ImageExporter"):
+        ImageExporter().render(slide_figure(sorafenib, table))
+
+
+def test_missing_browser_is_reported_not_awaited(tmp_path):
+    with pytest.raises(ImageExportError, match="no chromium"):
+        with ImageExporter(str(tmp_path / "chromium")):
+            pass
