@@ -3,6 +3,8 @@ caveats, source line and the phase's integrative note. The URL names the slide
 (`/present?disease=AML&slide=4`); arrow keys and buttons move between slides.
 """
 
+import json
+
 import streamlit as st
 
 from lib import slides, ui
@@ -10,6 +12,7 @@ from lib.app_data import DataState
 from lib.app_export import slides_for
 
 SLIDE_KEY = "slide"
+TARGET_KEY = "slide-target"
 CHART_CONFIG = {**ui.CHART_CONFIG, "displayModeBar": False}
 # Static styling for a projector: larger type, stronger contrast. No data goes into it.
 _PROJECTOR_CSS = """
@@ -22,9 +25,14 @@ _PROJECTOR_CSS = """
 """
 
 
-def _step(delta: int, count: int) -> None:
-    current = st.session_state.get(SLIDE_KEY, 1)
-    st.session_state[SLIDE_KEY] = min(max(current + delta, 1), count)
+def slide_from_url(count: int) -> int:
+    """The slide number the URL names, or 1 when it names none or nothing valid."""
+    text = str(st.query_params.get(SLIDE_KEY, "1"))
+    return int(text) if text.isdigit() and 1 <= int(text) <= count else 1
+
+
+def _go(number: int) -> None:
+    st.session_state[TARGET_KEY] = number
 
 
 def render_present() -> None:
@@ -34,36 +42,45 @@ def render_present() -> None:
     if not deck:
         st.info("No figures for this selection.")
         return
-    st.html(_PROJECTOR_CSS)
     count = len(deck)
+    target = st.session_state.pop(TARGET_KEY, None)
+    number = min(max(target, 1), count) if target is not None else slide_from_url(count)
+    st.query_params[SLIDE_KEY] = str(number)
+    st.html(_PROJECTOR_CSS)
+    # Streamlit does not write a same-page query change into the address bar in time, so the
+    # page sets it: the address always names the slide on screen (and can be copied).
+    st.html(_address_script(diseases, number), unsafe_allow_javascript=True)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
             "Previous",
             icon=":material/arrow_back:",
             shortcut="Left",
-            on_click=_step,
-            args=(-1, count),
             key="slide-previous",
-        )
-        # Plain numbers as options: a bound selectbox writes its label into the URL (slide=4).
-        number = st.selectbox(
-            "Slide",
-            range(1, count + 1),
-            key=SLIDE_KEY,
-            bind="query-params",
-            label_visibility="collapsed",
-            width=110,
+            on_click=_go,
+            args=(number - 1,),
+            disabled=number == 1,
         )
         st.button(
             "Next",
             icon=":material/arrow_forward:",
             shortcut="Right",
-            on_click=_step,
-            args=(1, count),
             key="slide-next",
+            on_click=_go,
+            args=(number + 1,),
+            disabled=number == count,
         )
-    slide = deck[(number or 1) - 1]
-    _slide(state, slide, diseases, count)
+        st.caption(f"Slide {number} of {count} · arrow keys move between slides")
+    _slide(state, deck[number - 1], diseases, count)
+
+
+def _address_script(diseases: list[str], number: int) -> str:
+    """A script that sets the address bar to this slide's URL (validated values only)."""
+    query = ui.view_link("http://x/", "present", diseases, {SLIDE_KEY: number}).split("?", 1)
+    search = json.dumps("?" + query[1] if len(query) > 1 else "")
+    return (
+        f"<script>if (location.search !== {search}) "
+        f"history.replaceState(history.state, '', location.pathname + {search});</script>"
+    )
 
 
 def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: int) -> None:

@@ -1,0 +1,99 @@
+"""Presentation mode in a real browser: slides by URL and by keyboard, the deck and images
+download, and the print handout."""
+
+import io
+import re
+
+from playwright.sync_api import Page, expect
+from pptx import Presentation
+
+from tests.browser.helpers import wait_for_app
+
+
+def slide_heading(page: Page):
+    return page.locator("[class*='st-key-slide-body'] h1")
+
+
+def wait_for_address(page: Page, search: str) -> None:
+    """The address bar (not only the content) names the slide on screen."""
+    page.wait_for_function("s => location.search === s", arg=search)
+
+
+def open_slide(page: Page, base: str, query: str) -> None:
+    page.goto(f"{base}/present?{query}")
+    wait_for_app(page)
+
+
+def test_url_names_the_slide(page: Page, app_server: str):
+    open_slide(page, app_server, "disease=AML&slide=4")
+    expect(slide_heading(page)).to_have_text("Sorafenib maintenance after allo-HSCT in FLT3-ITD AML")
+    expect(page.get_by_text(re.compile(r"Slide 4 of \d+"))).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+
+
+def test_arrow_keys_move_between_slides_and_update_the_url(page: Page, app_server: str):
+    open_slide(page, app_server, "disease=AML&slide=4")
+    expect(slide_heading(page)).to_contain_text("Sorafenib")
+    slide_heading(page).click()  # focus the slide itself, not a widget
+    page.keyboard.press("ArrowRight")
+    expect(slide_heading(page)).to_contain_text("rhG-CSF plus minimal-dose decitabine")
+    wait_for_address(page, "?disease=AML&slide=5")
+    page.keyboard.press("ArrowLeft")
+    expect(slide_heading(page)).to_contain_text("Sorafenib")
+    page.keyboard.press("ArrowLeft")
+    expect(slide_heading(page)).to_contain_text("Consolidation")
+    wait_for_address(page, "?disease=AML&slide=3")
+
+
+def test_next_button_and_a_copied_link_reopen_the_same_slide(page: Page, app_server: str):
+    open_slide(page, app_server, "disease=MDS")
+    first = slide_heading(page).inner_text()
+    page.get_by_role("button", name="Next").click()
+    expect(slide_heading(page)).not_to_have_text(first)
+    wait_for_address(page, "?disease=MDS&slide=2")
+    title = slide_heading(page).inner_text()
+    link = page.evaluate("location.href")
+    page.goto(link)
+    wait_for_app(page)
+    expect(slide_heading(page)).to_have_text(title)
+
+
+def test_out_of_range_slide_falls_back_to_the_first(page: Page, app_server: str):
+    open_slide(page, app_server, "disease=AML&slide=500")
+    expect(page.get_by_text(re.compile(r"Slide 1 of \d+"))).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str):
+    page.goto(f"{app_server}/relapse?disease=ALL")  # the sidebar is open on phase pages
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
+    download = info.value
+    assert download.suggested_filename == "phasewise-ALL-v1.0.0.pptx"
+    deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
+    texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                     if shape.has_text_frame)
+    assert "ALL" in texts and "1.0.0" in texts and "Donor lymphocyte infusion" in texts
+
+
+def test_figure_png_download_has_the_context_drawn_in(page: Page, app_server: str):
+    page.goto(f"{app_server}/relapse?disease=ALL")
+    wait_for_app(page, charts=1)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="SVG").first.click()
+    svg = open(info.value.path(), encoding="utf-8").read()
+    assert svg.startswith("<svg") or "<svg" in svg[:500]
+    # the first chart is IFN-α2b + ruxolitinib: its truncated "95." stays truncated in the image
+    assert "95. (truncated in source)" in svg and "n not stated" in svg
+    assert "Source: 2022 CSH talk" in svg
+
+
+def test_handout_view_shows_every_source_without_tabs(page: Page, app_server: str):
+    page.goto(f"{app_server}/maintenance?disease=AML&handout=true")
+    wait_for_app(page, charts=1)
+    expect(page.get_by_role("tab")).to_have_count(0)
+    expect(page.get_by_text("the 1-year cumulative recurrence rate of sorafenib group was 7%",
+                            exact=False).first).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
