@@ -407,7 +407,9 @@ def sidebar_tools(page_path: str) -> None:
     """Copy-able link to the current view, the whole selection as CSV or JSON, and the deck."""
     state = current_data()
     diseases = selected_diseases()
-    extra = {"slide": st.session_state.get("slide")} if page_path == "present" else {}
+    extra = {}
+    if page_path == "present":  # a button click's slide is pending until the page runs
+        extra["slide"] = st.session_state.get("slide-target") or st.query_params.get("slide")
     if st.session_state.get(HANDOUT_KEY):
         extra[HANDOUT_KEY] = "true"
     st.sidebar.caption("Link to this view (copy with the icon)")
