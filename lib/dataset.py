@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Deepest [ / { nesting accepted. Real files nest 3 deep; YAML scanners slow down
 #: quadratically with depth, so a deeply nested file could stall the validator and the app.
 MAX_NESTING = 64
+_LEADING_DASHES = re.compile(r"(?:-[ \t]+)*")
 
 #: Which top-level keys each file holds. Every file is required.
 FILES: dict[str, tuple[str, ...]] = {
@@ -154,8 +155,11 @@ def _partial_integrity_problems(collections: dict, known: list[DataProblem]) -> 
     for p in integrity_problems(partial):
         if p.record in invalid or any(repr(i) in p.message for i in invalid):
             continue
-        found.append(DataProblem(COLLECTION_FILE.get(p.collection, p.collection), p.record,
-                                 p.field, p.message))
+        found.append(
+            DataProblem(
+                COLLECTION_FILE.get(p.collection, p.collection), p.record, p.field, p.message
+            )
+        )
     return found
 
 
@@ -173,8 +177,10 @@ class _StrictLoader(_BaseLoader):
             try:
                 hash(key)
             except TypeError:
-                raise yaml.MarkedYAMLError(problem="a key must be a plain value, not a list or "
-                                           "mapping", problem_mark=key_node.start_mark) from None
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be a plain value, not a list or mapping",
+                    problem_mark=key_node.start_mark,
+                ) from None
             if key in seen:
                 raise yaml.MarkedYAMLError(
                     problem=f"key {key!r} appears twice in one record",
@@ -185,17 +191,24 @@ class _StrictLoader(_BaseLoader):
 
 
 def _nesting_problem(text: str) -> tuple[int, str] | None:
-    """(line, message) when brackets nest deeper than MAX_NESTING; a linear pre-check."""
-    depth, line = 0, 1
-    for char in text:
-        if char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return line, f"nested deeper than {MAX_NESTING} levels of [ or {{"
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-        elif char == "\n":
-            line += 1
+    """(line, message) when the file nests deeper than MAX_NESTING; a linear pre-check.
+
+    Flow nesting ([ and {) makes the scanner quadratic; block nesting (indentation, "- - -")
+    makes libyaml's composer recurse in C until the process crashes.
+    """
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        dashes = len(_LEADING_DASHES.match(stripped).group(0).split())
+        if len(line) - len(stripped) > 4 * MAX_NESTING or dashes > MAX_NESTING:
+            return number, f"nested deeper than {MAX_NESTING} levels (indentation or '- - -')"
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number, f"nested deeper than {MAX_NESTING} levels of [ or {{"
+            elif char in "]}":
+                depth = max(depth - 1, 0)
     return None
 
 
@@ -306,7 +319,12 @@ def _record_label(item: Any, index: int) -> str:
 
 def _record_problems(file: str, label: str, raw: dict, error: ValidationError) -> list[DataProblem]:
     problems = []
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    if len(details) > 1:  # "at least 1 item after validation" only echoes an invalid item
+        details = [
+            d for d in details if not (d["type"] == "too_short" and "after validation" in d["msg"])
+        ]
+    for detail in details:
         field = _field_path(detail["loc"], raw)
         message = detail["msg"].removeprefix("Value error, ")
         match = _FIELD_PREFIX.match(message)

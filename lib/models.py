@@ -32,7 +32,8 @@ EvidenceRef = Annotated[str, StringConstraints(pattern=r"^D\d-\d{2}$")]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No unknown fields, immutable once validated, and no inf/nan standing in for a number.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Flag(Record):
@@ -422,8 +423,12 @@ def integrity_problems(ds: Dataset) -> list[Problem]:
     for study in ds.studies:
         for arm in study.arms:
             if arm.id in arm_owner:
-                add("studies", study.id, f"arms.{arm.id}.id",
-                    f"duplicate arm id {arm.id!r} (also in study {arm_owner[arm.id]!r})")
+                add(
+                    "studies",
+                    study.id,
+                    f"arms.{arm.id}.id",
+                    f"duplicate arm id {arm.id!r} (also in study {arm_owner[arm.id]!r})",
+                )
             arm_owner[arm.id] = study.id
 
     documents = {d.id for d in ds.documents}

@@ -65,6 +65,7 @@ def page_data() -> tuple[DataState, list[str]]:
     diseases = selected_diseases()
     if not diseases:
         st.info("Select at least one disease in the sidebar (AML, MDS or ALL) to see figures.")
+        footer(state)
         st.stop()
     return state, diseases
 
@@ -294,15 +295,16 @@ def source_list(rows: pd.DataFrame) -> None:
 
 def links(row: pd.Series) -> None:
     """PMID, DOI and page links for a figure's source, as buttons (URLs are validated in data)."""
+    pmid, doi, url = (
+        row.get(k) if isinstance(row.get(k), str) else "" for k in ("pmid", "doi", "url")
+    )
     targets = []
-    if row.get("pmid"):
-        targets.append(
-            ("PubMed " + str(row["pmid"]), f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/")
-        )
-    if row.get("doi"):
-        targets.append(("DOI " + str(row["doi"]), f"https://doi.org/{row['doi']}"))
-    if row.get("url"):
-        targets.append(("Open source page", str(row["url"])))
+    if pmid:
+        targets.append((f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    if doi:
+        targets.append((f"DOI {doi}", f"https://doi.org/{doi}"))
+    if url:
+        targets.append(("Open source page", url))
     if targets:
         with st.container(horizontal=True, gap="small"):
             for label, url in targets:
@@ -364,18 +366,6 @@ def note_panel(
             st.markdown(f"- {md(item.title + year)}: {md(item.summary)}")
             for flag in item.flags:
                 st.caption(md(f"{FLAG_LABELS[flag.kind]}: {flag.note}"))
-
-
-def phase_links(diseases: list[str], current: str | None = None) -> None:
-    """Links to the phase pages that keep the disease filter."""
-    with st.container(horizontal=True, gap="small"):
-        for phase, label in PHASE_LABELS.items():
-            st.page_link(
-                f"pages/{phase}.py",
-                label=label,
-                disabled=phase == current,
-                query_params={DISEASE_KEY: diseases},
-            )
 
 
 def footer(state: DataState) -> None:

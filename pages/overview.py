@@ -28,7 +28,6 @@ def journey() -> None:
                 f"pages/{phase.phase}.py",
                 label=f"Open {phase.label}",
                 icon=":material/arrow_forward:",
-                query_params={ui.DISEASE_KEY: diseases},
             )
     st.caption(
         "Figures come from three conference and news reports (two machine-translated "

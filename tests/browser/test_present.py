@@ -26,7 +26,9 @@ def open_slide(page: Page, base: str, query: str) -> None:
 
 def test_url_names_the_slide(page: Page, app_server: str):
     open_slide(page, app_server, "disease=AML&slide=4")
-    expect(slide_heading(page)).to_have_text("Sorafenib maintenance after allo-HSCT in FLT3-ITD AML")
+    expect(slide_heading(page)).to_have_text(
+        "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
+    )
     expect(page.get_by_text(re.compile(r"Slide 4 of \d+"))).to_be_visible()
     expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
 
@@ -72,8 +74,12 @@ def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str)
     download = info.value
     assert download.suggested_filename == "phasewise-ALL-v1.0.0.pptx"
     deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
-    texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
-                     if shape.has_text_frame)
+    texts = " ".join(
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
     assert "ALL" in texts and "1.0.0" in texts and "Donor lymphocyte infusion" in texts
 
 
@@ -93,7 +99,10 @@ def test_handout_view_shows_every_source_without_tabs(page: Page, app_server: st
     page.goto(f"{app_server}/maintenance?disease=AML&handout=true")
     wait_for_app(page, charts=1)
     expect(page.get_by_role("tab")).to_have_count(0)
-    expect(page.get_by_text("the 1-year cumulative recurrence rate of sorafenib group was 7%",
-                            exact=False).first).to_be_visible()
+    expect(
+        page.get_by_text(
+            "the 1-year cumulative recurrence rate of sorafenib group was 7%", exact=False
+        ).first
+    ).to_be_visible()
     page.emulate_media(media="print")
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()

@@ -1,0 +1,246 @@
+"""Injection through the data files, checked in Chromium against a real server.
+
+A copy of data/ carries payloads in text fields that reach Markdown and Plotly: HTML with event
+handlers, <script>, Markdown links to javascript: and images on a remote host, Streamlit's
+:red[...] directive and Plotly's own HTML subset (<a href>, <b>). On every page that shows them,
+with every figure card's Table and Source tabs opened, no dialog opens, no request leaves
+127.0.0.1, no element carries an injected handler or remote source, and the payloads are shown
+as literal text (in Markdown and inside the charts' SVG).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Dialog, Locator, Page, Request, expect
+
+from lib.dataset import load_dataset
+from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
+from tests.unit.conftest import arm, edit, record
+
+LOAD_TIMEOUT_MS = 90_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# maintenance (AML): the sorafenib study, its arms, one excerpt, the phase note
+STUDY_TITLE = "<img src=x onerror=alert(1)>Sorafenib"
+STUDY_SHORT = "<img src=x onerror=alert(5)>Sora"  # chart titles (max 40 characters)
+ARM_SCRIPT = "<script>alert(2)</script>"  # legends, hover, Source tab
+ARM_PLOTLY_LINK = '<a href="https://example.com/c">Control</a>'  # Plotly renders <a href>
+AIM_JS_LINK = "[click](javascript:alert(3))"
+AIM_REMOTE_IMAGE = "![x](https://example.com/pixel.png)"
+EXCERPT_MARKUP = "<b>bold</b> :red[red] the 1-year cumulative recurrence rate"
+# relapse: the DLI study (single-arm chart) and the phase note
+DLI_SHORT = "<b onmouseover=alert(6)>DLI</b>"
+DLI_TITLE = '<iframe src="https://example.com/frame"></iframe>DLI cohort'
+DLI_ARM = '<img src="https://example.com/arm.png">DLI'
+RELAPSE_AIM = "<svg onload=alert(8)>"
+# induction (AML): the microtransplantation trial
+MST_SHORT = '<a href="javascript:alert(7)">MST</a>'
+MST_ARM = "<b>MST</b> <i>arm</i> :blue[blue]"
+# consolidation (AML): a headline key fact and a consensus document
+KEY_FACT_LABEL = '<a href="https://example.com">x</a>'
+CONSENSUS_TITLE = "![logo](https://example.com/logo.png) <img src=x onerror=alert(9)>Consensus"
+
+
+def _payloads(data_dir: Path) -> None:
+    def studies(content: dict) -> None:
+        sorafenib = record(content, "studies", "sorafenib-flt3")
+        sorafenib.update(title=STUDY_TITLE, short_label=STUDY_SHORT)
+        arm(content, "sorafenib-flt3", "sora.sorafenib")["label"] = ARM_SCRIPT
+        arm(content, "sorafenib-flt3", "sora.control")["label"] = ARM_PLOTLY_LINK
+        record(content, "studies", "dli-greek").update(title=DLI_TITLE, short_label=DLI_SHORT)
+        arm(content, "dli-greek", "dli.dli")["label"] = DLI_ARM
+        record(content, "studies", "mst-elderly-aml")["short_label"] = MST_SHORT
+        arm(content, "mst-elderly-aml", "mst.gpbsc")["label"] = MST_ARM
+
+    def notes(content: dict) -> None:
+        maintenance = record(content, "notes", "note-maintenance")
+        maintenance["aims"] = [AIM_JS_LINK, AIM_REMOTE_IMAGE, *maintenance["aims"]]
+        record(content, "notes", "note-relapse")["aims"].insert(0, RELAPSE_AIM)
+        record(content, "consensus", "elderly-aml-consensus-2018")["title"] = CONSENSUS_TITLE
+
+    def outcomes(content: dict) -> None:
+        outcome = record(content, "outcomes", "sora.cir1y.sorafenib")
+        outcome["excerpt"] = outcome["excerpt"].replace(
+            "the 1-year cumulative recurrence rate", EXCERPT_MARKUP
+        )
+
+    def key_facts(content: dict) -> None:
+        record(content, "key_facts", "mst-centres")["label"] = KEY_FACT_LABEL
+
+    edit(data_dir, "studies.yaml", studies)
+    edit(data_dir, "notes.yaml", notes)
+    edit(data_dir, "outcomes.yaml", outcomes)
+    edit(data_dir, "key_facts.yaml", key_facts)
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    charts: int  # at least this many Plotly charts
+    texts: list[str]  # shown literally somewhere in the page's HTML text
+    chart_texts: list[str] = field(default_factory=list)  # shown literally in a chart's SVG
+    source_texts: list[str] = field(default_factory=list)  # literal once the Source tabs are open
+    hover: tuple[str, str] | None = None  # (title of the chart to hover, text in its hover label)
+
+
+TARGETS = [
+    Target(
+        "maintenance?disease=AML",
+        charts=1,
+        texts=[STUDY_TITLE, AIM_JS_LINK, AIM_REMOTE_IMAGE],
+        chart_texts=[STUDY_SHORT, ARM_SCRIPT, ARM_PLOTLY_LINK],
+        source_texts=[ARM_SCRIPT, EXCERPT_MARKUP],
+        hover=(STUDY_SHORT, ARM_SCRIPT),
+    ),
+    Target(
+        "relapse",
+        charts=1,
+        texts=[DLI_TITLE, RELAPSE_AIM],
+        chart_texts=[DLI_SHORT],
+        source_texts=[DLI_ARM],
+        hover=(DLI_SHORT, DLI_ARM),
+    ),
+    Target(
+        "induction?disease=AML",
+        charts=1,
+        texts=[],
+        chart_texts=[MST_SHORT, MST_ARM],
+        hover=(MST_SHORT, MST_ARM),
+    ),
+    Target("consolidation?disease=AML", charts=0, texts=[KEY_FACT_LABEL, CONSENSUS_TITLE]),
+]
+# Elements that only an injected payload would create (Streamlit and Plotly set none of these).
+INJECTED = ", ".join(
+    [
+        "[onerror]",
+        "[onload]",
+        "[onmouseover]",
+        "iframe",
+        "img[src*='example.com']",
+        "img[src='x']",
+        "a[href^='javascript:' i]",
+        "[data-testid='stPlotlyChart'] svg a",  # Plotly's <a href> subset, rendered as a link
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def payload_url(start_server, tmp_path_factory) -> str:
+    data_dir = tmp_path_factory.mktemp("payloads") / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data_dir)
+    _payloads(data_dir)
+    load_dataset(data_dir)  # the payloads are valid data: the pages must show them
+    return start_server(data_dir)
+
+
+@dataclass
+class Watch:
+    dialogs: list[str] = field(default_factory=list)
+    remote_requests: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch(page: Page) -> Iterator[Watch]:
+    """Dialogs (dismissed, so a page cannot hang on one), requests to other hosts, page errors."""
+    seen = Watch()
+
+    def on_dialog(dialog: Dialog) -> None:
+        seen.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def on_request(request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "blob") and parts.hostname not in LOCAL_HOSTS:
+            seen.remote_requests.append(request.url)
+
+    page.on("dialog", on_dialog)
+    page.on("request", on_request)
+    page.on("pageerror", lambda error: seen.page_errors.append(error.message))
+    yield seen
+
+
+def open_every_tab(page: Page) -> None:
+    """Click each figure card's Table tab (draws a dataframe), then its Source tab."""
+    cards = page.locator('[class*="st-key-card-"]')
+    for index in range(cards.count()):
+        card = cards.nth(index)
+        for name in ("Table", "Source"):
+            tab = card.get_by_role("tab", name=name)
+            tab.click()
+            expect(tab).to_have_attribute("aria-selected", "true")
+
+
+def svg_text(root: Page | Locator, text: str) -> Locator:
+    """SVG text under `root` that starts with exactly this text (legend, title, tick, note)."""
+    return root.locator("svg text").filter(has_text=re.compile(rf"^{re.escape(text)}"))
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.path.split("?")[0])
+def test_payloads_from_data_stay_inert_text(
+    page: Page, payload_url: str, watch: Watch, target: Target
+) -> None:
+    page.goto(f"{payload_url}/{target.path}")
+    wait_for_app(page, charts=target.charts, timeout=LOAD_TIMEOUT_MS)
+    for text in target.texts:
+        expect(page.get_by_text(text, exact=False).first).to_be_visible()
+    for text in target.chart_texts:
+        expect(svg_text(page.get_by_test_id("stPlotlyChart"), text).first).to_be_attached()
+    if target.hover:  # hovering a bar draws Plotly's hover label from the same data text
+        title, hover_text = target.hover
+        chart = page.get_by_test_id("stPlotlyChart").filter(has=svg_text(page, title))
+        bar = chart.locator(".bars .point path").first
+        bar.scroll_into_view_if_needed()
+        bar.hover(force=True)  # Plotly's drag layer on top receives the mouse
+        expect(chart.locator(".hoverlayer .hovertext").first).to_contain_text(hover_text)
+    open_every_tab(page)
+    for text in target.source_texts:
+        expect(page.get_by_text(text, exact=False).first).to_be_visible()
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)  # clicking a tab reruns nothing, but be sure
+
+    assert watch.dialogs == [], "a payload ran script"
+    assert watch.remote_requests == [], "a payload made the browser fetch from another host"
+    expect(page.locator(INJECTED)).to_have_count(0)
+    injected_scripts = page.locator("script").filter(has_text="alert(")
+    expect(injected_scripts).to_have_count(0)
+    assert watch.page_errors == []
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_markdown_payloads_are_not_interpreted(page: Page, payload_url: str) -> None:
+    """Streamlit's Markdown would make **bold**, links, images and coloured text from these."""
+    page.goto(f"{payload_url}/maintenance?disease=AML")
+    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
+    notes = page.locator(".st-key-notes-panel")
+    expect(notes.get_by_text(AIM_JS_LINK)).to_be_visible()  # the brackets are still there
+    expect(notes.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
+    expect(notes.locator("img")).to_have_count(0)
+    card = page.locator(".st-key-card-sorafenib-flt3")
+    card.get_by_role("tab", name="Source").click()
+    excerpt = card.get_by_text(EXCERPT_MARKUP)
+    expect(excerpt).to_be_visible()
+    expect(card.locator("b, strong").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)
+    expect(card.locator("[class*='olor']").filter(has_text=re.compile(r"^red$"))).to_have_count(0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="App bug: lib/ui.md() escapes Markdown punctuation but not GFM autolink literals, so "
+    "a URL inside data text becomes a live link (<a href target=_blank>) to the remote host: the "
+    "arm label '<a href=\"https://example.com/c\">Control</a>' gives 6 links to "
+    "'https://example.com/c%22%3EControl%3C/a' in the card heading and Source tab, and the note "
+    "aim '![x](https://example.com/pixel.png)' a link to https://example.com/pixel.png",
+)
+def test_urls_in_data_text_are_not_made_links(page: Page, payload_url: str) -> None:
+    page.goto(f"{payload_url}/maintenance?disease=AML")
+    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
+    page.locator(".st-key-card-sorafenib-flt3").get_by_role("tab", name="Source").click()
+    expect(page.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
+    expect(page.locator("a[href*='example.com']")).to_have_count(0)

@@ -1,0 +1,142 @@
+"""Tampered addresses against the real app: unknown, repeated or mis-cased disease values, unknown
+pages, slide numbers out of range or not numbers, very long query strings, markup in a value.
+
+Each loads without an exception element or a page error, falls back to a sane default, and the
+server still answers its health check. What "sane" means is written next to each case: it is what
+the app does, checked to be sensible. Every test opens its own page (a new Streamlit session).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser.helpers import wait_for_app
+
+ALL = ["AML", "MDS", "ALL"]
+OVERVIEW = "Leukaemia care, phase by phase"
+SELECT_A_DISEASE = "Select at least one disease"
+LOAD_TIMEOUT_MS = 60_000
+LONG = 20_000  # characters in the "very long" query strings
+
+
+@dataclass(frozen=True)
+class Tampered:
+    path: str  # what the visitor types after the host
+    chips: list[str] | None  # the disease filter shown; None: not checked
+    url: str  # regex for the address after the app has settled (path and query)
+    heading: str | None = None  # the page's h1
+    caption: str | None = None  # regex for a caption, e.g. the slide counter
+    note: str = ""  # why this outcome is the sane one
+    bug: str = ""  # when set: an app bug keeps the app from doing this (strict xfail)
+
+
+CASES = [
+    Tampered("/transplant?disease=XYZ", ALL, r"/transplant", "Transplant",
+             note="an unknown value is dropped; nothing valid is left, so the default (all)"),
+    Tampered("/?disease=XYZ&disease=MDS", ["MDS"], r"/\?disease=MDS", OVERVIEW,
+             note="only the unknown value is dropped"),
+    Tampered("/?disease=AML&disease=AML", ["AML"], r"/\?disease=AML", OVERVIEW,
+             note="a repeated value counts once and the address is tidied"),
+    Tampered("/?disease=aml", ALL, r"/", OVERVIEW,
+             note="values are case-sensitive: 'aml' is unknown, so the default"),
+    Tampered("/maintenance?disease=%3Cscript%3Ealert(1)%3C%2Fscript%3E", ALL, r"/maintenance",
+             "Maintenance", note="markup in a value is just an unknown value"),
+    Tampered("/nope-page", ALL, r"/", OVERVIEW,
+             note="Streamlit shows its 'Page not found' dialog and runs the overview"),
+    Tampered("/present?slide=99999", ALL, r"/present", caption=r"slide 1 of \d+ · AML, MDS, ALL",
+             note="a slide number past the end falls back to slide 1"),
+    Tampered("/present?slide=-1", ALL, r"/present", caption=r"slide 1 of \d+ ·.*",
+             note="a negative slide number falls back to slide 1"),
+    Tampered("/present?slide=abc", ALL, r"/present", caption=r"slide 1 of \d+ ·.*",
+             note="a slide 'number' that is not a number falls back to slide 1"),
+    Tampered("/present?slide=2&slide=5", ALL, r"/present\?(slide=2&)?slide=5",
+             caption=r"slide 5 of \d+ ·.*",
+             note="for a repeated single-value parameter the last one wins"),
+    Tampered("/present?slide=%C2%B2", ALL, r"/present", caption=r"slide 1 of \d+ ·.*",
+             note="'²' is not a slide number: slide 1",
+             bug="lib/present_view.slide_from_url checks str.isdigit(), which is True for '²' "
+             "(U+00B2), then int('²') raises ValueError: /present?slide=%C2%B2 shows the "
+             "exception element instead of slide 1"),
+    Tampered("/present?disease=MDS&slide=40", ["MDS"], r"/present\?disease=MDS",
+             caption=r"slide 1 of \d+ · MDS",
+             note="a slide number valid for all diseases but past the end of the MDS deck"),
+    Tampered("/present?slide=" + "9" * LONG, ALL, r"/present", caption=r"slide 1 of \d+ ·.*",
+             note="a 20,000-digit slide number falls back to slide 1",
+             bug="lib/present_view.slide_from_url calls int() on the whole parameter; Python "
+             "refuses to convert more than 4,300 digits (ValueError), so /present?slide= "
+             "followed by 4,301 or more digits shows the exception element instead of slide 1"),
+    Tampered("/?disease=MDS&utm=" + "a" * LONG, ["MDS"], r"/\?disease=MDS&utm=a+", OVERVIEW,
+             note="a 20,000-character unknown parameter is ignored and kept"),
+    Tampered("/?" + "&".join(["disease=MDS"] * 1700), ALL, r"/\?(disease=MDS&){1699}disease=MDS",
+             OVERVIEW,
+             note="Streamlit ignores a query string of more than 1,000 parameters (20,400 "
+             "characters here) as a whole, so the default (all); the address is left as typed"),
+]  # fmt: skip
+
+
+def health(base_url: str) -> bytes:
+    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=10) as response:
+        return response.read().strip()
+
+
+def chips(page: Page) -> Locator:
+    """The selected-value chips of the sidebar "Disease" multiselect."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").locator("[data-tag]")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_server: str, browser: Browser) -> str:
+    """The session server, after one throwaway session has run the app (a fresh server's first
+    session differs, see test_pages.py), so each case below meets a warm server."""
+    context = browser.new_context()
+    try:
+        warm = context.new_page()
+        warm.goto(app_server)
+        wait_for_app(warm, timeout=LOAD_TIMEOUT_MS)
+    finally:
+        context.close()
+    return app_server
+
+
+def _param(case: Tampered):
+    name = re.sub(r"(.)\1{20,}", r"\1…", case.path)[:60].strip("/") or "root"
+    marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
+    return pytest.param(case, id=name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in CASES])
+def test_tampered_address_falls_back_to_a_sane_default(
+    page: Page, app_url: str, console_errors: list[str], case: Tampered
+) -> None:
+    page.goto(app_url + case.path)
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    if case.heading:
+        expect(page.get_by_role("heading", name=case.heading, exact=True)).to_be_visible()
+    if case.caption:
+        expect(page.get_by_text(re.compile(case.caption)).first).to_be_visible()
+    if case.chips is not None:
+        expect(chips(page)).to_have_text(case.chips)
+    expect(page).to_have_url(re.compile(re.escape(app_url) + case.url + "$"))
+    expect(page.get_by_text(SELECT_A_DISEASE)).to_have_count(0)  # a default, not an empty filter
+    if case.path == "/nope-page":
+        expect(page.get_by_role("dialog")).to_contain_text("Page not found")
+    assert [e for e in console_errors if e.startswith("pageerror:")] == [], case.note
+    assert health(app_url) == b"ok"
+
+
+def test_empty_disease_parameter_asks_for_a_selection(page: Page, app_url: str) -> None:
+    """`?disease=` is the address of an emptied filter: the page asks for a disease (no default)."""
+    page.goto(f"{app_url}/transplant?disease=")
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+    expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text(SELECT_A_DISEASE)
+    expect(chips(page)).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    assert health(app_url) == b"ok"
