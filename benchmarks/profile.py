@@ -5,6 +5,7 @@
     python -m benchmarks.profile load [--scale 100] [--top 25]
     python -m benchmarks.profile table [--scale 10]        # figure_table alone
     python -m benchmarks.profile variants [--scale 100]    # parse vs GC, fresh processes
+    python -m benchmarks.profile slides [--scale 10]       # the Present page's slide list
 
 `page` profiles the script thread of warm AppTest reruns of one page (all diseases selected);
 `load` profiles load_dataset + figure_table in this process (cold: first call).
@@ -133,6 +134,24 @@ def profile_page(page: str, scale: int, runs: int, top: int) -> str:
     return head + "\n" + summarise(profile, active["wall"] / runs, top)
 
 
+def profile_slides(scale: int, top: int) -> str:
+    """lib.slides.slides for all diseases: what the Present page's first run computes."""
+    from lib import dataset as dataset_module
+    from lib import slides
+    from lib.queries import figure_table
+
+    data_dir = synthetic.cached(scale)
+    largest = max((data_dir / n).stat().st_size for n in dataset_module.FILES)
+    dataset_module.MAX_FILE_BYTES = max(dataset_module.MAX_FILE_BYTES, largest + 1)
+    ds = dataset_module.load_dataset(data_dir)
+    table = figure_table(ds)
+    profile = cProfile.Profile()
+    t0 = time.perf_counter()
+    deck = profile.runcall(slides.slides, ds, table, ["AML", "MDS", "ALL"])
+    head = f"slides.slides (all diseases) at {scale}x: {len(deck)} slides"
+    return head + "\n" + summarise(profile, time.perf_counter() - t0, top)
+
+
 def profile_load(scale: int, top: int, table_only: bool = False) -> str:
     from lib import dataset as dataset_module
     from lib.queries import figure_table
@@ -198,7 +217,7 @@ def load_variants(scale: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["page", "load", "table", "variants"])
+    parser.add_argument("what", choices=["page", "load", "table", "variants", "slides"])
     parser.add_argument("page", nargs="?", default="maintenance")
     parser.add_argument("--scale", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3)
@@ -206,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.what == "page":
         print(profile_page(args.page, args.scale or 1, args.runs, args.top))
+    elif args.what == "slides":
+        print(profile_slides(args.scale or 10, args.top))
     elif args.what == "variants":
         print(load_variants(args.scale or 100))
     else:

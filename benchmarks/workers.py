@@ -193,15 +193,18 @@ def apptest(spec: dict) -> dict:
             continue
         if previous and previous_scale:
             # The cache fill and the cheapest page must fit (both grow at least linearly).
-            # (the first size's fill also pays every import, so it is not projected from)
-            need = (fill_s + min(previous.values())) * scale / previous_scale
+            # (the first size's fill also pays every import, so it is not projected from;
+            # the load section's cold load+table time at this size is the better guide)
+            hint = (spec.get("fill_hint") or {}).get(str(scale))
+            fill = 1.3 * hint if hint else fill_s * scale / previous_scale
+            need = fill + min(previous.values()) * scale / previous_scale
             if need > remaining:
                 entry["skipped"] = (f"projected >= {need:.0f} s for the cache fill and the "
                                     f"cheapest page > {remaining:.0f} s left in the budget")
                 continue
         # Cache fill: the app's first run at this size loads, validates and tabulates the
         # dataset (cache_resource), on the default page (overview).
-        at = open_page(None, remaining)
+        at = open_page(None, remaining + 30)
         entry["cache_fill"] = one_run(at)
         fill_s = entry["cache_fill"]["wall"] if index else 0.0
         if entry["cache_fill"].get("error"):
