@@ -38,10 +38,8 @@ class Tampered:
 CASES = [
     Tampered("/transplant?disease=XYZ", ALL, r"/transplant", "Transplant",
              note="an unknown value is dropped; nothing valid is left, so the default (all)"),
-    Tampered("/?disease=XYZ&disease=MDS", ["MDS"], r"/\?disease=MDS", OVERVIEW,
-             note="only the unknown value is dropped"),
-    Tampered("/?disease=AML&disease=AML", ["AML"], r"/\?disease=AML", OVERVIEW,
-             note="a repeated value counts once and the address is tidied"),
+    Tampered("/?disease=AML&disease=XYZ&disease=AML", ["AML"], r"/\?disease=AML", OVERVIEW,
+             note="a repeated value counts once, an unknown one is dropped, the address tidied"),
     Tampered("/?disease=aml", ALL, r"/", OVERVIEW,
              note="values are case-sensitive: 'aml' is unknown, so the default"),
     Tampered("/maintenance?disease=%3Cscript%3Ealert(1)%3C%2Fscript%3E", ALL, r"/maintenance",
@@ -115,8 +113,9 @@ def test_tampered_address_falls_back_to_a_sane_default(
 ) -> None:
     page.goto(app_url + case.path)
     wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    # The run has finished: an exception or error element would be on the page already.
+    expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1_000)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0, timeout=1_000)
     if case.heading:
         expect(page.get_by_role("heading", name=case.heading, exact=True)).to_be_visible()
     if case.caption:
@@ -128,15 +127,4 @@ def test_tampered_address_falls_back_to_a_sane_default(
     if case.path == "/nope-page":
         expect(page.get_by_role("dialog")).to_contain_text("Page not found")
     assert [e for e in console_errors if e.startswith("pageerror:")] == [], case.note
-    assert health(app_url) == b"ok"
-
-
-def test_empty_disease_parameter_asks_for_a_selection(page: Page, app_url: str) -> None:
-    """`?disease=` is the address of an emptied filter: the page asks for a disease (no default)."""
-    page.goto(f"{app_url}/transplant?disease=")
-    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-    expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text(SELECT_A_DISEASE)
-    expect(chips(page)).to_have_count(0)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
     assert health(app_url) == b"ok"
