@@ -32,8 +32,10 @@ from lib.slides import Slide, slides
 from lib.vocabulary import DISEASES
 
 DECK_TITLE = "Phasewise — leukaemia evidence by phase"
-HONESTY_NOTE = ("Figures come from conference and news reports, partly machine-translated, "
-                "checked against the publications where possible; see the notes for every source.")
+HONESTY_NOTE = (
+    "Figures come from conference and news reports, partly machine-translated, "
+    "checked against the publications where possible; see the notes for every source."
+)
 REFERENCES_TITLE = "References"
 
 # Geometry in inches: 16:9.
@@ -89,8 +91,9 @@ def deck_filename(diseases: list[str], version: str) -> str:
     return f"phasewise-{'-'.join(_ordered(diseases))}-v{safe}.pptx"
 
 
-def build_deck(ds: Dataset, table: pd.DataFrame, diseases: list[str],
-               exporter: ImageExporter | None = None) -> bytes:
+def build_deck(
+    ds: Dataset, table: pd.DataFrame, diseases: list[str], exporter: ImageExporter | None = None
+) -> bytes:
     """The .pptx bytes of the selection's deck (starts a browser unless given an exporter)."""
     if exporter is None:
         with ImageExporter() as own:
@@ -102,9 +105,20 @@ def build_deck(ds: Dataset, table: pd.DataFrame, diseases: list[str],
     prs.slide_height = Inches(SLIDE_HEIGHT)
     _title_slide(prs, ds, selection, len(deck_slides))
     for slide in deck_slides:
-        png = None if slide.kind == "facts" else figure_image(
-            slide, table, "png", exporter, ds.info.version, width=RENDER_WIDTH,
-            scale=RENDER_SCALE, key_numbers=False)
+        png = (
+            None
+            if slide.kind == "facts"
+            else figure_image(
+                slide,
+                table,
+                "png",
+                exporter,
+                ds.info.version,
+                width=RENDER_WIDTH,
+                scale=RENDER_SCALE,
+                key_numbers=False,
+            )
+        )
         _figure_slide(prs, slide, len(deck_slides), selection, ds, png)
     citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
     _references_slides(prs, citations, ds)
@@ -121,28 +135,49 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
     bottom = _set_title(page, DECK_TITLE, 1.6, size=40)
     _plain_shape(page, MSO_SHAPE.RECTANGLE, MARGIN + PAD_X, bottom + 0.3, 1.6, 0.08, ACCENT)
     reviewed = ds.info.last_reviewed.isoformat()
-    _text_box(page, MARGIN, 3.05, CONTENT_WIDTH, [
-        _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
-        _Para(f"{count} figure slide(s) in phase order", 20, color=MUTED),
-        _Para(f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
-              f"deck built {date.today().isoformat()}", 20),
-    ])
+    _text_box(
+        page,
+        MARGIN,
+        3.05,
+        CONTENT_WIDTH,
+        [
+            _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
+            _Para(f"{count} figure slide(s) in phase order", 20, color=MUTED),
+            _Para(
+                f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
+                f"deck built {date.today().isoformat()}",
+                20,
+            ),
+        ],
+    )
     box = _text_box(page, MARGIN, 5.35, CONTENT_WIDTH, [_Para(HONESTY_NOTE, 18)])
     box.fill.solid()
     box.fill.fore_color.rgb = BADGE_STYLES["warning"][0]
-    _notes(page, [DECK_TITLE, ds.info.title, f"Selection: {', '.join(selection)}",
-                   f"Dataset version {ds.info.version}, last reviewed {reviewed}.",
-                   *(f"Changelog {c.version} ({c.date.isoformat()}): {c.summary}"
-                     for c in ds.info.changelog),
-                   HONESTY_NOTE])
+    _notes(
+        page,
+        [
+            DECK_TITLE,
+            ds.info.title,
+            f"Selection: {', '.join(selection)}",
+            f"Dataset version {ds.info.version}, last reviewed {reviewed}.",
+            *(
+                f"Changelog {c.version} ({c.date.isoformat()}): {c.summary}"
+                for c in ds.info.changelog
+            ),
+            HONESTY_NOTE,
+        ],
+    )
 
 
-def _figure_slide(prs, slide: Slide, total: int, selection: list[str], ds: Dataset,
-                  png: bytes | None) -> None:
+def _figure_slide(
+    prs, slide: Slide, total: int, selection: list[str], ds: Dataset, png: bytes | None
+) -> None:
     page = _new_slide(prs)
-    _header(page, slide.phase_label,
-            f"Figure {slide.number} of {total} · {', '.join(selection)} · "
-            f"dataset v{ds.info.version}")
+    _header(
+        page,
+        slide.phase_label,
+        f"Figure {slide.number} of {total} · {', '.join(selection)} · dataset v{ds.info.version}",
+    )
     top = _set_title(page, slide.title, 0.62) + 0.12
     height = _source_line(page, slide.source_line) - 0.12 - top
     numbers = [join_split_digits(n) for n in slide.key_numbers]
@@ -168,8 +203,9 @@ def _references_slides(prs, citations: list[str], ds: Dataset) -> None:
         title = REFERENCES_TITLE + (f" ({index + 1} of {len(pages)})" if len(pages) > 1 else "")
         _set_title(page, title, 0.45)
         _text_box(page, MARGIN, top, CONTENT_WIDTH, page_paras, height=height)
-        _notes(page, [title, *(p.text for p in page_paras),
-                      f"Phasewise dataset v{ds.info.version}."])
+        _notes(
+            page, [title, *(p.text for p in page_paras), f"Phasewise dataset v{ds.info.version}."]
+        )
 
 
 # --- slide parts -----------------------------------------------------------------------------
@@ -181,8 +217,13 @@ def _new_slide(prs):
 
 def _header(page, phase: str, right: str) -> None:
     _text_box(page, MARGIN, 0.22, 4.0, [_Para(phase, 16, bold=True, color=ACCENT)])
-    _text_box(page, MARGIN + 4.0, 0.24, CONTENT_WIDTH - 4.0,
-              [_Para(right, SMALL_SIZE, color=MUTED, align=PP_ALIGN.RIGHT)])
+    _text_box(
+        page,
+        MARGIN + 4.0,
+        0.24,
+        CONTENT_WIDTH - 4.0,
+        [_Para(right, SMALL_SIZE, color=MUTED, align=PP_ALIGN.RIGHT)],
+    )
 
 
 def _set_title(page, text: str, top: float, size: float = TITLE_SIZE) -> float:
@@ -196,8 +237,9 @@ def _set_title(page, text: str, top: float, size: float = TITLE_SIZE) -> float:
     return top + height
 
 
-def _badge_places(caveats, left: float, top: float, width: float
-                  ) -> list[tuple[object, float, float, float]]:
+def _badge_places(
+    caveats, left: float, top: float, width: float
+) -> list[tuple[object, float, float, float]]:
     """Where each caveat badge goes, flowing into rows: (caveat, x, y, width)."""
     places, x, y = [], left, top
     for caveat in caveats:
@@ -217,18 +259,32 @@ def _badges_height(caveats, width: float) -> float:
 def _badges(page, caveats, left: float, top: float, width: float) -> float:
     """The caveats as rows of coloured labels; returns the bottom edge (plus a gap)."""
     for caveat, x, y, badge in _badge_places(caveats, left, top, width):
-        fill, color = BADGE_STYLES.get(getattr(caveat, "tone", "warning"),
-                                       BADGE_STYLES["warning"])
+        fill, color = BADGE_STYLES.get(getattr(caveat, "tone", "warning"), BADGE_STYLES["warning"])
         shape = _plain_shape(page, MSO_SHAPE.ROUNDED_RECTANGLE, x, y, badge, BADGE_HEIGHT, fill)
         shape.name = "Caveat"
-        _fill(shape.text_frame, [_Para(caveat_label(caveat), BADGE_SIZE, bold=True, color=color,
-                                       align=PP_ALIGN.CENTER, space_after=0)],
-              anchor=MSO_ANCHOR.MIDDLE, wrap=False, pad_x=BADGE_PAD, pad_y=0)
+        _fill(
+            shape.text_frame,
+            [
+                _Para(
+                    caveat_label(caveat),
+                    BADGE_SIZE,
+                    bold=True,
+                    color=color,
+                    align=PP_ALIGN.CENTER,
+                    space_after=0,
+                )
+            ],
+            anchor=MSO_ANCHOR.MIDDLE,
+            wrap=False,
+            pad_x=BADGE_PAD,
+            pad_y=0,
+        )
     return top + _badges_height(caveats, width)
 
 
-def _plain_shape(page, kind: MSO_SHAPE, left: float, top: float, width: float, height: float,
-                 fill: RGBColor):
+def _plain_shape(
+    page, kind: MSO_SHAPE, left: float, top: float, width: float, height: float, fill: RGBColor
+):
     """A filled shape without outline, shadow or theme font."""
     shape = page.shapes.add_shape(kind, Inches(left), Inches(top), Inches(width), Inches(height))
     # LibreOffice draws the theme style's shadow even under an empty effect list: drop the style.
@@ -247,24 +303,31 @@ def _source_line(page, text: str) -> float:
     return BODY_BOTTOM - height
 
 
-def _chart_and_panel(page, slide: Slide, png: bytes, numbers: list[str], top: float,
-                     height: float) -> None:
+def _chart_and_panel(
+    page, slide: Slide, png: bytes, numbers: list[str], top: float, height: float
+) -> None:
     """The chart on the left, as large as fits; caveats and key numbers in a panel beside it."""
     pixels_wide, pixels_high = images.png_size(png)
     aspect = pixels_wide / pixels_high
     natural = min(height * aspect, CONTENT_WIDTH - PANEL_WIDTHS[0] - GAP)
-    widths = (CONTENT_WIDTH - natural - GAP,
-              *(w for w in PANEL_WIDTHS if w > CONTENT_WIDTH - natural - GAP))
+    widths = (
+        CONTENT_WIDTH - natural - GAP,
+        *(w for w in PANEL_WIDTHS if w > CONTENT_WIDTH - natural - GAP),
+    )
     size, panel = _fit_panel(slide.caveats, numbers, height, widths)
     chart_width = min(CONTENT_WIDTH - panel - GAP, natural)
-    picture = page.shapes.add_picture(io.BytesIO(png), Inches(MARGIN), Inches(top),
-                                      Inches(chart_width), Inches(chart_width / aspect))
+    picture = page.shapes.add_picture(
+        io.BytesIO(png),
+        Inches(MARGIN),
+        Inches(top),
+        Inches(chart_width),
+        Inches(chart_width / aspect),
+    )
     picture.name = "Chart"
     # Alt text for screen readers and for anyone reusing the picture.
     picture._element.nvPicPr.cNvPr.set("descr", f"{slide.chart_title}. " + "; ".join(numbers))
     left = MARGIN + chart_width + GAP
-    _panel(page, slide.caveats, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP,
-           height)
+    _panel(page, slide.caveats, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)
 
 
 def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None:
@@ -273,8 +336,16 @@ def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None
     _panel(page, caveats, numbers, size, MARGIN, top, CONTENT_WIDTH, height)
 
 
-def _panel(page, caveats, numbers: list[str], size: float, left: float, top: float,
-           width: float, height: float) -> None:
+def _panel(
+    page,
+    caveats,
+    numbers: list[str],
+    size: float,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+) -> None:
     numbers_top = _badges(page, caveats, left, top, width)
     height -= numbers_top - top
     paras = _number_paras(numbers, size)
@@ -286,12 +357,19 @@ def _panel(page, caveats, numbers: list[str], size: float, left: float, top: flo
 
 
 def _number_paras(numbers: list[str], size: float) -> list[_Para]:
-    return [_Para("Key numbers", size, bold=True, color=ACCENT, space_after=0.25),
-            *(_Para(n, size, bullet=True) for n in numbers)]
+    return [
+        _Para("Key numbers", size, bold=True, color=ACCENT, space_after=0.25),
+        *(_Para(n, size, bullet=True) for n in numbers),
+    ]
 
 
-def _fit_panel(caveats, numbers: list[str], height: float, widths: tuple[float, ...],
-               sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, float]:
+def _fit_panel(
+    caveats,
+    numbers: list[str],
+    height: float,
+    widths: tuple[float, ...],
+    sizes: tuple[float, ...] = BODY_SIZES,
+) -> tuple[float, float]:
     """The largest font (then the narrowest panel) at which caveats and numbers all fit."""
     for size in sizes:
         for width in widths:
@@ -302,8 +380,12 @@ def _fit_panel(caveats, numbers: list[str], height: float, widths: tuple[float, 
 
 
 def _slide_notes(slide: Slide, total: int, ds: Dataset) -> list[str]:
-    caveats = [f"- {caveat_label(c)}: {c.help}" if getattr(c, "help", "") not in
-               ("", caveat_label(c)) else f"- {caveat_label(c)}" for c in slide.caveats]
+    caveats = [
+        f"- {caveat_label(c)}: {c.help}"
+        if getattr(c, "help", "") not in ("", caveat_label(c))
+        else f"- {caveat_label(c)}"
+        for c in slide.caveats
+    ]
     return [
         slide.title,
         f"{slide.phase_label} · figure {slide.number} of {total} · {slide.chart_title}",
@@ -320,8 +402,7 @@ def _slide_notes(slide: Slide, total: int, ds: Dataset) -> list[str]:
         "Citations:",
         *(f"{i}. {c}" for i, c in enumerate(slide.citations, start=1)),
         "",
-        f"Phasewise dataset v{ds.info.version}, last reviewed "
-        f"{ds.info.last_reviewed.isoformat()}.",
+        f"Phasewise dataset v{ds.info.version}, last reviewed {ds.info.last_reviewed.isoformat()}.",
     ]
 
 
@@ -332,16 +413,23 @@ def _notes(page, lines: list[str]) -> None:
 # --- text ------------------------------------------------------------------------------------
 
 
-def _text_box(page, left: float, top: float, width: float, paras: list[_Para],
-              height: float | None = None):
+def _text_box(
+    page, left: float, top: float, width: float, paras: list[_Para], height: float | None = None
+):
     height = _height(paras, width) if height is None else height
     box = page.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     _fill(box.text_frame, paras)
     return box
 
 
-def _fill(frame, paras: list[_Para], anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, wrap: bool = True,
-          pad_x: float = PAD_X, pad_y: float = PAD_Y) -> None:
+def _fill(
+    frame,
+    paras: list[_Para],
+    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    wrap: bool = True,
+    pad_x: float = PAD_X,
+    pad_y: float = PAD_Y,
+) -> None:
     frame.word_wrap = wrap
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = anchor
@@ -402,13 +490,17 @@ def _ordered(diseases: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.deck",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lib.deck", description=__doc__.split("\n")[0])
     parser.add_argument("data_dir", nargs="?", type=Path, default=None)
-    parser.add_argument("--disease", action="append", choices=DISEASES,
-                        help="repeat for several; default all")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="the .pptx to write; default phasewise-<selection>-v<version>.pptx")
+    parser.add_argument(
+        "--disease", action="append", choices=DISEASES, help="repeat for several; default all"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the .pptx to write; default phasewise-<selection>-v<version>.pptx",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)

@@ -64,17 +64,23 @@ class ImageExporter:
         if not (os.path.isfile(self.browser_path) and os.access(self.browser_path, os.X_OK)):
             raise ImageExportError(
                 f"no chromium at {self.browser_path}: install it (apt-get install chromium) or "
-                f"set {BROWSER_ENV} to its path")
+                f"set {BROWSER_ENV} to its path"
+            )
         with _state_lock:
             if _users == 0:
-                kaleido.start_sync_server(path=self.browser_path, mathjax=False,
-                                          silence_warnings=True)
+                kaleido.start_sync_server(
+                    path=self.browser_path, mathjax=False, silence_warnings=True
+                )
             _users += 1
         self._open = True
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         global _users
         if not self._open:
             return
@@ -84,8 +90,14 @@ class ImageExporter:
             if _users == 0:
                 kaleido.stop_sync_server(silence_warnings=True)
 
-    def render(self, fig: go.Figure, fmt: str = "png", width: int | None = None,
-               height: int | None = None, scale: float = 1) -> bytes:
+    def render(
+        self,
+        fig: go.Figure,
+        fmt: str = "png",
+        width: int | None = None,
+        height: int | None = None,
+        scale: float = 1,
+    ) -> bytes:
         """The figure as PNG or SVG bytes, at its own layout size unless one is given.
 
         `width` defaults to the figure's `layout.width`, else 1600 px; `height` to its
@@ -95,8 +107,12 @@ class ImageExporter:
             raise ImageExportError("ImageExporter.render needs `with ImageExporter() as ...`")
         if fmt not in FORMATS:
             raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-        opts = dict(format=fmt, width=int(width or fig.layout.width or DEFAULT_WIDTH),
-                    height=int(height or figure_height(fig)), scale=scale)
+        opts = dict(
+            format=fmt,
+            width=int(width or fig.layout.width or DEFAULT_WIDTH),
+            height=int(height or figure_height(fig)),
+            scale=scale,
+        )
         spec = fig.to_json()
         key = hashlib.sha256((spec + json.dumps(opts)).encode()).hexdigest()
         with _render_lock:
@@ -126,8 +142,9 @@ def figure_height(fig: go.Figure) -> int:
     return int(_resolved(fig, "height") or _PLOTLY_DEFAULT_HEIGHT)
 
 
-def figure_with_context(fig: go.Figure, caption_lines: list[str],
-                        width: int | None = None) -> go.Figure:
+def figure_with_context(
+    fig: go.Figure, caption_lines: list[str], width: int | None = None
+) -> go.Figure:
     """A copy of `fig` with the caption lines drawn below it, the chart itself unchanged.
 
     The image grows by the caption's height; the plot area, legend and title keep their pixel
@@ -135,10 +152,13 @@ def figure_with_context(fig: go.Figure, caption_lines: list[str],
     """
     width = int(width or fig.layout.width or DEFAULT_WIDTH)
     height = figure_height(fig)
-    lines = [wrapped for line in caption_lines for part in str(line).splitlines()
-             for wrapped in wrap_text(part, (width - 2 * CAPTION_PAD) / CAPTION_FONT_SIZE)]
-    caption_height = round(CAPTION_GAP + len(lines) * CAPTION_FONT_SIZE * LINE_HEIGHT
-                           + CAPTION_PAD)
+    lines = [
+        wrapped
+        for line in caption_lines
+        for part in str(line).splitlines()
+        for wrapped in wrap_text(part, (width - 2 * CAPTION_PAD) / CAPTION_FONT_SIZE)
+    ]
+    caption_height = round(CAPTION_GAP + len(lines) * CAPTION_FONT_SIZE * LINE_HEIGHT + CAPTION_PAD)
     total = height + caption_height
     top = _margin(fig, "t")
     right = _margin(fig, "r")
@@ -157,17 +177,35 @@ def figure_with_context(fig: go.Figure, caption_lines: list[str],
     # Anchored to the plot area's top right corner, whose pixel position only the figure's own
     # top and right margins decide (the left and bottom ones grow with the axis labels).
     copy.add_annotation(
-        name=CAPTION_NAME, text="<br>".join(_escape(line) for line in lines) if lines else " ",
-        xref="paper", x=1, xanchor="left", xshift=-(width - right) + CAPTION_PAD,
-        yref="paper", y=1, yanchor="top", yshift=-(height - top + CAPTION_GAP),
-        align="left", showarrow=False,
-        font=dict(family=charts.FONT, size=CAPTION_FONT_SIZE, color=charts.TEXT_COLOR))
+        name=CAPTION_NAME,
+        text="<br>".join(_escape(line) for line in lines) if lines else " ",
+        xref="paper",
+        x=1,
+        xanchor="left",
+        xshift=-(width - right) + CAPTION_PAD,
+        yref="paper",
+        y=1,
+        yanchor="top",
+        yshift=-(height - top + CAPTION_GAP),
+        align="left",
+        showarrow=False,
+        font=dict(family=charts.FONT, size=CAPTION_FONT_SIZE, color=charts.TEXT_COLOR),
+    )
     copy.add_shape(
-        name=CAPTION_NAME, type="line", xref="paper", xsizemode="pixel", xanchor=1,
-        x0=-(width - right) + CAPTION_PAD, x1=right - CAPTION_PAD,
-        yref="paper", ysizemode="pixel", yanchor=1,
-        y0=-(height - top + CAPTION_GAP / 2), y1=-(height - top + CAPTION_GAP / 2),
-        line=dict(color=charts.GRID_COLOR, width=1))
+        name=CAPTION_NAME,
+        type="line",
+        xref="paper",
+        xsizemode="pixel",
+        xanchor=1,
+        x0=-(width - right) + CAPTION_PAD,
+        x1=right - CAPTION_PAD,
+        yref="paper",
+        ysizemode="pixel",
+        yanchor=1,
+        y0=-(height - top + CAPTION_GAP / 2),
+        y1=-(height - top + CAPTION_GAP / 2),
+        line=dict(color=charts.GRID_COLOR, width=1),
+    )
     return copy
 
 
@@ -177,8 +215,10 @@ def caption_lines(slide: Slide, dataset_version: str, key_numbers: bool = True) 
     if slide.caveats:
         lines.append("Caveats: " + " · ".join(caveat_label(c) for c in slide.caveats))
     lines.append(slide.source_line)
-    lines.append(f"Phasewise dataset v{dataset_version} · full citations in the dashboard's "
-                 "Sources page and the deck's notes")
+    lines.append(
+        f"Phasewise dataset v{dataset_version} · full citations in the dashboard's "
+        "Sources page and the deck's notes"
+    )
     return lines
 
 
@@ -187,15 +227,24 @@ def caveat_label(caveat: object) -> str:
     return str(getattr(caveat, "label", caveat))
 
 
-def figure_image(slide: Slide, table: pd.DataFrame, fmt: str, exporter: ImageExporter,
-                 dataset_version: str, *, width: int = DEFAULT_WIDTH, scale: float = 1,
-                 key_numbers: bool = True) -> bytes:
+def figure_image(
+    slide: Slide,
+    table: pd.DataFrame,
+    fmt: str,
+    exporter: ImageExporter,
+    dataset_version: str,
+    *,
+    width: int = DEFAULT_WIDTH,
+    scale: float = 1,
+    key_numbers: bool = True,
+) -> bytes:
     """The slide's chart with its context, as PNG or SVG bytes (ValueError for facts slides)."""
     fig = slide_figure(slide, table)
     if fig is None:
         raise ValueError(f"slide {slide.number} ({slide.kind}) has no chart")
-    context = figure_with_context(fig, caption_lines(slide, dataset_version, key_numbers),
-                                  width=width)
+    context = figure_with_context(
+        fig, caption_lines(slide, dataset_version, key_numbers), width=width
+    )
     return exporter.render(context, fmt, width=width, scale=scale)
 
 
@@ -266,7 +315,9 @@ def _legend_in_container(fig: go.Figure) -> bool:
     shown = _resolved(fig, "showlegend")
     if shown is None:
         shown = sum(trace.showlegend is not False for trace in fig.data) > 1
-    return bool(shown) and _resolved(fig, "legend", "yref") == "container" and (
-        _resolved(fig, "legend", "yanchor") == "bottom") and (
-        isinstance(_resolved(fig, "legend", "y"), float | int))
-
+    return (
+        bool(shown)
+        and _resolved(fig, "legend", "yref") == "container"
+        and (_resolved(fig, "legend", "yanchor") == "bottom")
+        and (isinstance(_resolved(fig, "legend", "y"), float | int))
+    )
