@@ -12,7 +12,8 @@ import streamlit as st
 
 from lib.dataset import DataError, DataProblem, data_dir_from_env, fingerprint, load_dataset
 from lib.models import Dataset
-from lib.queries import figure_table
+from lib.phase_model import PhaseView, phase_view
+from lib.queries import figure_table, phase_overview
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,24 @@ def current_data() -> DataState:
         data_dir=data_dir,
         signature=last.signature,
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _phase_view(_state: DataState, signature: tuple, phase: str, diseases: tuple) -> PhaseView:
+    return phase_view(_state.dataset, _state.table, phase, list(diseases))
+
+
+def phase_view_for(state: DataState, phase: str, diseases: tuple[str, ...]) -> PhaseView:
+    """A phase page's content, computed once per data version, phase and selection and shared
+    read-only by every session (5 phases x 7 selections fit the cache)."""
+    return _phase_view(state, state.signature, phase, diseases)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _overview(_state: DataState, signature: tuple, diseases: tuple) -> pd.DataFrame:
+    return phase_overview(_state.dataset, _state.table, list(diseases))
+
+
+def overview_for(state: DataState, diseases: list[str]) -> pd.DataFrame:
+    """The journey overview of a selection, computed once per data version (read-only)."""
+    return _overview(state, state.signature, tuple(diseases))

@@ -25,6 +25,18 @@ def slides_for(_state: DataState, signature: tuple, diseases: tuple[str, ...]) -
     return slides.slides(_state.dataset, _state.table, list(diseases))
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _slide_figure(_state: DataState, signature: tuple, diseases: tuple, number: int):
+    slide = slides_for(_state, signature, diseases)[number - 1]
+    return slides.slide_figure(slide, _state.table)
+
+
+def slide_figure_for(state: DataState, diseases: list[str], slide: slides.Slide):
+    """A slide's chart (None for a facts slide), drawn once per data version and selection and
+    shared read-only by every session."""
+    return _slide_figure(state, state.signature, tuple(diseases), slide.number)
+
+
 def find_slide(
     state: DataState, diseases: list[str], kind: str, study_ids: tuple, option: str | None
 ) -> slides.Slide | None:

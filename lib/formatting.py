@@ -50,13 +50,13 @@ def display_value(value, as_printed: str, unit: str, flags: str = "", n=None) ->
         return f"{join_split_digits(as_printed)}{suffix}"
     if kinds & {"approximate", "lower_bound"}:
         return join_split_digits(as_printed)
-    number = f"{float(value):.{printed_decimals(as_printed)}f}"
+    number = f"{float(value):,.{printed_decimals(as_printed)}f}"  # 12,744 as printed
     if unit == "percent":
         return f"{number}%"
     if unit == "months":
         return f"{number} months"
     if unit == "patients":
-        return f"{number}/{int(n)}" if not _is_missing(n) else f"{number} patients"
+        return f"{number}/{int(n):,}" if not _is_missing(n) else f"{number} patients"
     if unit in ("hazard ratio", ""):
         return join_split_digits(as_printed)
     return f"{number} {unit}"

@@ -4,15 +4,19 @@ caveats, source line and the phase's integrative note. The URL names the slide
 """
 
 import json
+import re
 
 import streamlit as st
 
 from lib import slides, ui
 from lib.app_data import DataState
-from lib.app_export import slides_for
+from lib.app_export import slide_figure_for, slides_for
 
 SLIDE_KEY = "slide"
 TARGET_KEY = "slide-target"
+#: A slide number in the URL: ASCII digits only (str.isdigit() accepts '²', which int() refuses;
+#: int() reads '٣' and ' 3', and refuses more than 4,300 digits). Six is more than any deck needs.
+_SLIDE_NUMBER = re.compile(r"[0-9]{1,6}")
 CHART_CONFIG = {**ui.CHART_CONFIG, "displayModeBar": False}
 # Static styling for a projector: larger type, stronger contrast. No data goes into it.
 _PROJECTOR_CSS = """
@@ -27,8 +31,14 @@ _PROJECTOR_CSS = """
 
 def slide_from_url(count: int) -> int:
     """The slide number the URL names, or 1 when it names none or nothing valid."""
-    text = str(st.query_params.get(SLIDE_KEY, "1"))
-    return int(text) if text.isdigit() and 1 <= int(text) <= count else 1
+    return slide_number(str(st.query_params.get(SLIDE_KEY, "1")), count)
+
+
+def slide_number(text: str, count: int) -> int:
+    """`text` as a slide of a deck of `count`: plain ASCII digits naming a slide, otherwise 1."""
+    if _SLIDE_NUMBER.fullmatch(text) and 1 <= int(text) <= count:
+        return int(text)
+    return 1
 
 
 def _go(number: int) -> None:
@@ -91,7 +101,7 @@ def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: in
         st.markdown(f"# {ui.md(slide.title)}")
         chart, side = st.columns([1.7, 1], gap="large")
         with chart:
-            figure = slides.slide_figure(slide, state.table)
+            figure = slide_figure_for(state, diseases, slide)
             if figure is not None:
                 st.plotly_chart(
                     figure, key=f"present-{slide.number}", config=CHART_CONFIG, theme=None

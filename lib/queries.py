@@ -86,19 +86,43 @@ EXPORT_COLUMNS = [
 # --- the flat table ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """Records by id, built once per table so each row is found in constant time."""
+
+    studies: dict
+    publications: dict
+    documents: dict
+    compared_in: dict  # outcome id -> ids of the comparisons that list it
+
+    @classmethod
+    def of(cls, ds: Dataset) -> "_Lookup":
+        compared_in: dict[str, list[str]] = {}
+        for comp in ds.comparisons:
+            for outcome_id in comp.outcomes:
+                compared_in.setdefault(outcome_id, []).append(comp.id)
+        return cls(
+            studies={s.id: s for s in reversed(ds.studies)},  # the first of a repeated id wins
+            publications={p.id: p for p in reversed(ds.publications)},
+            documents={d.id: d for d in reversed(ds.documents)},
+            compared_in=compared_in,
+        )
+
+
 def figure_table(ds: Dataset) -> pd.DataFrame:
     """Every reported value (outcomes, comparisons, key facts, sample sizes) as one row each."""
     rows: list[dict] = []
+    find = _Lookup.of(ds)
     for study in ds.studies:
         for kind, count in (("sample_size", study.n), ("sample_size", study.n_published)):
             if count is not None:
-                rows.append(_count_row(ds, study, None, count, kind))
+                rows.append(_count_row(find, study, None, count, kind))
         for arm in study.arms:
             if arm.n is not None:
-                rows.append(_count_row(ds, study, arm.id, arm.n, "sample_size"))
-    rows.extend(_outcome_row(ds, o) for o in ds.outcomes)
-    rows.extend(_comparison_row(ds, c) for c in ds.comparisons)
-    rows.extend(_key_fact_row(ds, f) for f in ds.key_facts)
+                rows.append(_count_row(find, study, arm.id, arm.n, "sample_size"))
+    rows.extend(_outcome_row(find, o) for o in ds.outcomes)
+    rows.extend(_comparison_row(find, c) for c in ds.comparisons)
+    rows.extend(_key_fact_row(find, f) for f in ds.key_facts)
     table = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
@@ -138,13 +162,13 @@ def filter_table(
     return table[mask].reset_index(drop=True)
 
 
-def _base(ds: Dataset, prov: Provenance, study: Study | None) -> dict:
+def _base(find: _Lookup, prov: Provenance, study: Study | None) -> dict:
     publication_id = study.publication if study else None
     if prov.origin == "publication":
         publication_id = prov.source
-    publication = _publication(ds, publication_id)
+    publication = find.publications.get(publication_id)
     document_id = prov.source if prov.origin == "document" else (study.document if study else None)
-    document = next((d for d in ds.documents if d.id == document_id), None)
+    document = find.documents.get(document_id)
     return {
         "origin": prov.origin,
         "source_id": prov.source,
@@ -169,10 +193,6 @@ def _base(ds: Dataset, prov: Provenance, study: Study | None) -> dict:
     }
 
 
-def _publication(ds: Dataset, publication_id: str | None):
-    return next((p for p in ds.publications if p.id == publication_id), None)
-
-
 def _study_columns(study: Study) -> dict:
     return {
         "phase": study.phase,
@@ -187,11 +207,11 @@ def _arm_label(study: Study, arm_id: str | None) -> str:
     return next((a.label for a in study.arms if a.id == arm_id), "")
 
 
-def _count_row(ds: Dataset, study: Study, arm_id: str | None, count: Count, kind: str) -> dict:
+def _count_row(find: _Lookup, study: Study, arm_id: str | None, count: Count, kind: str) -> dict:
     arm = next((a for a in study.arms if a.id == arm_id), None)
     figure_id = f"{arm_id or study.id}.n" + (".pub" if count.origin == "publication" else "")
     return {
-        **_base(ds, count, study),
+        **_base(find, count, study),
         **_study_columns(study),
         "figure_id": figure_id,
         "kind": kind,
@@ -209,9 +229,9 @@ def _count_row(ds: Dataset, study: Study, arm_id: str | None, count: Count, kind
     }
 
 
-def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
-    study = ds.study(outcome.study)
-    compared_in = [c.id for c in ds.comparisons if outcome.id in c.outcomes]
+def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
+    study = find.studies[outcome.study]
+    compared_in = find.compared_in.get(outcome.id, [])
     arm = next(a for a in study.arms if a.id == outcome.arm)
     n, n_source = outcome.n, outcome.origin
     if outcome.has_flag("no_denominator"):  # the source gives none; never borrow one
@@ -221,7 +241,7 @@ def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
     elif n is None and len(study.arms) == 1 and study.n is not None:  # a whole-cohort figure
         n, n_source = study.n.value, f"study size ({study.n.origin})"
     return {
-        **_base(ds, outcome, study),
+        **_base(find, outcome, study),
         **_study_columns(study),
         "figure_id": outcome.id,
         "kind": "outcome",
@@ -247,10 +267,10 @@ def _outcome_row(ds: Dataset, outcome: Outcome) -> dict:
     }
 
 
-def _comparison_row(ds: Dataset, comp: Comparison) -> dict:
-    study = ds.study(comp.study)
+def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
+    study = find.studies[comp.study]
     return {
-        **_base(ds, comp, study),
+        **_base(find, comp, study),
         **_study_columns(study),
         "figure_id": comp.id,
         "kind": "comparison",
@@ -279,9 +299,9 @@ def _comparison_row(ds: Dataset, comp: Comparison) -> dict:
     }
 
 
-def _key_fact_row(ds: Dataset, fact: KeyFact) -> dict:
-    base = _base(ds, fact, None)
-    publication = _publication(ds, fact.publication)
+def _key_fact_row(find: _Lookup, fact: KeyFact) -> dict:
+    base = _base(find, fact, None)
+    publication = find.publications.get(fact.publication)
     if publication and not base["citation"]:
         base.update(
             citation=publication.citation,
@@ -358,12 +378,15 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     values = chart_values(rows)
     values = values[values["arm_role"].isin(["intervention", "control"])].reset_index(drop=True)
     comparisons = {r.figure_id: r for r in rows[rows["kind"] == "comparison"].itertuples()}
-    linked = [[comparisons[i] for i in _ids(ids) if i in comparisons]
-              for ids in values["linked_figures"]]
+    linked = [
+        [comparisons[i] for i in _ids(ids) if i in comparisons] for ids in values["linked_figures"]
+    ]
     values["p_as_printed"] = [_printed_p(comps) for comps in linked]
     # Both arms of a comparison share its time point, even where each arm's own label differs.
-    values["group_time"] = [comps[0].time_point if comps else time
-                            for comps, time in zip(linked, values["time_point"], strict=True)]
+    values["group_time"] = [
+        comps[0].time_point if comps else time
+        for comps, time in zip(linked, values["time_point"], strict=True)
+    ]
     return values
 
 

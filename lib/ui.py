@@ -5,24 +5,20 @@ Text from data files is shown as text: it is escaped before any Markdown renderi
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlencode, urlsplit
 
-import pandas as pd
 import streamlit as st
 
 from lib import deck, export
 from lib.app_data import DataState, current_data
 from lib.app_export import deck_download
-from lib.formatting import display_n, display_p, display_value
 from lib.models import Consensus, Note
+from lib.phase_model import Card, FigureRef, SourceEntry, SourceGroup
 from lib.queries import Badge, Headline, filter_table
 from lib.vocabulary import (
     DISEASES,
     FLAG_LABELS,
-    ORIGIN_LABELS,
-    PHASE_LABELS,
-    VERIFICATION_LABELS,
 )
 
 DISEASE_KEY = "disease"
@@ -39,13 +35,23 @@ PRINT_CSS = """
 }
 </style>
 """
+MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$&])")
+# Where Markdown still makes something of text whose punctuation is escaped, because these rules
+# match the rendered text itself: GFM autolink literals (https://, www., a@b.org) and Streamlit's
+# :material/icon:, :streamlit: and :emoji: shortcodes. A zero-width space there breaks each one.
+_AUTOLINK_OR_SHORTCODE_START = re.compile(
+    r"(?<=:)(?=//|material/|[\w+-]+:)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE
+)
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 def md(text) -> str:
-    """Escape text from data so Markdown shows it literally (no links, images, HTML, directives)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Escape text from data so Markdown shows it literally (no links, images, HTML, directives,
+    icons or emoji). URLs, e-mail addresses and shortcodes get an invisible zero-width space."""
+    plain = _AUTOLINK_OR_SHORTCODE_START.sub(_ZERO_WIDTH_SPACE, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
 def selected_diseases() -> list[str]:
@@ -121,57 +127,62 @@ def headline_item(item: Headline, with_source: bool = True) -> None:
         badges(Badge(flag, "warning", flag) for flag in item.flags)
 
 
-def figure_card(
-    title: str,
-    key: str,
-    charts: Sequence,
-    rows: pd.DataFrame,
-    card_badges: Sequence[Badge] = (),
-    before_tabs=None,
-    images: Sequence = (),
-) -> None:
-    """A bordered card with Chart, Table (CSV download) and Source tabs for one figure.
+def figure_card(card: Card, images: Callable[[FigureRef], Callable | None]) -> None:
+    """A bordered card with its caveats and statements, then Chart, Table and Source tabs.
 
-    `images` holds, per chart, a callable fmt -> bytes for PNG/SVG downloads (or None).
+    Only the open tab is drawn (tabs rerun just this card), so a page sends its charts and
+    not every hidden table and excerpt. The print handout shows everything at once instead.
+    `images(ref)` gives the PNG/SVG renderer of a chart's slide (or None).
     """
-    with st.container(border=True, key=f"card-{key}"):
-        st.markdown(f"#### {md(title)}")
-        if card_badges:
-            badges(card_badges)
-        if before_tabs:
-            before_tabs()
-        if handout_mode():
-            _handout_card(key, charts, rows)
-            return
-        chart_tab, table_tab, source_tab = st.tabs(["Chart", "Table", "Source"])
-        with chart_tab:
-            _charts(key, charts, rows, images)
-        with table_tab:
-            numbers_table(rows, key)
-        with source_tab:
-            source_list(rows)
+    if handout_mode():
+        _card_frame(card, lambda: _handout_card(card))
+    else:
+        _tabbed_card(card, images)
 
 
-def _charts(key: str, charts: Sequence, rows: pd.DataFrame, images: Sequence = ()) -> None:
-    """The card's charts with image downloads, and a line saying what the error bars are."""
-    for index, figure in enumerate(charts):
-        st.plotly_chart(figure, key=f"chart-{key}-{index}", config=CHART_CONFIG, theme=None)
-        render = images[index] if index < len(images) else None
-        if render is not None:
-            _image_buttons(f"{key}-{index}", render)
-    if not charts:
-        st.caption("No chartable numbers: see the statements above and the Table tab.")
-        return
-    methods = sorted({m for m in rows.get("ci_method", pd.Series(dtype=str)).dropna() if m})
-    st.caption(
-        "Error bars: "
-        + (
-            "; ".join(methods)
-            if methods
-            else "none (no CI reported and no events/n to compute one)"
+def _card_frame(card: Card, body: Callable[[], None]) -> None:
+    with st.container(border=True, key=f"card-{card.key}"):
+        st.markdown(f"#### {md(card.title)}")
+        if card.badges:
+            badges(card.badges)
+        if card.statements:
+            shown = card.statements[:MAX_STATEMENTS]
+            more = len(card.statements) - len(shown)
+            st.markdown("\n".join(f"- {md(sentence)}" for sentence in shown))
+            if more:
+                st.caption(f"{more} more in the Table tab.")
+        body()
+
+
+@st.fragment
+def _tabbed_card(card: Card, images: Callable[[FigureRef], Callable | None]) -> None:
+    def body() -> None:
+        names = (["Chart"] if card.figures else []) + ["Table", "Source"]
+        tabs = dict(
+            zip(names, st.tabs(names, key=f"tabs-{card.key}", on_change="rerun"), strict=True)
         )
-        + "."
-    )
+        if "Chart" in tabs and tabs["Chart"].open:
+            with tabs["Chart"]:
+                _charts(card, images)
+        if tabs["Table"].open:
+            with tabs["Table"]:
+                numbers_table(card)
+        if tabs["Source"].open:
+            with tabs["Source"]:
+                source_list(card.sources)
+
+    _card_frame(card, body)
+
+
+def _charts(card: Card, images: Callable[[FigureRef], Callable | None] | None = None) -> None:
+    """The card's charts with image downloads, and a line saying what the error bars are."""
+    for index, (figure, ref) in enumerate(zip(card.figures, card.figure_refs, strict=True)):
+        st.plotly_chart(figure, key=f"chart-{card.key}-{index}", config=CHART_CONFIG, theme=None)
+        render = images(ref) if images and ref else None
+        if render is not None:
+            _image_buttons(f"{card.key}-{index}", render)
+    if card.error_bars:
+        st.caption(card.error_bars)
 
 
 def _image_buttons(key: str, render) -> None:
@@ -190,134 +201,71 @@ def _image_buttons(key: str, render) -> None:
             )
 
 
-def _handout_card(key: str, charts: Sequence, rows: pd.DataFrame) -> None:
+def _handout_card(card: Card) -> None:
     """Everything at once, for printing: charts, the numbers as a static table, the sources."""
-    _charts(key, charts, rows)
-    st.table(
-        _numbers_frame(rows)[
-            [
-                "Arm",
-                "Endpoint",
-                "Time point",
-                "Value",
-                "n",
-                "95% CI",
-                "p as printed",
-                "Origin",
-                "Flags",
-            ]
-        ],
-        hide_index=True,
-    )
-    source_list(rows)
+    _charts(card)
+    st.table(card.print_numbers, hide_index=True)
+    source_list(card.sources)
 
 
-def numbers_table(rows: pd.DataFrame, key: str) -> None:
+def numbers_table(card: Card) -> None:
     """The numbers behind a figure, as printed and as read, with a CSV download."""
-    frame = _numbers_frame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(card.numbers, hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"phasewise-{key}.csv",
+        lambda: card.numbers.to_csv(index=False).encode("utf-8"),
+        file_name=f"phasewise-{card.key}.csv",
         mime="text/csv",
-        key=f"csv-{key}",
+        key=f"csv-{card.key}",
         icon=":material/download:",
         on_click="ignore",
     )
 
 
-def _numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    rows = rows.reset_index(drop=True)
-    ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
-    frame = pd.DataFrame(
-        {
-            "Figure": rows["figure_id"],
-            "Study": rows["study"],
-            "Arm": rows["arm"],
-            "Endpoint": rows["endpoint_label"],
-            "Time point": rows["time_point"],
-            "Value": [
-                display_value(r.value, r.as_printed, r.unit, r.flags, r.n)
-                for r in rows.itertuples()
-            ],
-            "As printed": rows["as_printed"],
-            "n": rows["n"],
-            "Events": rows["events"],
-            "95% CI": [
-                f"{r.ci_low:.1f}–{r.ci_high:.1f}" if pd.notna(r.ci_low) else ""
-                for r in rows.itertuples()
-            ],
-            "CI method": ci_method,
-            "p as printed": rows["p_as_printed"].fillna(""),
-            "Origin": rows["origin"].map(ORIGIN_LABELS),
-            "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
-            "Flags": rows["flags"].map(
-                lambda f: ", ".join(FLAG_LABELS[k] for k in f.split(";") if k)
-            ),
-        }
-    )
-    return frame
-
-
-def source_list(rows: pd.DataFrame) -> None:
+def source_list(groups: Sequence[SourceGroup]) -> None:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
-    for _, group in rows.groupby("source_id", sort=False):
-        first = group.iloc[0]
-        if first["origin"] == "document":
-            st.markdown(f"**Source document:** {md(first['source_document'])}")
+    for group in groups:
+        if group.origin == "document":
+            heading = f"**Source document:** {md(group.document)}"
+            detail = (
+                f"Probable publication: {group.citation} ({group.citation_status})"
+                if group.citation
+                else ""
+            )
         else:
-            st.markdown(f"**Publication:** {md(first['citation'])}")
-            if first["citation_status"]:
-                st.caption(md(f"Citation: {first['citation_status']}"))
-        if first["origin"] == "document" and first["citation"]:
-            st.caption(
-                md(f"Probable publication: {first['citation']} ({first['citation_status']})")
-            )
-        links(first)
-        for row in group.itertuples():
-            value = display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
-            st.markdown(
-                f"- **{md(row.endpoint_label)}**, {md(row.arm or row.study)}, "
-                f"{md(row.time_point or 'no time point')}: {md(value)} "
-                f"({md(display_n(row.n))}) · {md(VERIFICATION_LABELS[row.verification_status])}"
-            )
-            st.markdown(f"    > {md(row.excerpt)}")
-            st.caption(
-                md(
-                    f"Verification: {row.verification_note}"
-                    + (f" · Evidence ref {row.evidence_ref}" if row.evidence_ref else "")
-                )
-            )
-            if row.flag_notes:
-                st.caption(md(f"Flags: {row.flag_notes}"))
+            heading = f"**Publication:** {md(group.citation)}"
+            detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+        st.markdown(heading)
+        if detail:
+            st.caption(md(detail))
+        if group.links:
+            with st.container(horizontal=True, gap="small"):
+                for label, url in group.links:
+                    st.link_button(label, url, icon=":material/open_in_new:")
+        for entry in group.entries:
+            st.markdown(_entry_markdown(entry))
 
 
-def links(row: pd.Series) -> None:
-    """PMID, DOI and page links for a figure's source, as buttons (URLs are validated in data)."""
-    pmid, doi, url = (
-        row.get(k) if isinstance(row.get(k), str) else "" for k in ("pmid", "doi", "url")
+def _small(text: str) -> str:
+    """Escaped text in the small grey type of a caption, inside a Markdown block."""
+    return f":small[:gray[{md(text)}]]"
+
+
+def _entry_markdown(entry: SourceEntry) -> str:
+    """One figure: what and where, the excerpt quoted, then verification and flags, small."""
+    verification = f"Verification: {entry.verification_note}" + (
+        f" · Evidence ref {entry.evidence_ref}" if entry.evidence_ref else ""
     )
-    targets = []
-    if pmid:
-        targets.append((f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
-    if doi:
-        targets.append((f"DOI {doi}", f"https://doi.org/{doi}"))
-    if url:
-        targets.append(("Open source page", url))
-    if targets:
-        with st.container(horizontal=True, gap="small"):
-            for label, url in targets:
-                st.link_button(label, url, icon=":material/open_in_new:")
-
-
-def statements(rows: pd.DataFrame) -> None:
-    """Direction-only claims (no numbers) as plain statements with their caveats."""
-    for row in rows.itertuples():
-        parts = [row.statement, row.time_point, display_p(row.p_as_printed, row.flags)]
-        if pd.notna(row.hr):
-            parts.append(display_value(row.value, row.as_printed, row.unit))
-        st.markdown(f"- {md(' · '.join(parts))} · *{md(ORIGIN_LABELS[row.origin])}*")
+    lines = [
+        f"- **{md(entry.endpoint)}**, {md(entry.subject)}, {md(entry.time_point)}: "
+        f"{md(entry.value)}{f' ({md(entry.n)})' if entry.n else ''} · {md(entry.verification)}",
+        f"    > {md(entry.excerpt)}",
+        "",
+        f"    {_small(verification)}",
+    ]
+    if entry.flag_notes:
+        lines += ["", f"    {_small(f'Flags: {entry.flag_notes}')}"]
+    return "\n".join(lines)
 
 
 def note_panel(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import queries, ui
+from lib import ui
+from lib.app_data import overview_for
 from lib.app_frame import inside_frame
 
 
@@ -13,7 +14,7 @@ def journey() -> None:
         f"Published relapse and survival figures with integrative-care notes · "
         f"showing {', '.join(diseases)}"
     )
-    overview = queries.phase_overview(state.dataset, state.table, diseases)
+    overview = overview_for(state, diseases)
     for column, phase in zip(st.columns(len(overview)), overview.itertuples(), strict=True):
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
             st.markdown(f"### {ui.md(phase.label)}")

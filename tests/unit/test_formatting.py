@@ -85,8 +85,8 @@ def test_display_value_with_pandas_na():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    pytest.param((12744, "12,744", "patients", ""), "12744 patients", id="count"),
-    pytest.param((8162, "8,162", "patients", "", 8162), "8162/8162", id="sample-size"),
+    pytest.param((12744, "12,744", "patients", ""), "12,744 patients", id="count"),
+    pytest.param((8162, "8,162", "patients", "", 8162), "8,162/8,162", id="sample-size"),
 ])
 def test_display_value_with_thousands_separator(args, expected):
     # "12,744" is a count with a thousands separator, not 12.744
