@@ -255,27 +255,30 @@ def _effects_section(table: pd.DataFrame, studies) -> Section:
 
 
 def _single_arm_section(table: pd.DataFrame, studies) -> Section:
-    """One card per study for figures without a control arm, with that study's caveats."""
-    values = queries.single_arm_values(table, studies)
-    chartable = _rows_by_study(values[values["unit"] != "months"])
+    """One card per study for figures without a control arm, with that study's caveats.
+
+    Rates are charted; medians in months (another scale) are listed as sentences and tabled.
+    """
+    values = _rows_by_study(queries.single_arm_values(table, studies))
     by_study = _rows_by_study(table)
     cards = []
     for study in studies:
-        rows = chartable.get(study.id)
+        rows = values.get(study.id)
         if rows is None:
             continue
+        rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
         study_rows = by_study[study.id]
         sizes = study_rows[study_rows["kind"] == "sample_size"]
+        chart_title = f"{study.short_label}: figures without a control arm"
         cards.append(
             _card(
                 key=f"single-{study.id}",
                 title=study.title,
-                figures=(
-                    charts.single_arm(rows, f"{study.short_label}: figures without a control arm"),
-                ),
-                refs=(FigureRef("single", (study.id,), None),),
+                figures=(charts.single_arm(rates, chart_title),) if len(rates) else (),
+                refs=(FigureRef("single", (study.id,), None),) if len(rates) else (),
                 rows=pd.concat([rows, sizes], ignore_index=True),
                 badges=queries.study_badges(study_rows, study),
+                statements=_value_sentences(months),
             )
         )
     return Section(
@@ -286,32 +289,37 @@ def _single_arm_section(table: pd.DataFrame, studies) -> Section:
     )
 
 
-def _facts_section(table: pd.DataFrame) -> Section:
-    """Registry and programme figures (not headlines) as a list: they share no scale."""
-    facts = table[(table["kind"] == "key_fact") & ~table["headline"].astype(bool)]
-    if facts.empty:
-        return Section("facts", "Registry and programme facts", "", ())
-    sentences = tuple(
+def _value_sentences(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Figures as sentences: what, value as printed, group, n and time point."""
+    return tuple(
         " · ".join(
             filter(
                 None,
                 [
                     f"{row.endpoint_label}: "
                     + display_value(row.value, row.as_printed, row.unit, row.flags, row.n),
-                    row.study,
+                    row.arm or row.study,
+                    "" if row.kind == "key_fact" else display_n(row.n),
                     row.time_point,
                 ],
             )
         )
-        for row in facts.itertuples()
+        for row in rows.itertuples()
     )
+
+
+def _facts_section(table: pd.DataFrame) -> Section:
+    """Registry and programme figures (not headlines) as a list: they share no scale."""
+    facts = table[(table["kind"] == "key_fact") & ~table["headline"].astype(bool)]
+    if facts.empty:
+        return Section("facts", "Registry and programme facts", "", ())
     card = _card(
         key="key-facts",
         title="Registry and programme facts",
         figures=(),
         refs=(),
         rows=facts,
-        statements=sentences,
+        statements=_value_sentences(facts),
     )
     return Section("facts", "Registry and programme facts", "", (card,))
 

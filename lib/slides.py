@@ -133,18 +133,20 @@ def _forest_slides(table, studies: list[Study], phase: str, note: str) -> list[d
 
 
 def _single_slides(table, studies: list[Study], phase: str, note: str) -> list[dict]:
+    """A chart of a study's rates without a control arm; a study with only medians in months
+    (another scale) gets a slide that lists them."""
     values = queries.single_arm_values(table, studies)
-    values = values[values["unit"] != "months"]
     drafts = []
     for study in studies:
         part = values[values["study_id"] == study.id]
         if part.empty:
             continue
         rows = table[table["study_id"] == study.id]
+        charted = bool((part["unit"] != "months").any())
         drafts.append(
             _draft(
                 phase,
-                "single",
+                "single" if charted else "facts",
                 study.title,
                 f"{study.short_label}: figures without a control arm",
                 study.id,
