@@ -4,6 +4,7 @@ badges, metric cards, error panel and footer.
 Text from data files is shown as text: it is escaped before any Markdown rendering.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlencode, urlsplit
@@ -157,7 +158,9 @@ def _card_frame(card: Card, body: Callable[[], None]) -> None:
 @st.fragment
 def _tabbed_card(card: Card, images: Callable[[FigureRef], Callable | None]) -> None:
     def body() -> None:
-        names = (["Chart"] if card.figures else []) + ["Table", "Source"]
+        # A card without a chart states its figures above the tabs; the passages they come from
+        # are the next thing to read (and the table's grid script loads only when asked for).
+        names = ["Chart", "Table", "Source"] if card.figures else ["Source", "Table"]
         tabs = dict(
             zip(names, st.tabs(names, key=f"tabs-{card.key}", on_change="rerun"), strict=True)
         )
@@ -225,25 +228,32 @@ def numbers_table(card: Card) -> None:
 def source_list(groups: Sequence[SourceGroup]) -> None:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     for group in groups:
-        if group.origin == "document":
-            heading = f"**Source document:** {md(group.document)}"
-            detail = (
-                f"Probable publication: {group.citation} ({group.citation_status})"
-                if group.citation
-                else ""
-            )
-        else:
-            heading = f"**Publication:** {md(group.citation)}"
-            detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+        heading, detail, entries = _source_markdown(group)
         st.markdown(heading)
         if detail:
-            st.caption(md(detail))
+            st.caption(detail)
         if group.links:
             with st.container(horizontal=True, gap="small"):
                 for label, url in group.links:
                     st.link_button(label, url, icon=":material/open_in_new:")
-        for entry in group.entries:
-            st.markdown(_entry_markdown(entry))
+        st.markdown(entries)
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_markdown(group: SourceGroup) -> tuple[str, str, str]:
+    """(heading, detail, entries) as escaped Markdown; groups are immutable, so kept once made."""
+    if group.origin == "document":
+        heading = f"**Source document:** {md(group.document)}"
+        detail = (
+            f"Probable publication: {group.citation} ({group.citation_status})"
+            if group.citation
+            else ""
+        )
+    else:
+        heading = f"**Publication:** {md(group.citation)}"
+        detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+    entries = "\n\n".join(_entry_markdown(entry) for entry in group.entries)
+    return heading, md(detail) if detail else "", entries
 
 
 def _small(text: str) -> str:
@@ -350,10 +360,12 @@ def sidebar_tools(page_path: str) -> None:
         extra["slide"] = st.session_state.get("slide-target") or st.query_params.get("slide")
     if st.session_state.get(HANDOUT_KEY):
         extra[HANDOUT_KEY] = "true"
-    st.sidebar.caption("Link to this view (copy with the icon)")
-    st.sidebar.code(
-        view_link(st.context.url, page_path, diseases, extra), language=None, wrap_lines=True
-    )
+    # In a popover: the code block's highlighter (1.5 MB of script) loads only when opened.
+    with st.sidebar.popover("Link to this view", icon=":material/link:", width="stretch"):
+        st.caption("Copy it with the icon: it reopens this page with this selection.")
+        st.code(
+            view_link(st.context.url, page_path, diseases, extra), language=None, wrap_lines=True
+        )
     if state.table is None or not diseases:
         return
     selection = filter_table(state.table, diseases)
