@@ -26,7 +26,11 @@ from playwright.async_api import Browser, Page, async_playwright
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+                 "--disable-quic",
+                 # Many sessions share one browser: without these, windows other than the front
+                 # one are throttled (no animation frames), so their pages never report painted.
+                 "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+                 "--disable-backgrounding-occluded-windows"]
 VIEWPORT = {"width": 1440, "height": 900}
 
 # Returns performance.now() once the page is drawn, else false. arg: [minCharts, title|null,
