@@ -212,3 +212,60 @@ def test_handout_mode_shows_tables_and_sources_without_tabs():
     assert len(at.tabs) == 0
     assert len(at.table) >= 2
     assert "the 1-year cumulative recurrence rate of sorafenib group was 7%" in texts(at)
+
+
+# --- what a phase page sends: the open tab only, a page of cards at a time --------------------
+
+
+def test_only_the_open_tab_is_drawn_and_another_opens_on_click():
+    at = run_page("maintenance", ["AML"])
+    assert len(chart_specs(at)) == 4  # two arm charts and two forest plots
+    assert not at.dataframe  # Table tabs are closed, so not sent
+    assert "Verification:" not in texts(at)  # nor the Source tabs
+    at.session_state["tabs-gdec-maintenance"] = "Source"
+    at.run()
+    assert not at.exception
+    content = texts(at)
+    assert "Source document:" in content and "Verification:" in content
+    assert "PubMed 33108244" in [b.proto.label for b in at.get("link_button")]
+
+
+def test_cards_without_a_chart_open_on_their_sources():
+    at = run_page("consolidation", ["AML"])
+    assert not at.get("plotly_chart")
+    assert "Source document:" in texts(at)
+
+
+def test_a_phase_with_many_studies_shows_six_cards_at_a_time(tmp_path, monkeypatch):
+    from benchmarks.synthetic import generate
+
+    monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
+    at = run_page("relapse", ["AML", "MDS", "ALL"])
+    assert not at.exception
+    pager = at.get("pagination")
+    assert pager, "no pagination for 18 single-arm cards"
+    first = [c.value for c in at.caption if c.value.startswith("Cards ")]
+    assert first == ["Cards 1–6 of 18"]
+    assert len(chart_specs(at)) == 6
+    at.session_state["pages-single"] = 3
+    at.run()
+    assert [c.value for c in at.caption if c.value.startswith("Cards ")] == ["Cards 13–18 of 18"]
+
+
+def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
+    from benchmarks.synthetic import generate
+
+    monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/relapse.py")
+    at.query_params["handout"] = "true"
+    at.run()
+    assert not at.exception
+    assert not at.get("pagination")
+    assert len(chart_specs(at)) == 18
+
+
+def test_view_link_is_in_a_popover_with_the_selection():
+    at = run_page("transplant", ["MDS"])
+    codes = [c.value for c in at.sidebar.code]
+    assert codes and codes[0].endswith("/transplant?disease=MDS")

@@ -369,3 +369,15 @@ def test_no_page_errors_while_interacting(
     expect_loaded(page, "Transplant", charts=1)
 
     assert_no_page_errors(console_errors)
+
+
+def test_link_to_this_view_opens_with_the_current_address(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/transplant?disease=MDS")
+    expect_loaded(page, "Transplant")
+    expect(page.get_by_test_id("stCode")).to_have_count(0)  # not drawn until asked for
+    sidebar(page).get_by_role("button", name="Link to this view").click()
+    link = page.get_by_test_id("stCode")
+    expect(link).to_contain_text(f"{app_url}/transplant?disease=MDS")
+    page.goto(link.inner_text().strip())
+    expect_loaded(page, "Transplant")
+    expect(chips(page)).to_have_text(["MDS"])
