@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import math
@@ -356,6 +357,10 @@ def project_pages(pages: dict) -> None:
     for entry in sizes:
         if entry.get("skipped") and not entry.get("refused"):
             entry["pages"] = {name: {"skipped": "size not measured"} for name in history}
+        elif not entry.get("refused"):  # pages the budget (or a timeout) left unmeasured
+            order = list(history) + [n for n in entry["pages"] if n not in history]
+            entry["pages"] = {n: entry["pages"].get(n, {"skipped": "not measured"})
+                              for n in order}
         for name, r in entry["pages"].items():
             if "skipped" in r or r.get("script") is None:
                 points = history.get(name, [])
@@ -365,8 +370,9 @@ def project_pages(pages: dict) -> None:
                     if len(points) >= 2:
                         k = max(0.0, exponent(points[-2][1], t0, points[-2][0], s0) or 1.0)
                     r["projected_s"] = t0 * (entry["scale"] / s0) ** k
-                    r["skipped"] += (f"; projected ~{r['projected_s']:,.1f} s per run "
-                                     f"(from {s0}x, growth k={k:.2f})")
+                    r["skipped"] = (r.get("skipped") or r.get("error") or "not measured") + (
+                        f"; projected ~{r['projected_s']:,.1f} s per run "
+                        f"(from {s0}x, growth k={k:.2f})")
                 continue
             if r.get("warm", True):  # a first-run-only (cold page cache) value would mislead
                 history.setdefault(name, []).append((entry["scale"], r["script"]))
@@ -557,6 +563,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+@contextlib.contextmanager
+def section(results: dict, name: str):
+    """A failing measurement is reported and the next one still runs (Ctrl-C still stops)."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001
+        results.setdefault("section_errors", {})[name] = f"{type(error).__name__}: {error}"
+        print(f"({name}) failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
+
 def _on_alarm(signum, frame):
     raise Budget("total time budget exceeded")
 
@@ -608,19 +624,21 @@ def main(argv: list[str] | None = None) -> int:
 
         if "load" in only:
             print("(2) load + validation ...", flush=True)
-            results["load"] = bench_load(dirs, reps_load, budgets["load"])
-            report.append(report_load(results["load"]))
-            print(report[-1], flush=True)
+            with section(results, "load"):
+                results["load"] = bench_load(dirs, reps_load, budgets["load"])
+                report.append(report_load(results["load"]))
+                print(report[-1], flush=True)
 
         registered = None
         if "pages" in only:
             print("(1) page script time (AppTest) ...", flush=True)
-            results["pages"] = bench_pages(dirs, reps_pages, budgets["pages"],
-                                           results.get("load"))
-            project_pages(results["pages"])
-            registered = results["pages"].get("registered")
-            report.append(report_pages(results["pages"]))
-            print(report[-1], flush=True)
+            with section(results, "pages"):
+                results["pages"] = bench_pages(dirs, reps_pages, budgets["pages"],
+                                               results.get("load"))
+                registered = results["pages"].get("registered")
+                project_pages(results["pages"])
+                report.append(report_pages(results["pages"]))
+                print(report[-1], flush=True)
 
         browser_parts = tuple(p for p in ("painted", "filter", "concurrency")
                               if p in only or "browser" in only)
@@ -632,18 +650,20 @@ def main(argv: list[str] | None = None) -> int:
                 _default_pages()
             phases = [name for name, path in page_paths if name in _phases()]
             results["browser"] = {}
-            bench_browser(
-                page_paths, phases, reps=3 if quick else 5, filter_reps=3 if quick else 5,
-                sessions=args.sessions, duration_s=15 if quick else 60,
-                budget_s=budgets["painted"], parts=browser_parts, out=results["browser"])
-            report.append(report_browser(results["browser"]))
-            print(report[-1], flush=True)
+            with section(results, "browser"):
+                bench_browser(
+                    page_paths, phases, reps=3 if quick else 5, filter_reps=3 if quick else 5,
+                    sessions=args.sessions, duration_s=15 if quick else 60,
+                    budget_s=budgets["painted"], parts=browser_parts, out=results["browser"])
+                report.append(report_browser(results["browser"]))
+                print(report[-1], flush=True)
 
         if "deck" in only:
             print("(6) deck export ...", flush=True)
-            results["deck"] = bench_deck(budgets["deck"])
-            report.append(report_deck(results["deck"]))
-            print(report[-1], flush=True)
+            with section(results, "deck"):
+                results["deck"] = bench_deck(budgets["deck"])
+                report.append(report_deck(results["deck"]))
+                print(report[-1], flush=True)
     except (KeyboardInterrupt, Budget) as stop:
         results["interrupted"] = type(stop).__name__
         print(f"stopped: {type(stop).__name__}; writing partial results", file=sys.stderr)

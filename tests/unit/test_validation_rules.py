@@ -210,7 +210,8 @@ RECORD_RULES = [
     # the later study (in file order) is the one reported
     case("duplicate-arm-id-across-studies", "studies.yaml",
          copy_arm_into("dli-greek", "dli.dli", "sorafenib-flt3"),
-         ("dli-greek", "arms.dli.dli.id", "duplicate arm id 'dli.dli' (also in study 'sorafenib-flt3')")),
+         ("dli-greek", "arms.dli.dli.id",
+          "duplicate arm id 'dli.dli' (also in study 'sorafenib-flt3')")),
     # --- cross-record: references --------------------------------------------------------
     case("outcome-unknown-study", "outcomes.yaml", put("outcomes", "dli.nrm", "study", "nope"),
          ("dli.nrm", "study", "unknown study 'nope'")),
@@ -322,7 +323,8 @@ def _replace_line(path: Path, startswith: str, new_line: str) -> int:
 
 
 @pytest.mark.parametrize(("new_line", "message"), [
-    pytest.param("    confidence: high: sure", "mapping values are not allowed in this context", id="colon"),
+    pytest.param("    confidence: high: sure", "mapping values are not allowed in this context",
+                 id="colon"),
     pytest.param("\tconfidence: high", "found character that cannot start any token "
                  "(the line has a tab: indent with spaces)", id="tab"),
 ])
