@@ -179,7 +179,7 @@ def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
 
 def _arm_section(table: pd.DataFrame, studies) -> Section:
     cards = []
-    by_study = _rows_by_study(table)
+    by_study = queries.rows_by_study(table)
     for study in queries.comparative_studies(studies):
         rows = by_study.get(study.id, table.iloc[:0])
         values = queries.arm_outcomes(rows, study.id)
@@ -202,11 +202,6 @@ def _arm_section(table: pd.DataFrame, studies) -> Section:
             )
         )
     return Section("arms", "Arm comparisons", "", tuple(cards))
-
-
-def _rows_by_study(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Each study's rows, split once (filtering per study would grow with studies x rows)."""
-    return {study_id: rows for study_id, rows in table.groupby("study_id", sort=False)}
 
 
 def _with_claims(values, claims, rows) -> pd.DataFrame:
@@ -259,8 +254,8 @@ def _single_arm_section(table: pd.DataFrame, studies) -> Section:
 
     Rates are charted; medians in months (another scale) are listed as sentences and tabled.
     """
-    values = _rows_by_study(queries.single_arm_values(table, studies))
-    by_study = _rows_by_study(table)
+    values = queries.rows_by_study(queries.single_arm_values(table, studies))
+    by_study = queries.rows_by_study(table)
     cards = []
     for study in studies:
         rows = values.get(study.id)

@@ -342,6 +342,11 @@ def studies_by_disease(ds: Dataset, phase: str) -> dict[str, int]:
     return {d: sum(1 for s in ds.studies if s.phase == phase and d in s.diseases) for d in DISEASES}
 
 
+def rows_by_study(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each study's rows, split once (filtering per study would grow with studies x rows)."""
+    return {study_id: rows for study_id, rows in table.groupby("study_id", sort=False)}
+
+
 def comparative_studies(studies: list[Study]) -> list[Study]:
     return [s for s in studies if s.is_comparative]
 

@@ -72,9 +72,10 @@ def slide_figure(slide: Slide, table: pd.DataFrame) -> go.Figure | None:
 
 def _arm_slides(table, studies: list[Study], phase: str, note: str) -> list[dict]:
     drafts = []
+    by_study = queries.rows_by_study(table)
     for study in queries.comparative_studies(studies):
-        values = queries.arm_outcomes(table, study.id)
-        rows = table[table["study_id"] == study.id]
+        rows = by_study.get(study.id, table.iloc[:0])
+        values = queries.arm_outcomes(rows, study.id)
         for unit in charts.arm_units(values):
             drafts.append(
                 _draft(
@@ -85,7 +86,7 @@ def _arm_slides(table, studies: list[Study], phase: str, note: str) -> list[dict
                     study.id,
                     unit,
                     rows,
-                    table,
+                    rows,
                     study,
                     note,
                     values,
@@ -135,13 +136,14 @@ def _forest_slides(table, studies: list[Study], phase: str, note: str) -> list[d
 def _single_slides(table, studies: list[Study], phase: str, note: str) -> list[dict]:
     """A chart of a study's rates without a control arm; a study with only medians in months
     (another scale) gets a slide that lists them."""
-    values = queries.single_arm_values(table, studies)
+    values = queries.rows_by_study(queries.single_arm_values(table, studies))
+    by_study = queries.rows_by_study(table)
     drafts = []
     for study in studies:
-        part = values[values["study_id"] == study.id]
-        if part.empty:
+        part = values.get(study.id)
+        if part is None:
             continue
-        rows = table[table["study_id"] == study.id]
+        rows = by_study[study.id]
         charted = bool((part["unit"] != "months").any())
         drafts.append(
             _draft(
@@ -152,7 +154,7 @@ def _single_slides(table, studies: list[Study], phase: str, note: str) -> list[d
                 study.id,
                 None,
                 rows,
-                table,
+                rows,
                 study,
                 note,
                 part,
