@@ -509,6 +509,64 @@ def report_browser(b: dict, single_page_open: dict | None = None) -> str:
     return text
 
 
+# --- (5b) server under 20 protocol-level sessions -------------------------------------------------
+
+THINK_S = 3.0  # a clinician reads a page for a few seconds before opening the next
+
+
+def bench_sessions(sessions: int, duration_s: float) -> dict:
+    """20 light clients speaking Streamlit's WebSocket protocol (benchmarks.sessions): the
+    server's own behaviour, without 20 Chromium renderers competing for the same 2 cores."""
+    from benchmarks.sessions import PHASE_PAGES, run_sessions
+    from tests.browser.helpers import StreamlitServer
+
+    out = {}
+    for mode, think in (("back_to_back", 0.0), ("reading", THINK_S)):
+        server = StreamlitServer(REPO, data_dir=REPO / "data")
+        with server as url:
+            out[mode] = run_sessions(url, server.proc.pid, PHASE_PAGES, sessions, duration_s,
+                                     think_s=think)
+    return out
+
+
+def report_sessions(r: dict) -> str:
+    rows = []
+    for mode, label in (("back_to_back", "back to back"), ("reading", f"reading ~{THINK_S:.0f} s")):
+        m = r.get(mode)
+        if not m:
+            continue
+        one, many = m["single"]["views"], m["concurrent"]["views"]
+        first = m["concurrent"]["first_views"]
+        errors = m["concurrent"]["errors"]["total"]
+        ratio = m["p95_vs_single_median"]
+        health = m["health"]
+        rows.append([
+            label, m["sessions"], errors, f"{_fmt(one['median_ms'], 0)} / {_fmt(one['p95_ms'], 0)}",
+            f"{_fmt(many['median_ms'], 0)} / {_fmt(many['p95_ms'], 0)} (n={many['n']})",
+            f"{_fmt(first['median_ms'], 0)} / {_fmt(first['p95_ms'], 0)}",
+            f"{_fmt(ratio, 1)}x", verdict(None if ratio is None else ratio < 3),
+            _fmt(m["concurrent"]["views_per_s"], 1),
+            _fmt(m["concurrent"]["server_cpu_per_view_ms"], 0),
+            _fmt(m["mb_per_session"], 2),
+            f"{health['count']} / {health['failures']} / {_fmt(health['max_ms'], 0)}",
+        ])
+    return table(
+        "(5b) Server under concurrent sessions (protocol-level clients, 60 s)",
+        ["sessions open pages", "n", "errors", "1 session median / p95 (ms)",
+         "20 sessions median / p95 (ms)", "first view, all at once: median / p95",
+         "p95 (20) / median (1)", "< 3x", "views/s", "server CPU per view (ms)",
+         "MB per session", "health polls / failures / max ms"],
+        rows,
+        "Each session is one WebSocket connection speaking Streamlit's protocol "
+        "(benchmarks/sessions.py) that opens the five phase pages in turn, starting together; "
+        "time = rerun request -> script finished (server work + transfer; no browser drawing, "
+        "which (3) measures). `back to back`: no pause between views (a stress test: the "
+        "server's capacity); `reading`: 1.5-4.5 s between views. Script runs share one Python "
+        "interpreter (GIL), so 20 requests at the same moment queue behind each other: the first "
+        "views show that queue. /_stcore/health polled every 0.5 s during the run and 5 s after.",
+    )
+
+
 # --- (6) deck ------------------------------------------------------------------------------------
 
 
@@ -547,12 +605,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", default=None, help="comma-separated scales (default 1,10,100,"
                                                       "1000; --quick: 1,10)")
     parser.add_argument("--json", default=str(DEFAULT_JSON), help="where to write results")
-    parser.add_argument("--only", default="load,pages,browser,deck",
-                        help="comma-separated sections: load,pages,browser,deck (browser = "
-                             "painted,filter,concurrency, which can also be chosen alone)")
+    parser.add_argument("--only", default="load,pages,browser,sessions,deck",
+                        help="comma-separated sections: load,pages,browser,sessions,deck "
+                             "(browser = painted,filter,concurrency, which can also be chosen "
+                             "alone)")
     parser.add_argument("--max-total", type=float, default=None,
-                        help="hard limit for the whole run in seconds (default 720, quick 420)")
-    parser.add_argument("--sessions", type=int, default=20)
+                        help="hard limit for the whole run in seconds (default 1080, quick 540)")
+    parser.add_argument("--sessions", type=int, default=20,
+                        help="protocol-level sessions for (5b)")
+    parser.add_argument("--browser-sessions", type=int, default=5,
+                        help="browser sessions for (5): each is a Chromium renderer on the "
+                             "same 2 cores as the server, so 20 of them measure the browser")
     parser.add_argument("--budget-scale", type=float, default=1.0,
                         help="multiply every section's time budget (and --max-total) by this, "
                              "e.g. 4 to measure the 10x/100x pages a 10-minute run projects")
@@ -586,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     sizes = [int(s) for s in (args.sizes or ("1,10" if quick else "1,10,100,1000")).split(",")]
     only = set(args.only.split(","))
-    max_total = args.max_total or (420 if quick else 720) * args.budget_scale
+    max_total = args.max_total or (540 if quick else 1080) * args.budget_scale
     # Per-section budgets (seconds); slow sizes are skipped with a projection, not run over time.
     budgets = {"load": 60 if quick else 90, "pages": 100 if quick else 120,
                "painted": 45 if quick else 60, "deck": 150}
@@ -653,9 +716,16 @@ def main(argv: list[str] | None = None) -> int:
             with section(results, "browser"):
                 bench_browser(
                     page_paths, phases, reps=3 if quick else 5, filter_reps=3 if quick else 5,
-                    sessions=args.sessions, duration_s=15 if quick else 60,
+                    sessions=args.browser_sessions, duration_s=15 if quick else 60,
                     budget_s=budgets["painted"], parts=browser_parts, out=results["browser"])
                 report.append(report_browser(results["browser"]))
+                print(report[-1], flush=True)
+
+        if "sessions" in only:
+            print("(5b) protocol-level sessions ...", flush=True)
+            with section(results, "sessions"):
+                results["sessions"] = bench_sessions(args.sessions, 15 if quick else 60)
+                report.append(report_sessions(results["sessions"]))
                 print(report[-1], flush=True)
 
         if "deck" in only:
@@ -756,6 +826,22 @@ def summary(results: dict) -> str:
         per = c["per_session_mb"]
         rows.append(["< 15 MB per added session", f"{_fmt(per, 1)} MB",
                      verdict(per is not None and per < TARGETS["mb_per_session"])])
+    for mode, m in (results.get("sessions") or {}).items():
+        errors = m["concurrent"]["errors"]["total"]
+        ratio = m["p95_vs_single_median"]
+        health = m["health"]
+        label = "back to back" if mode == "back_to_back" else "reading"
+        rows.append([f"{m['sessions']} protocol sessions ({label}): zero errors, health answers",
+                     f"{errors} errors; health {health['count'] - health['failures']} of "
+                     f"{health['count']} ok (max {_fmt(health['max_ms'], 0)} ms)",
+                     verdict(errors == 0 and health["failures"] == 0)])
+        rows.append([f"{m['sessions']} protocol sessions ({label}): p95 < 3x single",
+                     f"{_fmt(ratio, 1)}x (first views all at once: p95 "
+                     f"{_fmt(m['concurrent']['first_views']['p95_ms'], 0)} ms)",
+                     verdict(ratio is not None and ratio < 3)])
+        rows.append([f"< 15 MB per added session ({label})", f"{_fmt(m['mb_per_session'], 2)} MB",
+                     verdict(m["mb_per_session"] is not None
+                             and m["mb_per_session"] < TARGETS["mb_per_session"])])
     return table("Summary against the issue's targets", ["target", "this run", ""], rows)
 
 
