@@ -214,7 +214,7 @@ def _with_claims(values, claims, rows) -> pd.DataFrame:
 def _claim_sentences(claims: pd.DataFrame) -> tuple[str, ...]:
     """Direction-only claims (no per-arm numbers) as sentences with their p and origin."""
     sentences = []
-    for row in claims.itertuples():
+    for row in queries.records(claims):
         parts = [row.statement, row.time_point, display_p(row.p_as_printed, row.flags)]
         if pd.notna(row.hr):
             parts.append(display_value(row.value, row.as_printed, row.unit))
@@ -299,7 +299,7 @@ def _value_sentences(rows: pd.DataFrame) -> tuple[str, ...]:
                 ],
             )
         )
-        for row in rows.itertuples()
+        for row in queries.records(rows)
     )
 
 
@@ -354,7 +354,7 @@ def _error_bars(rows: pd.DataFrame) -> str:
 def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind a figure, as printed and as read, one row per figure."""
     rows = rows.reset_index(drop=True)
-    records = list(rows.itertuples())
+    records = queries.records(rows)
     ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
     return pd.DataFrame(
         {
@@ -386,7 +386,7 @@ def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     groups = []
     for _, group in rows.groupby("source_id", sort=False):
-        records = list(group.itertuples())
+        records = queries.records(group)
         first = records[0]
         groups.append(
             SourceGroup(

@@ -4,6 +4,8 @@ Everything derives from one flat table, `figure_table`, with one row per reporte
 full provenance, so pages, charts and exports show the same numbers with the same sources.
 """
 
+import functools
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -149,6 +151,19 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     strings = [c for c in table.columns if pd.api.types.is_string_dtype(table[c])]
     table = table.astype({c: object for c in strings})
     return table
+
+
+def records(frame: pd.DataFrame) -> list:
+    """The rows as named tuples, like `DataFrame.itertuples()` (Index first), ~15x faster on this
+    wide table: pandas builds itertuples column by column, this converts the frame once."""
+    row = _row_type(tuple(frame.columns))
+    values = frame.to_numpy(dtype=object).tolist()
+    return [row(index, *cells) for index, cells in zip(frame.index, values, strict=True)]
+
+
+@functools.lru_cache(maxsize=64)
+def _row_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("Row", ["Index", *columns], rename=True)
 
 
 def filter_table(
@@ -371,9 +386,13 @@ def chart_values(table: pd.DataFrame) -> pd.DataFrame:
     frame["ci_method"] = ""
     frame.loc[published, "ci_method"] = "95% CI as published"
     frame.loc[computable, "ci_method"] = "95% CI computed from events/n (Wilson)"
-    for index in frame.index[computable]:
-        interval = stats.wilson_interval(int(events[index]), int(n[index]))
-        frame.loc[index, ["ci_low", "ci_high"]] = [100 * interval.low, 100 * interval.high]
+    intervals = [
+        stats.wilson_interval(int(e), int(total))
+        for e, total in zip(events[computable], n[computable], strict=True)
+    ]
+    if intervals:
+        frame.loc[computable, "ci_low"] = [100 * i.low for i in intervals]
+        frame.loc[computable, "ci_high"] = [100 * i.high for i in intervals]
     return frame
 
 
@@ -382,7 +401,7 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     rows = table[table["study_id"] == study_id]
     values = chart_values(rows)
     values = values[values["arm_role"].isin(["intervention", "control"])].reset_index(drop=True)
-    comparisons = {r.figure_id: r for r in rows[rows["kind"] == "comparison"].itertuples()}
+    comparisons = {r.figure_id: r for r in records(rows[rows["kind"] == "comparison"])}
     linked = [
         [comparisons[i] for i in _ids(ids) if i in comparisons] for ids in values["linked_figures"]
     ]

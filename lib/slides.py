@@ -112,7 +112,7 @@ def _forest_slides(table, studies: list[Study], phase: str, note: str) -> list[d
         numbers = [
             f"{r.study}, {r.endpoint_label} ({r.time_point}): {r.measure.lower()} "
             f"{r.estimate:.2f} ({r.low:.2f} to {r.high:.2f}), {r.method}"
-            for r in subset.itertuples()
+            for r in queries.records(subset)
         ]
         drafts.append(
             dict(
@@ -168,7 +168,8 @@ def _facts_slides(table, phase: str, note: str) -> list[dict]:
     if facts.empty:
         return []
     numbers = [
-        f"{r.endpoint_label}: {_value(r)} ({r.time_point}; {r.study})" for r in facts.itertuples()
+        f"{r.endpoint_label}: {_value(r)} ({r.time_point}; {r.study})"
+        for r in queries.records(facts)
     ]
     return [
         dict(
@@ -196,7 +197,7 @@ def _draft(
         if kind == "arm"
         else [
             f"{r.arm}: {r.endpoint_label}, {r.time_point}: {_value(r)} ({display_n(r.n)})"
-            for r in values.itertuples()
+            for r in queries.records(values)
         ]
     )
     badges = queries.study_badges(table, study)
@@ -222,7 +223,7 @@ def _paired_numbers(values: pd.DataFrame) -> list[str]:
     keys = ["endpoint_label", "group_time", "subgroup", "origin"]
     for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False, dropna=False):
         arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
-        numbers = " vs ".join(_value(r) for r in arms.itertuples())
+        numbers = " vs ".join(_value(r) for r in queries.records(arms))
         known = arms["n"].notna().all()
         ns = ("n " + " vs ".join(str(int(n)) for n in arms["n"])) if known else "n not stated"
         where = ", ".join(str(x) for x in (endpoint, subgroup, time) if isinstance(x, str) and x)
