@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lib import deck, images, slides
+from lib import charts, deck, images, slides
 from lib.app_data import DataState
 
 _RENDER_LOCK = threading.Lock()  # sessions share one browser; kaleido serves one job at a time
@@ -28,7 +28,8 @@ def slides_for(_state: DataState, signature: tuple, diseases: tuple[str, ...]) -
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _slide_figure(_state: DataState, signature: tuple, diseases: tuple, number: int):
     slide = slides_for(_state, signature, diseases)[number - 1]
-    return slides.slide_figure(slide, _state.table)
+    figure = slides.slide_figure(slide, _state.table)
+    return None if figure is None else charts.frozen(figure)
 
 
 def slide_figure_for(state: DataState, diseases: list[str], slide: slides.Slide):
@@ -37,14 +38,17 @@ def slide_figure_for(state: DataState, diseases: list[str], slide: slides.Slide)
     return _slide_figure(state, state.signature, tuple(diseases), slide.number)
 
 
-def find_slide(
-    state: DataState, diseases: list[str], kind: str, study_ids: tuple, option: str | None
-) -> slides.Slide | None:
-    """The slide that draws the same figure as a page card, for its image downloads."""
-    for slide in slides_for(state, state.signature, tuple(diseases)):
-        if (slide.kind, slide.study_ids, slide.option) == (kind, study_ids, option):
-            return slide
-    return None
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _slide_index(_state: DataState, signature: tuple, diseases: tuple) -> dict:
+    return {
+        (slide.kind, slide.study_ids, slide.option): slide
+        for slide in reversed(slides_for(_state, signature, diseases))  # the first one wins
+    }
+
+
+def slide_index(state: DataState, diseases: list[str]) -> dict:
+    """(kind, study ids, option) -> the slide drawing that figure, for a page card's images."""
+    return _slide_index(state, state.signature, tuple(diseases))
 
 
 def image_download(state: DataState, slide: slides.Slide) -> Callable[[str], bytes]:

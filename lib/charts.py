@@ -200,6 +200,23 @@ def _require_title(title: object) -> None:
         raise ValueError("a chart needs a title")
 
 
+class FrozenFigure(go.Figure):
+    """A finished figure shared read-only (cached, drawn by many sessions): its plain-dict form
+    is made once. Plotly deep-copies the whole figure on every `to_dict()`, which Streamlit
+    calls on every run; copy it (`go.Figure(fig)`) to change anything."""
+
+    def to_dict(self) -> dict:
+        cached = self.__dict__.get("_frozen_dict")
+        if cached is None:
+            cached = self.__dict__["_frozen_dict"] = super().to_dict()
+        return cached
+
+
+def frozen(figure: go.Figure) -> FrozenFigure:
+    """The figure, ready to be cached and shared."""
+    return FrozenFigure(figure)
+
+
 def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     """One figure in the house theme, built (and validated) once from plain dicts."""
     return go.Figure(

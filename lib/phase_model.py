@@ -337,7 +337,7 @@ def _card(
         title=title,
         badges=tuple(badges),
         statements=statements,
-        figures=figures,
+        figures=tuple(charts.frozen(figure) for figure in figures),
         figure_refs=refs,
         error_bars=_error_bars(rows) if figures else "",
         numbers=numbers_frame(rows),

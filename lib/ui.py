@@ -228,10 +228,8 @@ def numbers_table(card: Card) -> None:
 def source_list(groups: Sequence[SourceGroup]) -> None:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     for group in groups:
-        heading, detail, entries = _source_markdown(group)
+        heading, entries = _source_markdown(group)
         st.markdown(heading)
-        if detail:
-            st.caption(detail)
         if group.links:
             with st.container(horizontal=True, gap="small"):
                 for label, url in group.links:
@@ -240,8 +238,9 @@ def source_list(groups: Sequence[SourceGroup]) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _source_markdown(group: SourceGroup) -> tuple[str, str, str]:
-    """(heading, detail, entries) as escaped Markdown; groups are immutable, so kept once made."""
+def _source_markdown(group: SourceGroup) -> tuple[str, str]:
+    """(heading with citation detail, entries) as escaped Markdown; groups are immutable, so
+    each is made once."""
     if group.origin == "document":
         heading = f"**Source document:** {md(group.document)}"
         detail = (
@@ -252,8 +251,10 @@ def _source_markdown(group: SourceGroup) -> tuple[str, str, str]:
     else:
         heading = f"**Publication:** {md(group.citation)}"
         detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+    if detail:
+        heading += f"\n\n{_small(detail)}"
     entries = "\n\n".join(_entry_markdown(entry) for entry in group.entries)
-    return heading, md(detail) if detail else "", entries
+    return heading, entries
 
 
 def _small(text: str) -> str:
