@@ -5,7 +5,9 @@ cards holding their figures, numbers and sources as plain text. The Streamlit la
 only draws it, so a page view costs the drawing, not the queries.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -112,10 +114,28 @@ class Card:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled list of cards. Each card is built the first time it is shown, so a view costs
+    the cards on screen, however many studies the phase has."""
+
     key: str
     title: str
     caption: str
-    cards: tuple[Card, ...]
+    plans: tuple[Callable[[], Card], ...]  # one per card, in order
+    _built: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def cards_between(self, start: int, stop: int) -> tuple[Card, ...]:
+        """Cards start..stop-1, built on first use and kept (sessions may share them)."""
+        for index in range(start, min(stop, len(self.plans))):
+            if index not in self._built:
+                self._built[index] = self.plans[index]()
+        return tuple(self._built[i] for i in range(start, min(stop, len(self.plans))))
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        return self.cards_between(0, len(self.plans))
 
 
 @dataclass(frozen=True)
@@ -153,7 +173,7 @@ def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]
         caption=f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}",
         headlines=tuple(queries.headlines(in_view)),
         empty_message="" if studies else _empty_message(ds, phase, diseases),
-        sections=tuple(s for s in sections if s.cards),
+        sections=tuple(s for s in sections if s.plans),
         notes=tuple(queries.phase_notes(ds, phase, diseases)),
         consensus=ds.consensus if phase in ("induction", "consolidation") else (),
         documents={d.id: f"{d.title} ({d.outlet})" for d in ds.documents},
@@ -178,30 +198,32 @@ def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
 
 
 def _arm_section(table: pd.DataFrame, studies) -> Section:
-    cards = []
     by_study = queries.rows_by_study(table)
-    for study in queries.comparative_studies(studies):
-        rows = by_study.get(study.id, table.iloc[:0])
-        values = queries.arm_outcomes(rows, study.id)
-        claims = queries.direction_claims(rows, study.id)
-        units = charts.arm_units(values)
-        figures = tuple(
-            charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
-            for unit in units
-        )
-        shown = values if len(values) else rows
-        cards.append(
-            _card(
-                key=study.id,
-                title=study.title,
-                figures=figures,
-                refs=tuple(FigureRef("arm", (study.id,), unit) for unit in units),
-                rows=_with_claims(shown, claims, rows),
-                badges=queries.study_badges(rows, study),
-                statements=_claim_sentences(claims),
-            )
-        )
-    return Section("arms", "Arm comparisons", "", tuple(cards))
+    plans = tuple(
+        partial(_arm_card, study, by_study.get(study.id, table.iloc[:0]))
+        for study in queries.comparative_studies(studies)
+    )
+    return Section("arms", "Arm comparisons", "", plans)
+
+
+def _arm_card(study, rows: pd.DataFrame) -> Card:
+    values = queries.arm_outcomes(rows, study.id)
+    claims = queries.direction_claims(rows, study.id)
+    units = charts.arm_units(values)
+    figures = tuple(
+        charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
+        for unit in units
+    )
+    shown = values if len(values) else rows
+    return _card(
+        key=study.id,
+        title=study.title,
+        figures=figures,
+        refs=tuple(FigureRef("arm", (study.id,), unit) for unit in units),
+        rows=_with_claims(shown, claims, rows),
+        badges=queries.study_badges(rows, study),
+        statements=_claim_sentences(claims),
+    )
 
 
 def _with_claims(values, claims, rows) -> pd.DataFrame:
@@ -228,7 +250,7 @@ def _effects_section(table: pd.DataFrame, studies) -> Section:
         return Section("effects", "Effects", "", ())
     badges = (queries.CROSS_TRIAL,) if effects["study_id"].nunique() > 1 else ()
     comparisons = table[table["figure_id"].isin(effects["figure_id"])]
-    cards = []
+    plans = []
     for scale, title in (
         ("ratio", "Hazard and risk ratios"),
         ("difference", "Risk differences (computed from events/n)"),
@@ -236,17 +258,19 @@ def _effects_section(table: pd.DataFrame, studies) -> Section:
         subset = effects[effects["measure"].str.contains(scale)]
         if subset.empty:
             continue
-        cards.append(
-            _card(
-                key=f"forest-{scale}",
-                title=title,
-                figures=(charts.forest(subset, title, scale=scale),),
-                refs=(FigureRef("forest", tuple(subset["study_id"].unique()), scale),),
-                rows=comparisons,
-                badges=badges,
-            )
-        )
-    return Section("effects", "Effects", "", tuple(cards))
+        plans.append(partial(_forest_card, subset, scale, title, comparisons, badges))
+    return Section("effects", "Effects", "", tuple(plans))
+
+
+def _forest_card(effects: pd.DataFrame, scale: str, title: str, comparisons, badges) -> Card:
+    return _card(
+        key=f"forest-{scale}",
+        title=title,
+        figures=(charts.forest(effects, title, scale=scale),),
+        refs=(FigureRef("forest", tuple(effects["study_id"].unique()), scale),),
+        rows=comparisons,
+        badges=badges,
+    )
 
 
 def _single_arm_section(table: pd.DataFrame, studies) -> Section:
@@ -256,31 +280,31 @@ def _single_arm_section(table: pd.DataFrame, studies) -> Section:
     """
     values = queries.rows_by_study(queries.single_arm_values(table, studies))
     by_study = queries.rows_by_study(table)
-    cards = []
-    for study in studies:
-        rows = values.get(study.id)
-        if rows is None:
-            continue
-        rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
-        study_rows = by_study[study.id]
-        sizes = study_rows[study_rows["kind"] == "sample_size"]
-        chart_title = f"{study.short_label}: figures without a control arm"
-        cards.append(
-            _card(
-                key=f"single-{study.id}",
-                title=study.title,
-                figures=(charts.single_arm(rates, chart_title),) if len(rates) else (),
-                refs=(FigureRef("single", (study.id,), None),) if len(rates) else (),
-                rows=pd.concat([rows, sizes], ignore_index=True),
-                badges=queries.study_badges(study_rows, study),
-                statements=_value_sentences(months),
-            )
-        )
+    plans = tuple(
+        partial(_single_arm_card, study, values[study.id], by_study[study.id])
+        for study in studies
+        if study.id in values
+    )
     return Section(
         "single",
         "Single-arm, registry and case figures",
         "No control arm: read each bar on its own, not against bars of other studies.",
-        tuple(cards),
+        plans,
+    )
+
+
+def _single_arm_card(study, rows: pd.DataFrame, study_rows: pd.DataFrame) -> Card:
+    rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
+    sizes = study_rows[study_rows["kind"] == "sample_size"]
+    chart_title = f"{study.short_label}: figures without a control arm"
+    return _card(
+        key=f"single-{study.id}",
+        title=study.title,
+        figures=(charts.single_arm(rates, chart_title),) if len(rates) else (),
+        refs=(FigureRef("single", (study.id,), None),) if len(rates) else (),
+        rows=pd.concat([rows, sizes], ignore_index=True),
+        badges=queries.study_badges(study_rows, study),
+        statements=_value_sentences(months),
     )
 
 
@@ -308,7 +332,8 @@ def _facts_section(table: pd.DataFrame) -> Section:
     facts = table[(table["kind"] == "key_fact") & ~table["headline"].astype(bool)]
     if facts.empty:
         return Section("facts", "Registry and programme facts", "", ())
-    card = _card(
+    plan = partial(
+        _card,
         key="key-facts",
         title="Registry and programme facts",
         figures=(),
@@ -316,7 +341,7 @@ def _facts_section(table: pd.DataFrame) -> Section:
         rows=facts,
         statements=_value_sentences(facts),
     )
-    return Section("facts", "Registry and programme facts", "", (card,))
+    return Section("facts", "Registry and programme facts", "", (plan,))
 
 
 # --- cards -----------------------------------------------------------------------------------

@@ -48,13 +48,14 @@ def _section(section: Section, images: "_ImageLinks") -> None:
     st.subheader(section.title)
     if section.caption:
         st.caption(section.caption)
-    cards = section.cards
-    if len(cards) > CARDS_PER_PAGE and not ui.handout_mode():
-        pages = math.ceil(len(cards) / CARDS_PER_PAGE)
+    if len(section) > CARDS_PER_PAGE and not ui.handout_mode():
+        pages = math.ceil(len(section) / CARDS_PER_PAGE)
         number = st.pagination(pages, key=f"pages-{section.key}")
         first = (number - 1) * CARDS_PER_PAGE
-        cards = cards[first : first + CARDS_PER_PAGE]
-        st.caption(f"Cards {first + 1}–{first + len(cards)} of {len(section.cards)}")
+        cards = section.cards_between(first, first + CARDS_PER_PAGE)
+        st.caption(f"Cards {first + 1}–{first + len(cards)} of {len(section)}")
+    else:
+        cards = section.cards
     for card in cards:
         ui.figure_card(card, images)
 
