@@ -51,10 +51,16 @@ def slide_index(state: DataState, diseases: list[str]) -> dict:
     return _slide_index(state, state.signature, tuple(diseases))
 
 
-def image_download(state: DataState, slide: slides.Slide) -> Callable[[str], bytes]:
-    """fmt -> PNG or SVG bytes of the slide's chart with n, time, p and source drawn in."""
+def image_download(
+    state: DataState, diseases: list[str], figure: tuple[str, tuple[str, ...], str | None]
+) -> Callable[[str], bytes]:
+    """fmt -> PNG or SVG bytes of a chart with n, time, p and source drawn in, drawn from the
+    slide of the same figure. The slide list is looked up on click, not when the page is drawn.
+
+    `figure` is (kind, study ids, option), as on the page card; every chart has its slide."""
 
     def render(fmt: str) -> bytes:
+        slide = slide_index(state, diseases)[figure]
         with _RENDER_LOCK:
             return images.figure_image(
                 slide,

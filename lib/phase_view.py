@@ -64,9 +64,8 @@ class _ImageLinks:
     """Image downloads for a page's charts, from the slide that draws the same figure."""
 
     def __init__(self, state: DataState, diseases: list[str]):
-        self.state = state
-        self.slides = app_export.slide_index(state, diseases)
+        self.state, self.diseases = state, diseases
 
     def __call__(self, ref: FigureRef):
-        slide = self.slides.get((ref.kind, ref.study_ids, ref.option))
-        return app_export.image_download(self.state, slide) if slide else None
+        figure = (ref.kind, ref.study_ids, ref.option)
+        return app_export.image_download(self.state, self.diseases, figure)

@@ -103,3 +103,14 @@ def test_single_arm_medians_in_months_are_listed_not_dropped(dataset, table):
     view = phase_view(dataset, table, "induction", ["AML"])
     case = next(c for c in cards(view).values() if "hu-case-2.survival" in set(c.numbers["Figure"]))
     assert any("over one year" in s and "n=1" in s for s in case.statements)  # as printed
+
+
+@pytest.mark.parametrize("diseases", [["AML"], ["MDS"], ["ALL"], ALL])
+def test_every_chart_has_the_slide_its_image_download_draws(dataset, table, diseases):
+    from lib.slides import slides
+
+    drawn = {(s.kind, s.study_ids, s.option) for s in slides(dataset, table, diseases)}
+    for phase in PHASES:
+        for card in cards(phase_view(dataset, table, phase, diseases)).values():
+            for ref in card.figure_refs:
+                assert (ref.kind, ref.study_ids, ref.option) in drawn, (phase, card.key)
