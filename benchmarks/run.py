@@ -651,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
     max_total = args.max_total or (540 if quick else 1080) * args.budget_scale
     # Per-section budgets (seconds); slow sizes are skipped with a projection, not run over time.
-    budgets = {"load": 60 if quick else 90, "pages": 100 if quick else 120,
+    budgets = {"load": 60 if quick else 90, "pages": 100 if quick else 180,
                "painted": 45 if quick else 60, "deck": 150}
     budgets = {k: v * args.budget_scale for k, v in budgets.items()}
     reps_load = {1: 5, 10: 3, 100: 1, 1000: 1} if not quick else {1: 3, 10: 1}
