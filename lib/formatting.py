@@ -73,4 +73,4 @@ def display_p(as_printed, flags: str = "") -> str:
 
 
 def display_n(n) -> str:
-    return "n not stated" if _is_missing(n) else f"n={int(n)}"
+    return "n not stated" if _is_missing(n) else f"n={int(n):,}"

@@ -561,7 +561,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                 _display(by_role[role]) for role in ("intervention", "control") if role in by_role
             )
             ns = " vs ".join(
-                str(by_role[role]["n"])
+                f"{int(by_role[role]['n']):,}"
                 for role in ("intervention", "control")
                 if role in by_role and pd.notna(by_role[role]["n"])
             )
@@ -583,7 +583,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                 if row["kind"] == "key_fact"
                 else (f"{row['endpoint_label']}: {row['arm']}")
             )
-            n = f"n {row['n']}" if pd.notna(row["n"]) else "n not stated"
+            n = f"n {int(row['n']):,}" if pd.notna(row["n"]) else "n not stated"
             detail = " · ".join(
                 filter(None, [row["time_point"], n if row["kind"] != "key_fact" else row["study"]])
             )
