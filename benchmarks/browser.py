@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import statistics
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
+
+from benchmarks.process import cpu_s, rss_kb
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -237,34 +237,6 @@ async def filter_change(browser: Browser, target: Target, chip: str, reps: int,
 
 
 # --- (5) concurrency ------------------------------------------------------------
-
-
-def cpu_s(pid: int) -> float | None:
-    """User + system CPU seconds a process has used so far (/proc/<pid>/stat)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def rss_kb(pid: int) -> int | None:
-    """Resident set size of a process in kB (psutil when installed, else /proc/<pid>/status)."""
-    try:
-        import psutil  # type: ignore[import-not-found]
-
-        return psutil.Process(pid).memory_info().rss // 1024
-    except ImportError:
-        pass
-    except Exception:  # noqa: BLE001 - process gone
-        return None
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
 
 
 async def _session_loop(context, targets: list[Target], start: int, stop_at: float,

@@ -32,7 +32,6 @@ import asyncio
 import contextlib
 import json
 import math
-import os
 import random
 import statistics
 import threading
@@ -50,6 +49,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 from websockets.typing import Origin, Subprotocol
+
+from benchmarks.process import cpu_s, rss_kb
 
 PHASE_PAGES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
 # What the render check expects of a page opened with every disease (no query string).
@@ -73,30 +74,6 @@ NO_XSRF_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the frontend sends when it has 
 
 
 # --- server process -------------------------------------------------------------------------
-
-
-def rss_kb(pid: int | None) -> int | None:
-    """Resident set size (VmRSS) of a process in kB, from /proc/<pid>/status."""
-    if pid is None:
-        return None
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def cpu_s(pid: int | None) -> float | None:
-    """User + system CPU seconds a process has used so far (utime + stime of /proc/<pid>/stat)."""
-    if pid is None:
-        return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def _difference(after: float | None, before: float | None) -> float | None:

@@ -209,30 +209,35 @@ class _StrictLoader(_BaseLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_int(self, node):
-        """A number too long for Python (over 4,300 digits) is a located problem too."""
+
+def _located(construct, problem):
+    """A constructor that reports a value Python refuses (ValueError) at its place in the file."""
+
+    def checked(loader, node):
         try:
-            return super().construct_yaml_int(node)
+            return construct(loader, node)
         except ValueError as error:
             raise yaml.MarkedYAMLError(
-                problem=f"not a usable number ({str(error).split(';')[0]})",
-                problem_mark=node.start_mark,
+                problem=problem(node.value, error), problem_mark=node.start_mark
             ) from None
 
-    def construct_yaml_timestamp(self, node):
-        """A date that cannot exist (2026-13-45) is a located problem, not a bare ValueError."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as error:
-            raise yaml.MarkedYAMLError(
-                problem=f"{node.value} is not a valid date ({error})",
-                problem_mark=node.start_mark,
-            ) from None
+    return checked
 
 
-# The base loader registered its own functions; these point the tags at the checked versions.
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+# A date that cannot exist (2026-13-45) and a number too long for Python (over 4,300 digits).
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _located(
+        _BaseLoader.construct_yaml_timestamp, lambda text, e: f"{text} is not a valid date ({e})"
+    ),
+)
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:int",
+    _located(
+        _BaseLoader.construct_yaml_int,
+        lambda text, e: f"not a usable number ({str(e).split(';')[0]})",
+    ),
+)
 
 
 def _nesting_problem(text: str) -> tuple[int, str] | None:

@@ -230,3 +230,14 @@ def test_mistranslations_are_kept_on_record(dataset):
                                                        for f in (a.label, a.intervention)))]
     assert not [t for t in displayed if any(w in t for w in MISTRANSLATIONS)]
 
+
+
+def test_a_number_too_long_for_python_is_a_located_problem(tmp_path):
+    from lib.dataset import _read_yaml
+
+    path = tmp_path / "dataset.yaml"
+    path.write_text("info:\n  version: 1\n  n: " + "9" * 5000 + "\n")
+    content, problems = _read_yaml(path)
+    assert content is None
+    assert [(p.record, p.field) for p in problems] == [("line 3", "syntax")]
+    assert problems[0].message.startswith("not a usable number (Exceeds the limit (4300 digits)")
