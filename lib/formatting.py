@@ -56,7 +56,9 @@ def display_value(value, as_printed: str, unit: str, flags: str = "", n=None) ->
     if unit == "months":
         return f"{number} months"
     if unit == "patients":
-        return f"{number}/{int(n):,}" if not _is_missing(n) else f"{number} patients"
+        if not _is_missing(n):
+            return f"{number}/{int(n):,}"
+        return f"{number} patient" if number == "1" else f"{number} patients"
     if unit in ("hazard ratio", ""):
         return join_split_digits(as_printed)
     return f"{number} {unit}"

@@ -64,7 +64,7 @@ class SourceEntry:
     subject: str  # arm, or the study for whole-study figures
     time_point: str
     value: str
-    n: str  # "" for a sample size, which is its own n
+    n: str  # "" for a sample size (its own n) and a comparison (the arms carry theirs)
     verification: str
     excerpt: str
     verification_note: str
@@ -152,10 +152,6 @@ class PhaseView:
     consensus: tuple[Consensus, ...]
     documents: dict[str, str] = field(repr=False)  # document id -> "title (outlet)"
 
-    @property
-    def figure_count(self) -> int:
-        return sum(len(card.figures) for section in self.sections for card in section.cards)
-
 
 def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]) -> PhaseView:
     """The phase page for the selected diseases."""
@@ -235,13 +231,22 @@ def _with_claims(values, claims, rows) -> pd.DataFrame:
 
 def _claim_sentences(claims: pd.DataFrame) -> tuple[str, ...]:
     """Direction-only claims (no per-arm numbers) as sentences with their p and origin."""
-    sentences = []
-    for row in queries.records(claims):
-        parts = [row.statement, row.time_point, display_p(row.p_as_printed, row.flags)]
-        if pd.notna(row.hr):
-            parts.append(display_value(row.value, row.as_printed, row.unit))
-        sentences.append(f"{' · '.join(parts)} · {ORIGIN_LABELS[row.origin]}")
-    return tuple(sentences)
+    return tuple(
+        f"{_comparison_text(row, with_time=True)} · {ORIGIN_LABELS[row.origin]}"
+        for row in queries.records(claims)
+    )
+
+
+def _comparison_text(row, with_time: bool = False) -> str:
+    """A comparison as the source states it: the claim, (time,) p as printed, HR if given."""
+    parts = [
+        row.statement,
+        row.time_point if with_time else "",
+        display_p(row.p_as_printed, row.flags),
+    ]
+    if pd.notna(row.hr):
+        parts.append(display_value(row.value, row.as_printed, row.unit))
+    return " · ".join(part for part in parts if part)
 
 
 def _effects_section(table: pd.DataFrame, studies) -> Section:
@@ -425,8 +430,10 @@ def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
                         endpoint=r.endpoint_label,
                         subject=r.arm or r.study,
                         time_point=r.time_point or "no time point",
-                        value=display_value(r.value, r.as_printed, r.unit, r.flags, r.n),
-                        n="" if r.kind == "sample_size" else display_n(r.n),
+                        value=_comparison_text(r)
+                        if r.kind == "comparison"
+                        else display_value(r.value, r.as_printed, r.unit, r.flags, r.n),
+                        n="" if r.kind in ("sample_size", "comparison") else display_n(r.n),
                         verification=VERIFICATION_LABELS[r.verification_status],
                         excerpt=r.excerpt,
                         verification_note=r.verification_note,

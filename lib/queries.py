@@ -21,7 +21,6 @@ from lib.vocabulary import (
     ENDPOINTS,
     FLAG_LABELS,
     LOWER_IS_BETTER,
-    ORIGIN_LABELS,
     PHASE_LABELS,
     PHASE_SUMMARIES,
     PHASES,
@@ -440,13 +439,6 @@ def single_arm_values(table: pd.DataFrame, studies: list[Study]) -> pd.DataFrame
     return values[values["arm_role"] == "single"].reset_index(drop=True)
 
 
-def unpaired_arm_values(table: pd.DataFrame, study: Study) -> pd.DataFrame:
-    """Values of a comparative study's arms that have no counterpart in the other arm."""
-    values = arm_outcomes(table, study.id)
-    keys = values.groupby(["endpoint", "time_point", "origin"])["arm_role"].transform("nunique")
-    return values[keys < 2].reset_index(drop=True)
-
-
 def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
     """Forest-plot rows: published hazard ratios and risk differences/ratios from events/n."""
     ids = set(study_ids)
@@ -779,7 +771,3 @@ def glossary_table(ds: Dataset) -> pd.DataFrame:
             for t in ds.glossary
         ]
     )
-
-
-def origin_label(origin: str) -> str:
-    return ORIGIN_LABELS[origin]

@@ -369,13 +369,13 @@ def sidebar_tools(page_path: str) -> None:
         )
     if state.table is None or not diseases:
         return
-    selection = filter_table(state.table, diseases)
+    table = state.table  # filtered on click: the downloads cost nothing until asked for
     version = state.dataset.info.version
     name = f"phasewise-{'-'.join(diseases)}-v{version}"
     with st.sidebar.container(horizontal=True, gap="small"):
         st.download_button(
             "CSV",
-            lambda: export.to_csv(selection),
+            lambda: export.to_csv(filter_table(table, diseases)),
             file_name=f"{name}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -385,7 +385,7 @@ def sidebar_tools(page_path: str) -> None:
         )
         st.download_button(
             "JSON",
-            lambda: export.to_json(selection),
+            lambda: export.to_json(filter_table(table, diseases)),
             file_name=f"{name}.json",
             mime="application/json",
             icon=":material/download:",
