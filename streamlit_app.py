@@ -2,21 +2,24 @@
 
 import streamlit as st
 
-from lib.app_data import current_data
-from lib.ui import DISEASE_KEY, footer, sidebar_tools
-from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.app.state import current_data
+from lib.app.widgets import DISEASE_KEY, footer, sidebar_tools
+from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
 
-overview = st.Page("pages/overview.py", title="Overview", icon=":material/route:", default=True)
+overview = st.Page("app_pages/overview.py", title="Overview", icon=":material/route:", default=True)
 phase_pages = [
-    st.Page(f"pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase) for phase in PHASES
+    st.Page(f"app_pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase) for phase in PHASES
 ]
 sources = st.Page(
-    "pages/sources.py", title="Sources & glossary", url_path="sources", icon=":material/menu_book:"
+    "app_pages/sources.py",
+    title="Sources & glossary",
+    url_path="sources",
+    icon=":material/menu_book:",
 )
 present = st.Page(
-    "pages/present.py", title="Present", url_path="present", icon=":material/slideshow:"
+    "app_pages/present.py", title="Present", url_path="present", icon=":material/slideshow:"
 )
 
 st.sidebar.multiselect(

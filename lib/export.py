@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.dataset import data_dir_from_env, load_or_report
-from lib.queries import EXPORT_COLUMNS, figure_table, filter_table
-from lib.vocabulary import DISEASES, PHASES
+from lib.dataset.loading import data_dir_from_env, load_or_report
+from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence.figures import EXPORT_COLUMNS, figure_table, filter_table
 
 
 def to_csv(table: pd.DataFrame) -> str:

@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from lib.dataset import data_dir_from_env, load_or_report
-from lib.models import Dataset
-from lib.queries import figure_table
-from lib.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.dataset.loading import data_dir_from_env, load_or_report
+from lib.dataset.records import Dataset
+from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.evidence.figures import figure_table
 
 
 def summary(ds: Dataset) -> str:

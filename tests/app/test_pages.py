@@ -20,7 +20,7 @@ def run_page(page: str, diseases: list[str] | None = None) -> AppTest:
     """Open a page as a deep link would: the page's path with the disease filter in the URL."""
     at = AppTest.from_file(APP, default_timeout=60)
     if page != "overview":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
     if diseases is not None:
         at.query_params["disease"] = diseases
     return at.run()
@@ -109,7 +109,7 @@ def test_deep_link_sets_filter():
 def test_filter_survives_page_switch():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.sidebar.multiselect(key="disease").set_value(["MDS"]).run()
-    at.switch_page("pages/transplant.py").run()
+    at.switch_page("app_pages/transplant.py").run()
     assert not at.exception
     assert at.sidebar.multiselect(key="disease").value == ["MDS"]
     assert "Decitabine-intensified" in texts(at)
@@ -145,7 +145,7 @@ def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
 
 def run_present(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/present.py")
+    at.switch_page("app_pages/present.py")
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -204,7 +204,7 @@ def test_present_slide_shows_caveats_note_and_source():
 
 def test_handout_mode_shows_tables_and_sources_without_tabs():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/maintenance.py")
+    at.switch_page("app_pages/maintenance.py")
     at.query_params["disease"] = ["AML"]
     at.query_params["handout"] = "true"
     at.run()
@@ -257,7 +257,7 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
 
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/relapse.py")
+    at.switch_page("app_pages/relapse.py")
     at.query_params["handout"] = "true"
     at.run()
     assert not at.exception

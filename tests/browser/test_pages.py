@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import StreamlitServer, wait_for_app
 
@@ -89,25 +89,6 @@ def _patient_expect() -> Iterator[None]:
     expect.set_options(timeout=None)  # back to Playwright's default (5 s)
 
 
-@pytest.fixture(scope="module")
-def app_url(app_server: str, browser: Browser) -> str:
-    """The session server's URL, after one throwaway browser session has run the app.
-
-    On a fresh server the first browser session loses the disease filter on its first sidebar
-    navigation (an app bug, see ``test_fresh_server_first_session_keeps_filter``). Warming the
-    server keeps the other tests independent of test order and of ``-k`` selections.
-    """
-    context = browser.new_context()
-    try:
-        warm = context.new_page()
-        warm.goto(app_server)
-        wait_for_app(warm, timeout=LOAD_TIMEOUT_MS)
-        expect(warm.get_by_text(DATASET_FOOTER)).to_be_visible()
-    finally:
-        context.close()
-    return app_server
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -160,10 +141,10 @@ def assert_no_page_errors(console_errors: list[str]) -> None:
 @pytest.mark.parametrize("diseases", SELECTIONS, ids=lambda s: "+".join(s))
 @pytest.mark.parametrize("path", list(HEADINGS), ids=lambda p: p or "overview")
 def test_deep_link(
-    page: Page, app_url: str, console_errors: list[str], path: str, diseases: tuple[str, ...]
+    page: Page, app_server: str, console_errors: list[str], path: str, diseases: tuple[str, ...]
 ) -> None:
     charts = path in PHASES and bool(CHART_DISEASES[path] & set(diseases))
-    page.goto(f"{app_url}/{path}?{query(diseases)}")
+    page.goto(f"{app_server}/{path}?{query(diseases)}")
     expect_loaded(page, HEADINGS[path], charts=1 if charts else 0)
 
     expect_no_errors_shown(page)
@@ -191,7 +172,7 @@ def test_deep_link(
 
 @pytest.fixture
 def fresh_server() -> Iterator[str]:
-    """A new streamlit server that no browser has visited yet (starts in legacy pages/ mode)."""
+    """A new streamlit server that no browser has visited yet."""
     with StreamlitServer() as url:
         yield url
 
@@ -205,11 +186,6 @@ def test_fresh_server_first_request_is_deep_link(page: Page, fresh_server: str) 
     expect(study(page, AML_TRANSPLANT_STUDY)).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: on a fresh server the first browser session's first sidebar navigation "
-    "drops the disease filter (/?disease=MDS -> click Transplant -> /transplant, all diseases)",
-)
 def test_fresh_server_first_session_keeps_filter(page: Page, fresh_server: str) -> None:
     page.goto(f"{fresh_server}/?disease=MDS")
     expect_loaded(page, HEADINGS[""])
@@ -227,9 +203,9 @@ def test_fresh_server_first_session_keeps_filter(page: Page, fresh_server: str) 
 
 
 def test_filter_survives_sidebar_navigation_and_follows_the_multiselect(
-    page: Page, app_url: str
+    page: Page, app_server: str
 ) -> None:
-    page.goto(f"{app_url}/?disease=MDS")
+    page.goto(f"{app_server}/?disease=MDS")
     expect_loaded(page, HEADINGS[""])
     sidebar(page).get_by_test_id("stSidebarNav").get_by_role("link", name="Transplant").click()
     expect(page).to_have_url(re.compile(r"/transplant\?disease=MDS$"))
@@ -253,8 +229,8 @@ def test_filter_survives_sidebar_navigation_and_follows_the_multiselect(
     expect(page.get_by_text(re.compile(r"· showing AML$"))).to_be_visible()
 
 
-def test_overview_phase_link_keeps_filter(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/?disease=MDS")
+def test_overview_phase_link_keeps_filter(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/?disease=MDS")
     expect_loaded(page, HEADINGS[""])
     page.get_by_role("link", name="Open Maintenance").click()
     expect(page).to_have_url(re.compile(r"/maintenance\?disease=MDS(&disease=MDS)*$"))
@@ -263,20 +239,20 @@ def test_overview_phase_link_keeps_filter(page: Page, app_url: str) -> None:
     expect(page.get_by_text("No MDS studies in the maintenance phase")).to_be_visible()
 
 
-def test_overview_phase_link_url_is_clean(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/?disease=MDS&disease=ALL")
+def test_overview_phase_link_url_is_clean(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/?disease=MDS&disease=ALL")
     expect_loaded(page, HEADINGS[""])
     page.get_by_role("link", name="Open Relapse").click()
     expect_loaded(page, "Relapse")
     # The run has finished, so the URL is final: check it without polling (fails fast).
-    assert page.url == f"{app_url}/relapse?disease=MDS&disease=ALL"
+    assert page.url == f"{app_server}/relapse?disease=MDS&disease=ALL"
 
 
 # --- 4, 5. the figure card's Table and Source tabs ------------------------------------------------
 
 
-def test_table_tab_downloads_csv(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/maintenance?disease=AML")
+def test_table_tab_downloads_csv(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/maintenance?disease=AML")
     expect_loaded(page, "Maintenance")
     card = first_card(page)
     card.get_by_role("tab", name="Table").click()
@@ -295,8 +271,8 @@ def test_table_tab_downloads_csv(page: Page, app_url: str) -> None:
     )
 
 
-def test_source_tab_shows_excerpt_and_source_link(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/maintenance?disease=AML")
+def test_source_tab_shows_excerpt_and_source_link(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/maintenance?disease=AML")
     expect_loaded(page, "Maintenance")
     card = first_card(page)
     card.get_by_role("tab", name="Source").click()
@@ -306,8 +282,8 @@ def test_source_tab_shows_excerpt_and_source_link(page: Page, app_url: str) -> N
     expect(source_link).to_have_attribute("href", re.compile(r"^https://"))
 
 
-def test_source_links_have_real_targets(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/maintenance?disease=AML")
+def test_source_links_have_real_targets(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/maintenance?disease=AML")
     expect_loaded(page, "Maintenance")
     card = first_card(page)
     card.get_by_role("tab", name="Source").click()
@@ -327,8 +303,8 @@ def test_source_links_have_real_targets(page: Page, app_url: str) -> None:
 # --- 6. empty selection ---------------------------------------------------------------------------
 
 
-def test_removing_the_last_disease_asks_for_a_selection(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/transplant?disease=AML")
+def test_removing_the_last_disease_asks_for_a_selection(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/transplant?disease=AML")
     expect_loaded(page, "Transplant")
     sidebar(page).get_by_role("button", name="Remove AML").click()
     expect(page).to_have_url(re.compile(r"/transplant\?disease=$"))
@@ -345,13 +321,13 @@ def test_removing_the_last_disease_asks_for_a_selection(page: Page, app_url: str
 
 
 def test_no_page_errors_while_interacting(
-    page: Page, app_url: str, console_errors: list[str]
+    page: Page, app_server: str, console_errors: list[str]
 ) -> None:
     """Page errors while using the app: a card's tabs, a page switch, a filter change.
 
     (Each deep-link test checks the same on its freshly loaded page.)
     """
-    page.goto(f"{app_url}/maintenance?disease=AML")
+    page.goto(f"{app_server}/maintenance?disease=AML")
     expect_loaded(page, "Maintenance", charts=1)
     card = first_card(page)
     card.get_by_role("tab", name="Table").click()
@@ -371,13 +347,13 @@ def test_no_page_errors_while_interacting(
     assert_no_page_errors(console_errors)
 
 
-def test_link_to_this_view_opens_with_the_current_address(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/transplant?disease=MDS")
+def test_link_to_this_view_opens_with_the_current_address(page: Page, app_server: str) -> None:
+    page.goto(f"{app_server}/transplant?disease=MDS")
     expect_loaded(page, "Transplant")
     expect(page.get_by_test_id("stCode")).to_have_count(0)  # not drawn until asked for
     sidebar(page).get_by_role("button", name="Link to this view").click()
     link = page.get_by_test_id("stCode")
-    expect(link).to_contain_text(f"{app_url}/transplant?disease=MDS")
+    expect(link).to_contain_text(f"{app_server}/transplant?disease=MDS")
     page.goto(link.inner_text().strip())
     expect_loaded(page, "Transplant")
     expect(chips(page)).to_have_text(["MDS"])

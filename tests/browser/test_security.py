@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, Request, expect
 
-from lib.dataset import load_dataset
+from lib.dataset.loading import load_dataset
 from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
 from tests.unit.conftest import arm, edit, record
 

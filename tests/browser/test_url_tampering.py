@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import wait_for_app
 
@@ -81,20 +81,6 @@ def chips(page: Page) -> Locator:
     return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").locator("[data-tag]")
 
 
-@pytest.fixture(scope="module")
-def app_url(app_server: str, browser: Browser) -> str:
-    """The session server, after one throwaway session has run the app (a fresh server's first
-    session differs, see test_pages.py), so each case below meets a warm server."""
-    context = browser.new_context()
-    try:
-        warm = context.new_page()
-        warm.goto(app_server)
-        wait_for_app(warm, timeout=LOAD_TIMEOUT_MS)
-    finally:
-        context.close()
-    return app_server
-
-
 def _param(case: Tampered):
     name = re.sub(r"(.)\1{20,}", r"\1…", case.path)[:60].strip("/") or "root"
     marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
@@ -103,9 +89,9 @@ def _param(case: Tampered):
 
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_tampered_address_falls_back_to_a_sane_default(
-    page: Page, app_url: str, console_errors: list[str], case: Tampered
+    page: Page, app_server: str, console_errors: list[str], case: Tampered
 ) -> None:
-    page.goto(app_url + case.path)
+    page.goto(app_server + case.path)
     wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
     # The run has finished: an exception or error element would be on the page already.
     expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1_000)
@@ -116,9 +102,9 @@ def test_tampered_address_falls_back_to_a_sane_default(
         expect(page.get_by_text(re.compile(case.caption)).first).to_be_visible()
     if case.chips is not None:
         expect(chips(page)).to_have_text(case.chips)
-    expect(page).to_have_url(re.compile(re.escape(app_url) + case.url + "$"))
+    expect(page).to_have_url(re.compile(re.escape(app_server) + case.url + "$"))
     expect(page.get_by_text(SELECT_A_DISEASE)).to_have_count(0)  # a default, not an empty filter
     if case.path == "/nope-page":
         expect(page.get_by_role("dialog")).to_contain_text("Page not found")
     assert [e for e in console_errors if e.startswith("pageerror:")] == [], case.note
-    assert health(app_url) == b"ok"
+    assert health(app_server) == b"ok"

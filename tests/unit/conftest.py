@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-import lib.dataset
-from lib.dataset import load_dataset
-from lib.models import Dataset
-from lib.queries import figure_table
+import lib.dataset.loading
+from lib.dataset.loading import load_dataset
+from lib.dataset.records import Dataset
+from lib.evidence.figures import figure_table
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
@@ -94,23 +94,23 @@ _PARSED: dict[tuple, tuple] = {}
 
 @pytest.fixture
 def memo_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Memoise lib.dataset._read_yaml by file name and bytes (and the limit, if over it).
+    """Memoise lib.dataset.loading._read_yaml by file name and bytes (and the limit, if over it).
 
     The loader parses with the pure-Python SafeLoader (~0.4 s for the shipped data). The result
     is a pure function of the file's name, bytes and MAX_FILE_BYTES, so unchanged files are served
     from the memo while every edited file still goes through the real reader.
     """
-    real = lib.dataset._read_yaml
+    real = lib.dataset.loading._read_yaml
 
     def read(path: Path):
         try:
             raw = path.read_bytes()
         except OSError:
             return real(path)
-        limit = lib.dataset.MAX_FILE_BYTES
+        limit = lib.dataset.loading.MAX_FILE_BYTES
         key = (path.name, raw, limit if len(raw) > limit else None)
         if key not in _PARSED:
             _PARSED[key] = real(path)
         return copy.deepcopy(_PARSED[key])
 
-    monkeypatch.setattr(lib.dataset, "_read_yaml", read)
+    monkeypatch.setattr(lib.dataset.loading, "_read_yaml", read)

@@ -1,4 +1,4 @@
-"""lib.charts on the shipped dataset and hand-made frames: traces, labels, p, CIs, escaping."""
+"""lib.render.charts on the shipped dataset and hand-made frames: traces, labels, p, CIs, escaping."""
 
 import html
 import math
@@ -9,11 +9,11 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from lib import charts
-from lib import queries as q
-from lib.dataset import load_dataset
-from lib.formatting import join_split_digits, printed_decimals
-from lib.vocabulary import DISEASES, PHASES
+from lib.dataset.loading import load_dataset
+from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence import figures as q
+from lib.evidence.text import join_split_digits, printed_decimals
+from lib.render import charts
 
 ALLOWED_TAGS = {"<br>", "<b>", "</b>", "<i>", "</i>", "<extra>", "</extra>"}
 LINK = '<a href="javascript:alert(1)">x</a>'

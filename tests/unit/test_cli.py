@@ -17,19 +17,36 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 import pytest
 
+from lib.dataset.vocabulary import PHASE_LABELS
+from lib.evidence.figures import EXPORT_COLUMNS, filter_table
 from lib.export import main as export_main
 from lib.export import to_csv, to_json
-from lib.queries import EXPORT_COLUMNS, filter_table
-from lib.vocabulary import PHASE_LABELS
 from tests.unit.conftest import DATA_DIR, REPO_ROOT, edit, record
 
 REQUIRED_COLUMNS = [
-    "figure_id", "study_id", "phase", "diseases", "arm", "endpoint", "time_point", "value",
-    "unit", "n", "events", "p_as_printed", "ci_low", "ci_high", "source_document", "citation",
-    "verification_status", "flags", "dataset_version",
+    "figure_id",
+    "study_id",
+    "phase",
+    "diseases",
+    "arm",
+    "endpoint",
+    "time_point",
+    "value",
+    "unit",
+    "n",
+    "events",
+    "p_as_printed",
+    "ci_low",
+    "ci_high",
+    "source_document",
+    "citation",
+    "verification_status",
+    "flags",
+    "dataset_version",
 ]
 PROBLEM_LINE = re.compile(
-    r"^(?P<file>[a-z_]+\.yaml): (?P<record>\S+): (?P<field>\S+): (?P<msg>.+)$")
+    r"^(?P<file>[a-z_]+\.yaml): (?P<record>\S+): (?P<field>\S+): (?P<msg>.+)$"
+)
 # The three problems planted in the broken copy, in the order the loader reports them.
 BROKEN = [
     ("studies.yaml", "ifn-rux", "phase"),
@@ -39,8 +56,9 @@ BROKEN = [
 
 
 def run_module(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +67,11 @@ def broken_dir(tmp_path_factory):
     shutil.copytree(DATA_DIR, target)
     edit(target, "studies.yaml", lambda c: record(c, "studies", "ifn-rux").update(phase="salvage"))
     edit(target, "outcomes.yaml", lambda c: record(c, "outcomes", "dli.os").update(value=120))
-    edit(target, "comparisons.yaml",
-         lambda c: record(c, "comparisons", "dec.os3y")["p"].update(value=0))
+    edit(
+        target,
+        "comparisons.yaml",
+        lambda c: record(c, "comparisons", "dec.os3y")["p"].update(value=0),
+    )
     return target
 
 

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 import yaml
 
-from lib.models import Comparison, Count, Dataset, Provenance, integrity_problems
-from lib.vocabulary import PHASES
+from lib.dataset.records import Comparison, Count, Dataset, Provenance, integrity_problems
+from lib.dataset.vocabulary import PHASES
 from tests.unit.conftest import DATA_DIR, EVIDENCE_FILE, SOURCES_DIR, load_yaml
 
 CONTEXT_TYPES = ("context", "rhetorical")
@@ -40,8 +40,10 @@ def provenances(ds: Dataset) -> list[tuple[str, Provenance]]:
 def evidence() -> dict:
     if not EVIDENCE_FILE.is_file():
         pytest.skip(f"reference file {EVIDENCE_FILE} is not present")
-    return yaml.load(EVIDENCE_FILE.read_text(encoding="utf-8"),
-                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(
+        EVIDENCE_FILE.read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,10 @@ def documents(dataset) -> dict[str, str]:
     """Source document text by document id, whitespace collapsed."""
     if not SOURCES_DIR.is_dir():
         pytest.skip(f"source documents not found in {SOURCES_DIR} (set PHASEWISE_SOURCES_DIR)")
-    return {d.id: normalise((SOURCES_DIR / d.file).read_text(encoding="utf-8"))
-            for d in dataset.documents}
+    return {
+        d.id: normalise((SOURCES_DIR / d.file).read_text(encoding="utf-8"))
+        for d in dataset.documents
+    }
 
 
 def _strings(node):
@@ -85,8 +89,9 @@ def test_dataset_version_and_review_date(dataset):
 
 
 def test_every_clinical_figure_of_the_reference_is_in_the_dataset(dataset, evidence):
-    clinical = {f["id"] for f in evidence["figures"]
-                if not f["figure_type"].startswith(CONTEXT_TYPES)}
+    clinical = {
+        f["id"] for f in evidence["figures"] if not f["figure_type"].startswith(CONTEXT_TYPES)
+    }
     context = {f["id"] for f in evidence["figures"]} - clinical
     assert len(clinical) == 45
     assert context == {"D0-01", "D0-02", "D0-05", "D0-06", "D1-01", "D2-04", "D2-06"}
@@ -105,12 +110,22 @@ def test_truncated_figures_match_the_reference(dataset, evidence):
 
 
 def test_document_excerpts_are_verbatim(dataset, documents):
-    missing = [f"{where}: {p.excerpt}" for where, p in provenances(dataset)
-               if p.origin == "document" and normalise(p.excerpt) not in documents[p.source]]
-    missing += [f"notes: {n.id}: {e}" for n in dataset.notes for e in n.excerpts
-                if normalise(e) not in documents[n.source]]
-    missing += [f"consensus: {c.id}: {c.excerpt}" for c in dataset.consensus
-                if normalise(c.excerpt) not in documents[c.source]]
+    missing = [
+        f"{where}: {p.excerpt}"
+        for where, p in provenances(dataset)
+        if p.origin == "document" and normalise(p.excerpt) not in documents[p.source]
+    ]
+    missing += [
+        f"notes: {n.id}: {e}"
+        for n in dataset.notes
+        for e in n.excerpts
+        if normalise(e) not in documents[n.source]
+    ]
+    missing += [
+        f"consensus: {c.id}: {c.excerpt}"
+        for c in dataset.consensus
+        if normalise(c.excerpt) not in documents[c.source]
+    ]
     assert missing == []
 
 
@@ -118,8 +133,11 @@ def test_publication_excerpts_are_in_the_reference(dataset, evidence):
     reference = [normalise(text) for text in _strings(evidence)]
     publication = [(where, p) for where, p in provenances(dataset) if p.origin == "publication"]
     assert len(publication) >= 40
-    missing = [f"{where}: {p.excerpt}" for where, p in publication
-               if not any(normalise(p.excerpt) in text for text in reference)]
+    missing = [
+        f"{where}: {p.excerpt}"
+        for where, p in publication
+        if not any(normalise(p.excerpt) in text for text in reference)
+    ]
     assert missing == []
 
 
@@ -127,8 +145,9 @@ def test_publication_excerpts_are_in_the_reference(dataset, evidence):
 
 
 def test_truncated_figures_are_not_completed(dataset):
-    flagged = {where.split(": ")[-1]: p for where, p in provenances(dataset)
-               if p.has_flag("truncated")}
+    flagged = {
+        where.split(": ")[-1]: p for where, p in provenances(dataset) if p.has_flag("truncated")
+    }
     assert set(flagged) == {"ifnrux.orr.mrd", "venhma.mos", "flamsa.agvhd"}
     for figure_id, prov in flagged.items():
         if isinstance(prov, Comparison):
@@ -157,11 +176,21 @@ def test_truncated_p_value_is_kept_as_printed(dataset):
 # --- studies -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("study_id", "phase", "disease", "title_word"), [
-    pytest.param("sorafenib-flt3", "maintenance", "AML", "Sorafenib", id="sorafenib-maintenance"),
-    pytest.param("dec-mbucy-mds", "transplant", "MDS", "Decitabine-intensified",
-                 id="decitabine-intensified-conditioning"),
-])
+@pytest.mark.parametrize(
+    ("study_id", "phase", "disease", "title_word"),
+    [
+        pytest.param(
+            "sorafenib-flt3", "maintenance", "AML", "Sorafenib", id="sorafenib-maintenance"
+        ),
+        pytest.param(
+            "dec-mbucy-mds",
+            "transplant",
+            "MDS",
+            "Decitabine-intensified",
+            id="decitabine-intensified-conditioning",
+        ),
+    ],
+)
 def test_key_studies_present(dataset, study_id, phase, disease, title_word):
     study = dataset.study(study_id)
     assert study.phase == phase
@@ -181,14 +210,17 @@ def test_every_phase_has_studies_with_a_rationale(dataset, phase):
 # --- drug names ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("study_id", "arm_id", "drug"), [
-    ("venhma-bridge", "venhma.all", "venetoclax"),
-    ("venhma-bridge", "venhma.transplanted", "venetoclax"),
-    ("tbf-conditioning", "tbf.tbf", "thiotepa"),
-    ("flamsa-bu", "flamsa.flamsa-bu", "amsacrine"),
-    ("dec-mbucy-mds", "decbucy.dec", "semustine"),
-    ("dec-mbucy-mds", "decbucy.mbucy", "semustine"),
-])
+@pytest.mark.parametrize(
+    ("study_id", "arm_id", "drug"),
+    [
+        ("venhma-bridge", "venhma.all", "venetoclax"),
+        ("venhma-bridge", "venhma.transplanted", "venetoclax"),
+        ("tbf-conditioning", "tbf.tbf", "thiotepa"),
+        ("flamsa-bu", "flamsa.flamsa-bu", "amsacrine"),
+        ("dec-mbucy-mds", "decbucy.dec", "semustine"),
+        ("dec-mbucy-mds", "decbucy.mbucy", "semustine"),
+    ],
+)
 def test_correct_drug_names_in_interventions(dataset, study_id, arm_id, drug):
     arm = next(a for a in dataset.study(study_id).arms if a.id == arm_id)
     assert drug in arm.intervention.lower()
@@ -216,8 +248,11 @@ def _allowed(key: str, parent: dict | None) -> bool:
 @pytest.mark.parametrize("file_name", sorted(p.name for p in DATA_DIR.glob("*.yaml")))
 def test_mistranslations_only_in_source_wording(file_name):
     content = load_yaml(DATA_DIR / file_name)
-    misplaced = [(key, text) for key, text, parent in _text_fields(content)
-                 if any(w in text.lower() for w in MISTRANSLATIONS) and not _allowed(key, parent)]
+    misplaced = [
+        (key, text)
+        for key, text, parent in _text_fields(content)
+        if any(w in text.lower() for w in MISTRANSLATIONS) and not _allowed(key, parent)
+    ]
     assert misplaced == []
 
 
@@ -225,15 +260,20 @@ def test_mistranslations_are_kept_on_record(dataset):
     wordings = " ".join(a.source_wording or "" for s in dataset.studies for a in s.arms).lower()
     for word in MISTRANSLATIONS:
         assert word in wordings
-    displayed = [text.lower() for s in dataset.studies
-                 for text in (s.title, s.short_label, *(f for a in s.arms
-                                                       for f in (a.label, a.intervention)))]
+    displayed = [
+        text.lower()
+        for s in dataset.studies
+        for text in (
+            s.title,
+            s.short_label,
+            *(f for a in s.arms for f in (a.label, a.intervention)),
+        )
+    ]
     assert not [t for t in displayed if any(w in t for w in MISTRANSLATIONS)]
 
 
-
 def test_a_number_too_long_for_python_is_a_located_problem(tmp_path):
-    from lib.dataset import _read_yaml
+    from lib.dataset.loading import _read_yaml
 
     path = tmp_path / "dataset.yaml"
     path.write_text("info:\n  version: 1\n  n: " + "9" * 5000 + "\n")

@@ -1,4 +1,4 @@
-"""lib.deck: the .pptx of each disease selection, opened again with python-pptx, and its CLI.
+"""lib.render.pptx: the .pptx of each disease selection, opened again with python-pptx, and its CLI.
 
 Each selection's deck is built once per module with one exporter (one chromium, shared with
 test_images).
@@ -13,9 +13,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from lib.deck import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
-from lib.images import ImageExporter
-from lib.slides import slides
+from lib.evidence.slides import slides
+from lib.render.images import ImageExporter
+from lib.render.pptx import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
 from tests.unit.conftest import REPO_ROOT
 
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
@@ -54,8 +54,11 @@ def notes(page) -> str:
 
 
 def references_pages(prs) -> list:
-    return [p for p in prs.slides
-            if p.shapes.title is not None and p.shapes.title.text.startswith(REFERENCES_TITLE)]
+    return [
+        p
+        for p in prs.slides
+        if p.shapes.title is not None and p.shapes.title.text.startswith(REFERENCES_TITLE)
+    ]
 
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
@@ -64,7 +67,7 @@ def test_one_slide_per_figure_between_title_and_references(selection, decks):
     references = references_pages(prs)
     assert 1 <= len(references) <= 2
     assert len(prs.slides) == 1 + len(deck_slides) + len(references)
-    assert list(prs.slides)[-len(references):] == references
+    assert list(prs.slides)[-len(references) :] == references
     assert prs.slide_width == Pt(960) and prs.slide_height == Pt(540)  # 13.333 x 7.5 in
 
 
@@ -102,9 +105,13 @@ def test_figure_slides_have_title_chart_numbers_and_notes(selection, decks):
 def test_references_list_every_citation_once_in_order(selection, decks):
     deck_slides, prs = decks(selection)
     cited = list(dict.fromkeys(c for s in deck_slides for c in s.citations))
-    listed = [line for page in references_pages(prs) for shape in page.shapes
-              if shape.has_text_frame and shape != page.shapes.title
-              for line in shape.text_frame.text.split("\n")]
+    listed = [
+        line
+        for page in references_pages(prs)
+        for shape in page.shapes
+        if shape.has_text_frame and shape != page.shapes.title
+        for line in shape.text_frame.text.split("\n")
+    ]
     assert listed == [f"{i}. {c}" for i, c in enumerate(cited, start=1)]
 
 
@@ -126,8 +133,11 @@ def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
 
 def test_truncated_figure_is_shown_as_printed(decks):
     deck_slides, prs = decks(["AML"])
-    index, slide = next((i, s) for i, s in enumerate(deck_slides, start=1)
-                        if s.kind == "arm" and s.study_ids == ("venhma-bridge",))
+    index, slide = next(
+        (i, s)
+        for i, s in enumerate(deck_slides, start=1)
+        if s.kind == "arm" and s.study_ids == ("venhma-bridge",)
+    )
     assert any("P=0. (truncated in source)" in n for n in slide.key_numbers)
     assert "P=0. (truncated in source)" in "\n".join(texts(prs.slides[index]))
 
@@ -139,8 +149,13 @@ def test_deck_filename_names_selection_and_version():
 
 
 def run_deck(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lib.deck", *args], cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "lib.render.pptx", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_cli_writes_the_deck(tmp_path):

@@ -1,11 +1,11 @@
-"""lib.formatting: display text that joins split digits but never completes a truncated figure."""
+"""lib.evidence.text: display text that joins split digits but never completes a truncated figure."""
 
 import math
 
 import pandas as pd
 import pytest
 
-from lib.formatting import (
+from lib.evidence.text import (
     display_n,
     display_p,
     display_value,
@@ -14,16 +14,19 @@ from lib.formatting import (
 )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("P=0.", "P=0.", id="truncated-p-kept"),
-    pytest.param("P=0. 001", "P=0.001", id="split-p-joined"),
-    pytest.param("24. 5%", "24.5%", id="split-percent"),
-    pytest.param("(20. 2% vs 39. 0%, P=0. 034)", "(20.2% vs 39.0%, P=0.034)", id="several"),
-    pytest.param("95.", "95.", id="truncated-value-kept"),
-    pytest.param("9. 7 vs 3. 0 months, P=0.", "9.7 vs 3.0 months, P=0.", id="mixed"),
-    pytest.param("11,9%", "11,9%", id="decimal-comma-untouched"),
-    pytest.param("n = 7/10", "n = 7/10", id="no-number-split"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("P=0.", "P=0.", id="truncated-p-kept"),
+        pytest.param("P=0. 001", "P=0.001", id="split-p-joined"),
+        pytest.param("24. 5%", "24.5%", id="split-percent"),
+        pytest.param("(20. 2% vs 39. 0%, P=0. 034)", "(20.2% vs 39.0%, P=0.034)", id="several"),
+        pytest.param("95.", "95.", id="truncated-value-kept"),
+        pytest.param("9. 7 vs 3. 0 months, P=0.", "9.7 vs 3.0 months, P=0.", id="mixed"),
+        pytest.param("11,9%", "11,9%", id="decimal-comma-untouched"),
+        pytest.param("n = 7/10", "n = 7/10", id="no-number-split"),
+    ],
+)
 def test_join_split_digits(text, expected):
     assert join_split_digits(text) == expected
 
@@ -32,48 +35,82 @@ def test_join_split_digits_keeps_list_commas():
     # a comma and a space between two numbers separate a list; they are not a split decimal
     assert join_split_digits("HR 0,25, 95% CI 0,11-0,57") == "HR 0,25, 95% CI 0,11-0,57"
     assert display_value(0.25, "HR 0,25, 95% CI 0,11-0,57", "hazard ratio") == (
-        "HR 0,25, 95% CI 0,11-0,57")
+        "HR 0,25, 95% CI 0,11-0,57"
+    )
 
 
-@pytest.mark.parametrize(("as_printed", "decimals"), [
-    ("38. 2%", 1), ("7%", 0), ("11,9%", 1), ("15.0% (95% CI, 8.0% to 22.1%)", 1), ("over 700", 0),
-    ("12,744", 0), ("8,162", 0),
-])
+@pytest.mark.parametrize(
+    ("as_printed", "decimals"),
+    [
+        ("38. 2%", 1),
+        ("7%", 0),
+        ("11,9%", 1),
+        ("15.0% (95% CI, 8.0% to 22.1%)", 1),
+        ("over 700", 0),
+        ("12,744", 0),
+        ("8,162", 0),
+    ],
+)
 def test_printed_decimals(as_printed, decimals):
     assert printed_decimals(as_printed) == decimals
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    # truncated: the printed text, marked, never completed
-    pytest.param((None, "95.", "percent", "truncated;no_denominator"), "95. (truncated in source)",
-                 id="truncated"),
-    pytest.param((math.nan, "95.", "percent", "truncated"), "95. (truncated in source)",
-                 id="truncated-nan"),
-    pytest.param((None, "relapse remains the leading cause", "percent", "direction_only"),
-                 "relapse remains the leading cause", id="direction-only"),
-    # approximate and lower bounds keep their words
-    pytest.param((3, "about three months", "months", "approximate;no_citation"),
-                 "about three months", id="approximate"),
-    pytest.param((700, "over 700", "patients", "lower_bound;promotional"), "over 700",
-                 id="lower-bound"),
-    pytest.param((12, "over one year", "months", "anecdotal;lower_bound"), "over one year",
-                 id="lower-bound-months"),
-    # percentages with the source's decimals, split digits joined
-    pytest.param((24.5, "24. 5%", "percent", "reassembled"), "24.5%", id="reassembled"),
-    pytest.param((7, "7%", "percent", ""), "7%", id="no-decimals"),
-    pytest.param((15.0, "15.0% (95% CI, 8.0% to 22.1%)", "percent", ""), "15.0%",
-                 id="keeps-trailing-zero"),
-    pytest.param((38.0, "38%", "percent", ""), "38%", id="integer-percent"),
-    pytest.param((11.9, "11,9%", "percent", ""), "11.9%", id="decimal-comma"),
-    pytest.param((9.7, "9. 7 months", "months", "reassembled"), "9.7 months", id="months"),
-    # patients: with n as a fraction, without n as a count
-    pytest.param((5, "five were alive", "patients", "", 6), "5/6", id="patients-with-n"),
-    pytest.param((3, "3 patients", "patients", "", None), "3 patients", id="patients-without-n"),
-    pytest.param((3, "3 patients", "patients", "", math.nan), "3 patients",
-                 id="patients-nan-n"),
-    pytest.param((32, "32", "provinces", ""), "32 provinces", id="counted-unit"),
-    pytest.param((0.48, "HR 0,48", "hazard ratio", ""), "HR 0,48", id="hazard-ratio"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # truncated: the printed text, marked, never completed
+        pytest.param(
+            (None, "95.", "percent", "truncated;no_denominator"),
+            "95. (truncated in source)",
+            id="truncated",
+        ),
+        pytest.param(
+            (math.nan, "95.", "percent", "truncated"),
+            "95. (truncated in source)",
+            id="truncated-nan",
+        ),
+        pytest.param(
+            (None, "relapse remains the leading cause", "percent", "direction_only"),
+            "relapse remains the leading cause",
+            id="direction-only",
+        ),
+        # approximate and lower bounds keep their words
+        pytest.param(
+            (3, "about three months", "months", "approximate;no_citation"),
+            "about three months",
+            id="approximate",
+        ),
+        pytest.param(
+            (700, "over 700", "patients", "lower_bound;promotional"), "over 700", id="lower-bound"
+        ),
+        pytest.param(
+            (12, "over one year", "months", "anecdotal;lower_bound"),
+            "over one year",
+            id="lower-bound-months",
+        ),
+        # percentages with the source's decimals, split digits joined
+        pytest.param((24.5, "24. 5%", "percent", "reassembled"), "24.5%", id="reassembled"),
+        pytest.param((7, "7%", "percent", ""), "7%", id="no-decimals"),
+        pytest.param(
+            (15.0, "15.0% (95% CI, 8.0% to 22.1%)", "percent", ""),
+            "15.0%",
+            id="keeps-trailing-zero",
+        ),
+        pytest.param((38.0, "38%", "percent", ""), "38%", id="integer-percent"),
+        pytest.param((11.9, "11,9%", "percent", ""), "11.9%", id="decimal-comma"),
+        pytest.param((9.7, "9. 7 months", "months", "reassembled"), "9.7 months", id="months"),
+        # patients: with n as a fraction, without n as a count
+        pytest.param((5, "five were alive", "patients", "", 6), "5/6", id="patients-with-n"),
+        pytest.param(
+            (3, "3 patients", "patients", "", None), "3 patients", id="patients-without-n"
+        ),
+        pytest.param(
+            (3, "3 patients", "patients", "", math.nan), "3 patients", id="patients-nan-n"
+        ),
+        pytest.param((32, "32", "provinces", ""), "32 provinces", id="counted-unit"),
+        pytest.param((0.48, "HR 0,48", "hazard ratio", ""), "HR 0,48", id="hazard-ratio"),
+    ],
+)
 def test_display_value(args, expected):
     assert display_value(*args) == expected
 
@@ -84,34 +121,50 @@ def test_display_value_with_pandas_na():
     assert display_value(pd.NA, "95.", "percent", "truncated") == "95. (truncated in source)"
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    pytest.param((12744, "12,744", "patients", ""), "12,744 patients", id="count"),
-    pytest.param((8162, "8,162", "patients", "", 8162), "8,162/8,162", id="sample-size"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param((12744, "12,744", "patients", ""), "12,744 patients", id="count"),
+        pytest.param((8162, "8,162", "patients", "", 8162), "8,162/8,162", id="sample-size"),
+    ],
+)
 def test_display_value_with_thousands_separator(args, expected):
     # "12,744" is a count with a thousands separator, not 12.744
     assert display_value(*args) == expected
 
 
-@pytest.mark.parametrize(("as_printed", "flags", "expected"), [
-    pytest.param("P=0.", "truncated;non_randomised_comparison", "P=0. (truncated in source)",
-                 id="truncated"),
-    pytest.param("P=0.", "", "P=0.", id="unflagged-kept"),
-    pytest.param("P=0. 001", "reassembled", "P=0.001", id="reassembled"),
-    pytest.param("  P < .01 ", "", "P < .01", id="stripped"),
-    pytest.param("all statistically different", "", "all statistically different", id="words"),
-    pytest.param(None, "", "p not reported", id="none"),
-    pytest.param(pd.NA, "", "p not reported", id="pandas-na"),
-    pytest.param(math.nan, "", "p not reported", id="nan"),
-    pytest.param("   ", "", "p not reported", id="blank"),
-])
+@pytest.mark.parametrize(
+    ("as_printed", "flags", "expected"),
+    [
+        pytest.param(
+            "P=0.",
+            "truncated;non_randomised_comparison",
+            "P=0. (truncated in source)",
+            id="truncated",
+        ),
+        pytest.param("P=0.", "", "P=0.", id="unflagged-kept"),
+        pytest.param("P=0. 001", "reassembled", "P=0.001", id="reassembled"),
+        pytest.param("  P < .01 ", "", "P < .01", id="stripped"),
+        pytest.param("all statistically different", "", "all statistically different", id="words"),
+        pytest.param(None, "", "p not reported", id="none"),
+        pytest.param(pd.NA, "", "p not reported", id="pandas-na"),
+        pytest.param(math.nan, "", "p not reported", id="nan"),
+        pytest.param("   ", "", "p not reported", id="blank"),
+    ],
+)
 def test_display_p(as_printed, flags, expected):
     assert display_p(as_printed, flags) == expected
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (10, "n=10"), (None, "n not stated"), (math.nan, "n not stated"), (pd.NA, "n not stated"),
-])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (10, "n=10"),
+        (None, "n not stated"),
+        (math.nan, "n not stated"),
+        (pd.NA, "n not stated"),
+    ],
+)
 def test_display_n(n, expected):
     assert display_n(n) == expected
 

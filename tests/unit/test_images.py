@@ -1,4 +1,4 @@
-"""lib.images: PNG and SVG exports of the charts with their context, from one shared browser.
+"""lib.render.images: PNG and SVG exports of the charts with their context, from one shared browser.
 
 One exporter (one headless chromium, shared with test_deck) serves the whole module.
 """
@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 import plotly.graph_objects as go
 import pytest
 
-from lib import charts
-from lib.images import (
+from lib.evidence.slides import slide_figure, slides
+from lib.render import charts
+from lib.render.images import (
     ImageExporter,
     ImageExportError,
     caption_lines,
@@ -20,7 +21,6 @@ from lib.images import (
     figure_with_context,
     wrap_text,
 )
-from lib.slides import slide_figure, slides
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -61,22 +61,29 @@ def svg_text(data: bytes) -> str:
     parts = []
     for text in ET.fromstring(data).iter(f"{SVG}text"):
         lines = [t for t in text if t.tag == f"{SVG}tspan" and "line" in t.get("class", "")]
-        parts.append(" ".join("".join(line.itertext()) for line in lines) if lines
-                     else "".join(text.itertext()))
+        parts.append(
+            " ".join("".join(line.itertext()) for line in lines)
+            if lines
+            else "".join(text.itertext())
+        )
     return "\n".join(parts)
 
 
 def plot_area(svg: bytes) -> tuple[str, ...]:
     """x, y, width, height of the plot area, from the clip path plotly.js draws for it."""
-    match = re.search(rb'id="clip[0-9a-f]+xy"><rect x="([\d.]+)" y="([\d.]+)" '
-                      rb'width="([\d.]+)" height="([\d.]+)"', svg)
+    match = re.search(
+        rb'id="clip[0-9a-f]+xy"><rect x="([\d.]+)" y="([\d.]+)" '
+        rb'width="([\d.]+)" height="([\d.]+)"',
+        svg,
+    )
     assert match, "no plot-area clip path in the SVG"
     return tuple(round(float(v)) for v in match.groups())
 
 
 @pytest.mark.parametrize("scale", [1, 2])
 def test_png_has_the_width_and_the_figure_height_plus_caption(
-        scale, sorafenib, table, exporter, dataset):
+    scale, sorafenib, table, exporter, dataset
+):
     png = figure_image(sorafenib, table, "png", exporter, dataset.info.version, scale=scale)
     fig = slide_figure(sorafenib, table)
     context = figure_with_context(fig, caption_lines(sorafenib, dataset.info.version))
@@ -113,10 +120,11 @@ def test_caption_keeps_the_plot_area_where_it_was(sorafenib, table, exporter, da
 
 
 def test_data_html_is_escaped_in_the_svg(exporter):
-    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]),
-                    layout=dict(template=charts.TEMPLATE, height=400,
-                                title=dict(text=f"Title {SCRIPT}")))
-    caption = f"Source: {SCRIPT} & <b>bold</b> \"quoted\""
+    fig = go.Figure(
+        go.Bar(x=["a", "b"], y=[1, 2]),
+        layout=dict(template=charts.TEMPLATE, height=400, title=dict(text=f"Title {SCRIPT}")),
+    )
+    caption = f'Source: {SCRIPT} & <b>bold</b> "quoted"'
     svg = exporter.render(figure_with_context(fig, [caption]), "svg")
     root = ET.fromstring(svg)
     assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1].lower() == "script"]

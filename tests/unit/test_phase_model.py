@@ -1,9 +1,9 @@
-"""lib.phase_model on the shipped data: what each phase page shows, computed without Streamlit."""
+"""lib.evidence.exhibits on the shipped data: what each phase page shows, computed without Streamlit."""
 
 import pytest
 
-from lib.phase_model import NUMBER_COLUMNS, PRINT_COLUMNS, phase_view
-from lib.vocabulary import PHASES
+from lib.dataset.vocabulary import PHASES
+from lib.evidence.exhibits import NUMBER_COLUMNS, PRINT_COLUMNS, phase_view
 
 ALL = ["AML", "MDS", "ALL"]
 
@@ -107,7 +107,7 @@ def test_single_arm_medians_in_months_are_listed_not_dropped(dataset, table):
 
 @pytest.mark.parametrize("diseases", [["AML"], ["MDS"], ["ALL"], ALL])
 def test_every_chart_has_the_slide_its_image_download_draws(dataset, table, diseases):
-    from lib.slides import slides
+    from lib.evidence.slides import slides
 
     drawn = {(s.kind, s.study_ids, s.option) for s in slides(dataset, table, diseases)}
     for phase in PHASES:

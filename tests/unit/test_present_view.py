@@ -1,9 +1,9 @@
-"""lib.present_view: the slide number in the address, read strictly; anything else is slide 1."""
+"""lib.app.present_page: the slide number in the address, read strictly; anything else is slide 1."""
 
 import pytest
 
-from lib import present_view
-from lib.present_view import SLIDE_KEY, slide_from_url, slide_number
+from lib.app import present_page as present_view
+from lib.app.present_page import SLIDE_KEY, slide_from_url, slide_number
 
 COUNT = 12  # slides in the deck
 

@@ -9,14 +9,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from lib.formatting import display_p, display_value, join_split_digits
-from lib.models import HazardRatio, Interval, Outcome, PValue
-from lib.ui import md, view_link
-from lib.vocabulary import DISEASES
+from lib.app.widgets import md, view_link
+from lib.dataset.records import HazardRatio, Interval, Outcome, PValue
+from lib.dataset.vocabulary import DISEASES
+from lib.evidence.text import display_p, display_value, join_split_digits
 
-BASE = dict(id="o1", study="s", arm="a", endpoint="os", time_point={"label": "2 years"},
-            as_printed="x", origin="document", source="d1", excerpt="text",
-            verification={"status": "verified", "note": "checked"})
+BASE = dict(
+    id="o1",
+    study="s",
+    arm="a",
+    endpoint="os",
+    time_point={"label": "2 years"},
+    as_printed="x",
+    origin="document",
+    source="d1",
+    excerpt="text",
+    verification={"status": "verified", "note": "checked"},
+)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=32)
 
 
@@ -118,13 +127,16 @@ def test_markdown_escaping_leaves_no_active_character(text):
         index += 1
 
 
-@given(diseases=st.lists(st.sampled_from(DISEASES), min_size=1, max_size=3, unique=True),
-       slide=st.integers(1, 500))
+@given(
+    diseases=st.lists(st.sampled_from(DISEASES), min_size=1, max_size=3, unique=True),
+    slide=st.integers(1, 500),
+)
 def test_a_view_link_round_trips_the_view(diseases, slide):
     link = view_link("http://example.org:8501/x?y=1", "present", diseases, {"slide": slide})
     parts = urlsplit(link)
     query = parse_qs(parts.query)
     assert (parts.scheme, parts.netloc, parts.path) == ("http", "example.org:8501", "/present")
-    assert query.get("disease", list(DISEASES)) == [d for d in diseases] or \
-        sorted(diseases) == sorted(DISEASES)
+    assert query.get("disease", list(DISEASES)) == [d for d in diseases] or sorted(
+        diseases
+    ) == sorted(DISEASES)
     assert query.get("slide", ["1"]) == [str(slide)]

@@ -1,4 +1,4 @@
-"""lib.queries on the shipped dataset: the flat table, chart values, effects, headlines, badges."""
+"""lib.evidence.figures on the shipped dataset: the flat table, chart values, effects, headlines, badges."""
 
 import math
 import re
@@ -6,8 +6,8 @@ import re
 import pandas as pd
 import pytest
 
-from lib import queries
-from lib.queries import (
+from lib.evidence import figures as queries
+from lib.evidence.figures import (
     chart_values,
     effect_rows,
     filter_table,
@@ -30,16 +30,23 @@ def row(frame: pd.DataFrame, figure_id: str) -> pd.Series:
 
 def test_one_row_per_reported_value(dataset, table):
     counts = table["kind"].value_counts().to_dict()
-    sizes = sum((s.n is not None) + (s.n_published is not None) + sum(a.n is not None
-                                                                     for a in s.arms)
-                for s in dataset.studies)
-    assert counts == {"outcome": len(dataset.outcomes), "comparison": len(dataset.comparisons),
-                      "key_fact": len(dataset.key_facts), "sample_size": sizes}
+    sizes = sum(
+        (s.n is not None) + (s.n_published is not None) + sum(a.n is not None for a in s.arms)
+        for s in dataset.studies
+    )
+    assert counts == {
+        "outcome": len(dataset.outcomes),
+        "comparison": len(dataset.comparisons),
+        "key_fact": len(dataset.key_facts),
+        "sample_size": sizes,
+    }
     assert table["figure_id"].is_unique
     assert set(table.loc[table["kind"] == "outcome", "figure_id"]) == {
-        o.id for o in dataset.outcomes}
+        o.id for o in dataset.outcomes
+    }
     assert set(table.loc[table["kind"] == "comparison", "figure_id"]) == {
-        c.id for c in dataset.comparisons}
+        c.id for c in dataset.comparisons
+    }
 
 
 def test_table_rows_carry_provenance(table):
@@ -65,8 +72,11 @@ def test_filter_table_by_disease(table, disease):
 
 def test_filter_table_by_phase_and_disease(table):
     selection = filter_table(table, ["ALL"], "transplant")
-    assert set(selection["figure_id"]) == {"hid-share-2019", "allo-count-2021",
-                                           "relapse-leading-death"}
+    assert set(selection["figure_id"]) == {
+        "hid-share-2019",
+        "allo-count-2021",
+        "relapse-leading-death",
+    }
     assert filter_table(table, ["ALL"], "maintenance").empty
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
 
@@ -106,12 +116,15 @@ def test_published_ci_is_kept(values):
     assert "as published" in relaza["ci_method"]
 
 
-@pytest.mark.parametrize(("figure_id", "plot_value"), [
-    pytest.param("dli.os", 76.0, id="percent-n-without-events"),
-    pytest.param("venhma.mos.transplanted", 9.7, id="months"),
-    pytest.param("ifnrux.orr.mrd", None, id="truncated"),
-    pytest.param("unicar.bridged", None, id="count-without-n"),
-])
+@pytest.mark.parametrize(
+    ("figure_id", "plot_value"),
+    [
+        pytest.param("dli.os", 76.0, id="percent-n-without-events"),
+        pytest.param("venhma.mos.transplanted", 9.7, id="months"),
+        pytest.param("ifnrux.orr.mrd", None, id="truncated"),
+        pytest.param("unicar.bridged", None, id="count-without-n"),
+    ],
+)
 def test_no_interval_without_events_and_n(values, figure_id, plot_value):
     item = row(values, figure_id)
     if plot_value is None:
@@ -168,7 +181,8 @@ def test_risk_difference_and_ratio_from_gdec_counts(maintenance_effects):
     measures = _computed(maintenance_effects, "15/100 vs 39/102")
     # 15/100 - 39/102 = 0.15 - 0.38235 = -0.23235 -> -23.24 percentage points
     assert measures["Risk difference (percentage points)"]["estimate"] == pytest.approx(
-        -23.24, abs=0.01)
+        -23.24, abs=0.01
+    )
     # (15/100) / (39/102) = 0.15 / 0.38235 = 0.3923
     assert measures["Risk ratio"]["estimate"] == pytest.approx(0.3923, abs=0.0001)
 
@@ -245,5 +259,10 @@ def test_phase_overview_for_all(dataset, table):
     assert overview.loc["maintenance", "studies"] == 0
     assert overview.loc["maintenance", "figures"] == 0
     assert overview.loc["relapse", "studies"] == 2  # ifn-rux, dli-greek
-    assert list(overview.index) == ["induction", "consolidation", "maintenance", "transplant",
-                                    "relapse"]
+    assert list(overview.index) == [
+        "induction",
+        "consolidation",
+        "maintenance",
+        "transplant",
+        "relapse",
+    ]

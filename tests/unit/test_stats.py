@@ -1,4 +1,4 @@
-"""lib.stats against hand-computed intervals, edge cases, input validation and properties."""
+"""lib.evidence.stats against hand-computed intervals, edge cases, input validation and properties."""
 
 import dataclasses
 import math
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.stats import (
+from lib.evidence.stats import (
     Estimate,
     format_p,
     risk_difference,

@@ -8,9 +8,10 @@ import re
 
 import streamlit as st
 
-from lib import slides, ui
-from lib.app_data import DataState
-from lib.app_export import slide_figure_for, slides_for
+from lib.app import widgets as ui
+from lib.app.exports import slide_figure_for, slides_for
+from lib.app.state import DataState
+from lib.evidence import slides
 
 SLIDE_KEY = "slide"
 TARGET_KEY = "slide-target"

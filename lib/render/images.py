@@ -17,9 +17,9 @@ import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts
-from lib.formatting import join_split_digits
-from lib.slides import Slide, slide_figure
+from lib.evidence.slides import Slide, slide_figure
+from lib.evidence.text import join_split_digits
+from lib.render import charts
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 BROWSER_ENV = "BROWSER_PATH"

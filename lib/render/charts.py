@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from lib.formatting import display_n, display_p, join_split_digits, printed_decimals
-from lib.vocabulary import FLAG_LABELS
+from lib.dataset.vocabulary import FLAG_LABELS
+from lib.evidence.text import display_n, display_p, join_split_digits, printed_decimals
 
 TEMPLATE = "phasewise"
 FONT = "Source Sans Pro, Arial, sans-serif"

@@ -6,9 +6,10 @@ import math
 
 import streamlit as st
 
-from lib import app_export, ui
-from lib.app_data import DataState, phase_view_for
-from lib.phase_model import FigureRef, Section
+from lib.app import exports as app_export
+from lib.app import widgets as ui
+from lib.app.state import DataState, phase_view_for
+from lib.evidence.exhibits import FigureRef, Section
 
 NOTES_HEIGHT = 1100
 CARDS_PER_PAGE = 6  # a page's cost stays bounded however many studies a phase has

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from lib.vocabulary import (
+from lib.dataset.vocabulary import (
     ArmRole,
     CitationStatus,
     Confidence,

@@ -11,10 +11,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import stats
-from lib.formatting import display_p, display_value
-from lib.models import Comparison, Count, Dataset, KeyFact, Note, Outcome, Provenance, Study
-from lib.vocabulary import (
+from lib.dataset.records import (
+    Comparison,
+    Count,
+    Dataset,
+    KeyFact,
+    Note,
+    Outcome,
+    Provenance,
+    Study,
+)
+from lib.dataset.vocabulary import (
     CITATION_STATUS_LABELS,
     DESIGN_LABELS,
     DISEASES,
@@ -27,6 +34,8 @@ from lib.vocabulary import (
     UNIT_LABELS,
     VERIFICATION_LABELS,
 )
+from lib.evidence import stats
+from lib.evidence.text import display_p, display_value
 
 SMALL_N = 20
 

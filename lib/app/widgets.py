@@ -11,16 +11,17 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from lib import deck, export
-from lib.app_data import DataState, current_data
-from lib.app_export import deck_download
-from lib.models import Consensus, Note
-from lib.phase_model import Card, FigureRef, SourceEntry, SourceGroup
-from lib.queries import Badge, Headline, filter_table
-from lib.vocabulary import (
+from lib import export
+from lib.app.exports import deck_download
+from lib.app.state import DataState, current_data
+from lib.dataset.records import Consensus, Note
+from lib.dataset.vocabulary import (
     DISEASES,
     FLAG_LABELS,
 )
+from lib.evidence.exhibits import Card, FigureRef, SourceEntry, SourceGroup
+from lib.evidence.figures import Badge, Headline, filter_table
+from lib.render import pptx as deck
 
 DISEASE_KEY = "disease"
 HANDOUT_KEY = "handout"

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts, queries
-from lib.formatting import display_n, display_p, display_value
-from lib.models import Dataset, Note, Study
-from lib.vocabulary import FLAG_LABELS, PHASE_LABELS, PHASES
+from lib.dataset.records import Dataset, Note, Study
+from lib.dataset.vocabulary import FLAG_LABELS, PHASE_LABELS, PHASES
+from lib.evidence import figures as queries
+from lib.evidence.text import display_n, display_p, display_value
+from lib.render import charts
 
 _UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
 

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from lib import ui
-from lib.app_data import overview_for
-from lib.app_frame import inside_frame
+from lib.app import widgets as ui
+from lib.app.state import overview_for
 
 
 def journey() -> None:
@@ -26,7 +25,7 @@ def journey() -> None:
             for item in phase.headlines[:2]:
                 ui.headline_item(item, with_source=False)
             st.page_link(
-                f"pages/{phase.phase}.py",
+                f"app_pages/{phase.phase}.py",
                 label=f"Open {phase.label}",
                 icon=":material/arrow_forward:",
             )
@@ -38,5 +37,4 @@ def journey() -> None:
     )
 
 
-if inside_frame():
-    journey()
+journey()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import queries, ui
-from lib.app_frame import inside_frame
+from lib.app import widgets as ui
+from lib.evidence import figures as queries
 
 
 def bibliography_and_glossary() -> None:
@@ -51,5 +51,4 @@ def bibliography_and_glossary() -> None:
     )
 
 
-if inside_frame():
-    bibliography_and_glossary()
+bibliography_and_glossary()

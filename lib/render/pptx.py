@@ -1,7 +1,7 @@
 """The slide deck (.pptx) of a disease selection: a title slide, one slide per figure (chart, key
 numbers, caveats, source; full citations and notes in the speaker notes) and the references.
 
-    python -m lib.deck [--disease AML ...] [--out deck.pptx] [DATA_DIR]
+    python -m lib.render.pptx [--disease AML ...] [--out deck.pptx] [DATA_DIR]
 """
 
 import argparse
@@ -22,14 +22,20 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from lib import images
-from lib.dataset import data_dir_from_env, load_or_report
-from lib.formatting import join_split_digits
-from lib.images import ImageExporter, ImageExportError, caveat_label, figure_image, text_width
-from lib.models import Dataset
-from lib.queries import figure_table
-from lib.slides import Slide, slides
-from lib.vocabulary import DISEASES
+from lib.dataset.loading import data_dir_from_env, load_or_report
+from lib.dataset.records import Dataset
+from lib.dataset.vocabulary import DISEASES
+from lib.evidence.figures import figure_table
+from lib.evidence.slides import Slide, slides
+from lib.evidence.text import join_split_digits
+from lib.render import images
+from lib.render.images import (
+    ImageExporter,
+    ImageExportError,
+    caveat_label,
+    figure_image,
+    text_width,
+)
 
 DECK_TITLE = "Phasewise — leukaemia evidence by phase"
 HONESTY_NOTE = (
@@ -490,7 +496,9 @@ def _ordered(diseases: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.deck", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.render.pptx", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("data_dir", nargs="?", type=Path, default=None)
     parser.add_argument(
         "--disease", action="append", choices=DISEASES, help="repeat for several; default all"

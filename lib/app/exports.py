@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lib import charts, deck, images, slides
-from lib.app_data import DataState
+from lib.app.state import DataState
+from lib.evidence import slides
+from lib.render import charts, images
+from lib.render import pptx as deck
 
 _RENDER_LOCK = threading.Lock()  # sessions share one browser; kaleido serves one job at a time
 

@@ -12,11 +12,8 @@ from functools import partial
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts, queries
-from lib.formatting import display_n, display_p, display_value
-from lib.models import Consensus, Dataset, Note
-from lib.queries import Badge, Headline
-from lib.vocabulary import (
+from lib.dataset.records import Consensus, Dataset, Note
+from lib.dataset.vocabulary import (
     DISEASES,
     FLAG_LABELS,
     ORIGIN_LABELS,
@@ -24,6 +21,10 @@ from lib.vocabulary import (
     PHASE_SUMMARIES,
     VERIFICATION_LABELS,
 )
+from lib.evidence import figures as queries
+from lib.evidence.figures import Badge, Headline
+from lib.evidence.text import display_n, display_p, display_value
+from lib.render import charts
 
 _UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
 NUMBER_COLUMNS = [

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from lib.models import (
+from lib.dataset.records import (
     Comparison,
     Consensus,
     Dataset,
@@ -31,7 +31,7 @@ from lib.models import (
     integrity_problems,
 )
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATA_DIR_ENV = "PHASEWISE_DATA_DIR"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Deepest [ / { nesting accepted. Real files nest 3 deep; YAML scanners slow down

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib.dataset import DataError, DataProblem, data_dir_from_env, fingerprint, load_dataset
-from lib.models import Dataset
-from lib.phase_model import PhaseView, phase_view
-from lib.queries import figure_table, phase_overview
+from lib.dataset.loading import DataError, DataProblem, data_dir_from_env, fingerprint, load_dataset
+from lib.dataset.records import Dataset
+from lib.evidence.exhibits import PhaseView, phase_view
+from lib.evidence.figures import figure_table, phase_overview
 
 
 @dataclass(frozen=True)
