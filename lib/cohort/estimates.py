@@ -1,0 +1,484 @@
+"""A cohort's overall survival, relapse and non-relapse mortality, with 95% CIs, per stratum.
+
+Every estimate and interval comes from a maintained library: scipy (Kaplan-Meier with log-log
+CIs), statsmodels (Aalen-Johansen cumulative incidence and its SE, median and its CI, log-rank).
+"""
+
+import warnings
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import stats
+from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, survdiff
+
+from lib.cohort.records import ALL_PATIENTS, Cohort
+from lib.dataset.vocabulary import DISEASES, PHASES
+
+CohortEndpoint = Literal["os", "cir", "nrm"]
+ENDPOINTS: tuple[CohortEndpoint, ...] = ("os", "cir", "nrm")
+DEFAULT_LANDMARKS = (12.0, 24.0, 36.0)
+CONFIDENCE = 0.95
+_Z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
+#: Fewer events than this make an estimate unstable (EBMT benchmarking, Snowden et al. 2020).
+MIN_EVENTS = 10
+#: Below this share of patients with a known status at a landmark, the estimate is flagged
+#: (CIBMTR includes a centre only with >= 90% of its 1-year follow-up complete).
+MIN_COMPLETENESS = 0.90
+#: A log-rank p-value is given only when every group has at least this many patients.
+MIN_GROUP_SIZE_FOR_TEST = 10
+
+#: What the page states about the statistics, in the order it shows them.
+METHODS = (
+    "Overall survival: Kaplan-Meier estimate (scipy.stats.ecdf); pointwise 95% confidence "
+    "intervals on the log(-log) scale with Greenwood's variance (the 'exponential Greenwood' "
+    "interval, as SAS and R's conf.type='log-log').",
+    "Median overall survival: statsmodels SurvfuncRight.quantile; 95% CI by the Brookmeyer-"
+    "Crowley method on the log(-log) scale (statsmodels quantile_ci, as SAS PROC LIFETEST).",
+    "Relapse (CIR) and non-relapse mortality (NRM): Aalen-Johansen cumulative incidence, relapse "
+    "and death without relapse as competing risks (statsmodels CumIncidenceRight), never 1 - "
+    "Kaplan-Meier; standard errors by the delta method (Dinse & Larson 1986, Marubini & "
+    "Valsecchi 1995); pointwise 95% CIs on the log(-log) scale, as tidycmprsk and SAS.",
+    "Log-rank test of overall survival between groups (statsmodels survdiff), only when every "
+    f"group has at least {MIN_GROUP_SIZE_FOR_TEST} patients; no test for cumulative incidence "
+    "(no maintained Python library here computes Gray's test).",
+    f"Warnings: fewer than {MIN_EVENTS} events (EBMT calls such estimates unstable); follow-up "
+    f"completeness below {MIN_COMPLETENESS:.0%} at a landmark, completeness being the share of "
+    "patients whose status at the landmark is known: followed to it, or with the event (or its "
+    "competing event) before it. Clark's completeness index needs calendar dates, which a "
+    "de-identified file does not hold.",
+    "At risk at t: patients still followed and event-free just before t; events: up to and "
+    "including t. Times in months; days are converted at 30.4375 days per month.",
+)
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """One endpoint of one stratum at one time. Estimates and CIs in percent; None: not estimable.
+
+    `completeness` is a share (0-1); `warnings` are sentences for the reader.
+    """
+
+    disease: str
+    phase: str
+    group: str
+    endpoint: CohortEndpoint
+    months: float
+    patients: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    at_risk: int
+    events: int
+    censored: int
+    completeness: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Median:
+    """Median overall survival in months; `months` or `ci_high` None: not reached."""
+
+    disease: str
+    phase: str
+    group: str
+    patients: int
+    deaths: int
+    months: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class LogRank:
+    """Log-rank test of overall survival across the groups of a stratum, or why there is none."""
+
+    disease: str
+    phase: str
+    groups: tuple[str, ...]
+    chi_square: float | None
+    p_value: float | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """A step curve for charts. Percent; NaN in a CI where it is undefined.
+
+    `months[0]` is 0. `censored_months` are the times of censored patients (for censor marks).
+    """
+
+    disease: str
+    phase: str
+    group: str
+    endpoint: CohortEndpoint
+    months: np.ndarray
+    estimate: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    censored_months: np.ndarray
+
+
+@dataclass(frozen=True)
+class CohortEstimates:
+    patients: int
+    landmarks: tuple[Landmark, ...]
+    medians: tuple[Median, ...]
+    logrank: tuple[LogRank, ...]
+    curves: tuple[Curve, ...]
+    synthetic: bool
+    methods: tuple[str, ...] = METHODS
+
+
+def landmark_times(extra: Iterable[float] = ()) -> tuple[float, ...]:
+    """The default landmarks (12, 24, 36 months) and any extra times, sorted, each once."""
+    return tuple(sorted({*DEFAULT_LANDMARKS, *(float(month) for month in extra)}))
+
+
+def estimate_cohort(
+    cohort: Cohort, times: Sequence[float] = DEFAULT_LANDMARKS, *, curves: bool = True
+) -> CohortEstimates:
+    """Landmarks at `times` (months), medians, log-rank tests and (optionally) curves.
+
+    One stratum per disease x phase present, each for all its patients (group "all") and, when
+    the file has groups, for each group.
+    """
+    months = tuple(sorted({float(month) for month in times}))
+    landmarks: list[Landmark] = []
+    medians: list[Median] = []
+    tests: list[LogRank] = []
+    drawn: list[Curve] = []
+    with _quiet_numerics():
+        for disease, phase, group, members in _strata(cohort):
+            sample = _Sample.of(cohort, members)
+            stratum = (disease, phase, group)
+            landmarks.extend(_os_landmarks(stratum, sample, months))
+            landmarks.extend(_incidence_landmarks(stratum, sample, months))
+            medians.append(_median(stratum, sample))
+            if curves:
+                drawn.extend(_curves(stratum, sample))
+        if cohort.has_groups:
+            for disease, phase in _disease_phases(cohort):
+                tests.append(_logrank(cohort, disease, phase))
+    return CohortEstimates(
+        patients=len(cohort),
+        landmarks=tuple(landmarks),
+        medians=tuple(medians),
+        logrank=tuple(tests),
+        curves=tuple(drawn),
+        synthetic=cohort.synthetic,
+    )
+
+
+@contextmanager
+def _quiet_numerics():
+    # The libraries warn where an interval is undefined (S = 1 before the first event, F = 0);
+    # those intervals are reported as None, so the warnings would only fill the server's log.
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+# --- strata ------------------------------------------------------------------------------------
+
+
+def _disease_phases(cohort: Cohort):
+    present = set(zip(cohort.disease, cohort.phase, strict=True))
+    return [(d, p) for d in DISEASES for p in PHASES if (d, p) in present]
+
+
+def _strata(cohort: Cohort):
+    """(disease, phase, group, member mask) for each stratum, in display order."""
+    for disease, phase in _disease_phases(cohort):
+        members = (cohort.disease == disease) & (cohort.phase == phase)
+        yield disease, phase, ALL_PATIENTS, members
+        if cohort.has_groups:
+            for group in sorted(set(cohort.group[members])):
+                yield disease, phase, group, members & (cohort.group == group)
+
+
+@dataclass(frozen=True, eq=False)
+class _Sample:
+    """One stratum's patients in the forms the estimators take."""
+
+    follow_up: np.ndarray
+    died: np.ndarray
+    #: Time of the first event (relapse or death) or censoring, and its cause: 1 relapse,
+    #: 2 death without relapse, 0 censored.
+    first_event: np.ndarray
+    cause: np.ndarray
+
+    @classmethod
+    def of(cls, cohort: Cohort, members: np.ndarray) -> "_Sample":
+        follow_up = cohort.months_followup[members]
+        died = cohort.died[members]
+        relapse = cohort.months_to_relapse[members]
+        relapsed = ~np.isnan(relapse)
+        # A relapse on the day of death counts as the relapse: it was the first event.
+        cause = np.where(relapsed, 1, np.where(died, 2, 0))
+        return cls(follow_up, died, np.where(relapsed, relapse, follow_up), cause)
+
+    def __len__(self) -> int:
+        return len(self.follow_up)
+
+
+# --- overall survival ---------------------------------------------------------------------------
+
+
+def _kaplan_meier(sample: _Sample):
+    """scipy's Kaplan-Meier survival function and its log-log (exponential Greenwood) CI."""
+    data = stats.CensoredData.right_censored(sample.follow_up, ~sample.died)
+    survival = stats.ecdf(data).sf
+    return survival, survival.confidence_interval(CONFIDENCE, method="log-log")
+
+
+def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+    survival, interval = _kaplan_meier(sample)
+    times = np.asarray(months)
+    estimate = survival.evaluate(times)
+    low, high = interval.low.evaluate(times), interval.high.evaluate(times)
+    last = float(sample.follow_up.max())
+    reached_zero = bool(survival.evaluate(last) == 0)
+    rows = []
+    for index, month in enumerate(months):
+        estimable = month <= last or reached_zero
+        rows.append(
+            _landmark(
+                stratum,
+                "os",
+                month,
+                sample,
+                event=sample.died,
+                time=sample.follow_up,
+                known_before=sample.died,
+                estimate=estimate[index] if estimable else None,
+                ci=(low[index], high[index]) if estimable else None,
+                last=last,
+            )
+        )
+    return rows
+
+
+def _median(stratum, sample: _Sample) -> Median:
+    disease, phase, group = stratum
+    survival = SurvfuncRight(sample.follow_up, sample.died.astype(float))
+    median = survival.quantile(0.5)
+    low, high = survival.quantile_ci(0.5, alpha=1 - CONFIDENCE, method="cloglog")
+    return Median(
+        disease,
+        phase,
+        group,
+        patients=len(sample),
+        deaths=int(sample.died.sum()),
+        months=_finite(median),
+        ci_low=_finite(low),
+        ci_high=_finite(high),
+    )
+
+
+def _logrank(cohort: Cohort, disease: str, phase: str) -> LogRank:
+    members = (cohort.disease == disease) & (cohort.phase == phase)
+    groups, sizes = np.unique(cohort.group[members].astype(str), return_counts=True)
+    names = tuple(str(group) for group in groups)
+
+    def none(reason: str) -> LogRank:
+        return LogRank(disease, phase, names, None, None, reason)
+
+    if len(groups) < 2:
+        return none("one group only")
+    if sizes.min() < MIN_GROUP_SIZE_FOR_TEST:
+        return none(
+            f"a group has fewer than {MIN_GROUP_SIZE_FOR_TEST} patients ({int(sizes.min())})"
+        )
+    died = cohort.died[members]
+    if not died.any():
+        return none("no deaths")
+    chi_square, p_value = survdiff(
+        cohort.months_followup[members], died.astype(float), cohort.group[members].astype(str)
+    )
+    return LogRank(disease, phase, names, float(chi_square), float(p_value))
+
+
+# --- relapse and non-relapse mortality ----------------------------------------------------------
+
+
+def _cumulative_incidence(sample: _Sample):
+    """statsmodels' Aalen-Johansen estimate: event times, and (estimate, SE) per cause 1 and 2.
+
+    statsmodels makes one curve per cause up to the largest cause present, so a cause with no
+    event in this sample (no relapse, or no death without relapse) gets a curve of zeros here.
+    """
+    result = CumIncidenceRight(sample.first_event, sample.cause.astype(float))
+    zeros = np.zeros(len(result.times))
+    by_cause = {}
+    for cause in (1, 2):
+        if cause <= len(result.cinc):
+            by_cause[cause] = (
+                np.asarray(result.cinc[cause - 1]),
+                np.asarray(result.cinc_se[cause - 1]),
+            )
+        else:
+            by_cause[cause] = (zeros, zeros)
+    return np.asarray(result.times), by_cause
+
+
+def log_log_interval(estimate: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise 95% CI of a cumulative incidence F from its standard error, on the log(-log) scale.
+
+    low, high = F ** exp(-/+ z * SE / (F * log F)). This transformation is applied by hand to the
+    library's SE because statsmodels' CumIncidenceRight gives the SE but no interval, and the one
+    library that gives this interval (scikit-survival) needs memory quadratic in the number of
+    distinct times. It is the formula of tidycmprsk, SAS and scikit-survival's
+    `cumulative_incidence_competing_risks(conf_type="log-log")`, against which the tests compare
+    it. NaN where undefined (F = 0 or 1, or no finite SE).
+    """
+    estimate = np.asarray(estimate, dtype=float)
+    se = np.asarray(se, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_f = np.log(estimate)
+        theta = _Z * se / (estimate * log_f)
+        low, high = estimate ** np.exp(-theta), estimate ** np.exp(theta)
+    undefined = ~np.isfinite(theta) | (estimate <= 0) | (estimate >= 1)
+    low[undefined] = np.nan
+    high[undefined] = np.nan
+    return low, high
+
+
+def _incidence_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+    times, by_cause = _cumulative_incidence(sample)
+    last = float(sample.first_event.max())
+    everyone_had_an_event = bool((sample.cause > 0).all())
+    # Index of the last estimate at or before each landmark; -1: before the first time.
+    at = np.searchsorted(times, np.asarray(months), side="right") - 1
+    rows = []
+    for endpoint, cause in (("cir", 1), ("nrm", 2)):
+        estimate, se = by_cause[cause]
+        low, high = log_log_interval(estimate, se)
+        for index, month in zip(at, months, strict=True):
+            estimable = month <= last or everyone_had_an_event
+            value = estimate[index] if index >= 0 else 0.0
+            rows.append(
+                _landmark(
+                    stratum,
+                    endpoint,
+                    month,
+                    sample,
+                    event=sample.cause == cause,
+                    time=sample.first_event,
+                    known_before=sample.cause > 0,
+                    estimate=value if estimable else None,
+                    ci=(low[index], high[index]) if estimable and index >= 0 else None,
+                    last=last,
+                )
+            )
+    return rows
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+def _landmark(
+    stratum,
+    endpoint: CohortEndpoint,
+    month: float,
+    sample: _Sample,
+    *,
+    event: np.ndarray,
+    time: np.ndarray,
+    known_before: np.ndarray,
+    estimate,
+    ci,
+    last: float,
+) -> Landmark:
+    disease, phase, group = stratum
+    events = int((event & (time <= month)).sum())
+    at_risk = int((time >= month).sum())
+    censored = int((~known_before & (time < month)).sum())
+    # Status at the landmark is known if followed to it, or if the event or its competitor
+    # happened before it.
+    completeness = float(((time >= month) | (known_before & (time <= month))).mean())
+    low, high = ci if ci is not None else (None, None)
+    notes = []
+    if estimate is None:
+        notes.append(f"not estimable beyond the longest follow-up ({last:.1f} months)")
+    if events < MIN_EVENTS:
+        notes.append(f"{events} events by {month:g} months: fewer than {MIN_EVENTS}, unstable")
+    if completeness < MIN_COMPLETENESS:
+        notes.append(
+            f"follow-up {completeness:.0%} complete at {month:g} months "
+            f"(below {MIN_COMPLETENESS:.0%})"
+        )
+    return Landmark(
+        disease=disease,
+        phase=phase,
+        group=group,
+        endpoint=endpoint,
+        months=month,
+        patients=len(sample),
+        estimate=_percent(estimate),
+        ci_low=_percent(low),
+        ci_high=_percent(high),
+        at_risk=at_risk,
+        events=events,
+        censored=censored,
+        completeness=completeness,
+        warnings=tuple(notes),
+    )
+
+
+def _finite(value) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def _percent(value) -> float | None:
+    value = _finite(value)
+    return None if value is None else 100 * value
+
+
+def _curves(stratum, sample: _Sample) -> list[Curve]:
+    disease, phase, group = stratum
+    survival, interval = _kaplan_meier(sample)
+    curves = [
+        Curve(
+            disease,
+            phase,
+            group,
+            "os",
+            *_from_origin(
+                survival.quantiles,
+                survival.probabilities,
+                interval.low.probabilities,
+                interval.high.probabilities,
+                start=1.0,
+            ),
+            censored_months=np.unique(sample.follow_up[~sample.died]),
+        )
+    ]
+    times, by_cause = _cumulative_incidence(sample)
+    for endpoint, cause in (("cir", 1), ("nrm", 2)):
+        estimate, se = by_cause[cause]
+        low, high = log_log_interval(estimate, se)
+        changes = np.flatnonzero(np.diff(estimate, prepend=0.0) != 0)
+        curves.append(
+            Curve(
+                disease,
+                phase,
+                group,
+                endpoint,
+                *_from_origin(times[changes], estimate[changes], low[changes], high[changes], 0.0),
+                censored_months=np.unique(sample.first_event[sample.cause == 0]),
+            )
+        )
+    return curves
+
+
+def _from_origin(times, estimate, low, high, start: float):
+    """The curve's arrays in percent, starting at month 0 with the value `start`."""
+    return (
+        np.r_[0.0, times],
+        100 * np.r_[start, estimate],
+        100 * np.r_[np.nan, low],
+        100 * np.r_[np.nan, high],
+    )

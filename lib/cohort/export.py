@@ -1,0 +1,92 @@
+"""A cohort's estimates as the CSV landmark table and as JSON (the command line and downloads).
+
+Text cells of the CSV go through `neutralise_csv_cell`; group labels are the user's own text.
+"""
+
+import csv
+import io
+import json
+from dataclasses import asdict
+
+from lib.cohort.csv_safety import neutralise_csv_cell
+from lib.cohort.estimates import CohortEstimates, Landmark
+
+LANDMARK_COLUMNS = (
+    "disease",
+    "phase",
+    "group",
+    "endpoint",
+    "months",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "at_risk",
+    "events",
+)
+#: Estimates and CIs are written to 0.01 percentage points.
+DECIMALS = 2
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)
+
+
+def _landmark_row(landmark: Landmark) -> dict:
+    return {
+        "disease": landmark.disease,
+        "phase": landmark.phase,
+        "group": landmark.group,
+        "endpoint": landmark.endpoint,
+        "months": landmark.months,
+        "estimate": _rounded(landmark.estimate),
+        "ci_low": _rounded(landmark.ci_low),
+        "ci_high": _rounded(landmark.ci_high),
+        "at_risk": landmark.at_risk,
+        "events": landmark.events,
+    }
+
+
+def landmarks_csv(estimates: CohortEstimates) -> str:
+    """The landmark table: one row per disease x phase x group x endpoint x time, in percent.
+
+    An estimate that cannot be made (beyond the longest follow-up) is an empty cell. Encode as
+    UTF-8 with a BOM (`utf-8-sig`) for a download, so that Excel reads Chinese labels.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LANDMARK_COLUMNS)
+    for landmark in estimates.landmarks:
+        row = _landmark_row(landmark)
+        writer.writerow(
+            [
+                neutralise_csv_cell(value)
+                if isinstance(value, str)
+                else ("" if value is None else f"{value:g}" if name == "months" else value)
+                for name, value in row.items()
+            ]
+        )
+    return out.getvalue()
+
+
+def estimates_json(estimates: CohortEstimates) -> str:
+    """`{"estimates": [...], "medians": [...], "patients": N}` plus log-rank tests, methods and
+    whether the cohort is synthetic. Each estimate also has its patients, censored count,
+    completeness (a share) and warnings."""
+    document = {
+        "estimates": [
+            {
+                **_landmark_row(landmark),
+                "patients": landmark.patients,
+                "censored": landmark.censored,
+                "completeness": round(landmark.completeness, 4),
+                "warnings": list(landmark.warnings),
+            }
+            for landmark in estimates.landmarks
+        ],
+        "medians": [asdict(median) for median in estimates.medians],
+        "patients": estimates.patients,
+        "logrank": [{**asdict(test), "groups": list(test.groups)} for test in estimates.logrank],
+        "synthetic": estimates.synthetic,
+        "methods": list(estimates.methods),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)

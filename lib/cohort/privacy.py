@@ -1,0 +1,260 @@
+"""Refuse a cohort file that looks identifying: by a column's header, or by the values in it.
+
+A refusal names the column (and row) and the rule, never the value. Rules follow HIPAA Safe
+Harbor's identifiers (names, dates but the year, phone, e-mail, record and ID numbers, addresses).
+"""
+
+import re
+from dataclasses import dataclass
+
+from lib.cohort.columns import COHORT_COLUMNS, HeaderMatch, close_column
+from lib.cohort.problems import CohortProblem
+from lib.cohort.reading import RawTable
+
+#: With at least this many patients, a group column in which most labels differ is refused:
+#: a label per patient is an identifier (a name, a record number), not a group to compare.
+PER_PATIENT_MIN_ROWS = 20
+PER_PATIENT_DISTINCT_SHARE = 0.5
+#: A case code made only of digits and at least this long looks like a hospital number.
+RECORD_NUMBER_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class PrivacyRule:
+    """One reason to refuse: `label` says what the column or cell looks like."""
+
+    id: str
+    label: str
+
+
+NAME = PrivacyRule("name", "a person's name")
+RECORD_NUMBER = PrivacyRule("record_number", "a medical record, hospital or other ID number")
+ID_CARD = PrivacyRule("id_card", "an identity card number (18 characters ending in a digit or X)")
+PHONE = PrivacyRule("phone", "a phone number (a mobile number has 11 digits starting with 1)")
+EMAIL = PrivacyRule("email", "an e-mail address")
+BIRTH_DATE = PrivacyRule("birth_date", "a date of birth")
+DATE = PrivacyRule("date", "a calendar date (only a year is allowed; give times in months)")
+ADDRESS = PrivacyRule("address", "an address or place of residence")
+EXACT_AGE = PrivacyRule("exact_age", "an exact age (give an age_band such as 60-69 instead)")
+FREE_TEXT = PrivacyRule("free_text", "free text, which may name or describe a patient")
+PER_PATIENT_LABEL = PrivacyRule(
+    "per_patient_label", "a label that differs for nearly every patient (a name or a number?)"
+)
+UNKNOWN_COLUMN = PrivacyRule("unknown_column", "a column that is not part of a cohort file")
+
+# Header rules, tried in this order on a header that names no cohort column. Checked on the
+# header lower-cased with spaces and hyphens as underscores.
+_HEADER_RULES: tuple[tuple[PrivacyRule, re.Pattern], ...] = tuple(
+    (rule, re.compile(pattern))
+    for rule, pattern in (
+        (BIRTH_DATE, r"birth|dob|born|出生|生日"),
+        (ID_CARD, r"身份证|证件|id_?card|identity|passport|ssn|social_security|national_id"),
+        (NAME, r"name|姓名|名字|姓氏|initials"),
+        (PHONE, r"phone|tel|mobile|电话|手机|联系|contact|fax|wechat|微信"),
+        (EMAIL, r"mail|邮箱|邮件"),
+        (ADDRESS, r"address|addr|street|city|zip|post_?code|postal|地址|住址|籍贯|邮编"),
+        (DATE, r"date|日期|admission|discharge|入院|出院"),
+        (
+            RECORD_NUMBER,
+            r"mrn|record|病历|住院|门诊|就诊|登记|编号|号码|hospital|patient|accession"
+            r"|^id$|^id_|_id$|^pid$|^no$|number",
+        ),
+        (EXACT_AGE, r"^age$|^age_?(years|at)|^年龄$"),
+        (FREE_TEXT, r"note|comment|remark|memo|text|detail|备注|说明|描述|记录"),
+    )
+)
+
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_PATTERNS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # 2024-03-05, 2024/3/5, 2024.03.05, 2024-03-05T10:00, and year-month 2024-03, 2024/03
+        r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)",
+        r"(?<!\d)(?:19|20)\d\d[-/](?:0?[1-9]|1[0-2])(?![\d.])",
+        # 05/03/2024, 5.3.24, 05-03-2024 (either day-month or month-day order)
+        r"(?<![\d.])\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d(?![\d.])",
+        # 03/2024 (month and year)
+        r"(?<![\d.])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?!\d)",
+        # 2024年3月5日, 2024年3月, 3月5日
+        r"\d{2,4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*[日号]",
+        # 20240305
+        r"^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$",
+        # Mar 5, 2024 / 5 March 2024 / March 2024
+        rf"\b{_MONTH_NAME}\s+\d{{1,2}},?\s+\d{{4}}\b",
+        rf"\b\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{2,4}}\b",
+        rf"\b{_MONTH_NAME}\s+(?:19|20)\d\d\b",
+    )
+)
+# Cheap first look: a value with none of these cannot match any value rule.
+_MAY_IDENTIFY = re.compile(
+    rf"@|\d{{4}}|\d[-/.]\d+[-/.]\d|[年月]|\d\s*月|{_MONTH_NAME}", re.IGNORECASE
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-()]")
+_ID_CARD = re.compile(r"\d{17}[\dXx]")
+_MOBILE = re.compile(r"1\d{10}")
+_LONG_NUMBER = re.compile(r"\d{7,}")
+_DIGITS_ONLY = re.compile(rf"[0-9]{{{RECORD_NUMBER_DIGITS},}}")
+_EMBEDDED_ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
+_EMBEDDED_MOBILE = re.compile(r"(?<!\d)1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,2}·[\u4e00-\u9fff]{1,6}")
+_LATIN_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]*){1,3}|[A-Z][a-z]+,\s*[A-Z][a-z]+")
+
+
+def header_rule(header: str) -> PrivacyRule | None:
+    """The rule a header that names no cohort column falls under, if any."""
+    text = "_".join(header.strip().lower().replace("-", " ").split())
+    return next((rule for rule, pattern in _HEADER_RULES if pattern.search(text)), None)
+
+
+def value_rule(text: str) -> PrivacyRule | None:
+    """The rule one cell falls under: e-mail, date, ID card, phone or a long number."""
+    value = text.strip()
+    if not value or not _MAY_IDENTIFY.search(value):
+        return None
+    if "@" in value and _EMAIL.search(value):
+        return EMAIL
+    compact = _NUMBER_SEPARATORS.sub("", value)
+    for prefix in ("+86", "0086"):
+        compact = compact.removeprefix(prefix)
+    if _ID_CARD.fullmatch(compact):
+        return ID_CARD
+    if _MOBILE.fullmatch(compact):
+        return PHONE
+    if any(pattern.search(value) for pattern in _DATE_PATTERNS):
+        return DATE
+    if _LONG_NUMBER.fullmatch(compact):
+        return RECORD_NUMBER
+    if _EMBEDDED_ID_CARD.search(value):
+        return ID_CARD
+    if _EMBEDDED_MOBILE.search(value):
+        return PHONE
+    return None
+
+
+def privacy_refusals(table: RawTable, headers: HeaderMatch) -> list[CohortProblem]:
+    """Every reason to refuse the file, at once. Empty when nothing looks identifying."""
+    problems: list[CohortProblem] = []
+    for index in headers.unknown:
+        problems.extend(_unknown_column_refusal(table, headers, index))
+    for index, name in (*headers.known.items(), *headers.duplicates.items()):
+        problems.extend(_cell_refusals(table, headers, index))
+        if name == "group":
+            problems.extend(_per_patient_refusal(table, headers, index))
+        if name == "case_code":
+            problems.extend(_record_number_codes(table, headers, index))
+    return problems
+
+
+def _refusal(row: int | None, label: str, rule: PrivacyRule, detail: str) -> CohortProblem:
+    return CohortProblem(row, label, f"refused ({rule.id}): {detail}", "refused")
+
+
+def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
+    values = table.columns[index] if index < len(table.columns) else ()
+    header = table.headers[index]
+    label = headers.labels[index]
+    if not header and not any(value.strip() for value in values):
+        return []  # an empty column with no header: the sheet's unused space
+    remove = "remove the column; a cohort file holds no identifiers"
+    if headers.has_header:
+        rule = header_rule(header)
+        if rule is not None:
+            return [
+                _refusal(
+                    table.header_row, label, rule, f"the header suggests {rule.label}; {remove}"
+                )
+            ]
+    for row, value in zip(table.row_numbers, values, strict=True):
+        rule = value_rule(value)
+        if rule is not None:
+            return [
+                _refusal(
+                    table.header_row,
+                    label,
+                    rule,
+                    f"values look like {rule.label} (first in row {row}); {remove}",
+                )
+            ]
+    rule = _column_text_rule(values)
+    if rule is not None:
+        return [_refusal(table.header_row, label, rule, f"values look like {rule.label}; {remove}")]
+    if not headers.has_header or (header and close_column(header)):
+        # Without a header row every column is "unknown": validation says the header is missing.
+        # A misspelt cohort column is reported by validation too, with the likely name.
+        return []
+    return [
+        _refusal(
+            table.header_row,
+            label,
+            UNKNOWN_COLUMN,
+            "not a cohort column, and it may identify patients; remove it, or rename it "
+            f"if it is one of: {', '.join(COHORT_COLUMNS)}",
+        )
+    ]
+
+
+def _column_text_rule(values: tuple[str, ...]) -> PrivacyRule | None:
+    """Names or free text in a column, judged on its filled cells together."""
+    filled = [value.strip() for value in values if value.strip()]
+    if not filled:
+        return None
+    names = sum(
+        1 for value in filled if _CHINESE_NAME.fullmatch(value) or _LATIN_NAME.fullmatch(value)
+    )
+    if names / len(filled) >= 0.5:
+        return NAME
+    wordy = sum(1 for value in filled if len(value) > 40 or len(value.split()) >= 4)
+    if wordy / len(filled) >= 0.3:
+        return FREE_TEXT
+    return None
+
+
+def _cell_refusals(table: RawTable, headers: HeaderMatch, index: int) -> list[CohortProblem]:
+    values = table.columns[index]
+    # Each distinct value is judged once: most columns repeat a few values many times.
+    flagged = {value: rule for value in set(values) if (rule := value_rule(value))}
+    if not flagged:
+        return []
+    return [
+        _refusal(
+            row,
+            headers.labels[index],
+            flagged[value],
+            f"looks like {flagged[value].label}; remove it (the value is not shown)",
+        )
+        for row, value in zip(table.row_numbers, values, strict=True)
+        if value in flagged
+    ]
+
+
+def _per_patient_refusal(table: RawTable, headers: HeaderMatch, index: int):
+    filled = [value.strip() for value in table.columns[index] if value.strip()]
+    if len(filled) < PER_PATIENT_MIN_ROWS:
+        return []
+    if len(set(filled)) / len(filled) <= PER_PATIENT_DISTINCT_SHARE:
+        return []
+    return [
+        _refusal(
+            table.header_row,
+            headers.labels[index],
+            PER_PATIENT_LABEL,
+            f"{len(set(filled)):,} different labels for {len(filled):,} patients; a group "
+            "column holds a few labels to compare (e.g. a maintenance drug vs none)",
+        )
+    ]
+
+
+def _record_number_codes(table: RawTable, headers: HeaderMatch, index: int):
+    return [
+        _refusal(
+            row,
+            headers.labels[index],
+            RECORD_NUMBER,
+            f"{RECORD_NUMBER_DIGITS} or more digits only looks like {RECORD_NUMBER.label}; "
+            "use a code not derived from any identifier, such as C001",
+        )
+        for row, value in zip(table.row_numbers, table.columns[index], strict=True)
+        if _DIGITS_ONLY.fullmatch(value.strip())
+        and value_rule(value) is None  # else already refused by its own rule
+    ]

@@ -1,0 +1,84 @@
+"""What is wrong with a cohort file: located problems, and the exception that carries all of them.
+
+A message never holds a patient's value; it says where (spreadsheet row, column) and what.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+#: Problems of one kind in one column listed one by one before the rest are summed up, so a file
+#: with a wrong column of 200,000 rows gives a readable report rather than 200,000 lines.
+ROWS_LISTED_PER_PROBLEM = 20
+
+ProblemKind = Literal["invalid", "refused"]
+
+
+@dataclass(frozen=True)
+class CohortProblem:
+    """One problem. `row` counts as a spreadsheet does (the header is row 1); None: the whole file.
+
+    `kind` is "refused" for a privacy refusal (the file looks identifying), else "invalid".
+    """
+
+    row: int | None
+    column: str
+    message: str
+    kind: ProblemKind = "invalid"
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"{self.column}: {self.message}"
+        return f"row {self.row}: {self.column}: {self.message}"
+
+
+def file_problem(message: str, kind: ProblemKind = "invalid") -> CohortProblem:
+    """A problem of the whole file (size, encoding, sheets), printed as `file: message`."""
+    return CohortProblem(None, "file", message, kind)
+
+
+class CohortRejected(Exception):
+    """The file gave no cohort. Carries every problem found; `privacy` when it was refused."""
+
+    def __init__(self, problems: Iterable[CohortProblem]):
+        self.problems: tuple[CohortProblem, ...] = tuple(problems)
+        self.privacy = any(problem.kind == "refused" for problem in self.problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
+    """The problems in order, with each (column, message) listed for at most 20 rows.
+
+    The 21st and later rows with the same message become one line naming the first of them and
+    how many there are.
+    """
+    problems = list(problems)
+    seen: dict[tuple, int] = defaultdict(int)
+    first_unlisted: dict[tuple, CohortProblem] = {}
+    kept: list[CohortProblem] = []
+    for problem in problems:
+        key = (problem.column, problem.message, problem.kind)
+        seen[key] += 1
+        if problem.row is None or seen[key] <= ROWS_LISTED_PER_PROBLEM:
+            kept.append(problem)
+        elif key not in first_unlisted:
+            first_unlisted[key] = problem
+    for key, problem in first_unlisted.items():
+        more = seen[key] - ROWS_LISTED_PER_PROBLEM
+        kept.append(
+            CohortProblem(
+                problem.row,
+                problem.column,
+                f"{problem.message} (and the same in {more - 1:,} more rows after this one)"
+                if more > 1
+                else problem.message,
+                problem.kind,
+            )
+        )
+    return sorted(kept, key=_reading_order)
+
+
+def _reading_order(problem: CohortProblem) -> tuple:
+    # File-wide problems first, then by row; within a row, the order they were found.
+    return (problem.row is not None, problem.row or 0)

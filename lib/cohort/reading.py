@@ -1,0 +1,272 @@
+"""Bytes of a CSV or .xlsx cohort file -> a table of text cells with spreadsheet row numbers.
+
+Checks only what concerns the file as a whole (size, format, encoding, sheets, row limit); the
+cells are judged later. Works in memory: nothing is written to disk.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+
+from lib.cohort.columns import HEADER_TO_COLUMN, normalise_header
+from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_PATIENT_ROWS = 200_000
+#: Largest uncompressed size of a workbook's parts: a small .xlsx can expand enormously.
+MAX_WORKBOOK_EXPANDED_BYTES = 200 * 1024 * 1024
+#: A row before the header whose first cell starts with this is a comment (the template's guide).
+COMMENT_PREFIX = "#"
+_DELIMITERS = (",", ";", "\t")
+#: The header is looked for in this many first lines (guide comments may come before it).
+_LINES_TO_FIND_HEADER = 200
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003) and password-protected workbooks
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's cells as text. `columns[i][k]` is the cell of header i in data row k.
+
+    `row_numbers[k]` is that row's number as a spreadsheet shows it; rows that are blank are
+    dropped. `decimal_comma` is True when numbers use a decimal comma (semicolon or tab files).
+    """
+
+    headers: tuple[str, ...]
+    header_row: int
+    columns: tuple[tuple[str, ...], ...]
+    row_numbers: tuple[int, ...]
+    decimal_comma: bool
+    notes: tuple[str, ...]
+    #: Rows with more filled cells than the header has, found while reading.
+    problems: tuple[CohortProblem, ...] = ()
+
+    @property
+    def patient_count(self) -> int:
+        return len(self.row_numbers)
+
+
+def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = None) -> RawTable:
+    """Read a cohort file's cells. Raises CohortRejected with file-level problems."""
+    too_large = size_problem(len(data))
+    if too_large:
+        raise CohortRejected([too_large])
+    name = (filename or "").lower()
+    if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
+        raise CohortRejected(
+            [
+                file_problem(
+                    "an Excel 97-2003 (.xls) or password-protected workbook is not read; "
+                    "save it as .xlsx without a password, or as CSV UTF-8"
+                )
+            ]
+        )
+    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
+    text, encoding_note = _decode(data)
+    delimiter = _delimiter(text)
+    notes = [encoding_note] if encoding_note else []
+    if delimiter != ",":
+        notes.append(
+            f"read as {'semicolon' if delimiter == ';' else 'tab'}-separated, "
+            "with decimal commas (12,5 is read as 12.5)"
+        )
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _table_from_rows(rows, notes, decimal_comma=delimiter != ",")
+
+
+def size_problem(size: int) -> CohortProblem | None:
+    """The problem with a file of `size` bytes, if it is over the limit."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return file_problem(
+        f"{size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB "
+        "(split the file, e.g. by disease)"
+    )
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _checked_text(data.decode("utf-16", errors="replace")), "read as UTF-16 text"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return _checked_text(data.decode("utf-8")), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise CohortRejected(
+            [
+                file_problem(
+                    "the text is neither UTF-8 nor GB18030; save it as 'CSV UTF-8' or as .xlsx"
+                )
+            ]
+        ) from None
+    return _checked_text(text), "read as GB18030 (Chinese Windows) text"
+
+
+def _checked_text(text: str) -> str:
+    if "\x00" in text:
+        raise CohortRejected(
+            [file_problem("not a CSV or .xlsx file (it holds binary data); save it as CSV UTF-8")]
+        )
+    return text
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header row into the most known column names."""
+    head = "\n".join(text.splitlines()[:_LINES_TO_FIND_HEADER])
+
+    def score(delimiter: str) -> tuple[int, int]:
+        rows = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+        header = next((row for row in rows if _is_header_candidate(row)), [])
+        known = sum(normalise_header(cell) in HEADER_TO_COLUMN for cell in header)
+        return known, len(header)
+
+    return max(_DELIMITERS, key=score)
+
+
+def _is_header_candidate(row: list[str]) -> bool:
+    """Not blank and not a comment: the first such row is the header."""
+    return any(cell.strip() for cell in row) and not row[0].lstrip().startswith(COMMENT_PREFIX)
+
+
+def _workbook_rows(data: bytes, sheet: str | None):
+    """The chosen sheet's rows as text cells (a generator that closes the workbook), and notes."""
+    # openpyxl is imported here so that reading a CSV does not pay for it.
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+    if expanded > MAX_WORKBOOK_EXPANDED_BYTES:
+        raise CohortRejected(
+            [
+                file_problem(
+                    f"the workbook expands to {expanded / 1024 / 1024:,.0f} MB; the limit is "
+                    f"{MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024} MB"
+                )
+            ]
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds; their text may quote the file's content
+        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+    names = list(workbook.sheetnames)
+    try:
+        chosen = _chosen_sheet(names, sheet)
+    except CohortRejected:
+        workbook.close()
+        raise
+    notes = [f"read the sheet '{chosen}'"] if len(names) > 1 else []
+    return _sheet_rows(workbook, chosen), notes
+
+
+def _sheet_rows(workbook, chosen: str):
+    try:
+        for row in workbook[chosen].iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    except Exception:
+        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+    finally:
+        workbook.close()
+
+
+_UNREADABLE_WORKBOOK = file_problem(
+    "not a readable .xlsx workbook; save it again as .xlsx or as CSV UTF-8"
+)
+
+
+def _chosen_sheet(names: list[str], sheet: str | None) -> str:
+    listed = ", ".join(f"'{name}'" for name in names)
+    if sheet is None:
+        if len(names) == 1:
+            return names[0]
+        raise CohortRejected(
+            [file_problem(f"the workbook has {len(names)} sheets ({listed}); choose one")]
+        )
+    if sheet in names:
+        return sheet
+    matches = [name for name in names if name.strip().lower() == sheet.strip().lower()]
+    if len(matches) == 1:
+        return matches[0]
+    raise CohortRejected([file_problem(f"no sheet named '{sheet}'; the sheets are {listed}")])
+
+
+def _too_many_rows() -> CohortProblem:
+    return file_problem(
+        f"more than {MAX_PATIENT_ROWS:,} patient rows; the limit is {MAX_PATIENT_ROWS:,} "
+        "(split the file, e.g. by disease)"
+    )
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the text a CSV would hold: 12 not 12.0, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        # A date cell is kept recognisable as a date, so the privacy rules refuse it.
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable:
+    header: list[str] | None = None
+    header_row = 0
+    row_numbers: list[int] = []
+    cells: list[list[str]] = []
+    problems: list[CohortProblem] = []
+    for number, row in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in row):
+            continue  # blank rows (Excel leaves them) are skipped and keep their numbers
+        if header is None:
+            if not _is_header_candidate(row):
+                continue  # a comment above the header, such as the template's guide
+            header = [cell.replace("\ufeff", "").strip() for cell in row]
+            while header and not header[-1]:
+                header.pop()  # trailing empty header cells: the sheet's unused columns
+            header_row = number
+            continue
+        width = len(header)
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            problems.append(
+                CohortProblem(
+                    number,
+                    "columns",
+                    f"{sum(1 for cell in row if cell.strip())} filled cells but the header has "
+                    f"{width} columns (a comma inside a number? use a decimal point, or "
+                    "separate the columns with semicolons)",
+                )
+            )
+        row_numbers.append(number)
+        if len(row_numbers) > MAX_PATIENT_ROWS:
+            raise CohortRejected([_too_many_rows()])
+        cells.append(row[:width] + [""] * (width - len(row)))
+    if header is None:
+        raise CohortRejected(
+            [file_problem("the file is empty; it needs a header row and one row per patient")]
+        )
+    if not row_numbers:
+        raise CohortRejected([file_problem(f"no patient rows under the header (row {header_row})")])
+    columns = tuple(zip(*cells, strict=True)) if cells else ()
+    return RawTable(
+        headers=tuple(header),
+        header_row=header_row,
+        columns=tuple(tuple(column) for column in columns),
+        row_numbers=tuple(row_numbers),
+        decimal_comma=decimal_comma,
+        notes=tuple(notes),
+        problems=tuple(problems),
+    )

@@ -1,0 +1,378 @@
+"""Check a file's cells against the cohort columns and build a Cohort, or report every problem.
+
+All problems at once, each located `row N: column: message`. A message quotes no patient value;
+the one exception is a mistyped disease or phase code close to a valid one (e.g. 'AMLX').
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+
+from lib.cohort.columns import (
+    COLUMN_BY_NAME,
+    DAYS_ALTERNATIVE,
+    DAYS_PER_MONTH,
+    MAX_GROUP_LENGTH,
+    MAX_MONTHS,
+    REQUIRED,
+    HeaderMatch,
+    close_column,
+)
+from lib.cohort.problems import CohortProblem, CohortRejected, summarised
+from lib.cohort.reading import RawTable
+from lib.cohort.records import ALL_PATIENTS, SYNTHETIC_CODE_PREFIXES, Cohort
+from lib.dataset.vocabulary import DISEASES, PHASES
+
+DIED_VALUES = {
+    "1": True,
+    "0": False,
+    "1.0": True,
+    "0.0": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "是": True,
+    "否": False,
+}
+_DIED_ACCEPTED = "1/0, yes/no or true/false (是/否)"
+#: Earliest and latest year accepted in `year`.
+YEARS = (1950, 2100)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CASE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+_AGE_RANGE = re.compile(r"(\d{1,2})\s*[-–~至]\s*(\d{1,2})")
+_AGE_OPEN_ABOVE = re.compile(r"(?:(\d{1,2})\s*\+|(?:>=|≥|>)\s*(\d{1,2}))")
+_AGE_OPEN_BELOW = re.compile(r"(?:<=|≤|<)\s*(\d{1,2})")
+#: Ages above this are one band (HIPAA Safe Harbor: ages over 89 are aggregated into 90+).
+OLDEST_BAND_START = 90
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column's cells as the validators see them."""
+
+    label: str
+    cells: pd.Series  # stripped text, one per patient
+    rows: np.ndarray  # spreadsheet row number of each cell
+
+    def problems_where(self, mask, message: str) -> list[CohortProblem]:
+        return [CohortProblem(int(row), self.label, message) for row in self.rows[np.asarray(mask)]]
+
+
+def validate_table(table: RawTable, headers: HeaderMatch) -> Cohort:
+    """The table as a Cohort. Raises CohortRejected with every problem found."""
+    if not headers.has_header:
+        raise CohortRejected(
+            [
+                CohortProblem(
+                    table.header_row,
+                    "header",
+                    "no cohort column names in the first row; the first row must be the header: "
+                    + ", ".join(REQUIRED),
+                )
+            ]
+        )
+    problems = list(table.problems) + _header_problems(table, headers)
+    rows = np.asarray(table.row_numbers)
+    columns = {
+        name: _Column(
+            headers.labels[index], pd.Series(table.columns[index], dtype=object).str.strip(), rows
+        )
+        for index, name in headers.known.items()
+    }
+    values: dict[str, np.ndarray] = {}
+    for name, column in columns.items():
+        parsed, found = _PARSERS[name](column, table.decimal_comma)
+        values[name] = parsed
+        problems.extend(found)
+    problems.extend(_relapse_after_follow_up(values, columns))
+    synthetic, found = _synthetic_rows(values.get("case_code"), columns.get("case_code"))
+    problems.extend(found)
+    if problems:
+        raise CohortRejected(summarised(problems))
+    months_followup = _months(values, "months_followup")
+    months_to_relapse = _months(values, "months_to_relapse")
+    return Cohort(
+        disease=values["disease"],
+        phase=values["phase"],
+        months_followup=months_followup,
+        died=values["died"],
+        months_to_relapse=months_to_relapse,
+        group=values.get("group"),
+        year=values.get("year"),
+        age_band=values.get("age_band"),
+        case_code=values.get("case_code"),
+        notes=table.notes + _conversion_notes(values),
+        synthetic=synthetic,
+    )
+
+
+def _months(values: dict[str, np.ndarray], name: str) -> np.ndarray:
+    if name in values:
+        return values[name]
+    return values[DAYS_ALTERNATIVE[name]] / DAYS_PER_MONTH
+
+
+def _conversion_notes(values: dict[str, np.ndarray]) -> tuple[str, ...]:
+    return tuple(
+        f"{days} converted to months at {DAYS_PER_MONTH} days per month (365.25 / 12)"
+        for days in DAYS_ALTERNATIVE.values()
+        if days in values
+    )
+
+
+# --- the header --------------------------------------------------------------------------------
+
+
+def _header_problems(table: RawTable, headers: HeaderMatch) -> list[CohortProblem]:
+    row = table.header_row
+    problems = []
+    for index, name in headers.duplicates.items():
+        first = headers.labels[headers.index_of(name)]
+        problems.append(
+            CohortProblem(row, headers.labels[index], f"the same column as {first}; keep one")
+        )
+    for index in headers.unknown:
+        header = table.headers[index]
+        suggestion = close_column(header) if header else None
+        if suggestion:
+            problems.append(
+                CohortProblem(
+                    row,
+                    headers.labels[index],
+                    f"not a cohort column; did you mean {suggestion}?",
+                )
+            )
+    present = set(headers.known.values())
+    for name in REQUIRED:
+        days = DAYS_ALTERNATIVE.get(name)
+        if name in present and days in present:
+            problems.append(CohortProblem(row, days, f"give {name} or {days}, not both"))
+        elif name not in present and days not in present:
+            accepted = [*COLUMN_BY_NAME[name].aliases, *([days] if days else [])]
+            problems.append(
+                CohortProblem(
+                    row,
+                    name,
+                    "required column missing"
+                    + (f" (also accepted: {', '.join(accepted)})" if accepted else ""),
+                )
+            )
+    return problems
+
+
+# --- one column at a time ----------------------------------------------------------------------
+
+
+def _code(allowed: tuple[str, ...], normalise: Callable[[str], str], what: str):
+    """A parser for a column of codes from `allowed` (disease, phase)."""
+    choices = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+
+    def parse(column: _Column, _decimal_comma: bool):
+        normalised = column.cells.map(normalise)
+        valid = normalised.isin(allowed)
+        problems = column.problems_where(column.cells == "", f"empty; must be {choices}")
+        for value in normalised[~valid & (column.cells != "")].unique():
+            problems.extend(
+                column.problems_where(
+                    normalised == value, _not_a_code(value, allowed, what, choices)
+                )
+            )
+        return normalised.to_numpy(dtype=object), problems
+
+    return parse
+
+
+def _not_a_code(value: str, allowed: tuple[str, ...], what: str, choices: str) -> str:
+    # Only a short code close to a valid one is quoted: a typo cannot identify anyone, while a
+    # name or a number typed in the wrong column could.
+    close = get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if close and len(value) <= 16 and re.fullmatch(r"[A-Za-z_ -]+", value):
+        return f"'{value}' is not a {what}; did you mean {close[0]}? (must be {choices})"
+    return f"not a {what}: must be {choices}"
+
+
+def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool):
+    text = column.cells
+    empty = text == ""
+    problems = []
+    if decimal_comma:
+        has_point = text.str.contains(".", regex=False)
+        problems += column.problems_where(
+            has_point,
+            "a decimal point in a file that uses decimal commas; write 12,5 (or save the file "
+            "with commas between columns)",
+        )
+        text = text.str.replace(",", ".", regex=False).mask(has_point, "")
+    numbers = np.array(pd.to_numeric(text.mask(empty), errors="coerce"), dtype=float)
+    unit = "days" if days else "months"
+    limit = MAX_MONTHS * DAYS_PER_MONTH if days else MAX_MONTHS
+    not_number = ~empty.to_numpy() & np.isnan(numbers)
+    if not decimal_comma:
+        comma = text.str.contains(",", regex=False).to_numpy()
+        problems += column.problems_where(
+            not_number & comma, "not a number (a decimal comma? write 12.5)"
+        )
+        not_number &= ~comma
+    problems += column.problems_where(not_number, f"not a number of {unit}")
+    with np.errstate(invalid="ignore"):
+        problems += column.problems_where(np.isinf(numbers), f"not a finite number of {unit}")
+        problems += column.problems_where(
+            numbers < 0, f"negative; {unit} count from the time origin, so 0 or more"
+        )
+        problems += column.problems_where(
+            np.isfinite(numbers) & (numbers > limit),
+            f"more than {limit:,.0f} {unit} (50 years)"
+            + ("; is it in days? use the days_ column instead" if not days else ""),
+        )
+    if required:
+        problems += column.problems_where(empty, f"empty; {unit} of follow-up are required")
+    numbers[~np.isfinite(numbers) | (numbers < 0)] = np.nan
+    return numbers, problems
+
+
+def _died(column: _Column, _decimal_comma: bool):
+    flags = column.cells.str.lower().map(DIED_VALUES)
+    problems = column.problems_where(column.cells == "", f"empty; must be {_DIED_ACCEPTED}")
+    problems += column.problems_where(
+        flags.isna() & (column.cells != ""), f"must be {_DIED_ACCEPTED}"
+    )
+    return flags.fillna(False).to_numpy(dtype=bool), problems
+
+
+def _group(column: _Column, _decimal_comma: bool):
+    labels = column.cells
+    problems = column.problems_where(
+        labels == "", "empty; give every patient a group, or leave the group column out"
+    )
+    problems += column.problems_where(
+        labels.str.len() > MAX_GROUP_LENGTH, f"longer than {MAX_GROUP_LENGTH} characters"
+    )
+    problems += column.problems_where(
+        labels.str.contains(_CONTROL), "holds a line break or another control character"
+    )
+    problems += column.problems_where(
+        labels.str.lower() == ALL_PATIENTS,
+        f"'{ALL_PATIENTS}' is reserved for the whole cohort; use another label",
+    )
+    return labels.to_numpy(dtype=object), problems
+
+
+def _year(column: _Column, _decimal_comma: bool):
+    text = column.cells
+    numbers = np.array(pd.to_numeric(text.mask(text == ""), errors="coerce"), dtype=float)
+    with np.errstate(invalid="ignore"):
+        valid = (
+            text.str.fullmatch(r"\d{4}(?:\.0)?").to_numpy(dtype=bool)
+            & (numbers >= YEARS[0])
+            & (numbers <= YEARS[1])
+        )
+    problems = column.problems_where(
+        (text != "").to_numpy() & ~valid,
+        f"must be a year between {YEARS[0]} and {YEARS[1]}, such as 2019 (a year only)",
+    )
+    numbers[~valid] = np.nan
+    return numbers, problems
+
+
+def _age_band(column: _Column, _decimal_comma: bool):
+    verdicts = {value: _age_band_problem(value) for value in column.cells.unique()}
+    problems = []
+    for value, message in verdicts.items():
+        if message:
+            problems += column.problems_where(column.cells == value, message)
+    return column.cells.to_numpy(dtype=object), problems
+
+
+def _age_band_problem(band: str) -> str | None:
+    if band == "":
+        return None
+    oldest = f"ages over {OLDEST_BAND_START - 1} form one band, {OLDEST_BAND_START}+"
+    if match := _AGE_RANGE.fullmatch(band):
+        low, high = int(match[1]), int(match[2])
+        if low >= high:
+            return "not an age band: the first age must be below the second, as in 60-69"
+        return oldest if high >= OLDEST_BAND_START else None
+    if match := _AGE_OPEN_ABOVE.fullmatch(band):
+        start = int(match[1] or match[2])
+        return oldest if start > OLDEST_BAND_START else None
+    if _AGE_OPEN_BELOW.fullmatch(band):
+        return None
+    if re.fullmatch(r"\d{1,3}(?:\.\d+)?", band):
+        return "an exact age; give a band such as 60-69"
+    return "not an age band such as 60-69, <18 or 90+"
+
+
+def _case_code(column: _Column, _decimal_comma: bool):
+    codes = column.cells
+    filled = codes != ""
+    problems = column.problems_where(
+        filled & ~codes.str.fullmatch(_CASE_CODE).fillna(False).astype(bool),
+        "a code of letters, digits, '-', '_' or '.' (at most 40), such as C001",
+    )
+    repeated = filled & codes.duplicated(keep=False)
+    first_row = pd.Series(column.rows).groupby(codes.to_numpy()).transform("min").to_numpy()
+    for row, first in zip(column.rows[repeated], first_row[repeated], strict=True):
+        if row != first:
+            problems.append(
+                CohortProblem(
+                    int(row), column.label, f"the same code as row {first}; codes must be unique"
+                )
+            )
+    return codes.to_numpy(dtype=object), problems
+
+
+_PARSERS = {
+    "disease": _code(DISEASES, str.upper, "disease"),
+    "phase": _code(PHASES, str.lower, "phase"),
+    "months_followup": lambda c, d: _times(c, d, days=False, required=True),
+    "days_followup": lambda c, d: _times(c, d, days=True, required=True),
+    "died": _died,
+    "months_to_relapse": lambda c, d: _times(c, d, days=False, required=False),
+    "days_to_relapse": lambda c, d: _times(c, d, days=True, required=False),
+    "group": _group,
+    "year": _year,
+    "age_band": _age_band,
+    "case_code": _case_code,
+}
+
+
+# --- across columns ----------------------------------------------------------------------------
+
+
+def _relapse_after_follow_up(values, columns) -> list[CohortProblem]:
+    follow_up = "months_followup" if "months_followup" in values else "days_followup"
+    relapse = "months_to_relapse" if "months_to_relapse" in values else "days_to_relapse"
+    if follow_up not in values or relapse not in values:
+        return []
+    follow_up_months = _months(values, "months_followup")
+    relapse_months = _months(values, "months_to_relapse")
+    # A relapse on the last day of follow-up is allowed; the tolerance absorbs days->months
+    # rounding when one column is in days and the other in months.
+    with np.errstate(invalid="ignore"):
+        late = relapse_months > follow_up_months + 1e-6
+    return columns[relapse].problems_where(
+        late,
+        f"after the end of follow-up ({columns[follow_up].label}); a relapse is on or before "
+        "the last follow-up",
+    )
+
+
+def _synthetic_rows(codes: np.ndarray | None, column: _Column | None):
+    """Whether every row is a shipped synthetic row; problems if they are mixed with others."""
+    if codes is None:
+        return False, []
+    synthetic = np.array(
+        [code.upper().startswith(SYNTHETIC_CODE_PREFIXES) for code in codes], dtype=bool
+    )
+    if synthetic.all():
+        return True, []
+    return False, column.problems_where(
+        synthetic,
+        "a synthetic example row from the template or the demo cohort among real patients; "
+        "delete it",
+    )
