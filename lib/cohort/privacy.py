@@ -173,7 +173,7 @@ def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
                     table.header_row,
                     label,
                     rule,
-                    f"values look like {rule.label} (first in row {row}); {remove}",
+                    f"values look like {rule.label}, first in row {row}; {remove}",
                 )
             ]
     rule = _column_text_rule(values)

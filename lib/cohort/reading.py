@@ -82,7 +82,7 @@ def size_problem(size: int) -> CohortProblem | None:
     if size <= MAX_FILE_BYTES:
         return None
     return file_problem(
-        f"{size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB "
+        f"{size:,} bytes, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit "
         "(split the file, e.g. by disease)"
     )
 
@@ -224,7 +224,7 @@ def _cell_text(value) -> str:
 
 def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable:
     header: list[str] | None = None
-    header_row = 0
+    header_row = written_width = 0
     row_numbers: list[int] = []
     cells: list[list[str]] = []
     problems: list[CohortProblem] = []
@@ -235,19 +235,21 @@ def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable
             if not _is_header_candidate(row):
                 continue  # a comment above the header, such as the template's guide
             header = [cell.replace("\ufeff", "").strip() for cell in row]
+            # A spreadsheet pads every row, the header too, to its widest used column; a row
+            # longer than the header as written has a cell too many.
+            written_width = len(header)
             while header and not header[-1]:
                 header.pop()  # trailing empty header cells: the sheet's unused columns
             header_row = number
             continue
         width = len(header)
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
+        if len(row) > written_width or any(cell.strip() for cell in row[width:]):
             problems.append(
                 CohortProblem(
                     number,
                     "columns",
-                    f"{sum(1 for cell in row if cell.strip())} filled cells but the header has "
-                    f"{width} columns (a comma inside a number? use a decimal point, or "
-                    "separate the columns with semicolons)",
+                    f"{len(row)} cells but the header has {width} (a decimal comma in a "
+                    "comma-separated file? write 12.5, or separate the columns with semicolons)",
                 )
             )
         row_numbers.append(number)

@@ -190,13 +190,15 @@ def _code(allowed: tuple[str, ...], normalise: Callable[[str], str], what: str):
 def _not_a_code(value: str, allowed: tuple[str, ...], what: str, choices: str) -> str:
     # Only a short code close to a valid one is quoted: a typo cannot identify anyone, while a
     # name or a number typed in the wrong column could.
-    close = get_close_matches(value, allowed, n=1, cutoff=0.6)
+    close = get_close_matches(value, allowed, n=1, cutoff=0.75)
     if close and len(value) <= 16 and re.fullmatch(r"[A-Za-z_ -]+", value):
         return f"'{value}' is not a {what}; did you mean {close[0]}? (must be {choices})"
     return f"not a {what}: must be {choices}"
 
 
-def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool):
+def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool, instead: str):
+    """Times (months or days) as floats, NaN where empty or wrong. `instead`: the days column
+    to suggest for a number too large to be months."""
     text = column.cells
     empty = text == ""
     problems = []
@@ -208,6 +210,7 @@ def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool):
             "with commas between columns)",
         )
         text = text.str.replace(",", ".", regex=False).mask(has_point, "")
+        empty |= has_point  # reported above; not a second time as "not a number"
     numbers = np.array(pd.to_numeric(text.mask(empty), errors="coerce"), dtype=float)
     unit = "days" if days else "months"
     limit = MAX_MONTHS * DAYS_PER_MONTH if days else MAX_MONTHS
@@ -227,10 +230,12 @@ def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool):
         problems += column.problems_where(
             np.isfinite(numbers) & (numbers > limit),
             f"more than {limit:,.0f} {unit} (50 years)"
-            + ("; is it in days? use the days_ column instead" if not days else ""),
+            + (f"; is it in days? use {instead} instead" if not days else ""),
         )
     if required:
-        problems += column.problems_where(empty, f"empty; {unit} of follow-up are required")
+        problems += column.problems_where(
+            empty & (column.cells == ""), f"empty; {unit} of follow-up are required"
+        )
     numbers[~np.isfinite(numbers) | (numbers < 0)] = np.nan
     return numbers, problems
 
@@ -329,11 +334,15 @@ def _case_code(column: _Column, _decimal_comma: bool):
 _PARSERS = {
     "disease": _code(DISEASES, str.upper, "disease"),
     "phase": _code(PHASES, str.lower, "phase"),
-    "months_followup": lambda c, d: _times(c, d, days=False, required=True),
-    "days_followup": lambda c, d: _times(c, d, days=True, required=True),
+    "months_followup": lambda c, d: _times(
+        c, d, days=False, required=True, instead="days_followup"
+    ),
+    "days_followup": lambda c, d: _times(c, d, days=True, required=True, instead=""),
     "died": _died,
-    "months_to_relapse": lambda c, d: _times(c, d, days=False, required=False),
-    "days_to_relapse": lambda c, d: _times(c, d, days=True, required=False),
+    "months_to_relapse": lambda c, d: _times(
+        c, d, days=False, required=False, instead="days_to_relapse"
+    ),
+    "days_to_relapse": lambda c, d: _times(c, d, days=True, required=False, instead=""),
     "group": _group,
     "year": _year,
     "age_band": _age_band,

@@ -1,0 +1,1 @@
+"""Tests of lib/cohort: reading, privacy, validation, estimates, CLI, literature."""
