@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from lib.app.keys import DISEASE_KEY
+from lib.app.sidebar import sidebar_tools
 from lib.app.state import current_data
-from lib.app.widgets import DISEASE_KEY, footer, sidebar_tools
+from lib.app.widgets import footer
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from lib.app import widgets as ui
+from lib.app import widgets
 from lib.app.state import overview_for
+from lib.evidence.escape import markdown
 
 
 def journey() -> None:
-    state, diseases = ui.page_data()
+    state, diseases = widgets.page_data()
     st.title("Leukaemia care, phase by phase")
     st.caption(
         f"Published relapse and survival figures with integrative-care notes · "
@@ -16,14 +17,14 @@ def journey() -> None:
     overview = overview_for(state, diseases)
     for column, phase in zip(st.columns(len(overview)), overview.itertuples(), strict=True):
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
-            st.markdown(f"### {ui.md(phase.label)}")
-            st.caption(ui.md(phase.summary))
+            st.markdown(f"### {markdown(phase.label)}")
+            st.caption(markdown(phase.summary))
             st.markdown(
                 f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
                 f"**{phase.figures}** figures"
             )
             for item in phase.headlines[:2]:
-                ui.headline_item(item, with_source=False)
+                widgets.headline_item(item, with_source=False)
             st.page_link(
                 f"app_pages/{phase.phase}.py",
                 label=f"Open {phase.label}",

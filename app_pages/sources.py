@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from lib.app import widgets as ui
-from lib.evidence import figures as queries
+from lib.app import widgets
+from lib.evidence import catalogue
 
 
 def bibliography_and_glossary() -> None:
-    state, _ = ui.page_data()
+    state, _ = widgets.page_data()
     st.title("Sources and glossary")
     st.subheader("Bibliography")
     st.caption(
@@ -15,7 +15,7 @@ def bibliography_and_glossary() -> None:
         "each figure most likely comes from. 'Checked' says what was compared against it."
     )
     st.dataframe(
-        queries.bibliography(state.dataset, state.table),
+        catalogue.bibliography(state.dataset, state.table),
         hide_index=True,
         width="stretch",
         column_order=["kind", "reference", "status", "checked", "figures", "link", "pmid", "doi"],
@@ -37,7 +37,7 @@ def bibliography_and_glossary() -> None:
         "figure's Source tab."
     )
     st.dataframe(
-        queries.glossary_table(state.dataset),
+        catalogue.glossary_table(state.dataset),
         hide_index=True,
         width="stretch",
         column_config={

@@ -12,17 +12,25 @@ import pandas as pd
 
 from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.vocabulary import DISEASES, PHASES
-from lib.evidence.figures import EXPORT_COLUMNS, figure_table, filter_table
+from lib.evidence.escape import spreadsheet_cell
+from lib.evidence.figures import export_frame, figure_table
+from lib.evidence.selection import filter_table
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """Any frame as CSV text whose cells a spreadsheet shows as text, never runs as formulas."""
+    return frame.map(spreadsheet_cell).to_csv(index=False)
 
 
 def to_csv(table: pd.DataFrame) -> str:
     """CSV text with the export columns (dataset version and review date on every row)."""
-    return table[EXPORT_COLUMNS].to_csv(index=False)
+    return to_csv_text(export_frame(table))
 
 
 def to_json(table: pd.DataFrame) -> str:
     """JSON: dataset identity plus a list of row objects, nulls for missing values."""
-    frame = table[EXPORT_COLUMNS].astype(object).where(table[EXPORT_COLUMNS].notna(), None)
+    exported = export_frame(table)
+    frame = exported.astype(object).where(exported.notna(), None)
     records = frame.to_dict(orient="records")
     meta = {
         key: table.attrs.get(key, table[key].iloc[0] if len(table) else None)

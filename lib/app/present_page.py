@@ -4,28 +4,24 @@ caveats, source line and the phase's integrative note. The URL names the slide
 """
 
 import json
-import re
 
 import streamlit as st
 
-from lib.app import widgets as ui
-from lib.app.exports import slide_figure_for, slides_for
-from lib.app.state import DataState
-from lib.evidence import slides
+from lib.app import widgets
+from lib.app.keys import SLIDE_KEY, SLIDE_TARGET_KEY
+from lib.app.links import slide_number, view_query
+from lib.app.state import DataState, figure_for, selection_exhibits_for
+from lib.evidence.escape import markdown
+from lib.evidence.exhibits import Exhibit
 
-SLIDE_KEY = "slide"
-TARGET_KEY = "slide-target"
-#: A slide number in the URL: ASCII digits only (str.isdigit() accepts '²', which int() refuses;
-#: int() reads '٣' and ' 3', and refuses more than 4,300 digits). Six is more than any deck needs.
-_SLIDE_NUMBER = re.compile(r"[0-9]{1,6}")
-CHART_CONFIG = {**ui.CHART_CONFIG, "displayModeBar": False}
+CHART_CONFIG = {**widgets.CHART_CONFIG, "displayModeBar": False}
 # Static styling for a projector: larger type, stronger contrast. No data goes into it.
 _PROJECTOR_CSS = """
 <style>
 .st-key-slide-body p, .st-key-slide-body li { font-size: 1.35rem; line-height: 1.5; }
 .st-key-slide-body h1 { font-size: 2.6rem; }
 .st-key-slide-source p { font-size: 1.1rem; color: #1B1F24; }
-.st-key-slide-note { background: #F1F7F2; }
+[class*="st-key-slide-note"] { background: #F1F7F2; }
 </style>
 """
 
@@ -35,26 +31,19 @@ def slide_from_url(count: int) -> int:
     return slide_number(str(st.query_params.get(SLIDE_KEY, "1")), count)
 
 
-def slide_number(text: str, count: int) -> int:
-    """`text` as a slide of a deck of `count`: plain ASCII digits naming a slide, otherwise 1."""
-    if _SLIDE_NUMBER.fullmatch(text) and 1 <= int(text) <= count:
-        return int(text)
-    return 1
-
-
 def _go(number: int) -> None:
-    st.session_state[TARGET_KEY] = number
+    st.session_state[SLIDE_TARGET_KEY] = number
 
 
 def render_present() -> None:
     """Draw the presentation for the diseases in the URL, at the slide the URL names."""
-    state, diseases = ui.page_data()
-    deck = slides_for(state, state.signature, tuple(diseases))
+    state, diseases = widgets.page_data()
+    deck = selection_exhibits_for(state, diseases)
     if not deck:
         st.info("No figures for this selection.")
         return
     count = len(deck)
-    target = st.session_state.pop(TARGET_KEY, None)
+    target = st.session_state.pop(SLIDE_TARGET_KEY, None)
     number = min(max(target, 1), count) if target is not None else slide_from_url(count)
     st.query_params[SLIDE_KEY] = str(number)
     st.html(_PROJECTOR_CSS)
@@ -81,51 +70,43 @@ def render_present() -> None:
             disabled=number == count,
         )
         st.caption(f"Slide {number} of {count} · arrow keys move between slides")
-    _slide(state, deck[number - 1], diseases, count)
+    _slide(state, deck[number - 1], number, diseases, count)
 
 
 def _address_script(diseases: list[str], number: int) -> str:
     """A script that sets the address bar to this slide's URL (validated values only)."""
-    query = ui.view_link("http://x/", "present", diseases, {SLIDE_KEY: number}).split("?", 1)
-    search = json.dumps("?" + query[1] if len(query) > 1 else "")
+    search = json.dumps(view_query(diseases, {SLIDE_KEY: number}))
     return (
         f"<script>if (location.search !== {search}) "
         f"history.replaceState(history.state, '', location.pathname + {search});</script>"
     )
 
 
-def _slide(state: DataState, slide: slides.Slide, diseases: list[str], count: int) -> None:
+def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str], count: int) -> None:
     with st.container(key="slide-body"):
         st.caption(
-            ui.md(f"{slide.phase_label} · slide {slide.number} of {count} · {', '.join(diseases)}")
+            markdown(f"{slide.phase_label} · slide {number} of {count} · {', '.join(diseases)}")
         )
-        st.markdown(f"# {ui.md(slide.title)}")
+        st.markdown(f"# {markdown(slide.slide_title)}")
         chart, side = st.columns([1.7, 1], gap="large")
+        lines = (*slide.key_numbers, *slide.statements)
         with chart:
-            figure = slide_figure_for(state, diseases, slide)
-            if figure is not None:
-                st.plotly_chart(
-                    figure, key=f"present-{slide.number}", config=CHART_CONFIG, theme=None
-                )
+            if slide.chart is not None:
+                figure = figure_for(state, diseases, slide)
+                st.plotly_chart(figure, key=f"present-{number}", config=CHART_CONFIG, theme=None)
             else:
-                st.markdown("\n".join(f"- {ui.md(line)}" for line in slide.key_numbers))
+                st.markdown("\n".join(f"- {markdown(line)}" for line in lines))
         with side:
-            if slide.caveats:
-                ui.badges(slide.caveats)
-            if figure is not None:
+            if slide.badges:
+                widgets.badges(slide.badges)
+            if slide.chart is not None:
                 st.markdown("**Key numbers**")
-                st.markdown("\n".join(f"- {ui.md(line)}" for line in slide.key_numbers[:8]))
-                if len(slide.key_numbers) > 8:
-                    st.caption(f"{len(slide.key_numbers) - 8} more in the phase page's table.")
-            if slide.note:
-                with st.container(border=True, key="slide-note"):
+                st.markdown("\n".join(f"- {markdown(line)}" for line in lines[:8]))
+                if len(lines) > 8:
+                    st.caption(f"{len(lines) - 8} more in the phase page's table.")
+            for note in slide.notes:
+                with st.container(border=True, key=f"slide-note-{note.id}"):
                     st.markdown("**Integrative care**")
-                    st.markdown(
-                        ui.md(
-                            slide.note.split(" TCM principles:")[0].removeprefix(
-                                "Integrative care: "
-                            )
-                        )
-                    )
+                    st.markdown(markdown(note.key_message))
     with st.container(key="slide-source"):
-        st.markdown(ui.md(slide.source_line))
+        st.markdown(markdown(slide.source_line))

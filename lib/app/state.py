@@ -1,4 +1,5 @@
-"""The app's single cached accessor for the dataset: validate once per file change, share read-only.
+"""The app's cached accessors: the dataset (validated once per file change), the exhibits of a
+phase or a selection, and each exhibit's figure, numbers and sources, all shared read-only.
 
 A valid edit to a data file shows on the next page view; an invalid edit keeps the last valid
 dataset on screen, with the problems listed, until the files are fixed.
@@ -10,10 +11,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib.dataset.loading import DataError, DataProblem, data_dir_from_env, fingerprint, load_dataset
+from lib.dataset.loading import data_dir_from_env, fingerprint, load_dataset
+from lib.dataset.problems import DataError, Problem
 from lib.dataset.records import Dataset
-from lib.evidence.exhibits import PhaseView, phase_view
-from lib.evidence.figures import figure_table, phase_overview
+from lib.evidence.catalogue import phase_overview
+from lib.evidence.exhibits import (
+    Exhibit,
+    PhaseView,
+    SourceGroup,
+    numbers_table,
+    phase_view,
+    selection_exhibits,
+    source_groups,
+)
+from lib.evidence.figures import figure_table
+from lib.render import charts
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,7 @@ class DataState:
 
     dataset: Dataset | None
     table: pd.DataFrame | None
-    problems: tuple[DataProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
     stale: bool = False  # True when showing the last valid dataset because the files are broken
     data_dir: str = ""
     signature: tuple = ()  # the file signature of the dataset shown (a cache key for derived data)
@@ -36,7 +48,7 @@ def _load(data_dir: str, signature: tuple) -> DataState:
     except DataError as error:
         return DataState(None, None, tuple(error.problems), data_dir=data_dir)
     except Exception as error:  # an unreadable file must not take the app down
-        problem = DataProblem(data_dir, "-", "-", f"could not be read ({type(error).__name__})")
+        problem = Problem(data_dir, "-", "-", f"could not be read ({type(error).__name__})")
         return DataState(None, None, (problem,), data_dir=data_dir)
     # Shared by every session (cache_resource): callers treat it as read-only and copy to change.
     return DataState(dataset, figure_table(dataset), data_dir=data_dir, signature=signature)
@@ -87,3 +99,47 @@ def _overview(_state: DataState, signature: tuple, diseases: tuple) -> pd.DataFr
 def overview_for(state: DataState, diseases: list[str]) -> pd.DataFrame:
     """The journey overview of a selection, computed once per data version (read-only)."""
     return _overview(state, state.signature, tuple(diseases))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _selection(_state: DataState, signature: tuple, diseases: tuple) -> list[Exhibit]:
+    return selection_exhibits(_state.dataset, _state.table, list(diseases))
+
+
+def selection_exhibits_for(state: DataState, diseases: list[str]) -> list[Exhibit]:
+    """Every exhibit of the selection in phase order (the slides), once per data version."""
+    return _selection(state, state.signature, tuple(diseases))
+
+
+# Each exhibit's figure, table and sources are made the first time they are shown. The key is
+# (data version, selection, phase, exhibit key): an exhibit's content depends on all four.
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _figure(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str):
+    return charts.frozen(charts.draw(_exhibit.chart))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _numbers(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str):
+    return numbers_table(_exhibit.rows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _sources(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str):
+    return source_groups(_exhibit.rows)
+
+
+def figure_for(state: DataState, diseases: list[str], exhibit: Exhibit):
+    """The exhibit's chart (callers check `exhibit.chart` first); never mutate it."""
+    return _figure(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key)
+
+
+def numbers_for(state: DataState, diseases: list[str], exhibit: Exhibit) -> pd.DataFrame:
+    """The numbers behind the exhibit, one row per figure (read-only)."""
+    return _numbers(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key)
+
+
+def sources_for(state: DataState, diseases: list[str], exhibit: Exhibit) -> tuple[SourceGroup, ...]:
+    """The exhibit's sources, grouped by document or publication."""
+    return _sources(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key)

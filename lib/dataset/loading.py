@@ -8,28 +8,27 @@ import gc
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from lib.dataset.problems import FILES, DataError, Problem
 from lib.dataset.records import (
     Comparison,
     Consensus,
     Dataset,
     DatasetInfo,
     Document,
-    IntegrityError,
     KeyFact,
     Note,
     Outcome,
     Publication,
     Study,
     TermCorrection,
-    integrity_problems,
 )
+from lib.dataset.rules import integrity_problems
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATA_DIR_ENV = "PHASEWISE_DATA_DIR"
@@ -42,18 +41,6 @@ _LEADING_DASHES = re.compile(r"(?:-[ \t]+)*")
 # text without one ("R&D", "A & B") cannot hold either, so it skips the event pass.
 _MAYBE_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\[\]{},]", re.MULTILINE)
 
-#: Which top-level keys each file holds. Every file is required.
-FILES: dict[str, tuple[str, ...]] = {
-    "dataset.yaml": ("info",),
-    "sources.yaml": ("documents", "publications"),
-    "studies.yaml": ("studies",),
-    "outcomes.yaml": ("outcomes",),
-    "comparisons.yaml": ("comparisons",),
-    "key_facts.yaml": ("key_facts",),
-    "notes.yaml": ("notes", "consensus"),
-    "glossary.yaml": ("glossary",),
-}
-COLLECTION_FILE = {key: file for file, keys in FILES.items() for key in keys}
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "info": DatasetInfo,
     "documents": Document,
@@ -68,27 +55,6 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
 }
 _ADAPTERS = {key: TypeAdapter(model) for key, model in RECORD_MODELS.items()}
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class DataProblem:
-    """One problem in a data file, printable as `file: record: field: message`."""
-
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.record}: {self.field}: {self.message}"
-
-
-class DataError(Exception):
-    """The data directory does not hold a valid dataset; `problems` says every reason."""
-
-    def __init__(self, problems: list[DataProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def data_dir_from_env() -> Path:
@@ -143,10 +109,10 @@ def _collection_paused():
 
 
 def _load(data_dir: Path) -> Dataset:
-    problems: list[DataProblem] = []
+    problems: list[Problem] = []
     collections: dict[str, Any] = {}
     if not data_dir.is_dir():
-        raise DataError([DataProblem(str(data_dir), "-", "-", "data directory not found")])
+        raise DataError([Problem(str(data_dir), "-", "-", "data directory not found")])
     all_parsed = True
     for file_name, keys in FILES.items():
         content, file_problems = _read_yaml(data_dir / file_name)
@@ -163,26 +129,21 @@ def _load(data_dir: Path) -> Dataset:
             problems += _partial_integrity_problems(collections, problems)
         raise DataError(problems)
     try:
-        return Dataset(**collections)
+        return Dataset(**collections)  # the root validator raises DataError with every problem
     except ValidationError as error:
-        raise DataError(_integrity_problems(error)) from None
+        raise DataError(_root_problems(error)) from None
 
 
-def _partial_integrity_problems(collections: dict, known: list[DataProblem]) -> list[DataProblem]:
+def _partial_integrity_problems(collections: dict, known: list[Problem]) -> list[Problem]:
     """Cross-record checks over the records that did validate, leaving out problems that only
     arise because an invalid record was dropped (a reference to it, or a rule about it)."""
     invalid = {p.record for p in known}
     partial = Dataset.model_construct(**{k: v for k, v in collections.items() if v is not None})
-    found = []
-    for p in integrity_problems(partial):
-        if p.record in invalid or any(repr(i) in p.message for i in invalid):
-            continue
-        found.append(
-            DataProblem(
-                COLLECTION_FILE.get(p.collection, p.collection), p.record, p.field, p.message
-            )
-        )
-    return found
+    return [
+        p
+        for p in integrity_problems(partial)
+        if p.record not in invalid and not any(repr(i) in p.message for i in invalid)
+    ]
 
 
 # libyaml's parser when present (about 10x faster than the pure-Python one), same safe constructor.
@@ -274,11 +235,11 @@ def _reject_aliases(text: str) -> None:
             )
 
 
-def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
+def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
     name = path.name
 
-    def problem(record: str, field: str, message: str) -> tuple[None, list[DataProblem]]:
-        return None, [DataProblem(name, record, field, message)]
+    def problem(record: str, field: str, message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, record, field, message)]
 
     try:
         size = path.stat().st_size
@@ -316,7 +277,7 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[DataProblem]]:
         return problem("-", "-", f"top level must be a mapping with keys {', '.join(FILES[name])}")
     unknown = [str(k) for k in content if k not in FILES[name]]
     problems = [
-        DataProblem(
+        Problem(
             name, "(top level)", key, f"unknown top-level key; expected {', '.join(FILES[name])}"
         )
         for key in unknown
@@ -354,11 +315,11 @@ def _character_problem(error: yaml.reader.ReaderError, text: str) -> tuple[str, 
     return f"line {line}", "syntax", f"{error.reason} (U+{error.character:04X} at column {column})"
 
 
-def _validate_collection(file: str, key: str, raw: Any) -> tuple[Any, list[DataProblem]]:
+def _validate_collection(file: str, key: str, raw: Any) -> tuple[Any, list[Problem]]:
     adapter = _ADAPTERS[key]
     if key == "info":
         if raw is None:
-            return None, [DataProblem(file, "info", "-", "missing")]
+            return None, [Problem(file, "info", "-", "missing")]
         try:
             return adapter.validate_python(raw), []
         except ValidationError as error:
@@ -366,12 +327,12 @@ def _validate_collection(file: str, key: str, raw: Any) -> tuple[Any, list[DataP
     if raw is None:
         return (), []
     if not isinstance(raw, list):
-        return (), [DataProblem(file, key, "-", "must be a list of records")]
+        return (), [Problem(file, key, "-", "must be a list of records")]
     records, problems = [], []
     for index, item in enumerate(raw):
         label = _record_label(item, index)
         if not isinstance(item, dict):
-            problems.append(DataProblem(file, label, "-", "record must be a mapping"))
+            problems.append(Problem(file, label, "-", "record must be a mapping"))
             continue
         try:
             records.append(adapter.validate_python(item))
@@ -386,7 +347,7 @@ def _record_label(item: Any, index: int) -> str:
     return f"#{index + 1}"
 
 
-def _record_problems(file: str, label: str, raw: dict, error: ValidationError) -> list[DataProblem]:
+def _record_problems(file: str, label: str, raw: dict, error: ValidationError) -> list[Problem]:
     problems = []
     details = error.errors(include_url=False)
     if len(details) > 1:  # "at least 1 item after validation" only echoes an invalid item
@@ -400,7 +361,7 @@ def _record_problems(file: str, label: str, raw: dict, error: ValidationError) -
         if match:  # record-level rules name their field at the start of the message
             field = ".".join(filter(None, [field, match.group(1)]))
             message = match.group(2)
-        problems.append(DataProblem(file, label, field or "-", message))
+        problems.append(Problem(file, label, field or "-", message))
     return problems
 
 
@@ -422,18 +383,9 @@ def _field_path(loc: tuple, raw: Any) -> str:
     return ".".join(parts)
 
 
-def _integrity_problems(error: ValidationError) -> list[DataProblem]:
-    problems = []
-    for detail in error.errors(include_url=False):
-        cause = (detail.get("ctx") or {}).get("error")
-        if isinstance(cause, IntegrityError):
-            problems.extend(
-                DataProblem(
-                    COLLECTION_FILE.get(p.collection, p.collection), p.record, p.field, p.message
-                )
-                for p in cause.problems
-            )
-        else:
-            field = _field_path(detail["loc"], {})
-            problems.append(DataProblem("-", "-", field or "-", detail["msg"]))
-    return problems
+def _root_problems(error: ValidationError) -> list[Problem]:
+    """Problems pydantic finds in the root model itself (not in a record)."""
+    return [
+        Problem("-", "-", _field_path(detail["loc"], {}) or "-", detail["msg"])
+        for detail in error.errors(include_url=False)
+    ]

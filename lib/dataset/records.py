@@ -1,16 +1,16 @@
 """The dataset's records and their rules, as frozen pydantic v2 models.
 
-Per-record rules live on each model; cross-record rules (unique ids, references that resolve,
-arms of a comparison in one study) live in the root `Dataset` validator. No I/O, no streamlit.
+Per-record rules live on each model; cross-record rules (lib.dataset.rules) run in the root
+`Dataset` validator. No I/O.
 """
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from lib.dataset.problems import DataError
+from lib.dataset.rules import integrity_problems
 from lib.dataset.vocabulary import (
     ArmRole,
     CitationStatus,
@@ -354,26 +354,6 @@ class DatasetInfo(Record):
 # --- the root ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, located by collection, record and field."""
-
-    collection: str
-    record: str
-    field: str
-    message: str
-
-
-class IntegrityError(ValueError):
-    """Raised by the root validator; carries every cross-record problem at once."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(
-            "; ".join(f"{p.collection}: {p.record}: {p.field}: {p.message}" for p in problems)
-        )
-
-
 class Dataset(Record):
     info: DatasetInfo
     documents: tuple[Document, ...]
@@ -390,150 +370,8 @@ class Dataset(Record):
     def _integrity(self):
         problems = integrity_problems(self)
         if problems:
-            raise IntegrityError(problems)
+            raise DataError(problems)
         return self
 
     def study(self, study_id: str) -> Study:
         return next(s for s in self.studies if s.id == study_id)
-
-
-def integrity_problems(ds: Dataset) -> list[Problem]:
-    """Every cross-record rule, checked at once so all problems are reported together."""
-    problems: list[Problem] = []
-
-    def add(collection: str, record: str, field: str, message: str) -> None:
-        problems.append(Problem(collection, record, field, message))
-
-    collections = {
-        "documents": ds.documents,
-        "publications": ds.publications,
-        "studies": ds.studies,
-        "outcomes": ds.outcomes,
-        "comparisons": ds.comparisons,
-        "key_facts": ds.key_facts,
-        "notes": ds.notes,
-        "consensus": ds.consensus,
-        "glossary": ds.glossary,
-    }
-    for name, records in collections.items():
-        for record_id, count in Counter(r.id for r in records).items():
-            if count > 1:
-                add(name, record_id, "id", f"duplicate id ({count} records)")
-    arm_owner: dict[str, str] = {}
-    for study in ds.studies:
-        for arm in study.arms:
-            if arm.id in arm_owner:
-                add(
-                    "studies",
-                    study.id,
-                    f"arms.{arm.id}.id",
-                    f"duplicate arm id {arm.id!r} (also in study {arm_owner[arm.id]!r})",
-                )
-            arm_owner[arm.id] = study.id
-
-    documents = {d.id for d in ds.documents}
-    publications = {p.id for p in ds.publications}
-    studies = {s.id: s for s in ds.studies}
-    outcomes = {o.id: o for o in ds.outcomes}
-
-    def check_provenance(collection: str, record: str, field: str, prov: Provenance) -> None:
-        pool = documents if prov.origin == "document" else publications
-        if prov.source not in pool:
-            kind = "document" if prov.origin == "document" else "publication"
-            add(
-                collection,
-                record,
-                f"{field}source".lstrip("."),
-                f"unknown {kind} {prov.source!r} (origin is {prov.origin!r})",
-            )
-
-    for study in ds.studies:
-        if study.document not in documents:
-            add("studies", study.id, "document", f"unknown document {study.document!r}")
-        if study.publication is not None and study.publication not in publications:
-            add("studies", study.id, "publication", f"unknown publication {study.publication!r}")
-        for field, count in (("n.", study.n), ("n_published.", study.n_published)):
-            if count is not None:
-                check_provenance("studies", study.id, field, count)
-        for arm in study.arms:
-            if arm.n is not None:
-                check_provenance("studies", study.id, f"arms.{arm.id}.n.", arm.n)
-
-    for outcome in ds.outcomes:
-        check_provenance("outcomes", outcome.id, "", outcome)
-        study = studies.get(outcome.study)
-        if study is None:
-            add("outcomes", outcome.id, "study", f"unknown study {outcome.study!r}")
-        elif outcome.arm not in {a.id for a in study.arms}:
-            owner = arm_owner.get(outcome.arm)
-            where = f"belongs to study {owner!r}" if owner else "does not exist"
-            add("outcomes", outcome.id, "arm", f"arm {outcome.arm!r} {where}, not {study.id!r}")
-        if outcome.corresponds_to is not None:
-            twin = outcomes.get(outcome.corresponds_to)
-            if twin is None:
-                add(
-                    "outcomes",
-                    outcome.id,
-                    "corresponds_to",
-                    f"unknown outcome {outcome.corresponds_to!r}",
-                )
-            elif twin.arm != outcome.arm or twin.endpoint != outcome.endpoint:
-                add(
-                    "outcomes",
-                    outcome.id,
-                    "corresponds_to",
-                    f"{twin.id!r} reports another arm or endpoint",
-                )
-
-    for comp in ds.comparisons:
-        check_provenance("comparisons", comp.id, "", comp)
-        study = studies.get(comp.study)
-        if study is None:
-            add("comparisons", comp.id, "study", f"unknown study {comp.study!r}")
-            continue
-        own_arms = {a.id for a in study.arms}
-        for field in ("intervention_arm", "control_arm"):
-            arm = getattr(comp, field)
-            if arm not in own_arms:
-                owner = arm_owner.get(arm)
-                if owner:
-                    add(
-                        "comparisons",
-                        comp.id,
-                        field,
-                        f"arm {arm!r} belongs to study {owner!r}, "
-                        f"not {study.id!r}: a comparison cannot span studies",
-                    )
-                else:
-                    add("comparisons", comp.id, field, f"unknown arm {arm!r}")
-        for index, outcome_id in enumerate(comp.outcomes):
-            outcome = outcomes.get(outcome_id)
-            if outcome is None:
-                add("comparisons", comp.id, f"outcomes.{index}", f"unknown outcome {outcome_id!r}")
-                continue
-            expected = (comp.intervention_arm, comp.control_arm)[index]
-            if outcome.arm != expected or outcome.endpoint != comp.endpoint:
-                add(
-                    "comparisons",
-                    comp.id,
-                    f"outcomes.{index}",
-                    f"{outcome_id!r} is not the {comp.endpoint} outcome of arm {expected!r}",
-                )
-
-    for fact in ds.key_facts:
-        check_provenance("key_facts", fact.id, "", fact)
-        if fact.publication is not None and fact.publication not in publications:
-            add("key_facts", fact.id, "publication", f"unknown publication {fact.publication!r}")
-
-    for note in ds.notes:
-        if note.source not in documents:
-            add("notes", note.id, "source", f"unknown document {note.source!r}")
-    for item in ds.consensus:
-        if item.source not in documents:
-            add("consensus", item.id, "source", f"unknown document {item.source!r}")
-        if item.publication is not None and item.publication not in publications:
-            add("consensus", item.id, "publication", f"unknown publication {item.publication!r}")
-    for term in ds.glossary:
-        if term.document not in documents:
-            add("glossary", term.id, "document", f"unknown document {term.document!r}")
-    return problems

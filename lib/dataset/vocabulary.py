@@ -25,11 +25,6 @@ PHASE_SUMMARIES = {
 
 Disease = Literal["AML", "MDS", "ALL"]
 DISEASES: tuple[str, ...] = get_args(Disease)
-DISEASE_LABELS = {
-    "AML": "Acute myeloid leukaemia",
-    "MDS": "Myelodysplastic syndrome",
-    "ALL": "Acute lymphoblastic leukaemia",
-}
 
 Design = Literal[
     "rct",
@@ -144,8 +139,6 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
         "Share attributed to the primary disease as cause of death.",
     ),
 }
-RELAPSE_ENDPOINTS = frozenset({"cir", "relapse_crude"})
-SURVIVAL_ENDPOINTS = frozenset({"os", "median_os", "lfs", "dfs", "rfs", "grfs"})
 #: Endpoints where a lower value is the better outcome (for reading direction of effects).
 LOWER_IS_BETTER = frozenset(
     {
@@ -243,7 +236,6 @@ VERIFICATION_LABELS = {
     "self_source_only": "Same news item only",
     "not_checked": "Not checked",
 }
-VERIFIED_STATUSES = frozenset({"verified", "verified_with_nuance"})
 
 CitationStatus = Literal[
     "verified",

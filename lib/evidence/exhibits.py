@@ -1,32 +1,45 @@
-"""What a phase page shows, computed once per dataset version, phase and disease selection.
+"""The one model of what is shown: exhibits. An exhibit is one chart (or one list of figures)
+with the figures behind it, each once, its caveats, key numbers and sources.
 
-Pure: (Dataset, figure table, phase, diseases) -> PhaseView, a read-only tree of sections and
-cards holding their figures, numbers and sources as plain text. The Streamlit layer caches it and
-only draws it, so a page view costs the drawing, not the queries.
+Phase pages show a phase's exhibits as cards in sections; the presentation and the deck number
+the exhibits of a selection as slides; an image download draws the exhibit it sits under. Pure.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from typing import Literal
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from lib.dataset.records import Consensus, Dataset, Note
+from lib.dataset.records import Consensus, Dataset, Note, Study
 from lib.dataset.vocabulary import (
     DISEASES,
     FLAG_LABELS,
     ORIGIN_LABELS,
     PHASE_LABELS,
     PHASE_SUMMARIES,
+    PHASES,
     VERIFICATION_LABELS,
 )
-from lib.evidence import figures as queries
-from lib.evidence.figures import Badge, Headline
-from lib.evidence.text import display_n, display_p, display_value
-from lib.render import charts
+from lib.evidence import selection, text
+from lib.evidence.catalogue import phase_notes
+from lib.evidence.caveats import CROSS_TRIAL, Badge, Headline, headlines, study_badges
 
+Section = Literal["arms", "effects", "single", "facts"]
+SECTIONS: dict[str, tuple[str, str]] = {
+    # key: (title, caption)
+    "arms": ("Arm comparisons", ""),
+    "effects": ("Effects", ""),
+    "single": (
+        "Single-arm, registry and case figures",
+        "No control arm: read each bar on its own, not against bars of other studies.",
+    ),
+    "facts": ("Registry and programme facts", ""),
+}
 _UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
+_FOREST_TITLES = {
+    "ratio": "Hazard and risk ratios",
+    "difference": "Risk differences (computed from events/n)",
+}
 NUMBER_COLUMNS = [
     "Figure",
     "Study",
@@ -58,85 +71,75 @@ PRINT_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class SourceEntry:
-    """One figure as its source gives it, with the excerpt that contains it."""
+class Chart:
+    """How to draw an exhibit: the chart function's kind, its title, rows and option."""
 
-    endpoint: str
-    subject: str  # arm, or the study for whole-study figures
-    time_point: str
-    value: str
-    n: str  # "" for a sample size (its own n) and a comparison (the arms carry theirs)
-    verification: str
-    excerpt: str
-    verification_note: str
-    evidence_ref: str
-    flag_notes: str
-
-
-@dataclass(frozen=True)
-class SourceGroup:
-    """The figures of a card that share one source (document or publication)."""
-
-    origin: str  # "document" | "publication"
-    document: str
-    citation: str
-    citation_status: str
-    links: tuple[tuple[str, str], ...]  # (label, address)
-    entries: tuple[SourceEntry, ...]
-
-
-@dataclass(frozen=True)
-class FigureRef:
-    """Which slide draws the same chart (for image downloads): kind, studies and option."""
-
-    kind: str
-    study_ids: tuple[str, ...]
-    option: str | None
-
-
-@dataclass(frozen=True)
-class Card:
-    """One bordered card: a study's (or a cross-study) figures with their numbers and sources."""
-
-    key: str
+    kind: Literal["arm", "forest", "single"]
     title: str
+    data: pd.DataFrame = field(repr=False, compare=False)
+    option: str | None = None  # the value axis of an arm chart, the scale of a forest plot
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """One chart or list of figures, as a card on its phase page and as one slide."""
+
+    key: str  # unique within a phase
+    phase: str
+    section: Section
+    title: str
+    chart: Chart | None
+    key_numbers: tuple[str, ...]  # the charted figures as sentences
+    statements: tuple[str, ...]  # the figures no chart shows, as sentences
     badges: tuple[Badge, ...]
-    statements: tuple[str, ...]  # figures shown as sentences (direction-only claims, facts)
-    figures: tuple[go.Figure, ...]  # shared and cached: never mutate
-    figure_refs: tuple[FigureRef | None, ...]
-    error_bars: str  # what the error bars are; "" when there is no chart
-    numbers: pd.DataFrame = field(repr=False)  # NUMBER_COLUMNS, one row per figure
-    sources: tuple[SourceGroup, ...] = ()
+    notes: tuple[Note, ...] = field(repr=False, compare=False)  # the phase's integrative notes
+    rows: pd.DataFrame = field(repr=False, compare=False)  # the figures behind it, each once
 
     @property
-    def print_numbers(self) -> pd.DataFrame:
-        return self.numbers[PRINT_COLUMNS]
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled list of cards. Each card is built the first time it is shown, so a view costs
-    the cards on screen, however many studies the phase has."""
-
-    key: str
-    title: str
-    caption: str
-    plans: tuple[Callable[[], Card], ...]  # one per card, in order
-    _built: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.plans)
-
-    def cards_between(self, start: int, stop: int) -> tuple[Card, ...]:
-        """Cards start..stop-1, built on first use and kept (sessions may share them)."""
-        for index in range(start, min(stop, len(self.plans))):
-            if index not in self._built:
-                self._built[index] = self.plans[index]()
-        return tuple(self._built[i] for i in range(start, min(stop, len(self.plans))))
+    def phase_label(self) -> str:
+        return PHASE_LABELS[self.phase]
 
     @property
-    def cards(self) -> tuple[Card, ...]:
-        return self.cards_between(0, len(self.plans))
+    def slide_title(self) -> str:
+        """The title on a slide, where the page's section heading is not there to name the
+        phase of a cross-study exhibit."""
+        if self.section in ("effects", "facts"):
+            return f"{self.phase_label}: {self.title[0].lower()}{self.title[1:]}"
+        return self.title
+
+    @property
+    def chart_title(self) -> str:
+        return self.chart.title if self.chart else self.title
+
+    @property
+    def figure_ids(self) -> tuple[str, ...]:
+        return tuple(self.rows["figure_id"])
+
+    @property
+    def error_bars(self) -> str:
+        """What the chart's error bars are ('' without a chart or bars)."""
+        if self.chart is None or self.chart.kind == "forest":
+            return ""
+        methods = sorted({m for m in self.chart.data.get("ci_method", ()) if m})
+        what = "; ".join(methods) or "none (no CI reported and no events/n to compute one)"
+        return f"Error bars: {what}."
+
+    @property
+    def source_line(self) -> str:
+        """Where the numbers come from, in one line."""
+        documents = [d for d in dict.fromkeys(self.rows["document_title"].dropna()) if d]
+        publications = self.rows.loc[self.rows["origin"] == "publication", "citation"]
+        parts = [f"Source: {'; '.join(documents)}"] if documents else []
+        count = publications.dropna().nunique()
+        if count:
+            parts.append(f"publication figures from {text.plural(count, 'paper', 'papers')}")
+        return " · ".join(parts) or "Source: see the Sources page"
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        cites = [c for c in self.rows["citation"].dropna().unique() if c]
+        docs = [d for d in self.rows["source_document"].dropna().unique() if d]
+        return tuple(dict.fromkeys([*cites, *docs]))
 
 
 @dataclass(frozen=True)
@@ -148,37 +151,70 @@ class PhaseView:
     caption: str
     headlines: tuple[Headline, ...]
     empty_message: str  # "" when the phase has studies for the selection
-    sections: tuple[Section, ...]
+    exhibits: tuple[Exhibit, ...]
     notes: tuple[Note, ...]
     consensus: tuple[Consensus, ...]
     documents: dict[str, str] = field(repr=False)  # document id -> "title (outlet)"
 
+    def sections(self) -> list[tuple[str, str, str, tuple[Exhibit, ...]]]:
+        """(key, title, caption, exhibits) for each section that has exhibits, in page order."""
+        grouped = []
+        for key, (title, caption) in SECTIONS.items():
+            items = tuple(e for e in self.exhibits if e.section == key)
+            if items:
+                grouped.append((key, title, caption, items))
+        return grouped
+
 
 def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]) -> PhaseView:
     """The phase page for the selected diseases."""
-    in_view = queries.filter_table(table, diseases, phase)
-    studies = queries.phase_studies(ds, phase, diseases)
-    sections = (
-        _arm_section(in_view, studies),
-        _effects_section(in_view, studies),
-        _single_arm_section(in_view, studies),
-        _facts_section(in_view),
-    )
+    in_view = selection.filter_table(table, diseases, phase)
+    studies = selection.phase_studies(ds, phase, diseases)
+    notes = tuple(phase_notes(ds, phase, diseases))
     return PhaseView(
         phase=phase,
         title=PHASE_LABELS[phase],
         caption=f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}",
-        headlines=tuple(queries.headlines(in_view)),
+        headlines=tuple(headlines(in_view)),
         empty_message="" if studies else _empty_message(ds, phase, diseases),
-        sections=tuple(s for s in sections if s.plans),
-        notes=tuple(queries.phase_notes(ds, phase, diseases)),
+        exhibits=phase_exhibits(in_view, studies, phase, notes),
+        notes=notes,
         consensus=ds.consensus if phase in ("induction", "consolidation") else (),
         documents={d.id: f"{d.title} ({d.outlet})" for d in ds.documents},
     )
 
 
+def selection_exhibits(ds: Dataset, table: pd.DataFrame, diseases: list[str]) -> list[Exhibit]:
+    """Every exhibit of the selection in phase order: the slides of the presentation and deck."""
+    return [
+        exhibit for phase in PHASES for exhibit in phase_view(ds, table, phase, diseases).exhibits
+    ]
+
+
+def phase_exhibits(
+    table: pd.DataFrame, studies: list[Study], phase: str, notes: tuple[Note, ...]
+) -> tuple[Exhibit, ...]:
+    """A phase's exhibits in page order: arm comparisons, effects, single-arm figures, facts."""
+    by_study = selection.rows_by_study(table)
+    empty = table.iloc[:0]
+    exhibits = [
+        *(
+            exhibit
+            for study in selection.comparative_studies(studies)
+            for exhibit in _arm_exhibits(study, by_study.get(study.id, empty))
+        ),
+        *_forest_exhibits(table, studies),
+        *_single_arm_exhibits(table, studies, by_study),
+        *_facts_exhibits(table),
+    ]
+    return tuple(
+        Exhibit(phase=phase, notes=notes, **draft)
+        for draft in exhibits  # type: ignore[arg-type]
+    )
+
+
 def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
-    counts = queries.studies_by_disease(ds, phase)
+    counts = selection.studies_by_disease(ds, phase)
     others = [f"{d}: {counts[d]}" for d in DISEASES if d not in diseases and counts[d]]
     where = (
         "Studies in this phase for other diseases: " + ", ".join(others) + "."
@@ -191,201 +227,182 @@ def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
     )
 
 
-# --- sections --------------------------------------------------------------------------------
+# --- the four kinds of exhibit ---------------------------------------------------------------
 
 
-def _arm_section(table: pd.DataFrame, studies) -> Section:
-    by_study = queries.rows_by_study(table)
-    plans = tuple(
-        partial(_arm_card, study, by_study.get(study.id, table.iloc[:0]))
-        for study in queries.comparative_studies(studies)
-    )
-    return Section("arms", "Arm comparisons", "", plans)
+def _unique(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The figures of several frames, each once (the first frame's row wins)."""
+    present = [frame for frame in frames if len(frame)]
+    if not present:
+        return frames[0].iloc[:0]
+    return pd.concat(present, ignore_index=True).drop_duplicates("figure_id", ignore_index=True)
 
 
-def _arm_card(study, rows: pd.DataFrame) -> Card:
-    values = queries.arm_outcomes(rows, study.id)
-    claims = queries.direction_claims(rows, study.id)
-    units = charts.arm_units(values)
-    figures = tuple(
-        charts.arm_comparison(values, f"{study.short_label}: {_UNIT_TITLES[unit]}", unit)
-        for unit in units
-    )
-    shown = values if len(values) else rows
-    return _card(
-        key=study.id,
-        title=study.title,
-        figures=figures,
-        refs=tuple(FigureRef("arm", (study.id,), unit) for unit in units),
-        rows=_with_claims(shown, claims, rows),
-        badges=queries.study_badges(rows, study),
-        statements=_claim_sentences(claims),
-    )
-
-
-def _with_claims(values, claims, rows) -> pd.DataFrame:
-    """The numbers behind a card: charted values, direction-only claims and sample sizes."""
+def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
+    """One exhibit per value axis of a comparative study (rates, medians); one list exhibit
+    when nothing can be charted (direction-only claims)."""
+    values = selection.arm_outcomes(rows, study.id)
+    claims = selection.direction_claims(rows, study.id)
+    comparisons = rows[rows["kind"] == "comparison"]
     sizes = rows[rows["kind"] == "sample_size"]
-    others = rows[(rows["kind"] == "comparison") & ~rows["figure_id"].isin(claims["figure_id"])]
-    return pd.concat([values, claims, others, sizes], ignore_index=True)
+    if values.empty and comparisons.empty:
+        return []
+    badges = tuple(study_badges(rows, study))
+    claim_lines = tuple(text.claim_sentence(r) for r in selection.records(claims))
+    units = selection.arm_units(values)
+    if not units:
+        return [
+            dict(
+                key=study.id,
+                section="arms",
+                title=study.title,
+                chart=None,
+                key_numbers=(),
+                statements=claim_lines
+                + tuple(text.figure_sentence(r) for r in selection.records(values)),
+                badges=badges,
+                rows=_unique(values, comparisons, sizes),
+            )
+        ]
+    drafts = []
+    for index, unit in enumerate(units):
+        on_axis = values[selection.chart_scale(values) == unit]
+        drafts.append(
+            dict(
+                key=study.id if index == 0 else f"{study.id}-{unit}",
+                section="arms",
+                title=study.title,
+                chart=Chart("arm", f"{study.short_label}: {_UNIT_TITLES[unit]}", values, unit),
+                key_numbers=_paired_numbers(on_axis),
+                statements=claim_lines if index == 0 else (),
+                badges=badges,
+                rows=_unique(on_axis, comparisons, sizes),
+            )
+        )
+    return drafts
 
 
-def _claim_sentences(claims: pd.DataFrame) -> tuple[str, ...]:
-    """Direction-only claims (no per-arm numbers) as sentences with their p and origin."""
-    return tuple(
-        f"{_comparison_text(row, with_time=True)} · {ORIGIN_LABELS[row.origin]}"
-        for row in queries.records(claims)
-    )
+def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
+    """One sentence per endpoint, time point and subgroup: both arms with n and p."""
+    lines = []
+    keys = ["endpoint_label", "group_time", "subgroup", "origin"]
+    for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False, dropna=False):
+        arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
+        where = ", ".join(str(x) for x in (subgroup, time) if isinstance(x, str) and x)
+        lines.append(
+            text.pair_sentence(
+                endpoint, where, selection.records(arms), arms["p_as_printed"].iloc[0], origin
+            )
+        )
+    return tuple(lines)
 
 
-def _comparison_text(row, with_time: bool = False) -> str:
-    """A comparison as the source states it: the claim, (time,) p as printed, HR if given."""
-    parts = [
-        row.statement,
-        row.time_point if with_time else "",
-        display_p(row.p_as_printed, row.flags),
-    ]
-    if pd.notna(row.hr):
-        parts.append(display_value(row.value, row.as_printed, row.unit))
-    return " · ".join(part for part in parts if part)
-
-
-def _effects_section(table: pd.DataFrame, studies) -> Section:
-    effects = queries.effect_rows(table, [s.id for s in studies])
-    if effects.empty:
-        return Section("effects", "Effects", "", ())
-    badges = (queries.CROSS_TRIAL,) if effects["study_id"].nunique() > 1 else ()
-    comparisons = table[table["figure_id"].isin(effects["figure_id"])]
-    plans = []
-    for scale, title in (
-        ("ratio", "Hazard and risk ratios"),
-        ("difference", "Risk differences (computed from events/n)"),
-    ):
+def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
+    effects = selection.effect_rows(table, [s.id for s in studies])
+    drafts = []
+    for scale, title in _FOREST_TITLES.items():
         subset = effects[effects["measure"].str.contains(scale)]
         if subset.empty:
             continue
-        plans.append(partial(_forest_card, subset, scale, title, comparisons, badges))
-    return Section("effects", "Effects", "", tuple(plans))
-
-
-def _forest_card(effects: pd.DataFrame, scale: str, title: str, comparisons, badges) -> Card:
-    return _card(
-        key=f"forest-{scale}",
-        title=title,
-        figures=(charts.forest(effects, title, scale=scale),),
-        refs=(FigureRef("forest", tuple(effects["study_id"].unique()), scale),),
-        rows=comparisons,
-        badges=badges,
-    )
-
-
-def _single_arm_section(table: pd.DataFrame, studies) -> Section:
-    """One card per study for figures without a control arm, with that study's caveats.
-
-    Rates are charted; medians in months (another scale) are listed as sentences and tabled.
-    """
-    values = queries.rows_by_study(queries.single_arm_values(table, studies))
-    by_study = queries.rows_by_study(table)
-    plans = tuple(
-        partial(_single_arm_card, study, values[study.id], by_study[study.id])
-        for study in studies
-        if study.id in values
-    )
-    return Section(
-        "single",
-        "Single-arm, registry and case figures",
-        "No control arm: read each bar on its own, not against bars of other studies.",
-        plans,
-    )
-
-
-def _single_arm_card(study, rows: pd.DataFrame, study_rows: pd.DataFrame) -> Card:
-    rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
-    sizes = study_rows[study_rows["kind"] == "sample_size"]
-    chart_title = f"{study.short_label}: figures without a control arm"
-    return _card(
-        key=f"single-{study.id}",
-        title=study.title,
-        figures=(charts.single_arm(rates, chart_title),) if len(rates) else (),
-        refs=(FigureRef("single", (study.id,), None),) if len(rates) else (),
-        rows=pd.concat([rows, sizes], ignore_index=True),
-        badges=queries.study_badges(study_rows, study),
-        statements=_value_sentences(months),
-    )
-
-
-def _value_sentences(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Figures as sentences: what, value as printed, group, n and time point."""
-    return tuple(
-        " · ".join(
-            filter(
-                None,
-                [
-                    f"{row.endpoint_label}: "
-                    + display_value(row.value, row.as_printed, row.unit, row.flags, row.n),
-                    row.arm or row.study,
-                    "" if row.kind == "key_fact" else display_n(row.n),
-                    row.time_point,
-                ],
+        drafts.append(
+            dict(
+                key=f"forest-{scale}",
+                section="effects",
+                title=title,
+                chart=Chart("forest", title, subset.reset_index(drop=True), scale),
+                key_numbers=tuple(text.effect_sentence(r) for r in selection.records(subset)),
+                statements=(),
+                badges=(CROSS_TRIAL,) if subset["study_id"].nunique() > 1 else (),
+                rows=_unique(table[table["figure_id"].isin(subset["figure_id"])]),
             )
         )
-        for row in queries.records(rows)
-    )
+    return drafts
 
 
-def _facts_section(table: pd.DataFrame) -> Section:
-    """Registry and programme figures (not headlines) as a list: they share no scale."""
-    facts = table[(table["kind"] == "key_fact") & ~table["headline"].astype(bool)]
+def _single_arm_exhibits(
+    table: pd.DataFrame, studies: list[Study], by_study: dict[str, pd.DataFrame]
+) -> list[dict]:
+    """One exhibit per study for figures without a control arm: rates charted, medians in
+    months (another scale) listed as sentences."""
+    values = selection.rows_by_study(selection.single_arm_values(table, studies))
+    drafts = []
+    for study in studies:
+        if study.id not in values:
+            continue
+        rows, study_rows = values[study.id], by_study[study.id]
+        rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
+        title = f"{study.short_label}: figures without a control arm"
+        drafts.append(
+            dict(
+                key=f"single-{study.id}",
+                section="single",
+                title=study.title,
+                chart=Chart("single", title, rates.reset_index(drop=True)) if len(rates) else None,
+                key_numbers=tuple(text.figure_sentence(r) for r in selection.records(rates)),
+                statements=tuple(text.figure_sentence(r) for r in selection.records(months)),
+                badges=tuple(study_badges(study_rows, study)),
+                rows=_unique(rows, study_rows[study_rows["kind"] == "sample_size"]),
+            )
+        )
+    return drafts
+
+
+def _facts_exhibits(table: pd.DataFrame) -> list[dict]:
+    """Registry and programme figures as one list: they share no scale."""
+    facts = table[table["kind"] == "key_fact"]
     if facts.empty:
-        return Section("facts", "Registry and programme facts", "", ())
-    plan = partial(
-        _card,
-        key="key-facts",
-        title="Registry and programme facts",
-        figures=(),
-        refs=(),
-        rows=facts,
-        statements=_value_sentences(facts),
-    )
-    return Section("facts", "Registry and programme facts", "", (plan,))
+        return []
+    flagged = dict.fromkeys(kind for kinds in facts["flags"] for kind in kinds)
+    notes = {kind: note for pairs in facts["flag_notes"] for kind, note in pairs}
+    return [
+        dict(
+            key="key-facts",
+            section="facts",
+            title=SECTIONS["facts"][0],
+            chart=None,
+            key_numbers=(),
+            statements=tuple(text.figure_sentence(r) for r in selection.records(facts)),
+            badges=tuple(Badge(FLAG_LABELS[k], "warning", notes[k]) for k in flagged),
+            rows=_unique(facts),
+        )
+    ]
 
 
-# --- cards -----------------------------------------------------------------------------------
+# --- the numbers and sources behind an exhibit ------------------------------------------------
 
 
-def _card(
-    *,
-    key: str,
-    title: str,
-    figures: tuple,
-    refs: tuple,
-    rows: pd.DataFrame,
-    badges=(),
-    statements: tuple[str, ...] = (),
-) -> Card:
-    return Card(
-        key=key,
-        title=title,
-        badges=tuple(badges),
-        statements=statements,
-        figures=tuple(charts.frozen(figure) for figure in figures),
-        figure_refs=refs,
-        error_bars=_error_bars(rows) if figures else "",
-        numbers=numbers_frame(rows),
-        sources=source_groups(rows),
-    )
+@dataclass(frozen=True)
+class SourceEntry:
+    """One figure as its source gives it, with the excerpt that contains it."""
+
+    endpoint: str
+    subject: str  # arm, or the study for whole-study figures
+    time_point: str
+    value: str
+    n: str  # "" for a sample size (its own n) and a comparison (the arms carry theirs)
+    verification: str
+    excerpt: str
+    verification_note: str
+    evidence_ref: str
+    flag_notes: tuple[str, ...]
 
 
-def _error_bars(rows: pd.DataFrame) -> str:
-    methods = sorted({m for m in rows.get("ci_method", pd.Series(dtype=object)).dropna() if m})
-    what = "; ".join(methods) if methods else "none (no CI reported and no events/n to compute one)"
-    return f"Error bars: {what}."
+@dataclass(frozen=True)
+class SourceGroup:
+    """The figures of an exhibit that share one source (document or publication)."""
+
+    origin: str  # "document" | "publication"
+    document: str
+    citation: str
+    citation_status: str
+    links: tuple[tuple[str, str], ...]  # (label, address)
+    entries: tuple[SourceEntry, ...]
 
 
-def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind a figure, as printed and as read, one row per figure."""
+def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind an exhibit, as printed and as read, one row per figure."""
     rows = rows.reset_index(drop=True)
-    records = queries.records(rows)
+    records = selection.records(rows)
     ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
     return pd.DataFrame(
         {
@@ -394,20 +411,16 @@ def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "Arm": rows["arm"],
             "Endpoint": rows["endpoint_label"],
             "Time point": rows["time_point"],
-            "Value": [display_value(r.value, r.as_printed, r.unit, r.flags, r.n) for r in records],
+            "Value": [text.figure_value(r) for r in records],
             "As printed": rows["as_printed"],
             "n": rows["n"],
             "Events": rows["events"],
-            "95% CI": [
-                f"{r.ci_low:.1f}–{r.ci_high:.1f}" if pd.notna(r.ci_low) else "" for r in records
-            ],
+            "95% CI": [text.display_ci(r.ci_low, r.ci_high) for r in records],
             "CI method": ci_method,
             "p as printed": rows["p_as_printed"].fillna(""),
             "Origin": rows["origin"].map(ORIGIN_LABELS),
             "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
-            "Flags": rows["flags"].map(
-                lambda f: ", ".join(FLAG_LABELS[k] for k in f.split(";") if k)
-            ),
+            "Flags": rows["flags"].map(lambda kinds: ", ".join(FLAG_LABELS[k] for k in kinds)),
         },
         columns=NUMBER_COLUMNS,
     )
@@ -417,7 +430,7 @@ def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     groups = []
     for _, group in rows.groupby("source_id", sort=False):
-        records = queries.records(group)
+        records = selection.records(group)
         first = records[0]
         groups.append(
             SourceGroup(
@@ -426,26 +439,27 @@ def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
                 citation=_text(first.citation),
                 citation_status=_text(first.citation_status),
                 links=_links(first),
-                entries=tuple(
-                    SourceEntry(
-                        endpoint=r.endpoint_label,
-                        subject=r.arm or r.study,
-                        time_point=r.time_point or "no time point",
-                        value=_comparison_text(r)
-                        if r.kind == "comparison"
-                        else display_value(r.value, r.as_printed, r.unit, r.flags, r.n),
-                        n="" if r.kind in ("sample_size", "comparison") else display_n(r.n),
-                        verification=VERIFICATION_LABELS[r.verification_status],
-                        excerpt=r.excerpt,
-                        verification_note=r.verification_note,
-                        evidence_ref=_text(r.evidence_ref),
-                        flag_notes=_text(r.flag_notes),
-                    )
-                    for r in records
-                ),
+                entries=tuple(_source_entry(r) for r in records),
             )
         )
     return tuple(groups)
+
+
+def _source_entry(row) -> SourceEntry:
+    return SourceEntry(
+        endpoint=row.endpoint_label,
+        subject=row.arm or row.study,
+        time_point=row.time_point or "no time point",
+        value=text.claim_sentence(row, with_time=False)
+        if row.kind == "comparison"
+        else text.figure_value(row),
+        n="" if row.kind in ("sample_size", "comparison") else text.display_n(row.n),
+        verification=VERIFICATION_LABELS[row.verification_status],
+        excerpt=row.excerpt,
+        verification_note=row.verification_note,
+        evidence_ref=_text(row.evidence_ref),
+        flag_notes=tuple(f"{FLAG_LABELS[kind]}: {note}" for kind, note in row.flag_notes),
+    )
 
 
 def _text(value) -> str:

@@ -1,11 +1,12 @@
-"""Turn stored figures into display text without ever completing what the source cut off.
+"""Every figure's display text, for the screen, slides, images and exports alike.
 
 A number split by a line break in the source ("24. 5%") is shown joined ("24.5%"); a truncated
-one ("95.", "P=0.") is shown exactly as printed and marked. Pure; no streamlit.
+one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. Pure.
 """
 
 import math
 import re
+from collections.abc import Iterable
 
 # The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
 # a space is a list separator ("HR 0,25, 95% CI"), never a split decimal.
@@ -42,9 +43,9 @@ def _is_missing(value) -> bool:
         return True
 
 
-def display_value(value, as_printed: str, unit: str, flags: str = "", n=None) -> str:
+def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), n=None) -> str:
     """The figure as a clinician should read it, with the source's precision and wording."""
-    kinds = set(filter(None, (flags or "").split(";")))
+    kinds = set(flags or ())
     if _is_missing(value):
         suffix = " (truncated in source)" if "truncated" in kinds else ""
         return f"{join_split_digits(as_printed)}{suffix}"
@@ -64,15 +65,106 @@ def display_value(value, as_printed: str, unit: str, flags: str = "", n=None) ->
     return f"{number} {unit}"
 
 
-def display_p(as_printed, flags: str = "") -> str:
+def display_p(as_printed, flags: Iterable[str] = ()) -> str:
     """A p-value as printed (split digits joined), or 'p not reported'; truncation is marked."""
     if _is_missing(as_printed) or not str(as_printed).strip():
         return "p not reported"
     text = join_split_digits(str(as_printed).strip())
-    if "truncated" in (flags or "").split(";") and text.endswith("."):
+    if "truncated" in (flags or ()) and text.endswith("."):
         return f"{text} (truncated in source)"
     return text
 
 
 def display_n(n) -> str:
+    """n as every page, slide and image prints it: 'n=1,234' or 'n not stated'."""
     return "n not stated" if _is_missing(n) else f"n={int(n):,}"
+
+
+def display_count(n) -> str:
+    """A count with the source's thousands separators ('12,744')."""
+    return f"{int(n):,}"
+
+
+def display_ci(low, high, decimals: int = 1) -> str:
+    """A confidence interval as 'low–high', or '' when there is none."""
+    if _is_missing(low) or _is_missing(high):
+        return ""
+    return f"{float(low):.{decimals}f}–{float(high):.{decimals}f}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 problem', '3 problems'."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+# --- sentences: one format per kind of figure, shared by cards, slides, images and exports ----
+
+
+def figure_value(row) -> str:
+    """A figure row's value as it should be read (see display_value)."""
+    return display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
+
+
+def figure_sentence(row) -> str:
+    """One figure: 'Endpoint: value · arm (or study) · n · time point'."""
+    return " · ".join(
+        part
+        for part in (
+            f"{row.endpoint_label}: {figure_value(row)}",
+            row.arm or row.study,
+            "" if row.kind == "key_fact" else display_n(row.n),
+            row.time_point,
+        )
+        if isinstance(part, str) and part
+    )
+
+
+def claim_sentence(row, with_time: bool = True) -> str:
+    """A comparison as the source states it: the claim, (time,) p as printed, HR if given."""
+    parts = [
+        row.statement,
+        row.time_point if with_time else "",
+        display_p(row.p_as_printed, row.flags),
+    ]
+    if not _is_missing(row.hr):
+        parts.append(display_value(row.value, row.as_printed, row.unit))
+    return " · ".join(part for part in parts if isinstance(part, str) and part)
+
+
+def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: str) -> str:
+    """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
+    numbers = " vs ".join(figure_value(arm) for arm in arms)
+    known = all(not _is_missing(arm.n) for arm in arms)
+    ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else "n not stated"
+    source = " (publication)" if origin == "publication" else ""
+    head = ", ".join(part for part in (endpoint, where) if part)
+    return f"{head}{source}: {numbers} ({ns}), {display_p(p_as_printed)}"
+
+
+def effect_sentence(row) -> str:
+    """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'."""
+    return (
+        f"{row.study}, {row.endpoint_label} ({row.time_point}): {row.measure.lower()} "
+        f"{row.estimate:.2f} ({row.low:.2f} to {row.high:.2f}), {row.method}"
+    )
+
+
+def integrative_note(notes) -> str:
+    """A phase's integrative notes in a few lines: key message, principles, evidence, caveat."""
+    parts = []
+    for note in notes:
+        principles = "; ".join(f"{p.chinese} ({p.pinyin}): {p.gloss}" for p in note.principles)
+        parts.append(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        f"Integrative care: {note.key_message}",
+                        f"TCM principles: {principles}." if principles else "",
+                        f"Evidence: {note.evidence_level}.",
+                        f"Caveat: {note.caveats[0]}",
+                    ],
+                )
+            )
+        )
+    return "\n".join(parts)

@@ -1,9 +1,8 @@
-"""Pure chart builders: query frames -> Plotly figures, one function per chart kind, one theme.
+"""Pure chart builders: exhibit rows -> Plotly figures, one function per chart kind, one theme.
 
-Every string taken from the data is HTML-escaped by `_safe`, because Plotly renders an HTML subset.
+Every string taken from the data is escaped (Plotly renders an HTML subset).
 """
 
-import html
 import math
 import textwrap
 from collections.abc import Iterable, Mapping
@@ -14,6 +13,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.dataset.vocabulary import FLAG_LABELS
+from lib.evidence.escape import plotly_html
+from lib.evidence.exhibits import Chart
+from lib.evidence.selection import chart_scale
 from lib.evidence.text import display_n, display_p, join_split_digits, printed_decimals
 
 TEMPLATE = "phasewise"
@@ -104,14 +106,6 @@ def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _safe(text: object) -> str:
-    """Data text made inert for Plotly's HTML subset (<a href>, <b>, <br> ...); '' when missing."""
-    if _missing(text):
-        return ""
-    # plotly.js decodes numeric entities but not &quot;, so quotes use the numeric form.
-    return html.escape(str(text)).replace("&quot;", "&#34;")
-
-
 def _number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace("-", "−")
 
@@ -122,12 +116,12 @@ def _value_text(row: Mapping) -> str:
         events = row["value"] if _missing(row["events"]) else row["events"]
         return f"{int(events)}/{int(row['n'])} ({row['plot_value']:.0f}%)"
     number = _number(row["value"], printed_decimals(str(row["as_printed"])))
-    return number + ("%" if row["plot_unit"] == "%" else f" {_safe(row['plot_unit'])}")
+    return number + ("%" if row["plot_unit"] == "%" else f" {plotly_html(row['plot_unit'])}")
 
 
 def _not_plotted(row: Mapping) -> str:
     """Why a row has no bar, quoting the source's own words."""
-    printed = _safe(
+    printed = plotly_html(
         join_split_digits("" if _missing(row["as_printed"]) else str(row["as_printed"]))
     )
     flags = _flags(row)
@@ -140,21 +134,17 @@ def _not_plotted(row: Mapping) -> str:
     return f"printed as '{printed}' — not plotted"
 
 
-def _n_text(n: object) -> str:
-    return display_n(n)
-
-
 def _p_text(p: object) -> str:
     """p exactly as printed (only a line-break gap removed), or "p not reported"."""
-    return _safe(display_p(p))
+    return plotly_html(display_p(p))
 
 
 def _source(origin: object) -> str:
     return "publication" if origin == "publication" else "document"
 
 
-def _flags(row: Mapping) -> list[str]:
-    return [] if _missing(row["flags"]) else [k for k in str(row["flags"]).split(";") if k]
+def _flags(row: Mapping) -> tuple[str, ...]:
+    return row["flags"] if isinstance(row["flags"], tuple) else ()
 
 
 def _present(parts: Iterable[object]) -> list[str]:
@@ -175,19 +165,19 @@ def _label(parts: Iterable[object], width: int) -> str:
             if lines:
                 lines[-1] += " ·"
             lines.extend(_wrap(part, width))
-    return "<br>".join(_safe(line) for line in lines)
+    return "<br>".join(plotly_html(line) for line in lines)
 
 
 def _stack(parts: Iterable[object], width: int) -> str:
     """Each part on its own line(s), wrapped at `width` characters."""
-    return "<br>".join(_safe(line) for part in _present(parts) for line in _wrap(part, width))
+    return "<br>".join(plotly_html(line) for part in _present(parts) for line in _wrap(part, width))
 
 
 def _unique(labels: list[str], ids: Iterable[object]) -> list[str]:
     """Labels made unique (a repeated one gets its figure id), so rows never merge on the axis."""
     repeated = pd.Series(labels).duplicated(keep=False)
     return [
-        f"{label} [{_safe(i)}]" if again else label
+        f"{label} [{plotly_html(i)}]" if again else label
         for label, again, i in zip(labels, repeated, ids, strict=True)
     ]
 
@@ -220,7 +210,7 @@ def frozen(figure: go.Figure) -> FrozenFigure:
 def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     """One figure in the house theme, built (and validated) once from plain dicts."""
     return go.Figure(
-        data=traces, layout=dict(template=TEMPLATE, title=dict(text=_safe(title)), **layout)
+        data=traces, layout=dict(template=TEMPLATE, title=dict(text=plotly_html(title)), **layout)
     )
 
 
@@ -232,11 +222,6 @@ def _height(labels: list[str], chrome: int) -> int:
 
 def _note(text: str, color: str = MUTED_COLOR, size: int = LABEL_FONT_SIZE, **position) -> dict:
     return dict(text=text, showarrow=False, font=dict(size=size, color=color), **position)
-
-
-def _scale(values: pd.DataFrame) -> pd.Series:
-    """The axis each row belongs on: counts are shown as % of n (or not at all), so on "%"."""
-    return values["plot_unit"].where(values["unit"] != "patients", "%")
 
 
 def _pattern(origins: pd.Series) -> dict:
@@ -280,32 +265,28 @@ def _value_hover(row: Mapping, heading: str) -> str:
         if _missing(row["ci_low"])
         else (
             f"CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
-            f" ({_safe(row['ci_method'])})"
+            f" ({plotly_html(row['ci_method'])})"
         )
     )
     lines = [
         heading,
         _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
         f"Value: {value}",
-        f"Printed as: “{_safe(row['as_printed'])}”",
-        _n_text(row["n"]),
+        f"Printed as: “{plotly_html(row['as_printed'])}”",
+        display_n(row["n"]),
         ci,
         f"Source: {_source(row['origin'])}",
     ]
     if row["arm_role"] != "single":
         lines.append(f"p: {_p_text(row['p_as_printed'])}")
     if _flags(row):
-        lines.append("Caveats: " + _safe(", ".join(FLAG_LABELS.get(k, k) for k in _flags(row))))
+        lines.append(
+            "Caveats: " + plotly_html(", ".join(FLAG_LABELS.get(k, k) for k in _flags(row)))
+        )
     return "<br>".join(lines)
 
 
 # --- arm comparison --------------------------------------------------------------------------
-
-
-def arm_units(values: pd.DataFrame) -> list[str]:
-    """Units `arm_comparison` can draw for these rows, "%" first (e.g. ["%", "months"])."""
-    units = _scale(values)[values["plot_value"].notna()].unique().tolist()
-    return sorted(units, key=lambda unit: (unit != "%", unit))
 
 
 def _category(row: Mapping) -> str:
@@ -318,13 +299,13 @@ def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
     if unit == "%":
         return "Patients (%)"
     labels = rows["endpoint_label"].unique()
-    return f"{_safe(labels[0]) if len(labels) == 1 else 'Value'} ({_safe(unit)})"
+    return f"{plotly_html(labels[0]) if len(labels) == 1 else 'Value'} ({plotly_html(unit)})"
 
 
 def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
     """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
     _require_title(title)
-    rows = values.loc[(_scale(values) == unit) & values["plot_value"].notna()].reindex(
+    rows = values.loc[(chart_scale(values) == unit) & values["plot_value"].notna()].reindex(
         columns=VALUE_COLUMNS
     )
     if rows.empty:
@@ -342,12 +323,12 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         part = rows[rows["arm"] == arm["arm"]]
         records = part.to_dict("records")
         offset = -group / 2 + slot * width
-        texts = [f"{_value_text(r)}<br>{_n_text(r['n'])}" for r in records]
-        heading = f"<b>{_safe(arm['arm'])}</b> ({_safe(arm['arm_role'])})"
+        texts = [f"{_value_text(r)}<br>{display_n(r['n'])}" for r in records]
+        heading = f"<b>{plotly_html(arm['arm'])}</b> ({plotly_html(arm['arm_role'])})"
         traces.append(
             dict(
                 type="bar",
-                name=_safe(arm["arm"]),
+                name=plotly_html(arm["arm"]),
                 x=list(part["category"]),
                 y=part["plot_value"].to_numpy(float),
                 offset=offset,
@@ -593,11 +574,11 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
     low, high = ("intervention", "control") if row["favours_low"] else ("control", "intervention")
     lines = [
         f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
-        f"{_safe(row['measure'])}: {_interval(row, spec)}, 95% CI",
-        f"Method: {_safe(row['method'])}",
+        f"{plotly_html(row['measure'])}: {_interval(row, spec)}, 95% CI",
+        f"Method: {plotly_html(row['method'])}",
     ]
     if _present([row["n_text"]]):
-        lines.append(f"Events/n (intervention vs control): {_safe(row['n_text'])}")
+        lines.append(f"Events/n (intervention vs control): {plotly_html(row['n_text'])}")
     lines += [
         f"p: {_p_text(row['p_as_printed'])}",
         f"Source: {_source(row['origin'])}",
@@ -612,7 +593,9 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
 def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars of single-arm, registry and case figures (%); unplottable rows explained."""
     _require_title(title)
-    rows = values.loc[_scale(values) == "%"].reindex(columns=VALUE_COLUMNS).reset_index(drop=True)
+    rows = (
+        values.loc[chart_scale(values) == "%"].reindex(columns=VALUE_COLUMNS).reset_index(drop=True)
+    )
     if rows.empty:
         raise ValueError("no single-arm values in '%'")
     records = rows.to_dict("records")
@@ -630,7 +613,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     )
     plotted = rows["plot_value"].notna()
     texts = [
-        f"{_value_text(r)} · {_n_text(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
+        f"{_value_text(r)} · {display_n(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
         for r, ok in zip(records, plotted, strict=True)
     ]
     bar = dict(
@@ -644,7 +627,8 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         textposition="none",
         marker=dict(color=ROLE_COLORS["single"], pattern=_pattern(rows["origin"])),
         customdata=[
-            _value_hover(r, f"<b>{_safe(r['study'])}</b> · {_safe(r['arm'])}") for r in records
+            _value_hover(r, f"<b>{plotly_html(r['study'])}</b> · {plotly_html(r['arm'])}")
+            for r in records
         ],
         hovertemplate="%{customdata}<extra></extra>",
     )
@@ -679,3 +663,12 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
             categoryorder="array", categoryarray=labels, autorange="reversed", showgrid=False
         ),
     )
+
+
+def draw(chart: Chart) -> go.Figure:
+    """The figure of an exhibit's chart."""
+    if chart.kind == "arm":
+        return arm_comparison(chart.data, chart.title, chart.option or "%")
+    if chart.kind == "forest":
+        return forest(chart.data, chart.title, scale=chart.option or "ratio")
+    return single_arm(chart.data, chart.title)

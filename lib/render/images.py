@@ -5,7 +5,6 @@ Pure: no streamlit. `ImageExporter` keeps one headless chromium open for many im
 """
 
 import hashlib
-import html
 import json
 import os
 import threading
@@ -14,10 +13,10 @@ from collections import OrderedDict
 from types import TracebackType
 
 import kaleido
-import pandas as pd
 import plotly.graph_objects as go
 
-from lib.evidence.slides import Slide, slide_figure
+from lib.evidence.escape import plotly_html
+from lib.evidence.exhibits import Exhibit
 from lib.evidence.text import join_split_digits
 from lib.render import charts
 
@@ -178,7 +177,7 @@ def figure_with_context(
     # top and right margins decide (the left and bottom ones grow with the axis labels).
     copy.add_annotation(
         name=CAPTION_NAME,
-        text="<br>".join(_escape(line) for line in lines) if lines else " ",
+        text="<br>".join(plotly_html(line) for line in lines) if lines else " ",
         xref="paper",
         x=1,
         xanchor="left",
@@ -209,12 +208,12 @@ def figure_with_context(
     return copy
 
 
-def caption_lines(slide: Slide, dataset_version: str, key_numbers: bool = True) -> list[str]:
-    """The context a slide's image carries: key numbers, caveats, source, dataset version."""
-    lines = [join_split_digits(number) for number in slide.key_numbers] if key_numbers else []
-    if slide.caveats:
-        lines.append("Caveats: " + " · ".join(caveat_label(c) for c in slide.caveats))
-    lines.append(slide.source_line)
+def caption_lines(exhibit: Exhibit, dataset_version: str, key_numbers: bool = True) -> list[str]:
+    """The context an exhibit's image carries: key numbers, caveats, source, dataset version."""
+    lines = [join_split_digits(number) for number in exhibit.key_numbers] if key_numbers else []
+    if exhibit.badges:
+        lines.append("Caveats: " + " · ".join(badge.label for badge in exhibit.badges))
+    lines.append(exhibit.source_line)
     lines.append(
         f"Phasewise dataset v{dataset_version} · full citations in the dashboard's "
         "Sources page and the deck's notes"
@@ -222,14 +221,8 @@ def caption_lines(slide: Slide, dataset_version: str, key_numbers: bool = True) 
     return lines
 
 
-def caveat_label(caveat: object) -> str:
-    """A caveat's text, whether the slide holds badges (with a label) or plain strings."""
-    return str(getattr(caveat, "label", caveat))
-
-
 def figure_image(
-    slide: Slide,
-    table: pd.DataFrame,
+    exhibit: Exhibit,
     fmt: str,
     exporter: ImageExporter,
     dataset_version: str,
@@ -238,12 +231,11 @@ def figure_image(
     scale: float = 1,
     key_numbers: bool = True,
 ) -> bytes:
-    """The slide's chart with its context, as PNG or SVG bytes (ValueError for facts slides)."""
-    fig = slide_figure(slide, table)
-    if fig is None:
-        raise ValueError(f"slide {slide.number} ({slide.kind}) has no chart")
+    """The exhibit's chart with its context, as PNG or SVG bytes (ValueError without a chart)."""
+    if exhibit.chart is None:
+        raise ValueError(f"exhibit {exhibit.key} ({exhibit.phase}) has no chart")
     context = figure_with_context(
-        fig, caption_lines(slide, dataset_version, key_numbers), width=width
+        charts.draw(exhibit.chart), caption_lines(exhibit, dataset_version, key_numbers), width
     )
     return exporter.render(context, fmt, width=width, scale=scale)
 
@@ -287,11 +279,6 @@ def wrap_text(text: str, width_em: float) -> list[str]:
         else:
             lines.append(word)
     return lines
-
-
-def _escape(text: str) -> str:
-    # plotly.js decodes numeric entities but not &quot; (as in charts._safe).
-    return html.escape(text).replace("&quot;", "&#34;")
 
 
 def _resolved(fig: go.Figure, *path: str):

@@ -1,17 +1,11 @@
-"""The slide deck (.pptx) of a disease selection: a title slide, one slide per figure (chart, key
-numbers, caveats, source; full citations and notes in the speaker notes) and the references.
-
-    python -m lib.render.pptx [--disease AML ...] [--out deck.pptx] [DATA_DIR]
+"""The slide deck (.pptx) of a disease selection: a title slide, one slide per exhibit (chart,
+key numbers, caveats, source; full citations and notes in the speaker notes) and the references.
 """
 
-import argparse
 import io
 import re
-import sys
-import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from lxml import etree
@@ -22,20 +16,12 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
-from lib.evidence.figures import figure_table
-from lib.evidence.slides import Slide, slides
-from lib.evidence.text import join_split_digits
+from lib.evidence.exhibits import Exhibit, selection_exhibits
+from lib.evidence.text import integrative_note, join_split_digits
 from lib.render import images
-from lib.render.images import (
-    ImageExporter,
-    ImageExportError,
-    caveat_label,
-    figure_image,
-    text_width,
-)
+from lib.render.images import ImageExporter, figure_image, text_width
 
 DECK_TITLE = "Phasewise — leukaemia evidence by phase"
 HONESTY_NOTE = (
@@ -94,7 +80,7 @@ class _Para:
 def deck_filename(diseases: list[str], version: str) -> str:
     """A file name naming the selection and dataset version: phasewise-AML-MDS-v1.0.0.pptx."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
-    return f"phasewise-{'-'.join(_ordered(diseases))}-v{safe}.pptx"
+    return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}.pptx"
 
 
 def build_deck(
@@ -104,19 +90,18 @@ def build_deck(
     if exporter is None:
         with ImageExporter() as own:
             return build_deck(ds, table, diseases, own)
-    selection = _ordered(diseases)
-    deck_slides = slides(ds, table, selection)
+    selection = ordered_diseases(diseases)
+    deck_slides = selection_exhibits(ds, table, selection)
     prs = Presentation()
     prs.slide_width = Emu(round(Inches(1) * SLIDE_WIDTH))
     prs.slide_height = Inches(SLIDE_HEIGHT)
     _title_slide(prs, ds, selection, len(deck_slides))
-    for slide in deck_slides:
+    for number, slide in enumerate(deck_slides, start=1):
         png = (
             None
-            if slide.kind == "facts"
+            if slide.chart is None
             else figure_image(
                 slide,
-                table,
                 "png",
                 exporter,
                 ds.info.version,
@@ -125,7 +110,7 @@ def build_deck(
                 key_numbers=False,
             )
         )
-        _figure_slide(prs, slide, len(deck_slides), selection, ds, png)
+        _figure_slide(prs, slide, number, len(deck_slides), selection, ds, png)
     citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
     _references_slides(prs, citations, ds)
     out = io.BytesIO()
@@ -176,22 +161,28 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
 
 
 def _figure_slide(
-    prs, slide: Slide, total: int, selection: list[str], ds: Dataset, png: bytes | None
+    prs,
+    slide: Exhibit,
+    number: int,
+    total: int,
+    selection: list[str],
+    ds: Dataset,
+    png: bytes | None,
 ) -> None:
     page = _new_slide(prs)
     _header(
         page,
         slide.phase_label,
-        f"Figure {slide.number} of {total} · {', '.join(selection)} · dataset v{ds.info.version}",
+        f"Figure {number} of {total} · {', '.join(selection)} · dataset v{ds.info.version}",
     )
-    top = _set_title(page, slide.title, 0.62) + 0.12
+    top = _set_title(page, slide.slide_title, 0.62) + 0.12
     height = _source_line(page, slide.source_line) - 0.12 - top
-    numbers = [join_split_digits(n) for n in slide.key_numbers]
+    numbers = [join_split_digits(n) for n in (*slide.key_numbers, *slide.statements)]
     if png is None:
-        _facts(page, slide.caveats, numbers, top, height)
+        _facts(page, slide.badges, numbers, top, height)
     else:
         _chart_and_panel(page, slide, png, numbers, top, height)
-    _notes(page, _slide_notes(slide, total, ds))
+    _notes(page, _slide_notes(slide, number, total, ds))
 
 
 def _references_slides(prs, citations: list[str], ds: Dataset) -> None:
@@ -249,7 +240,7 @@ def _badge_places(
     """Where each caveat badge goes, flowing into rows: (caveat, x, y, width)."""
     places, x, y = [], left, top
     for caveat in caveats:
-        badge = min(width, text_width(caveat_label(caveat)) * BADGE_SIZE / 72 + 2 * BADGE_PAD)
+        badge = min(width, text_width(caveat.label) * BADGE_SIZE / 72 + 2 * BADGE_PAD)
         if x > left and x + badge > left + width:
             x, y = left, y + BADGE_HEIGHT + BADGE_GAP
         places.append((caveat, x, y, badge))
@@ -272,7 +263,7 @@ def _badges(page, caveats, left: float, top: float, width: float) -> float:
             shape.text_frame,
             [
                 _Para(
-                    caveat_label(caveat),
+                    caveat.label,
                     BADGE_SIZE,
                     bold=True,
                     color=color,
@@ -310,7 +301,7 @@ def _source_line(page, text: str) -> float:
 
 
 def _chart_and_panel(
-    page, slide: Slide, png: bytes, numbers: list[str], top: float, height: float
+    page, slide: Exhibit, png: bytes, numbers: list[str], top: float, height: float
 ) -> None:
     """The chart on the left, as large as fits; caveats and key numbers in a panel beside it."""
     pixels_wide, pixels_high = images.png_size(png)
@@ -320,7 +311,7 @@ def _chart_and_panel(
         CONTENT_WIDTH - natural - GAP,
         *(w for w in PANEL_WIDTHS if w > CONTENT_WIDTH - natural - GAP),
     )
-    size, panel = _fit_panel(slide.caveats, numbers, height, widths)
+    size, panel = _fit_panel(slide.badges, numbers, height, widths)
     chart_width = min(CONTENT_WIDTH - panel - GAP, natural)
     picture = page.shapes.add_picture(
         io.BytesIO(png),
@@ -333,7 +324,7 @@ def _chart_and_panel(
     # Alt text for screen readers and for anyone reusing the picture.
     picture._element.nvPicPr.cNvPr.set("descr", f"{slide.chart_title}. " + "; ".join(numbers))
     left = MARGIN + chart_width + GAP
-    _panel(page, slide.caveats, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)
+    _panel(page, slide.badges, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)
 
 
 def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None:
@@ -385,25 +376,25 @@ def _fit_panel(
     return sizes[-1], widths[-1]
 
 
-def _slide_notes(slide: Slide, total: int, ds: Dataset) -> list[str]:
+def _slide_notes(slide: Exhibit, number: int, total: int, ds: Dataset) -> list[str]:
     caveats = [
-        f"- {caveat_label(c)}: {c.help}"
-        if getattr(c, "help", "") not in ("", caveat_label(c))
-        else f"- {caveat_label(c)}"
-        for c in slide.caveats
+        f"- {badge.label}: {badge.help}"
+        if badge.help not in ("", badge.label)
+        else f"- {badge.label}"
+        for badge in slide.badges
     ]
     return [
-        slide.title,
-        f"{slide.phase_label} · figure {slide.number} of {total} · {slide.chart_title}",
+        slide.slide_title,
+        f"{slide.phase_label} · figure {number} of {total} · {slide.chart_title}",
         "",
         "Key numbers:",
-        *(f"- {n}" for n in slide.key_numbers),
+        *(f"- {n}" for n in (*slide.key_numbers, *slide.statements)),
         "",
         *(["Caveats:", *caveats, ""] if caveats else []),
         slide.source_line,
         "",
         "Integrative care note:",
-        slide.note or "No integrative note for this phase.",
+        integrative_note(slide.notes) or "No integrative note for this phase.",
         "",
         "Citations:",
         *(f"{i}. {c}" for i, c in enumerate(slide.citations, start=1)),
@@ -487,45 +478,6 @@ def _paginate(paras: list[_Para], width: float, height: float) -> list[list[_Par
     return pages
 
 
-def _ordered(diseases: list[str]) -> list[str]:
+def ordered_diseases(diseases: list[str]) -> list[str]:
     """The selection in the vocabulary's order, without repeats."""
     return [d for d in DISEASES if d in set(diseases)]
-
-
-# --- command line ----------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m lib.render.pptx", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("data_dir", nargs="?", type=Path, default=None)
-    parser.add_argument(
-        "--disease", action="append", choices=DISEASES, help="repeat for several; default all"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="the .pptx to write; default phasewise-<selection>-v<version>.pptx",
-    )
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)
-    if ds is None:
-        return 1
-    diseases = _ordered(args.disease or list(DISEASES))
-    out = args.out or Path(deck_filename(diseases, ds.info.version))
-    try:
-        data = build_deck(ds, figure_table(ds), diseases)
-        out.write_bytes(data)
-    except (ImageExportError, OSError) as error:
-        print(f"could not build the deck: {error}", file=sys.stderr)
-        return 1
-    count = len(Presentation(io.BytesIO(data)).slides)
-    print(f"{out}: {count} slides in {time.perf_counter() - started:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -161,12 +161,12 @@ def slide_title(at: AppTest) -> str:
 
 
 def test_present_opens_the_slide_named_in_the_url():
-    at = run_present(disease=["AML"], slide="5")
+    at = run_present(disease=["AML"], slide="6")
     assert not at.exception
-    assert slide_number(at) == 5
-    assert at.query_params["slide"] == "5"
+    assert slide_number(at) == 6
+    assert at.query_params["slide"] == "6"
     assert slide_title(at) == "# Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
-    assert "slide 5 of" in texts(at)
+    assert "slide 6 of" in texts(at)
 
 
 def test_present_next_and_previous_buttons_move_one_slide():
@@ -194,7 +194,7 @@ def test_present_falls_back_to_slide_one_for_bad_slide_numbers(bad):
 
 
 def test_present_slide_shows_caveats_note_and_source():
-    at = run_present(disease=["AML"], slide="9")
+    at = run_present(disease=["AML"], slide="10")
     content = texts(at)
     assert "Venetoclax plus a hypomethylating agent" in content
     assert "Truncated in source" in content and "Small n" in content

@@ -25,26 +25,26 @@ def open_slide(page: Page, base: str, query: str) -> None:
 
 
 def test_url_names_the_slide(page: Page, app_server: str):
-    open_slide(page, app_server, "disease=AML&slide=5")
+    open_slide(page, app_server, "disease=AML&slide=6")
     expect(slide_heading(page)).to_have_text(
         "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
     )
-    expect(page.get_by_text(re.compile(r"Slide 5 of \d+"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Slide 6 of \d+"))).to_be_visible()
     expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
 
 
 def test_arrow_keys_move_between_slides_and_update_the_url(page: Page, app_server: str):
-    open_slide(page, app_server, "disease=AML&slide=5")
+    open_slide(page, app_server, "disease=AML&slide=6")
     expect(slide_heading(page)).to_contain_text("Sorafenib")
     slide_heading(page).click()  # focus the slide itself, not a widget
     page.keyboard.press("ArrowRight")
     expect(slide_heading(page)).to_contain_text("rhG-CSF plus minimal-dose decitabine")
-    wait_for_address(page, "?disease=AML&slide=6")
+    wait_for_address(page, "?disease=AML&slide=7")
     page.keyboard.press("ArrowLeft")
     expect(slide_heading(page)).to_contain_text("Sorafenib")
     page.keyboard.press("ArrowLeft")
     expect(slide_heading(page)).to_contain_text("Consolidation")
-    wait_for_address(page, "?disease=AML&slide=4")
+    wait_for_address(page, "?disease=AML&slide=5")
 
 
 def test_next_button_and_a_copied_link_reopen_the_same_slide(page: Page, app_server: str):

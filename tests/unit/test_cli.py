@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from lib.dataset.vocabulary import PHASE_LABELS
-from lib.evidence.figures import EXPORT_COLUMNS, filter_table
+from lib.evidence.figures import EXPORT_COLUMNS
+from lib.evidence.selection import filter_table
 from lib.export import main as export_main
 from lib.export import to_csv, to_json
 from tests.unit.conftest import DATA_DIR, REPO_ROOT, edit, record

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import plotly.graph_objects as go
 import pytest
 
-from lib.evidence.slides import slide_figure, slides
+from lib.evidence.exhibits import selection_exhibits
 from lib.render import charts
 from lib.render.images import (
     ImageExporter,
@@ -37,17 +37,17 @@ def exporter():
 
 @pytest.fixture(scope="module")
 def aml_slides(dataset, table):
-    return slides(dataset, table, ["AML"])
+    return selection_exhibits(dataset, table, ["AML"])
 
 
 @pytest.fixture(scope="module")
 def sorafenib(aml_slides):
-    return next(s for s in aml_slides if s.kind == "arm" and s.study_ids == ("sorafenib-flt3",))
+    return next(s for s in aml_slides if s.key == "sorafenib-flt3")
 
 
 @pytest.fixture(scope="module")
 def sorafenib_svg(sorafenib, table, exporter, dataset):
-    return figure_image(sorafenib, table, "svg", exporter, dataset.info.version)
+    return figure_image(sorafenib, "svg", exporter, dataset.info.version)
 
 
 def png_dimensions(data: bytes) -> tuple[int, int]:
@@ -84,16 +84,16 @@ def plot_area(svg: bytes) -> tuple[str, ...]:
 def test_png_has_the_width_and_the_figure_height_plus_caption(
     scale, sorafenib, table, exporter, dataset
 ):
-    png = figure_image(sorafenib, table, "png", exporter, dataset.info.version, scale=scale)
-    fig = slide_figure(sorafenib, table)
+    png = figure_image(sorafenib, "png", exporter, dataset.info.version, scale=scale)
+    fig = charts.draw(sorafenib.chart)
     context = figure_with_context(fig, caption_lines(sorafenib, dataset.info.version))
     assert context.layout.height > fig.layout.height
     assert png_dimensions(png) == (1600 * scale, context.layout.height * scale)
 
 
 def test_render_honours_the_figures_own_height(exporter, table, aml_slides):
-    forest = next(s for s in aml_slides if s.kind == "forest")
-    fig = slide_figure(forest, table)
+    forest = next(s for s in aml_slides if s.chart and s.chart.kind == "forest")
+    fig = charts.draw(forest.chart)
     assert fig.layout.height != 700
     width, height = png_dimensions(exporter.render(fig))
     assert (width, height) == (1600, fig.layout.height)
@@ -108,14 +108,14 @@ def test_svg_holds_the_chart_and_its_context_as_text(sorafenib, sorafenib_svg, d
     assert "P=0.001" in text  # printed "P=0. 001" in the source: a line-break gap, joined
     assert "1 year after transplant" in text
     assert f"Phasewise dataset v{dataset.info.version}" in text
-    for caveat in sorafenib.caveats:
-        assert getattr(caveat, "label", caveat) in text
+    for badge in sorafenib.badges:
+        assert badge.label in text
 
 
 def test_caption_keeps_the_plot_area_where_it_was(sorafenib, table, exporter, dataset):
-    fig = slide_figure(sorafenib, table)
+    fig = charts.draw(sorafenib.chart)
     before = exporter.render(fig, "svg")
-    after = figure_image(sorafenib, table, "svg", exporter, dataset.info.version)
+    after = figure_image(sorafenib, "svg", exporter, dataset.info.version)
     assert plot_area(after) == plot_area(before)
 
 
@@ -132,7 +132,7 @@ def test_data_html_is_escaped_in_the_svg(exporter):
 
 
 def test_figure_with_context_leaves_the_input_alone(sorafenib, table, dataset):
-    fig = slide_figure(sorafenib, table)
+    fig = charts.draw(sorafenib.chart)
     before = fig.to_json()
     context = figure_with_context(fig, caption_lines(sorafenib, dataset.info.version))
     assert fig.to_json() == before
@@ -145,7 +145,7 @@ def test_figure_with_context_leaves_the_input_alone(sorafenib, table, dataset):
 
 
 def test_long_caption_lines_wrap_without_losing_words(table, sorafenib):
-    fig = slide_figure(sorafenib, table)
+    fig = charts.draw(sorafenib.chart)
     line = " ".join(f"word{i}" for i in range(120))
     short = figure_with_context(fig, ["one line"])
     long = figure_with_context(fig, [line])
@@ -163,19 +163,19 @@ def test_wrap_text_keeps_every_word():
 
 
 def test_facts_slide_has_no_image(aml_slides, table, exporter, dataset):
-    facts = next(s for s in aml_slides if s.kind == "facts")
+    facts = next(s for s in aml_slides if s.chart is None)
     with pytest.raises(ValueError, match="no chart"):
-        figure_image(facts, table, "png", exporter, dataset.info.version)
+        figure_image(facts, "png", exporter, dataset.info.version)
 
 
 def test_render_refuses_other_formats(exporter, sorafenib, table):
     with pytest.raises(ValueError, match="fmt"):
-        exporter.render(slide_figure(sorafenib, table), "jpeg")
+        exporter.render(charts.draw(sorafenib.chart), "jpeg")
 
 
 def test_render_outside_the_context_manager_is_an_error(sorafenib, table):
     with pytest.raises(ImageExportError, match="with ImageExporter"):
-        ImageExporter().render(slide_figure(sorafenib, table))
+        ImageExporter().render(charts.draw(sorafenib.chart))
 
 
 def test_missing_browser_is_reported_not_awaited(tmp_path):

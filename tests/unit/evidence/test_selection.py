@@ -1,21 +1,16 @@
-"""lib.evidence.figures on the shipped dataset: the flat table, chart values, effects, headlines, badges."""
+"""lib.evidence.selection on the shipped dataset: filters, chart values and effects."""
 
 import math
-import re
 
 import pandas as pd
 import pytest
 
-from lib.evidence import figures as queries
-from lib.evidence.figures import (
+from lib.evidence.selection import (
     chart_values,
     effect_rows,
     filter_table,
-    headlines,
-    phase_overview,
     phase_studies,
     studies_by_disease,
-    study_badges,
 )
 
 
@@ -25,49 +20,13 @@ def row(frame: pd.DataFrame, figure_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
-# --- figure_table ---------------------------------------------------------------------------
-
-
-def test_one_row_per_reported_value(dataset, table):
-    counts = table["kind"].value_counts().to_dict()
-    sizes = sum(
-        (s.n is not None) + (s.n_published is not None) + sum(a.n is not None for a in s.arms)
-        for s in dataset.studies
-    )
-    assert counts == {
-        "outcome": len(dataset.outcomes),
-        "comparison": len(dataset.comparisons),
-        "key_fact": len(dataset.key_facts),
-        "sample_size": sizes,
-    }
-    assert table["figure_id"].is_unique
-    assert set(table.loc[table["kind"] == "outcome", "figure_id"]) == {
-        o.id for o in dataset.outcomes
-    }
-    assert set(table.loc[table["kind"] == "comparison", "figure_id"]) == {
-        c.id for c in dataset.comparisons
-    }
-
-
-def test_table_rows_carry_provenance(table):
-    sora = row(table, "sora.cir1y.control")
-    assert sora["as_printed"] == "24. 5%"
-    assert sora["value"] == 24.5
-    assert sora["n"] == 102 and sora["n_source"] == "arm size (publication)"
-    assert sora["source_id"] == "d1" and sora["evidence_ref"] == "D1-24"
-    assert sora["flags"] == "reassembled"
-    sizes = table[table["kind"] == "sample_size"]
-    assert row(sizes, "gdec-maintenance.n.pub")["value"] == 204
-    assert row(sizes, "gdec-maintenance.n")["value"] == 202
-
-
 @pytest.mark.parametrize("disease", ["AML", "MDS", "ALL"])
 def test_filter_table_by_disease(table, disease):
     selection = filter_table(table, [disease])
     assert len(selection) > 0
-    assert all(disease in value.split(";") for value in selection["diseases"])
+    assert all(disease in value for value in selection["diseases"])
     left_out = table[~table["figure_id"].isin(selection["figure_id"])]
-    assert not any(disease in value.split(";") for value in left_out["diseases"])
+    assert not any(disease in value for value in left_out["diseases"])
 
 
 def test_filter_table_by_phase_and_disease(table):
@@ -192,77 +151,6 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
     assert effects.empty
 
 
-# --- headlines ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def headline_items(table) -> dict[str, queries.Headline]:
-    items = {}
-    for phase in ("induction", "consolidation", "maintenance", "transplant", "relapse"):
-        items.update({h.figure_id: h for h in headlines(filter_table(table, phase=phase))})
-    return items
-
-
-def test_headline_values_use_reassembled_numbers(headline_items):
-    assert headline_items["sora.cir1y"].value == "7% vs 24.5%"
-    assert headline_items["dec.cir3y"].value == "20.2% vs 39.0%"
-    assert "P=0.034" in headline_items["dec.cir3y"].detail
-    for item in headline_items.values():
-        assert not re.search(r"\d[.,] \d", item.value + item.detail), item
-
-
-def test_headline_marks_the_truncated_p_value(headline_items):
-    item = headline_items["venhma.mos"]
-    assert item.value == "9.7 months vs 3.0 months"
-    assert "P=0. (truncated in source)" in item.detail
-    assert "n 9 vs 15" in item.detail
-    assert "Truncated in source" in item.flags
-
-
-def test_headlines_are_the_flagged_figures(table, headline_items):
-    assert set(headline_items) == set(table.loc[table["headline"].astype(bool), "figure_id"])
-
-
-# --- badges, counts, overview --------------------------------------------------------------
-
-
-def labels(dataset, table, study_id: str) -> list[str]:
-    return [b.label for b in study_badges(table, dataset.study(study_id))]
-
-
-def test_badges_of_a_randomised_trial(dataset, table):
-    [badge] = study_badges(table, dataset.study("sorafenib-flt3"))
-    assert (badge.label, badge.tone) == ("Randomised controlled trial", "info")
-
-
-def test_badges_of_a_small_non_randomised_study(dataset, table):
-    found = labels(dataset, table, "venhma-bridge")
-    assert "Small n (smallest group 9)" in found
-    assert "Not randomised" in found
-    assert "Truncated in source" in found
-
-
-def test_badges_of_a_study_with_a_truncated_figure(dataset, table):
-    found = labels(dataset, table, "ifn-rux")
-    assert "Truncated in source" in found
-    assert "n not stated" in found
-    assert not [label for label in found if label.startswith("Small n")]
-
-
 def test_studies_by_disease_for_transplant(dataset):
     # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning (AML); dec-mbucy-mds (MDS)
     assert studies_by_disease(dataset, "transplant") == {"AML": 4, "MDS": 1, "ALL": 0}
-
-
-def test_phase_overview_for_all(dataset, table):
-    overview = phase_overview(dataset, table, ["ALL"]).set_index("phase")
-    assert overview.loc["maintenance", "studies"] == 0
-    assert overview.loc["maintenance", "figures"] == 0
-    assert overview.loc["relapse", "studies"] == 2  # ifn-rux, dli-greek
-    assert list(overview.index) == [
-        "induction",
-        "consolidation",
-        "maintenance",
-        "transplant",
-        "relapse",
-    ]

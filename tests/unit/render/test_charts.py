@@ -1,4 +1,4 @@
-"""lib.render.charts on the shipped dataset and hand-made frames: traces, labels, p, CIs, escaping."""
+"""lib.render.charts on the shipped data and hand-made frames: traces, labels, p, CIs, escaping."""
 
 import html
 import math
@@ -11,7 +11,9 @@ import pytest
 
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASES
-from lib.evidence import figures as q
+from lib.evidence import figures
+from lib.evidence import selection as q
+from lib.evidence.escape import plotly_html
 from lib.evidence.text import join_split_digits, printed_decimals
 from lib.render import charts
 
@@ -27,7 +29,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def table(ds):
-    return q.figure_table(ds)
+    return figures.figure_table(ds)
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +86,14 @@ def bar_of(fig, figure_id: str, values: pd.DataFrame):
 
 def comparative_cases():
     """(study, unit) for every comparative study with per-arm values, for every unit it has."""
-    table = q.figure_table(load_dataset("data"))
+    table = figures.figure_table(load_dataset("data"))
     outcomes = table[
         (table["kind"] == "outcome") & table["arm_role"].isin(["intervention", "control"])
     ]
     return [
         (study_id, unit)
         for study_id in outcomes["study_id"].unique()
-        for unit in charts.arm_units(q.arm_outcomes(table, study_id))
+        for unit in q.arm_units(q.arm_outcomes(table, study_id))
     ]
 
 
@@ -271,14 +273,14 @@ def test_arm_comparison_percent_axis(sorafenib):
 
 def test_arm_comparison_months_axis_named_after_the_endpoint(table):
     values = q.arm_outcomes(table, "venhma-bridge")
-    assert charts.arm_units(values) == ["months"]
+    assert q.arm_units(values) == ["months"]
     fig = charts.arm_comparison(values, "Bridging", unit="months")
     assert fig.layout.yaxis.title.text == "Median overall survival (months)"
     assert [plain(t) for t in notes(fig, "value")] == ["9.7 months n=9", "3.0 months n=15"]
 
 
 def test_arm_comparison_without_rows_in_the_unit_raises(sorafenib):
-    assert charts.arm_units(sorafenib) == ["%"]
+    assert q.arm_units(sorafenib) == ["%"]
     with pytest.raises(ValueError, match="no arm values"):
         charts.arm_comparison(sorafenib, "Sorafenib", unit="months")
 
@@ -301,7 +303,7 @@ def test_arm_comparison_draws_every_comparative_study(table, study_id, unit):
     values = q.arm_outcomes(table, study_id)
     fig = charts.arm_comparison(values, study_id, unit=unit)
     drawn = values[(values["plot_value"].notna())]
-    assert sum(len(t.y) for t in fig.data) == len(drawn[charts._scale(drawn) == unit])
+    assert sum(len(t.y) for t in fig.data) == len(drawn[q.chart_scale(drawn) == unit])
     assert all(t.marker.color in charts.ROLE_COLORS.values() for t in fig.data)
     assert all(" n" in plain(text) for t in fig.data for text in t.text)
     assert fig.layout.yaxis.title.text and fig.layout.title.text
@@ -539,9 +541,9 @@ def test_decimals_follow_the_first_printed_number(printed, decimals):
 
 
 def test_safe_escapes_markup_and_keeps_quotes_readable():
-    assert charts._safe(IMG) == "&lt;img src=x onerror=alert(1)&gt;"
-    assert charts._safe(LINK) == "&lt;a href=&#34;javascript:alert(1)&#34;&gt;x&lt;/a&gt;"
-    assert charts._safe(None) == charts._safe(float("nan")) == charts._safe(pd.NA) == ""
+    assert plotly_html(IMG) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert plotly_html(LINK) == "&lt;a href=&#34;javascript:alert(1)&#34;&gt;x&lt;/a&gt;"
+    assert plotly_html(None) == plotly_html(float("nan")) == plotly_html(pd.NA) == ""
 
 
 def test_label_wraps_at_separators_and_escapes_each_line():

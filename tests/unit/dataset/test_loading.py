@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 import yaml
 
-from lib.dataset.records import Comparison, Count, Dataset, Provenance, integrity_problems
+from lib.dataset.records import Comparison, Count, Dataset, Provenance
+from lib.dataset.rules import integrity_problems
 from lib.dataset.vocabulary import PHASES
 from tests.unit.conftest import DATA_DIR, EVIDENCE_FILE, SOURCES_DIR, load_yaml
 

@@ -1,4 +1,4 @@
-"""lib.render.pptx: the .pptx of each disease selection, opened again with python-pptx, and its CLI.
+"""lib.render.pptx and lib.deck: each selection's .pptx, opened again with python-pptx; the CLI.
 
 Each selection's deck is built once per module with one exporter (one chromium, shared with
 test_images).
@@ -13,7 +13,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from lib.evidence.slides import slides
+from lib.evidence.exhibits import selection_exhibits
+from lib.evidence.text import integrative_note
 from lib.render.images import ImageExporter
 from lib.render.pptx import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
 from tests.unit.conftest import REPO_ROOT
@@ -32,14 +33,17 @@ def exporter():
 
 @pytest.fixture(scope="module")
 def decks(dataset, table, exporter):
-    """selection -> (its Slide list, the built deck reopened); each deck built once."""
+    """selection -> (its exhibits, the built deck reopened); each deck built once."""
     cache: dict[tuple[str, ...], tuple] = {}
 
     def get(selection: list[str]):
         key = tuple(selection)
         if key not in cache:
             data = build_deck(dataset, table, selection, exporter)
-            cache[key] = (slides(dataset, table, selection), Presentation(io.BytesIO(data)))
+            cache[key] = (
+                selection_exhibits(dataset, table, selection),
+                Presentation(io.BytesIO(data)),
+            )
         return cache[key]
 
     return get
@@ -84,20 +88,21 @@ def test_title_slide_names_selection_and_dataset_version(selection, decks, datas
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_figure_slides_have_title_chart_numbers_and_notes(selection, decks):
     deck_slides, prs = decks(selection)
+    assert len(prs.slides) == 1 + len(deck_slides) + len(references_pages(prs))
     for slide, page in zip(deck_slides, list(prs.slides)[1:], strict=False):
-        assert page.shapes.title.text == slide.title
+        assert page.shapes.title.text == slide.slide_title
         pictures = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == (0 if slide.kind == "facts" else 1), slide.title
+        assert len(pictures) == (0 if slide.chart is None else 1), slide.title
         on_slide = "\n".join(texts(page))
         assert slide.phase_label in on_slide
         assert slide.source_line in on_slide
-        for caveat in slide.caveats:
-            assert getattr(caveat, "label", caveat) in on_slide
+        for badge in slide.badges:
+            assert badge.label in on_slide
         page_notes = notes(page)
         for citation in slide.citations:
             assert citation in page_notes
-        assert slide.note in page_notes
-        for number in slide.key_numbers:
+        assert integrative_note(slide.notes) in page_notes
+        for number in (*slide.key_numbers, *slide.statements):
             assert number in page_notes
 
 
@@ -134,9 +139,7 @@ def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
 def test_truncated_figure_is_shown_as_printed(decks):
     deck_slides, prs = decks(["AML"])
     index, slide = next(
-        (i, s)
-        for i, s in enumerate(deck_slides, start=1)
-        if s.kind == "arm" and s.study_ids == ("venhma-bridge",)
+        (i, s) for i, s in enumerate(deck_slides, start=1) if s.key == "venhma-bridge"
     )
     assert any("P=0. (truncated in source)" in n for n in slide.key_numbers)
     assert "P=0. (truncated in source)" in "\n".join(texts(prs.slides[index]))
@@ -150,7 +153,7 @@ def test_deck_filename_names_selection_and_version():
 
 def run_deck(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "lib.render.pptx", *args],
+        [sys.executable, "-m", "lib.deck", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""lib.evidence.text: display text that joins split digits but never completes a truncated figure."""
+"""lib.evidence.text: display text joins split digits, never completes a truncated figure."""
 
 import math
 
@@ -60,45 +60,47 @@ def test_printed_decimals(as_printed, decimals):
     [
         # truncated: the printed text, marked, never completed
         pytest.param(
-            (None, "95.", "percent", "truncated;no_denominator"),
+            (None, "95.", "percent", ("truncated", "no_denominator")),
             "95. (truncated in source)",
             id="truncated",
         ),
         pytest.param(
-            (math.nan, "95.", "percent", "truncated"),
+            (math.nan, "95.", "percent", ("truncated",)),
             "95. (truncated in source)",
             id="truncated-nan",
         ),
         pytest.param(
-            (None, "relapse remains the leading cause", "percent", "direction_only"),
+            (None, "relapse remains the leading cause", "percent", ("direction_only",)),
             "relapse remains the leading cause",
             id="direction-only",
         ),
         # approximate and lower bounds keep their words
         pytest.param(
-            (3, "about three months", "months", "approximate;no_citation"),
+            (3, "about three months", "months", ("approximate", "no_citation")),
             "about three months",
             id="approximate",
         ),
         pytest.param(
-            (700, "over 700", "patients", "lower_bound;promotional"), "over 700", id="lower-bound"
+            (700, "over 700", "patients", ("lower_bound", "promotional")),
+            "over 700",
+            id="lower-bound",
         ),
         pytest.param(
-            (12, "over one year", "months", "anecdotal;lower_bound"),
+            (12, "over one year", "months", ("anecdotal", "lower_bound")),
             "over one year",
             id="lower-bound-months",
         ),
         # percentages with the source's decimals, split digits joined
-        pytest.param((24.5, "24. 5%", "percent", "reassembled"), "24.5%", id="reassembled"),
-        pytest.param((7, "7%", "percent", ""), "7%", id="no-decimals"),
+        pytest.param((24.5, "24. 5%", "percent", ("reassembled",)), "24.5%", id="reassembled"),
+        pytest.param((7, "7%", "percent", ()), "7%", id="no-decimals"),
         pytest.param(
-            (15.0, "15.0% (95% CI, 8.0% to 22.1%)", "percent", ""),
+            (15.0, "15.0% (95% CI, 8.0% to 22.1%)", "percent", ()),
             "15.0%",
             id="keeps-trailing-zero",
         ),
-        pytest.param((38.0, "38%", "percent", ""), "38%", id="integer-percent"),
-        pytest.param((11.9, "11,9%", "percent", ""), "11.9%", id="decimal-comma"),
-        pytest.param((9.7, "9. 7 months", "months", "reassembled"), "9.7 months", id="months"),
+        pytest.param((38.0, "38%", "percent", ()), "38%", id="integer-percent"),
+        pytest.param((11.9, "11,9%", "percent", ()), "11.9%", id="decimal-comma"),
+        pytest.param((9.7, "9. 7 months", "months", ("reassembled",)), "9.7 months", id="months"),
         # patients: with n as a fraction, without n as a count
         pytest.param((5, "five were alive", "patients", "", 6), "5/6", id="patients-with-n"),
         pytest.param(
@@ -108,7 +110,7 @@ def test_printed_decimals(as_printed, decimals):
             (3, "3 patients", "patients", "", math.nan), "3 patients", id="patients-nan-n"
         ),
         pytest.param((32, "32", "provinces", ""), "32 provinces", id="counted-unit"),
-        pytest.param((0.48, "HR 0,48", "hazard ratio", ""), "HR 0,48", id="hazard-ratio"),
+        pytest.param((0.48, "HR 0,48", "hazard ratio", ()), "HR 0,48", id="hazard-ratio"),
     ],
 )
 def test_display_value(args, expected):
@@ -118,13 +120,13 @@ def test_display_value(args, expected):
 def test_display_value_with_pandas_na():
     # figure_table's n column is Int64, so a missing n arrives as pd.NA
     assert display_value(3, "3 patients", "patients", "", pd.NA) == "3 patients"
-    assert display_value(pd.NA, "95.", "percent", "truncated") == "95. (truncated in source)"
+    assert display_value(pd.NA, "95.", "percent", ("truncated",)) == "95. (truncated in source)"
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        pytest.param((12744, "12,744", "patients", ""), "12,744 patients", id="count"),
+        pytest.param((12744, "12,744", "patients", ()), "12,744 patients", id="count"),
         pytest.param((8162, "8,162", "patients", "", 8162), "8,162/8,162", id="sample-size"),
     ],
 )
@@ -138,18 +140,18 @@ def test_display_value_with_thousands_separator(args, expected):
     [
         pytest.param(
             "P=0.",
-            "truncated;non_randomised_comparison",
+            ("truncated", "non_randomised_comparison"),
             "P=0. (truncated in source)",
             id="truncated",
         ),
-        pytest.param("P=0.", "", "P=0.", id="unflagged-kept"),
-        pytest.param("P=0. 001", "reassembled", "P=0.001", id="reassembled"),
-        pytest.param("  P < .01 ", "", "P < .01", id="stripped"),
-        pytest.param("all statistically different", "", "all statistically different", id="words"),
-        pytest.param(None, "", "p not reported", id="none"),
-        pytest.param(pd.NA, "", "p not reported", id="pandas-na"),
-        pytest.param(math.nan, "", "p not reported", id="nan"),
-        pytest.param("   ", "", "p not reported", id="blank"),
+        pytest.param("P=0.", (), "P=0.", id="unflagged-kept"),
+        pytest.param("P=0. 001", ("reassembled",), "P=0.001", id="reassembled"),
+        pytest.param("  P < .01 ", (), "P < .01", id="stripped"),
+        pytest.param("all statistically different", (), "all statistically different", id="words"),
+        pytest.param(None, (), "p not reported", id="none"),
+        pytest.param(pd.NA, (), "p not reported", id="pandas-na"),
+        pytest.param(math.nan, (), "p not reported", id="nan"),
+        pytest.param("   ", (), "p not reported", id="blank"),
     ],
 )
 def test_display_p(as_printed, flags, expected):

@@ -1,9 +1,13 @@
-"""lib.app.present_page: the slide number in the address, read strictly; anything else is slide 1."""
+"""lib.app.links: share links round-trip the view; a slide number is read strictly (else 1)."""
+
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lib.app import present_page as present_view
-from lib.app.present_page import SLIDE_KEY, slide_from_url, slide_number
+from lib.app.links import slide_number, view_link
+from lib.dataset.vocabulary import DISEASES
 
 COUNT = 12  # slides in the deck
 
@@ -36,9 +40,16 @@ def test_slide_number_accepts_only_plain_digits_naming_a_slide(text: str, expect
     assert slide_number(text, COUNT) == expected
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"), [({}, 1), ({SLIDE_KEY: "4"}, 4), ({SLIDE_KEY: "²"}, 1)]
+@given(
+    diseases=st.lists(st.sampled_from(DISEASES), min_size=1, max_size=3, unique=True),
+    slide=st.integers(1, 500),
 )
-def test_slide_from_url_reads_the_slide_parameter(monkeypatch, query: dict, expected: int):
-    monkeypatch.setattr(present_view.st, "query_params", query)
-    assert slide_from_url(COUNT) == expected
+def test_a_view_link_round_trips_the_view(diseases, slide):
+    link = view_link("http://example.org:8501/x?y=1", "present", diseases, {"slide": slide})
+    parts = urlsplit(link)
+    query = parse_qs(parts.query)
+    assert (parts.scheme, parts.netloc, parts.path) == ("http", "example.org:8501", "/present")
+    assert query.get("disease", list(DISEASES)) == [d for d in diseases] or sorted(
+        diseases
+    ) == sorted(DISEASES)
+    assert query.get("slide", ["1"]) == [str(slide)]

@@ -1,4 +1,4 @@
-"""lib.evidence.stats against hand-computed intervals, edge cases, input validation and properties."""
+"""lib.evidence.stats against hand-computed intervals, edge cases and input validation."""
 
 import dataclasses
 import math
@@ -9,10 +9,8 @@ from hypothesis import strategies as st
 
 from lib.evidence.stats import (
     Estimate,
-    format_p,
     risk_difference,
     risk_ratio,
-    small_sample,
     wilson_interval,
     z_for,
 )
@@ -295,73 +293,6 @@ def test_katz_at_90_percent_is_narrower() -> None:
 def test_risk_ratio_rejects_invalid_counts(args: tuple, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         risk_ratio(*args)
-
-
-# --- small_sample ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("n", "threshold", "expected"),
-    [
-        (None, 20, False),  # unknown size is not flagged as small
-        (0, 20, True),
-        (19, 20, True),
-        (20, 20, False),  # threshold itself is not "below"
-        (500, 20, False),
-        (9, 10, True),
-        (10, 10, False),
-    ],
-)
-def test_small_sample(n: int | None, threshold: int, expected: bool) -> None:
-    assert small_sample(n, threshold) is expected
-
-
-def test_small_sample_default_threshold_is_20() -> None:
-    assert small_sample(19) is True
-    assert small_sample(20) is False
-
-
-@pytest.mark.parametrize(
-    ("n", "threshold", "message"),
-    [
-        (-1, 20, "n must not be negative"),
-        (12.5, 20, "n must be an integer"),
-        (10, 0, "threshold must be positive"),
-        (10, 2.5, "threshold must be an integer"),
-    ],
-)
-def test_small_sample_rejects_invalid_input(n: object, threshold: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        small_sample(n, threshold)  # type: ignore[arg-type]
-
-
-# --- format_p --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "printed",
-    [
-        "P=0.",  # truncated in the source: must never be completed
-        "p<0.001",
-        "P = .03",
-        "p=0.049",
-        "NS",
-        " P=0.2 ",  # surrounding whitespace is part of what was printed
-    ],
-)
-def test_format_p_returns_text_verbatim(printed: str) -> None:
-    assert format_p(printed) == printed
-
-
-@pytest.mark.parametrize("printed", [None, "", "   "])
-def test_format_p_missing_value(printed: str | None) -> None:
-    assert format_p(printed) == "p not reported"
-
-
-@pytest.mark.parametrize("printed", [0.03, 0, b"P=0.03"])
-def test_format_p_rejects_non_text(printed: object) -> None:
-    with pytest.raises(ValueError, match="as_printed"):
-        format_p(printed)  # type: ignore[arg-type]
 
 
 # --- properties ------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 import lib.dataset.loading
-from lib.dataset.loading import DataError, DataProblem, load_dataset
+from lib.dataset.loading import load_dataset
+from lib.dataset.problems import FILES, DataError, Problem
 from tests.unit.conftest import DATA_DIR, arm, edit, load_yaml, record
 
 pytestmark = pytest.mark.usefixtures("memo_yaml")
 
 
-def problems_of(data_dir: Path) -> list[DataProblem]:
+def problems_of(data_dir: Path) -> list[Problem]:
     with pytest.raises(DataError) as info:
         load_dataset(data_dir)
     assert info.value.problems, "DataError raised without problems"
@@ -522,7 +523,7 @@ def test_edge_values_are_accepted(data_copy):
 
 def test_edit_round_trip_changes_nothing(data_copy):
     """The edit helper keeps content, unicode and key order, and writes no YAML alias."""
-    for name in lib.dataset.loading.FILES:
+    for name in FILES:
         edit(data_copy, name, lambda content: None)
         assert load_yaml(data_copy / name) == load_yaml(DATA_DIR / name), name
         assert not re.search(r"[&*]id\d{3}", (data_copy / name).read_text(encoding="utf-8")), name
@@ -561,9 +562,7 @@ def _replace_line(path: Path, startswith: str, new_line: str) -> int:
 def test_malformed_yaml_reports_the_line(data_copy, new_line, message):
     number = _replace_line(data_copy / "glossary.yaml", "    confidence:", new_line)
     assert number > 1
-    assert problems_of(data_copy) == [
-        DataProblem("glossary.yaml", f"line {number}", "syntax", message)
-    ]
+    assert problems_of(data_copy) == [Problem("glossary.yaml", f"line {number}", "syntax", message)]
 
 
 def test_yaml_alias_is_rejected(data_copy):
@@ -599,7 +598,7 @@ def test_non_utf8_bytes(data_copy):
 )
 def test_empty_file(data_copy, text):
     (data_copy / "key_facts.yaml").write_text(text, encoding="utf-8")
-    assert problems_of(data_copy) == [DataProblem("key_facts.yaml", "-", "-", "file is empty")]
+    assert problems_of(data_copy) == [Problem("key_facts.yaml", "-", "-", "file is empty")]
 
 
 @pytest.mark.parametrize(
@@ -629,12 +628,12 @@ def test_file_over_size_limit(data_copy, monkeypatch):
 
 def test_missing_file(data_copy):
     (data_copy / "glossary.yaml").unlink()
-    assert problems_of(data_copy) == [DataProblem("glossary.yaml", "-", "-", "file not found")]
+    assert problems_of(data_copy) == [Problem("glossary.yaml", "-", "-", "file not found")]
 
 
 def test_missing_data_directory(tmp_path):
     missing = tmp_path / "nowhere"
-    assert problems_of(missing) == [DataProblem(str(missing), "-", "-", "data directory not found")]
+    assert problems_of(missing) == [Problem(str(missing), "-", "-", "data directory not found")]
 
 
 def test_unknown_top_level_key(data_copy):
@@ -651,20 +650,20 @@ def test_unknown_top_level_key(data_copy):
 def test_collection_not_a_list(data_copy):
     edit(data_copy, "key_facts.yaml", lambda content: content.update(key_facts={"id": "x"}))
     assert problems_of(data_copy) == [
-        DataProblem("key_facts.yaml", "key_facts", "-", "must be a list of records")
+        Problem("key_facts.yaml", "key_facts", "-", "must be a list of records")
     ]
 
 
 def test_record_not_a_mapping(data_copy):
     edit(data_copy, "key_facts.yaml", lambda content: content["key_facts"].insert(2, "a string"))
     assert problems_of(data_copy) == [
-        DataProblem("key_facts.yaml", "#3", "-", "record must be a mapping")
+        Problem("key_facts.yaml", "#3", "-", "record must be a mapping")
     ]
 
 
 def test_record_without_id_is_named_by_position(data_copy):
     edit(data_copy, "key_facts.yaml", lambda content: content["key_facts"][1].pop("id"))
-    assert problems_of(data_copy) == [DataProblem("key_facts.yaml", "#2", "id", "Field required")]
+    assert problems_of(data_copy) == [Problem("key_facts.yaml", "#2", "id", "Field required")]
 
 
 def test_repeated_key_in_a_record_is_rejected(data_copy):
@@ -675,7 +674,7 @@ def test_repeated_key_in_a_record_is_rejected(data_copy):
     lines.insert(first + 1, "    value: 41")
     path.write_text("\n".join(lines), encoding="utf-8")
     assert problems_of(data_copy) == [
-        DataProblem(
+        Problem(
             "outcomes.yaml",
             f"line {first + 2}",
             "syntax",

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lib.dataset.loading import FILES
+from lib.dataset.problems import FILES
 from lib.validate import main as validate_main
 from tests.unit.conftest import DATA_DIR, REPO_ROOT, arm, dump_yaml, load_yaml
 

@@ -1,0 +1,185 @@
+"""An exhibit as a card: title, caveats and statements, then Chart, Table and Source tabs.
+
+Only the open tab is drawn (tabs rerun just their card), so a page sends its charts and not every
+hidden table and excerpt. The print handout shows everything at once instead.
+"""
+
+import functools
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from lib import export
+from lib.app import exports
+from lib.app.keys import HANDOUT_KEY
+from lib.app.state import DataState, figure_for, numbers_for, sources_for
+from lib.app.widgets import CHART_CONFIG, badges
+from lib.evidence.escape import markdown
+from lib.evidence.exhibits import PRINT_COLUMNS, Exhibit, SourceEntry, SourceGroup
+
+MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
+# Static print styling for the handout view (no data goes into it): no app chrome, no buttons,
+# cards not split across pages.
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stElementToolbar"], .modebar, button { display: none !important; }
+  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+}
+</style>
+"""
+
+
+def handout_mode() -> bool:
+    """The print-friendly view: every card's chart, numbers and sources shown at once."""
+    return bool(st.session_state.get(HANDOUT_KEY))
+
+
+def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
+    """A bordered card for one exhibit (tabbed, or everything at once in the handout)."""
+    if handout_mode():
+        _card_frame(exhibit, lambda: _handout_card(state, diseases, exhibit))
+    else:
+        _tabbed_card(state, diseases, exhibit)
+
+
+def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
+    with st.container(border=True, key=f"card-{exhibit.key}"):
+        st.markdown(f"#### {markdown(exhibit.title)}")
+        if exhibit.badges:
+            badges(exhibit.badges)
+        if exhibit.statements:
+            shown = exhibit.statements[:MAX_STATEMENTS]
+            more = len(exhibit.statements) - len(shown)
+            st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
+            if more:
+                st.caption(f"{more} more in the Table tab.")
+        body()
+
+
+@st.fragment
+def _tabbed_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
+    def body() -> None:
+        # A card without a chart states its figures above the tabs; the passages they come from
+        # are the next thing to read (and the table's grid script loads only when asked for).
+        names = ["Chart", "Table", "Source"] if exhibit.chart else ["Source", "Table"]
+        tabs = dict(
+            zip(names, st.tabs(names, key=f"tabs-{exhibit.key}", on_change="rerun"), strict=True)
+        )
+        if "Chart" in tabs and tabs["Chart"].open:
+            with tabs["Chart"]:
+                _chart(state, diseases, exhibit, downloads=True)
+        if tabs["Table"].open:
+            with tabs["Table"]:
+                _numbers(state, diseases, exhibit)
+        if tabs["Source"].open:
+            with tabs["Source"]:
+                source_list(sources_for(state, diseases, exhibit))
+
+    _card_frame(exhibit, body)
+
+
+def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: bool) -> None:
+    """The exhibit's chart, its image downloads, and a line saying what the error bars are."""
+    figure = figure_for(state, diseases, exhibit)
+    st.plotly_chart(figure, key=f"chart-{exhibit.key}", config=CHART_CONFIG, theme=None)
+    if downloads:
+        _image_buttons(exhibit.key, exports.image_download(state, exhibit))
+    if exhibit.error_bars:
+        st.caption(exhibit.error_bars)
+
+
+def _image_buttons(key: str, render) -> None:
+    """PNG and SVG of the chart with title, n, time point, p and source drawn in (on click)."""
+    with st.container(horizontal=True, gap="small"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                fmt.upper(),
+                lambda f=fmt: render(f),
+                file_name=f"phasewise-{key}.{fmt}",
+                mime=mime,
+                key=f"{fmt}-{key}",
+                icon=":material/image:",
+                on_click="ignore",
+                help="Image with n, time point, p and source",
+            )
+
+
+def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
+    """Everything at once, for printing: chart, the numbers as a static table, the sources."""
+    if exhibit.chart:
+        _chart(state, diseases, exhibit, downloads=False)
+    st.table(numbers_for(state, diseases, exhibit)[PRINT_COLUMNS], hide_index=True)
+    source_list(sources_for(state, diseases, exhibit))
+
+
+def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
+    """The numbers behind the exhibit, as printed and as read, with a CSV download."""
+    numbers = numbers_for(state, diseases, exhibit)
+    st.dataframe(numbers, hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV",
+        lambda: export.to_csv_text(numbers),
+        file_name=f"phasewise-{exhibit.key}.csv",
+        mime="text/csv",
+        key=f"csv-{exhibit.key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def source_list(groups: Sequence[SourceGroup]) -> None:
+    """Each figure's document, excerpt, publication (with links), verification and flags."""
+    for group in groups:
+        heading, entries = _source_markdown(group)
+        st.markdown(heading)
+        if group.links:
+            with st.container(horizontal=True, gap="small"):
+                for label, url in group.links:
+                    st.link_button(label, url, icon=":material/open_in_new:")
+        st.markdown(entries)
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_markdown(group: SourceGroup) -> tuple[str, str]:
+    """(heading with citation detail, entries) as escaped Markdown; groups are immutable, so
+    each is made once."""
+    if group.origin == "document":
+        heading = f"**Source document:** {markdown(group.document)}"
+        detail = (
+            f"Probable publication: {group.citation} ({group.citation_status})"
+            if group.citation
+            else ""
+        )
+    else:
+        heading = f"**Publication:** {markdown(group.citation)}"
+        detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+    if detail:
+        heading += f"\n\n{_small(detail)}"
+    entries = "\n\n".join(_entry_markdown(entry) for entry in group.entries)
+    return heading, entries
+
+
+def _small(text: str) -> str:
+    """Escaped text in the small grey type of a caption, inside a Markdown block."""
+    return f":small[:gray[{markdown(text)}]]"
+
+
+def _entry_markdown(entry: SourceEntry) -> str:
+    """One figure: what and where, the excerpt quoted, then verification and flags, small."""
+    verification = f"Verification: {entry.verification_note}" + (
+        f" · Evidence ref {entry.evidence_ref}" if entry.evidence_ref else ""
+    )
+    lines = [
+        f"- **{markdown(entry.endpoint)}**, {markdown(entry.subject)}, "
+        f"{markdown(entry.time_point)}: {markdown(entry.value)}"
+        f"{f' ({markdown(entry.n)})' if entry.n else ''} · {markdown(entry.verification)}",
+        f"    > {markdown(entry.excerpt)}",
+        "",
+        f"    {_small(verification)}",
+    ]
+    if entry.flag_notes:
+        lines += ["", f"    {_small(f'Flags: {entry.flag_notes}')}"]
+    return "\n".join(lines)

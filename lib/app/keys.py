@@ -1,0 +1,6 @@
+"""Widget and session keys shared by more than one module (the URL parameters among them)."""
+
+DISEASE_KEY = "disease"  # the sidebar filter, bound to ?disease=
+HANDOUT_KEY = "handout"  # the print handout switch, bound to ?handout=
+SLIDE_KEY = "slide"  # the presentation's slide number in the URL
+SLIDE_TARGET_KEY = "slide-target"  # a slide chosen by a button, pending until the page runs

@@ -1,0 +1,194 @@
+"""Cross-record rules: unique ids, references that resolve, arms of a comparison in one study.
+
+Each rule is one function over the dataset yielding located problems; `integrity_problems` runs
+them all, so every problem is reported at once. Pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lib.dataset.problems import COLLECTION_FILE, Problem
+
+if TYPE_CHECKING:  # records imports this module to validate the root model
+    from lib.dataset.records import Dataset, Provenance
+
+COLLECTIONS = (
+    "documents",
+    "publications",
+    "studies",
+    "outcomes",
+    "comparisons",
+    "key_facts",
+    "notes",
+    "consensus",
+    "glossary",
+)
+
+
+def problem(collection: str, record: str, field: str, message: str) -> Problem:
+    return Problem(COLLECTION_FILE[collection], record, field, message)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The dataset's ids, looked up by every rule."""
+
+    documents: set[str]
+    publications: set[str]
+    studies: dict
+    outcomes: dict
+    arm_owner: dict[str, str]  # arm id -> the last study that declares it
+
+    @classmethod
+    def of(cls, ds: Dataset) -> _Index:
+        owner: dict[str, str] = {}
+        for study in ds.studies:
+            for arm in study.arms:
+                owner[arm.id] = study.id
+        return cls(
+            documents={d.id for d in ds.documents},
+            publications={p.id for p in ds.publications},
+            studies={s.id: s for s in ds.studies},
+            outcomes={o.id: o for o in ds.outcomes},
+            arm_owner=owner,
+        )
+
+    def provenance(self, collection: str, record: str, field: str, prov: Provenance):
+        """A figure's source must be a document or publication, as its origin says."""
+        pool = self.documents if prov.origin == "document" else self.publications
+        if prov.source not in pool:
+            kind = "document" if prov.origin == "document" else "publication"
+            yield problem(
+                collection,
+                record,
+                f"{field}source".lstrip("."),
+                f"unknown {kind} {prov.source!r} (origin is {prov.origin!r})",
+            )
+
+    def publication(self, collection: str, record: str, publication: str | None):
+        if publication is not None and publication not in self.publications:
+            yield problem(collection, record, "publication", f"unknown publication {publication!r}")
+
+
+Rule = Callable[["Dataset", _Index], Iterator[Problem]]
+
+
+def unique_ids(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for name in COLLECTIONS:
+        for record_id, count in Counter(r.id for r in getattr(ds, name)).items():
+            if count > 1:
+                yield problem(name, record_id, "id", f"duplicate id ({count} records)")
+    seen: dict[str, str] = {}
+    for study in ds.studies:
+        for arm in study.arms:
+            if arm.id in seen:
+                yield problem(
+                    "studies",
+                    study.id,
+                    f"arms.{arm.id}.id",
+                    f"duplicate arm id {arm.id!r} (also in study {seen[arm.id]!r})",
+                )
+            seen[arm.id] = study.id
+
+
+def study_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for study in ds.studies:
+        if study.document not in index.documents:
+            yield problem("studies", study.id, "document", f"unknown document {study.document!r}")
+        yield from index.publication("studies", study.id, study.publication)
+        for field, count in (("n.", study.n), ("n_published.", study.n_published)):
+            if count is not None:
+                yield from index.provenance("studies", study.id, field, count)
+        for arm in study.arms:
+            if arm.n is not None:
+                yield from index.provenance("studies", study.id, f"arms.{arm.id}.n.", arm.n)
+
+
+def outcome_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for outcome in ds.outcomes:
+        yield from index.provenance("outcomes", outcome.id, "", outcome)
+        study = index.studies.get(outcome.study)
+        if study is None:
+            yield problem("outcomes", outcome.id, "study", f"unknown study {outcome.study!r}")
+        elif outcome.arm not in {a.id for a in study.arms}:
+            owner = index.arm_owner.get(outcome.arm)
+            where = f"belongs to study {owner!r}" if owner else "does not exist"
+            yield problem(
+                "outcomes", outcome.id, "arm", f"arm {outcome.arm!r} {where}, not {study.id!r}"
+            )
+        if outcome.corresponds_to is not None:
+            twin = index.outcomes.get(outcome.corresponds_to)
+            if twin is None:
+                message = f"unknown outcome {outcome.corresponds_to!r}"
+            elif twin.arm != outcome.arm or twin.endpoint != outcome.endpoint:
+                message = f"{twin.id!r} reports another arm or endpoint"
+            else:
+                continue
+            yield problem("outcomes", outcome.id, "corresponds_to", message)
+
+
+def comparison_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for comp in ds.comparisons:
+        yield from index.provenance("comparisons", comp.id, "", comp)
+        study = index.studies.get(comp.study)
+        if study is None:
+            yield problem("comparisons", comp.id, "study", f"unknown study {comp.study!r}")
+            continue
+        own_arms = {a.id for a in study.arms}
+        for field in ("intervention_arm", "control_arm"):
+            arm = getattr(comp, field)
+            if arm in own_arms:
+                continue
+            owner = index.arm_owner.get(arm)
+            message = (
+                f"arm {arm!r} belongs to study {owner!r}, not {study.id!r}: "
+                "a comparison cannot span studies"
+                if owner
+                else f"unknown arm {arm!r}"
+            )
+            yield problem("comparisons", comp.id, field, message)
+        for position, outcome_id in enumerate(comp.outcomes):
+            outcome = index.outcomes.get(outcome_id)
+            expected = (comp.intervention_arm, comp.control_arm)[position]
+            if outcome is None:
+                message = f"unknown outcome {outcome_id!r}"
+            elif outcome.arm != expected or outcome.endpoint != comp.endpoint:
+                message = f"{outcome_id!r} is not the {comp.endpoint} outcome of arm {expected!r}"
+            else:
+                continue
+            yield problem("comparisons", comp.id, f"outcomes.{position}", message)
+
+
+def other_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for fact in ds.key_facts:
+        yield from index.provenance("key_facts", fact.id, "", fact)
+        yield from index.publication("key_facts", fact.id, fact.publication)
+    for note in ds.notes:
+        if note.source not in index.documents:
+            yield problem("notes", note.id, "source", f"unknown document {note.source!r}")
+    for item in ds.consensus:
+        if item.source not in index.documents:
+            yield problem("consensus", item.id, "source", f"unknown document {item.source!r}")
+        yield from index.publication("consensus", item.id, item.publication)
+    for term in ds.glossary:
+        if term.document not in index.documents:
+            yield problem("glossary", term.id, "document", f"unknown document {term.document!r}")
+
+
+RULES: tuple[Rule, ...] = (
+    unique_ids,
+    study_references,
+    outcome_references,
+    comparison_references,
+    other_references,
+)
+
+
+def integrity_problems(ds: Dataset) -> list[Problem]:
+    """Every cross-record rule, checked at once so all problems are reported together."""
+    index = _Index.of(ds)
+    return [found for rule in RULES for found in rule(ds, index)]

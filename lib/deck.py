@@ -1,0 +1,52 @@
+"""Command line for the slide deck of a disease selection.
+
+python -m lib.deck [--disease AML ...] [--out deck.pptx] [DATA_DIR]
+"""
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+from pptx import Presentation
+
+from lib.dataset.loading import data_dir_from_env, load_or_report
+from lib.dataset.vocabulary import DISEASES
+from lib.evidence.figures import figure_table
+from lib.render.images import ImageExportError
+from lib.render.pptx import build_deck, deck_filename, ordered_diseases
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.deck", description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", nargs="?", type=Path, default=None)
+    parser.add_argument(
+        "--disease", action="append", choices=DISEASES, help="repeat for several; default all"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the .pptx to write; default phasewise-<selection>-v<version>.pptx",
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr)
+    if ds is None:
+        return 1
+    diseases = ordered_diseases(args.disease or list(DISEASES))
+    out = args.out or Path(deck_filename(diseases, ds.info.version))
+    try:
+        data = build_deck(ds, figure_table(ds), diseases)
+        out.write_bytes(data)
+    except (ImageExportError, OSError) as error:
+        print(f"could not build the deck: {error}", file=sys.stderr)
+        return 1
+    count = len(Presentation(io.BytesIO(data)).slides)
+    print(f"{out}: {count} slides in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

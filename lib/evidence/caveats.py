@@ -1,0 +1,173 @@
+"""What a clinician reads before the numbers: headline figures and caveat badges. Pure."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.dataset.records import Study
+from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
+from lib.evidence.selection import SMALL_N
+from lib.evidence.text import display_count, display_n, display_p, display_value
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A key number of a phase for a metric card, with its source line and caveats."""
+
+    figure_id: str
+    label: str
+    value: str
+    detail: str
+    source: str
+    flags: tuple[str, ...]
+    origin: str
+
+
+def headlines(table: pd.DataFrame) -> list[Headline]:
+    """The phase's headline figures (chosen in the data), formatted for metric cards."""
+    items = []
+    for _, row in table[table["headline"].fillna(False).astype(bool)].iterrows():
+        if row["kind"] == "comparison":
+            pair = table[table["figure_id"].isin(row["linked_figures"])]
+            by_role = {r["arm_role"]: r for _, r in pair.iterrows()}
+            value = " vs ".join(
+                _display(by_role[role]) for role in ("intervention", "control") if role in by_role
+            )
+            ns = " vs ".join(
+                display_count(by_role[role]["n"])
+                for role in ("intervention", "control")
+                if role in by_role and pd.notna(by_role[role]["n"])
+            )
+            label = f"{row['endpoint_label']}: {row['arm']} vs {row['comparator_arm']}"
+            detail = " · ".join(
+                filter(
+                    None,
+                    [
+                        row["time_point"],
+                        f"n={ns}" if ns else display_n(None),
+                        display_p(row["p_as_printed"], row["flags"]),
+                    ],
+                )
+            )
+        else:
+            value = _display(row)
+            label = (
+                row["endpoint_label"]
+                if row["kind"] == "key_fact"
+                else (f"{row['endpoint_label']}: {row['arm']}")
+            )
+            n = display_n(row["n"])
+            detail = " · ".join(
+                filter(None, [row["time_point"], n if row["kind"] != "key_fact" else row["study"]])
+            )
+        items.append(
+            Headline(
+                figure_id=row["figure_id"],
+                label=label,
+                value=value,
+                detail=detail,
+                source=source_line(row),
+                origin=row["origin"],
+                flags=tuple(FLAG_LABELS[f] for f in row["flags"]),
+            )
+        )
+    return items
+
+
+def _display(row: pd.Series) -> str:
+    return display_value(row["value"], row["as_printed"], row["unit"], row["flags"], row["n"])
+
+
+def source_line(row: pd.Series) -> str:
+    """A one-line source for a figure: study, document or publication, verification."""
+    where = (
+        ("Publication: " + _short_citation(row["citation"]))
+        if row["origin"] == "publication"
+        else "Document: " + row["document_title"]
+    )
+    return f"{where} · {VERIFICATION_LABELS[row['verification_status']]}"
+
+
+def _short_citation(citation: str) -> str:
+    return citation if len(citation) <= 90 else citation[:87].rsplit(" ", 1)[0] + "…"
+
+
+# --- badges --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    tone: str  # "info" | "warning"
+    help: str
+
+
+def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
+    """The caveats a clinician needs before reading a study's figures."""
+    rows = table[table["study_id"] == study.id]
+    badges = [
+        Badge(
+            DESIGN_LABELS[study.design],
+            "info" if study.design == "rct" else "warning",
+            study.design_note or "Design as reported in the source.",
+        )
+    ]
+    if study.design != "rct" and study.is_comparative:
+        badges.append(
+            Badge(
+                "Not randomised",
+                "warning",
+                "Arms were not allocated at random; differences may reflect selection.",
+            )
+        )
+    sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "value"].dropna()]
+    if sizes and min(sizes) < SMALL_N:
+        badges.append(
+            Badge(
+                f"Small n (smallest group {min(sizes)})",
+                "warning",
+                f"At least one group has fewer than {SMALL_N} patients.",
+            )
+        )
+    if not sizes and study.design != "case_report":
+        badges.append(Badge("n not stated", "warning", "The source gives no sample size."))
+    flags = {kind for kinds in rows["flags"] for kind in kinds}
+    statuses = set(rows["verification_status"])
+    for kind in (
+        "truncated",
+        "discrepant",
+        "setting_uncertain",
+        "endpoint_unclear",
+        "non_randomised_comparison",
+    ):
+        if kind in flags:
+            badges.append(Badge(FLAG_LABELS[kind], "warning", _flag_help(rows, kind)))
+    if (
+        statuses & {"not_verified_discrepant_with_published", "discrepant_minor"}
+        and "discrepant" not in flags
+    ):
+        badges.append(
+            Badge(
+                FLAG_LABELS["discrepant"],
+                "warning",
+                "At least one figure differs from the publication.",
+            )
+        )
+    return badges
+
+
+def _flag_help(rows: pd.DataFrame, kind: str) -> str:
+    """The note of the first figure flagged `kind`, which says why."""
+    for notes in rows["flag_notes"]:
+        for flagged, note in notes:
+            if flagged == kind:
+                return note
+    return FLAG_LABELS[kind]
+
+
+CROSS_TRIAL = Badge(
+    "Cross-trial view",
+    "warning",
+    "Rows come from different studies with different patients, endpoints and "
+    "follow-up; compare within a row, not between rows.",
+)

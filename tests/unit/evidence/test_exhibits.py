@@ -1,0 +1,145 @@
+"""lib.evidence.exhibits on the shipped data: what pages, slides and images show."""
+
+from collections import Counter
+
+import pytest
+
+from lib.dataset.vocabulary import PHASES
+from lib.evidence.exhibits import (
+    NUMBER_COLUMNS,
+    PRINT_COLUMNS,
+    numbers_table,
+    phase_view,
+    selection_exhibits,
+    source_groups,
+)
+
+ALL = ["AML", "MDS", "ALL"]
+SELECTIONS = [["AML"], ["MDS"], ["ALL"], ALL]
+
+
+def exhibits(view) -> dict:
+    return {exhibit.key: exhibit for exhibit in view.exhibits}
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("diseases", SELECTIONS)
+def test_every_figure_of_the_selection_is_in_exactly_one_exhibit(dataset, table, phase, diseases):
+    view = phase_view(dataset, table, phase, diseases)
+    in_phase = table[
+        (table["phase"] == phase) & table["diseases"].map(lambda d: not set(d).isdisjoint(diseases))
+    ]
+    expected = in_phase.loc[in_phase["kind"] != "sample_size", "figure_id"]
+    shown = Counter(
+        figure_id
+        for exhibit in view.exhibits
+        for figure_id in exhibit.rows["figure_id"]
+        if not figure_id.endswith((".n", ".n.pub"))
+    )
+    # Forest exhibits show the comparisons their study cards show too; nothing else repeats.
+    forests = Counter(
+        fid for e in view.exhibits if e.section == "effects" for fid in e.rows["figure_id"]
+    )
+    assert shown - forests == Counter(set(expected)), (phase, diseases)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_no_exhibit_table_repeats_a_row(dataset, table, phase):
+    for exhibit in phase_view(dataset, table, phase, ALL).exhibits:
+        numbers = numbers_table(exhibit.rows)
+        assert list(numbers.columns) == NUMBER_COLUMNS
+        assert numbers["Figure"].is_unique, exhibit.key
+
+
+def test_mac_vs_ric_table_has_one_row_per_figure(dataset, table):
+    exhibit = exhibits(phase_view(dataset, table, "transplant", ["AML"]))["kps-mac-ric"]
+    rows = table[(table["study_id"] == "kps-mac-ric") & (table["arm_role"] != "single")]
+    # its comparisons, its per-arm values and its sample sizes, each exactly once
+    assert len(numbers_table(exhibit.rows)) == len(rows) == len(set(rows["figure_id"]))
+
+
+def test_transplant_aml_sections_and_captions(dataset, table):
+    view = phase_view(dataset, table, "transplant", ["AML"])
+    assert view.title == "Transplant"
+    assert view.caption.endswith("showing AML")
+    assert [key for key, *_ in view.sections()] == ["arms", "single", "facts"]
+    assert "dec-mbucy-mds" not in exhibits(view)  # an MDS study
+    assert view.empty_message == ""
+    claims = exhibits(view)["kps-mac-ric"]
+    assert claims.chart is None and claims.error_bars == ""  # direction-only claims: no chart
+    assert any("lower relapse incidence with MAC" in s for s in claims.statements)
+    assert all("p not reported" in s or "P" in s for s in claims.statements)
+
+
+def test_truncated_p_stays_as_printed(dataset, table):
+    view = phase_view(dataset, table, "transplant", ["AML"])
+    printed = " ".join(
+        " ".join(numbers_table(e.rows)["p as printed"]) + " ".join(e.statements + e.key_numbers)
+        for e in view.exhibits
+    )
+    assert "P=0. (truncated in source)" in printed  # shown as printed, never completed
+
+
+def test_charted_exhibits_name_their_error_bars(dataset, table):
+    view = exhibits(phase_view(dataset, table, "maintenance", ALL))
+    sorafenib = view["sorafenib-flt3"]
+    assert sorafenib.chart.kind == "arm" and sorafenib.chart.option == "%"
+    assert sorafenib.error_bars.startswith("Error bars: ")
+    assert sorafenib.key_numbers and all("n=" in line for line in sorafenib.key_numbers)
+    forest = view["forest-ratio"]
+    assert (forest.chart.kind, forest.chart.option) == ("forest", "ratio")
+    assert [b.label for b in forest.badges] == ["Cross-trial view"]
+
+
+def test_sources_carry_excerpts_links_and_verification(dataset, table):
+    view = phase_view(dataset, table, "maintenance", ["AML"])
+    groups = source_groups(exhibits(view)["gdec-maintenance"].rows)
+    assert {g.origin for g in groups} <= {"document", "publication"}
+    entries = [e for g in groups for e in g.entries]
+    assert entries and all(e.excerpt and e.verification for e in entries)
+    links = [label for g in groups for label, _ in g.links]
+    assert any(label.startswith(("PubMed", "DOI")) for label in links)
+    assert all(url.startswith("https://") for g in groups for _, url in g.links)
+    sizes = [e for e in entries if e.endpoint == "Patients"]
+    assert all(e.n == "" for e in sizes)  # a sample size is its own n
+
+
+def test_facts_are_sentences_not_a_chart(dataset, table):
+    facts = exhibits(phase_view(dataset, table, "transplant", ALL))["key-facts"]
+    assert facts.chart is None
+    assert any("12,744" in s for s in facts.statements)
+    assert list(numbers_table(facts.rows)[PRINT_COLUMNS].columns) == PRINT_COLUMNS
+
+
+def test_empty_phase_names_other_diseases(dataset, table):
+    view = phase_view(dataset, table, "transplant", ["ALL"])
+    assert "No ALL studies in the transplant phase" in view.empty_message
+    assert "AML: 4" in view.empty_message
+
+
+def test_notes_and_consensus_by_phase(dataset, table):
+    induction = phase_view(dataset, table, "induction", ALL)
+    relapse = phase_view(dataset, table, "relapse", ALL)
+    assert induction.consensus and not relapse.consensus
+    assert all(set(n.diseases) & set(ALL) for n in induction.notes)
+    assert all(e.notes == induction.notes for e in induction.exhibits)
+
+
+def test_single_arm_medians_in_months_are_listed_not_dropped(dataset, table):
+    view = phase_view(dataset, table, "induction", ["AML"])
+    case = next(e for e in view.exhibits if "hu-case-2.survival" in set(e.rows["figure_id"]))
+    assert any("over one year" in s and "n=1" in s for s in case.statements)  # as printed
+
+
+@pytest.mark.parametrize("diseases", SELECTIONS)
+def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, diseases):
+    slides = selection_exhibits(dataset, table, diseases)
+    pages = [e for phase in PHASES for e in phase_view(dataset, table, phase, diseases).exhibits]
+    assert [(s.phase, s.key) for s in slides] == [(e.phase, e.key) for e in pages]
+    assert [s.phase for s in slides] == sorted((s.phase for s in slides), key=PHASES.index)
+
+
+def test_every_exhibit_has_a_source_line_and_citations(dataset, table):
+    for exhibit in selection_exhibits(dataset, table, ALL):
+        assert exhibit.source_line.startswith("Source: "), exhibit.key
+        assert exhibit.citations, exhibit.key
