@@ -64,12 +64,8 @@ lint: $(VENV)/.installed-test
 validate: $(VENV)/.installed-run
 	$(BIN)/python -m lib.validate data
 
-bench: $(VENV)/.installed-run
-	@if [ -f benchmarks/run.py ]; then \
-		$(BIN)/python -m benchmarks.run; \
-	else \
-		echo "no benchmark yet"; \
-	fi
+bench: $(VENV)/.installed-test browser-deps
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -7,5 +7,9 @@ import streamlit as st
 
 st.set_page_config(page_title="Anchor", layout="wide")
 st.title("Anchor")
-st.plotly_chart(go.Figure(go.Bar(x=["AML", "MDS", "ALL"], y=[42.0, 17.5, 30.1])), key="anchor",
-                config={"displaylogo": False}, theme=None)
+st.plotly_chart(
+    go.Figure(go.Bar(x=["AML", "MDS", "ALL"], y=[42.0, 17.5, 30.1])),
+    key="anchor",
+    config={"displaylogo": False},
+    theme=None,
+)

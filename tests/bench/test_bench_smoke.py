@@ -1,0 +1,40 @@
+"""The benchmark harness still runs (quick mode), and its synthetic data is valid."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib.dataset.loading import load_dataset
+from tests.fixtures.synthetic import generate
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.browser  # the painted section drives chromium against streamlit servers
+def test_quick_run_prints_every_table(tmp_path):
+    out = tmp_path / "latest.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--json", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for title in ("### Load + validation", "### Page script time", "### Time to painted"):
+        assert title in proc.stdout
+    assert "| ERROR |" not in proc.stdout and "FAILED" not in proc.stdout
+    sections = json.loads(out.read_text())["sections"]
+    assert sections["load"]["rows"][0]["data"] == "1x"
+    assert {row["page"] for row in sections["painted"]["rows"]} >= {"anchor", "transplant"}
+
+
+def test_synthetic_10x_data_loads_and_validates(tmp_path):
+    shipped = load_dataset(REPO / "data")
+    dataset = load_dataset(generate(10, tmp_path / "x10"))
+    for name in ("studies", "outcomes", "comparisons", "key_facts"):
+        assert len(getattr(dataset, name)) == 10 * len(getattr(shipped, name)), name
+    for name in ("documents", "publications", "notes", "glossary"):
+        assert len(getattr(dataset, name)) == len(getattr(shipped, name)), name
+    arms = sum(len(study.arms) for study in dataset.studies)
+    assert arms == 10 * sum(len(study.arms) for study in shipped.studies)
