@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from lib.cohort.cli import main
-from lib.cohort.columns import HEADER_TO_COLUMN  # noqa: F401  (imported for its side-free load)
 from lib.cohort.loading import load_cohort_file
 from lib.cohort.problems import CohortRejected
 from lib.cohort.reading import MAX_FILE_BYTES, MAX_PATIENT_ROWS

@@ -1,0 +1,77 @@
+"""The centre's estimates beside the dataset's published figures."""
+
+import pytest
+
+from lib.cohort.demo import load_demo_cohort
+from lib.cohort.estimates import estimate_cohort, landmark_times
+from lib.cohort.literature import (
+    CAVEAT,
+    beside_literature,
+    comparable_outcomes,
+    literature_time_points,
+)
+from lib.dataset.loading import load_dataset
+from lib.dataset.vocabulary import ENDPOINTS
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset("data")
+
+
+@pytest.fixture(scope="module")
+def rows(dataset):
+    estimates = estimate_cohort(load_demo_cohort(), landmark_times(literature_time_points(dataset)))
+    return beside_literature(dataset, estimates)
+
+
+def test_only_time_to_event_figures_in_percent_at_a_time_point_are_comparable(dataset):
+    outcomes = comparable_outcomes(dataset)
+    assert outcomes
+    assert {outcome.endpoint for outcome in outcomes} <= {"os", "cir", "nrm"} <= set(ENDPOINTS)
+    assert all(o.unit == "percent" and o.time_point.months is not None for o in outcomes)
+    skipped = {o.endpoint for o in dataset.outcomes} - {o.endpoint for o in outcomes}
+    assert {"relapse_crude", "lfs"} <= skipped
+
+
+def test_every_comparable_figure_of_a_cohort_disease_has_its_row(dataset, rows):
+    studies = {study.id: study for study in dataset.studies}
+    expected = {
+        outcome.id
+        for outcome in comparable_outcomes(dataset)
+        if {"AML", "MDS", "ALL"} & set(studies[outcome.study].diseases)
+    }
+    assert {row.record_id for row in rows} == expected
+
+
+def test_rows_match_on_disease_endpoint_and_time_and_carry_provenance(dataset, rows):
+    outcomes = {outcome.id: outcome for outcome in dataset.outcomes}
+    for row in rows:
+        outcome = outcomes[row.record_id]
+        assert row.endpoint == outcome.endpoint
+        assert row.months == outcome.time_point.months
+        assert row.disease in row.study_diseases
+        assert row.published_value == outcome.value
+        assert row.source_id == outcome.source and row.source_label
+        assert row.study_label and row.arm_label and row.time_label
+        if row.centre_ci_low is not None:
+            assert row.centre_ci_low <= row.centre_estimate <= row.centre_ci_high
+
+
+def test_a_published_ci_is_passed_on(rows):
+    (row,) = [r for r in rows if r.record_id == "gdec.cir2y.gdec.pub" and r.group == "all"][:1]
+    assert (row.published_ci_low, row.published_ci_high) == (8.0, 22.1)
+
+
+def test_the_centre_phase_is_told_apart_from_the_study_phase(rows):
+    sorafenib = [r for r in rows if r.record_id == "sora.os2y.sorafenib" and r.group == "all"]
+    assert {(r.phase, r.study_phase, r.same_phase) for r in sorafenib} == {
+        ("consolidation", "maintenance", False),
+        ("transplant", "maintenance", False),
+    }
+    assert CAVEAT == "Not risk-adjusted; different patients."
+
+
+def test_no_row_for_a_time_the_estimates_do_not_include(dataset):
+    estimates = estimate_cohort(load_demo_cohort(), (6.0,), curves=False)
+    assert beside_literature(dataset, estimates) == ()
