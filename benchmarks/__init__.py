@@ -14,14 +14,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def timed(func: Callable[[], object], reps: int) -> list[float]:
-    """Seconds per call of `func`, `reps` calls."""
-    times = []
+def timed(func: Callable[[], object], reps: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds (this process, all threads) per call of `func`, `reps` calls. CPU time
+    tells slow code from a busy machine: other processes inflate the wall time only."""
+    walls, cpus = [], []
     for _ in range(reps):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         func()
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
 
 
 def median(values: list[float]) -> float | None:
