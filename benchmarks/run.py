@@ -93,27 +93,25 @@ def main(argv: list[str] | None = None) -> int:
     print(", ".join(f"{k} {v}" for k, v in results["machine"].items()) + "\n", flush=True)
     failed = False
     for name in names:
+        title, started_section = name, time.monotonic()
         try:
             module = importlib.import_module(f"benchmarks.{name}")
-        except ModuleNotFoundError as error:
-            if name not in OPTIONAL or error.name != f"benchmarks.{name}":
-                raise
-            print(f"({name}: skipped, benchmarks/{name}.py does not exist)\n", flush=True)
-            results["sections"][name] = {"skipped": "module absent"}
-            continue
-        title, _, note = (module.__doc__ or name).strip().partition("\n")
-        section_start = time.monotonic()
-        try:
+            title, _, note = (module.__doc__ or name).strip().partition("\n")
             rows = module.run(args.quick)
-        except Exception:  # noqa: BLE001 - report it and go on with the next section
+        except Exception as error:  # noqa: BLE001 - report it and go on with the next section
+            if isinstance(error, ModuleNotFoundError) and error.name == f"benchmarks.{name}":
+                print(f"({name}: skipped, benchmarks/{name}.py does not exist)\n", flush=True)
+                results["sections"][name] = {"skipped": "module absent"}
+                failed = failed or name not in OPTIONAL
+                continue
             failed = True
             print(f"### {title}\n\nFAILED:\n```\n{traceback.format_exc()}```\n", flush=True)
             results["sections"][name] = {"title": title, "error": traceback.format_exc()}
             continue
-        seconds = round(time.monotonic() - section_start, 1)
-        if isinstance(rows, list) and all(isinstance(row, dict) for row in rows) and rows:
+        seconds = round(time.monotonic() - started_section, 1)
+        if rows and isinstance(rows, list) and all(isinstance(row, dict) for row in rows):
             print(markdown(title, rows, note.strip()), flush=True)
-        else:
+        else:  # a section may print its own output and return something else
             print(f"### {title}\n\n{rows}\n", flush=True)
         results["sections"][name] = {"title": title, "seconds": seconds, "rows": rows}
     results["elapsed_s"] = round(time.monotonic() - started, 1)
