@@ -3,6 +3,7 @@
 Lives in memory only, in the session that loaded it; nothing here writes or logs it.
 """
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,5 +95,14 @@ class Cohort:
         )
 
     def memory_bytes(self) -> int:
-        """Bytes held by the cohort's arrays, strings included."""
-        return int(self.to_frame().memory_usage(deep=True).sum())
+        """Bytes held by the cohort: its arrays, and each distinct string object once."""
+        total = 0
+        strings: dict[int, int] = {}
+        for name in _PER_PATIENT:
+            values = getattr(self, name)
+            if values is None:
+                continue
+            total += values.nbytes
+            if values.dtype == object:
+                strings.update((id(value), sys.getsizeof(value)) for value in values)
+        return total + sum(strings.values())
