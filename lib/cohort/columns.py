@@ -3,6 +3,7 @@
 Pure data. Headers are matched after `normalise_header` (case, spaces and hyphens ignored).
 """
 
+import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 
@@ -109,6 +110,7 @@ class HeaderMatch:
         return next((index for index, known in self.known.items() if known == name), None)
 
 
+_DATA_LIKE = re.compile(r"\d{4}|\d[-/.]\d|@")
 #: Longest header quoted in a message; longer ones are cut (a header is not patient data, but a
 #: pasted paragraph would make an unreadable message).
 _MAX_LABEL = 40
@@ -138,10 +140,16 @@ def match_headers(headers: tuple[str, ...]) -> HeaderMatch:
             known[index] = name
     has_header = bool(known)
     labels = tuple(
-        _label(header) if has_header and header else f"column {column_letter(index)}"
+        _label(header) if has_header and _quotable(header) else f"column {column_letter(index)}"
         for index, header in enumerate(headers)
     )
     return HeaderMatch(known, duplicates, tuple(unknown), labels)
+
+
+def _quotable(header: str) -> bool:
+    """A header that may be quoted: not empty, and not shaped like a number, date or e-mail
+    (a pasted patient row in the header line must not be echoed)."""
+    return bool(header) and not _DATA_LIKE.search(header)
 
 
 def _label(header: str) -> str:

@@ -157,6 +157,11 @@ def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
     if not header and not any(value.strip() for value in values):
         return []  # an empty column with no header: the sheet's unused space
     remove = "remove the column; a cohort file holds no identifiers"
+    if header and (rule := value_rule(header)) is not None:
+        where = "the header" if headers.has_header else "its first cell"
+        return [
+            _refusal(table.header_row, label, rule, f"{where} looks like {rule.label}; {remove}")
+        ]
     if headers.has_header:
         rule = header_rule(header)
         if rule is not None:

@@ -11,6 +11,8 @@ from typing import Literal
 #: Problems of one kind in one column listed one by one before the rest are summed up, so a file
 #: with a wrong column of 200,000 rows gives a readable report rather than 200,000 lines.
 ROWS_LISTED_PER_PROBLEM = 20
+#: At most this many lines in all (a file with thousands of unknown columns, say).
+MAX_PROBLEMS_LISTED = 200
 
 ProblemKind = Literal["invalid", "refused"]
 
@@ -76,7 +78,13 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
                 problem.kind,
             )
         )
-    return sorted(kept, key=_reading_order)
+    kept.sort(key=_reading_order)
+    if len(kept) > MAX_PROBLEMS_LISTED:
+        unlisted = len(kept) - MAX_PROBLEMS_LISTED + 1
+        kept = kept[: MAX_PROBLEMS_LISTED - 1] + [
+            file_problem(f"{unlisted:,} more problems not listed; fix these first", kept[-1].kind)
+        ]
+    return kept
 
 
 def _reading_order(problem: CohortProblem) -> tuple:

@@ -74,7 +74,18 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
             "with decimal commas (12,5 is read as 12.5)"
         )
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _table_from_rows(rows, notes, decimal_comma=delimiter != ",")
+    try:
+        return _table_from_rows(rows, notes, decimal_comma=delimiter != ",")
+    except csv.Error:
+        # The csv module's message can quote the offending text, so only the row is named.
+        raise CohortRejected(
+            [
+                file_problem(
+                    f"unreadable from row {rows.line_num}: a cell longer than "
+                    f"{csv.field_size_limit():,} characters or broken quoting"
+                )
+            ]
+        ) from None
 
 
 def size_problem(size: int) -> CohortProblem | None:

@@ -40,6 +40,8 @@ DIED_VALUES = {
     "否": False,
 }
 _DIED_ACCEPTED = "1/0, yes/no or true/false (是/否)"
+#: Most groups a file may compare (each group is a stratum with its own curves).
+MAX_GROUPS = 20
 #: Earliest and latest year accepted in `year`.
 YEARS = (1950, 2100)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -58,6 +60,7 @@ class _Column:
     label: str
     cells: pd.Series  # stripped text, one per patient
     rows: np.ndarray  # spreadsheet row number of each cell
+    header_row: int
 
     def problems_where(self, mask, message: str) -> list[CohortProblem]:
         return [CohortProblem(int(row), self.label, message) for row in self.rows[np.asarray(mask)]]
@@ -80,7 +83,10 @@ def validate_table(table: RawTable, headers: HeaderMatch) -> Cohort:
     rows = np.asarray(table.row_numbers)
     columns = {
         name: _Column(
-            headers.labels[index], pd.Series(table.columns[index], dtype=object).str.strip(), rows
+            headers.labels[index],
+            pd.Series(table.columns[index], dtype=object).str.strip(),
+            rows,
+            table.header_row,
         )
         for index, name in headers.known.items()
     }
@@ -274,6 +280,15 @@ def _group(column: _Column, _decimal_comma: bool):
         labels.str.lower() == ALL_PATIENTS,
         f"'{ALL_PATIENTS}' is reserved for the whole cohort; use another label",
     )
+    distinct = labels[labels != ""].nunique()
+    if distinct > MAX_GROUPS:
+        problems.append(
+            CohortProblem(
+                column.header_row,
+                column.label,
+                f"{distinct:,} different groups; at most {MAX_GROUPS} can be compared",
+            )
+        )
     return _shared(labels), problems
 
 

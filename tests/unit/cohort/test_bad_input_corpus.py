@@ -34,6 +34,8 @@ def _generated(kind: str, directory: Path) -> Path:
     elif kind == "over_size_limit":
         rows = MAX_FILE_BYTES // len(_ROW) + 1
         path.write_text(_HEADER + _ROW * rows, encoding="utf-8")
+    elif kind == "overlong_cell":
+        path.write_text(_HEADER + f'AML,transplant,1,0,"{"x" * 140_000}"\n', encoding="utf-8")
     else:
         raise ValueError(f"unknown generated input {kind!r}")
     return path

@@ -170,3 +170,14 @@ def test_no_identifier_ever_appears_in_a_message(secret, column, row):
     text = str(rejected.value) + "".join(repr(p) for p in rejected.value.problems)
     assert secret not in text
     assert secret.replace("-", "") not in text.replace("-", "")
+
+
+def test_a_file_with_hundreds_of_unknown_columns_gives_a_readable_report():
+    extra = [f"c{i}" for i in range(500)]
+    rejection = _refusal(
+        csv_bytes(
+            ",".join(["x"] * 500) + ",AML,transplant,1,0,", header=",".join(extra) + "," + HEADER
+        )
+    )
+    assert len(rejection.problems) == 200
+    assert str(rejection.problems[-1]) == "file: 301 more problems not listed; fix these first"
