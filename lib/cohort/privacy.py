@@ -151,7 +151,7 @@ def _refusal(row: int | None, label: str, rule: PrivacyRule, detail: str) -> Coh
 
 
 def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
-    values = table.columns[index] if index < len(table.columns) else ()
+    values = table.columns[index]
     header = table.headers[index]
     label = headers.labels[index]
     if not header and not any(value.strip() for value in values):

@@ -40,12 +40,8 @@ class RawTable:
     row_numbers: tuple[int, ...]
     decimal_comma: bool
     notes: tuple[str, ...]
-    #: Rows with more filled cells than the header has, found while reading.
+    #: Rows with more cells than the header has, found while reading.
     problems: tuple[CohortProblem, ...] = ()
-
-    @property
-    def patient_count(self) -> int:
-        return len(self.row_numbers)
 
 
 def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = None) -> RawTable:
@@ -54,6 +50,9 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
     if too_large:
         raise CohortRejected([too_large])
     name = (filename or "").lower()
+    # The content decides, the name only when the content says nothing.
+    if data.startswith(_ZIP_MAGIC):
+        return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
     if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
         raise CohortRejected(
             [
@@ -63,7 +62,7 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
                 )
             ]
         )
-    if data.startswith(_ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+    if name.endswith((".xlsx", ".xlsm")):
         return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
     text, encoding_note = _decode(data)
     delimiter = _delimiter(text)
