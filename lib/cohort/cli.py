@@ -63,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     try:
         cohort = load_cohort_file(args.file, sheet=args.sheet)
+        estimates = estimate_cohort(cohort, times, curves=False)
     except CohortRejected as rejection:
         for problem in rejection.problems:
             print(problem, file=sys.stderr)
         return EXIT_REFUSED if rejection.privacy else EXIT_PROBLEMS
-    estimates = estimate_cohort(cohort, times, curves=False)
+    except Exception:
+        # A traceback could quote a patient's cell; say only that it failed.
+        print("file: could not be processed (an internal error; no content shown)", file=sys.stderr)
+        return EXIT_PROBLEMS
     if args.format == "json":
         print(estimates_json(estimates))
         return EXIT_OK

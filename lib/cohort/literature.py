@@ -6,9 +6,13 @@ validated records (studies, outcomes, sources) directly. Not risk-adjusted: diff
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lib.cohort.estimates import ENDPOINTS, CohortEstimates, Landmark
 from lib.dataset.vocabulary import DISEASES, PHASES
+
+if TYPE_CHECKING:  # the records are read, never built, here
+    from lib.dataset.records import Arm, Dataset, Outcome, Study
 
 #: What the page writes over every comparison.
 CAVEAT = "Not risk-adjusted; different patients."
@@ -65,7 +69,7 @@ class BesideLiterature:
         return self.phase == self.study_phase
 
 
-def comparable_outcomes(dataset) -> list:
+def comparable_outcomes(dataset: "Dataset") -> list["Outcome"]:
     """The dataset's outcomes a cohort estimate can stand beside: percent, a time in months."""
     return [
         outcome
@@ -76,7 +80,9 @@ def comparable_outcomes(dataset) -> list:
     ]
 
 
-def literature_time_points(dataset, diseases: Iterable[str] | None = None) -> tuple[float, ...]:
+def literature_time_points(
+    dataset: "Dataset", diseases: Iterable[str] | None = None
+) -> tuple[float, ...]:
     """Every time point (months) of a comparable published figure, for the given diseases.
 
     Pass them as extra landmark times so that every published figure finds its centre estimate.
@@ -95,7 +101,7 @@ def literature_time_points(dataset, diseases: Iterable[str] | None = None) -> tu
 
 
 def beside_literature(
-    dataset, estimates: CohortEstimates | Iterable[Landmark]
+    dataset: "Dataset", estimates: CohortEstimates | Iterable[Landmark]
 ) -> tuple[BesideLiterature, ...]:
     """Each comparable published figure next to each centre estimate that matches it.
 
@@ -123,7 +129,9 @@ def beside_literature(
     return tuple(sorted(rows, key=_display_order))
 
 
-def _row(outcome, study, arm, sources: dict[str, str], landmark: Landmark) -> BesideLiterature:
+def _row(
+    outcome: "Outcome", study: "Study", arm: "Arm", sources: dict[str, str], landmark: Landmark
+) -> BesideLiterature:
     return BesideLiterature(
         record_id=outcome.id,
         study_id=study.id,

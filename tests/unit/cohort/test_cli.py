@@ -112,3 +112,14 @@ def test_formula_and_html_labels_are_kept_as_text_and_neutralised_in_csv(tmp_pat
 )
 def test_neutralise_csv_cell(text, expected):
     assert neutralise_csv_cell(text) == expected
+
+
+def test_an_unexpected_error_prints_no_traceback_and_no_content(tmp_path, capsys, monkeypatch):
+    def failing(*_args, **_kwargs):
+        raise RuntimeError("cell 'Zhang Wei' broke the parser")
+
+    monkeypatch.setattr("lib.cohort.cli.load_cohort_file", failing)
+    assert main([_file(tmp_path, b"x")]) == 1
+    err = capsys.readouterr().err
+    assert "Zhang" not in err and "Traceback" not in err
+    assert err.strip() == "file: could not be processed (an internal error; no content shown)"
