@@ -42,7 +42,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
-test: $(VENV)/.installed-test browser-deps
+test: $(VENV)/.installed-test browser-deps nginx-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 browser-deps:
@@ -55,6 +55,35 @@ browser-deps:
 	else \
 		echo "browser-deps: missing $(CHROMIUM) and/or the Noto Sans CJK font." >&2; \
 		echo "  Install them as root:  sudo apt-get install -y $(BROWSER_PKGS)" >&2; \
+		exit 1; \
+	fi
+
+# --- replicas behind nginx (deploy/nginx.conf, deploy/replicas.py) --------------------------
+# `make serve-replicas [REPLICAS=2] [PORT=8080] [ADDRESS=127.0.0.1]`: REPLICAS streamlit servers on
+# free ports of 127.0.0.1 and nginx in front on ADDRESS:PORT, in the foreground; Ctrl-C stops all.
+REPLICAS ?= 2
+# PORT's file default (8501) belongs to `make run`; a PORT given on the command line or in the
+# environment is used as is.
+REPLICAS_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
+NGINX_PKGS := nginx-light
+
+.PHONY: serve-replicas nginx-deps
+
+serve-replicas: $(VENV)/.installed-run nginx-deps
+	exec $(BIN)/python -m deploy.replicas --replicas $(REPLICAS) --port $(REPLICAS_PORT) --address $(ADDRESS)
+
+nginx-deps:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then \
+		echo "nginx-deps: nginx present"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+		echo "nginx-deps: installing $(NGINX_PKGS) via apt-get"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update && apt-get install -y $(NGINX_PKGS) && \
+		echo "nginx-deps: serve-replicas runs its own nginx; Debian's nginx service (port 80)" \
+		     "is not used (on a systemd host: systemctl disable --now nginx)"; \
+	else \
+		echo "nginx-deps: nginx is missing (make serve-replicas and the replica tests need it)." >&2; \
+		echo "  Install it as root:  sudo apt-get install -y $(NGINX_PKGS)" >&2; \
 		exit 1; \
 	fi
 

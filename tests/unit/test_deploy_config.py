@@ -1,6 +1,7 @@
 """The production profile loads, keeps the protections on, and every setting is documented."""
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -22,15 +23,18 @@ def test_every_key_is_a_real_streamlit_option(option):
     assert option in st_config._config_options_template  # a typo would be silently ignored
 
 
-@pytest.mark.parametrize(("option", "expected"), [
-    ("server.enableXsrfProtection", True),
-    ("server.enableCORS", True),
-    ("server.address", "127.0.0.1"),
-    ("server.enableStaticServing", False),
-    ("client.showErrorDetails", "none"),
-    ("client.toolbarMode", "viewer"),
-    ("browser.gatherUsageStats", False),
-])
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("server.enableXsrfProtection", True),
+        ("server.enableCORS", True),
+        ("server.address", "127.0.0.1"),
+        ("server.enableStaticServing", False),
+        ("client.showErrorDetails", "none"),
+        ("client.toolbarMode", "viewer"),
+        ("browser.gatherUsageStats", False),
+    ],
+)
 def test_production_keeps_protections_on(option, expected):
     section, key = option.split(".")
     assert PRODUCTION[section][key] == expected
@@ -46,8 +50,11 @@ def test_development_shows_no_tracebacks_or_usage_stats():
     assert DEVELOPMENT["browser"]["gatherUsageStats"] is False
 
 
-@pytest.mark.parametrize("key", [k for k in PRODUCTION["server"] if k not in ("port", "headless")]
-                         + ["showErrorDetails", "toolbarMode", "gatherUsageStats"])
+@pytest.mark.parametrize(
+    "key",
+    [k for k in PRODUCTION["server"] if k not in ("port", "headless")]
+    + ["showErrorDetails", "toolbarMode", "gatherUsageStats"],
+)
 def test_every_production_setting_is_explained_in_the_readme(key):
     assert re.search(rf"\b{key}\b", README), f"README's Deployment section does not mention {key}"
 
@@ -55,3 +62,75 @@ def test_every_production_setting_is_explained_in_the_readme(key):
 def test_make_run_binds_to_localhost_by_default():
     makefile = (REPO / "Makefile").read_text()
     assert re.search(r"^ADDRESS\s*\?=\s*127\.0\.0\.1$", makefile, re.M)
+
+
+# --- the nginx configuration in front of the replicas (deploy/nginx.conf) -----------------------
+
+NGINX_CONF = (REPO / "deploy" / "nginx.conf").read_text()
+NGINX_DIRECTIVES = "\n".join(line.split("#", 1)[0] for line in NGINX_CONF.splitlines())
+
+
+def nginx_size_mb(value: str) -> float:
+    number, unit = re.fullmatch(r"(\d+)([kKmMgG]?)", value).groups()
+    return int(number) / {"k": 1024, "m": 1, "g": 1 / 1024, "": 1024 * 1024}[unit.lower()]
+
+
+def test_upload_limit_is_the_cohort_size_and_nginx_allows_slightly_more():
+    app_mb = PRODUCTION["server"]["maxUploadSize"]
+    assert app_mb == 10  # a centre cohort of up to 10 MB
+    (proxy,) = re.findall(r"^\s*client_max_body_size\s+(\S+);", NGINX_DIRECTIVES, re.M)
+    assert app_mb < nginx_size_mb(proxy) <= app_mb + 2  # room for the multipart envelope only
+
+
+def test_sessions_stick_to_a_replica_by_a_routing_cookie_not_by_address():
+    assert "ip_hash" not in NGINX_DIRECTIVES
+    assert re.search(r"^\s*hash \$phasewise_route consistent;", NGINX_DIRECTIVES, re.M)
+    assert re.search(r"map \$cookie_phasewise_route \$phasewise_route \{[^}]*\$request_id;",
+                     NGINX_DIRECTIVES)  # fmt: skip
+    assert "add_header Set-Cookie $phasewise_set_route always;" in NGINX_DIRECTIVES
+
+
+def test_a_dead_replica_is_taken_out_and_its_requests_retried_elsewhere():
+    servers = re.findall(r"^\s*server (\S+) (.*);", NGINX_DIRECTIVES, re.M)
+    assert servers and all("max_fails=" in opts and "fail_timeout=" in opts for _, opts in servers)
+    assert re.search(r"^\s*proxy_next_upstream error timeout;", NGINX_DIRECTIVES, re.M)
+    assert re.search(r"^\s*zone phasewise ", NGINX_DIRECTIVES, re.M)  # shared by the workers
+
+
+def test_websocket_location_upgrades_unbuffered_with_a_long_read_timeout():
+    block = re.search(r"location /_stcore/stream \{([^}]*)\}", NGINX_DIRECTIVES).group(1)
+    assert "proxy_buffering off;" in block
+    timeout = re.search(r"proxy_read_timeout (\d+)h;", block)
+    assert timeout and int(timeout.group(1)) >= 8  # a whole meeting, not nginx's 60 s
+    assert "proxy_http_version 1.1;" in NGINX_DIRECTIVES
+    assert "proxy_set_header Upgrade $http_upgrade;" in NGINX_DIRECTIVES
+    assert "location = /_stcore/health" in NGINX_DIRECTIVES
+
+
+def test_rendering_fills_in_only_the_replica_lines_and_the_listen_line():
+    from deploy.replicas import render
+
+    hosts = ["10.0.0.5:8501", "10.0.0.6:8501", "10.0.0.6:8502"]
+    rendered = render(NGINX_CONF, hosts, "443 ssl")
+    servers = re.findall(r"^\s*server (\S+) max_fails=\d+ fail_timeout=\d+s;", rendered, re.M)
+    assert servers == hosts
+    assert re.findall(r"^\s*listen ([^;]+);", rendered, re.M) == ["443 ssl"]
+    changed = set(rendered.splitlines()) ^ set(NGINX_CONF.splitlines())
+    assert all(re.match(r"\s*(server \S+ max_fails|listen )", line) for line in changed), changed
+    with pytest.raises(ValueError):
+        render(NGINX_CONF, ["10.0.0.5:8501; evil"], "8080")
+
+
+def test_nginx_accepts_the_rendered_configuration(tmp_path):
+    from deploy.replicas import find_nginx, render
+
+    nginx = find_nginx()
+    if nginx is None:
+        pytest.skip("nginx is not installed (make nginx-deps)")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "temp").mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render(NGINX_CONF, ["127.0.0.1:8501", "127.0.0.1:8502"], "127.0.0.1:8080"))
+    result = subprocess.run([nginx, "-t", "-p", f"{tmp_path}/", "-c", str(conf)],
+                            capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert result.returncode == 0, result.stderr

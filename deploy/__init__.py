@@ -1,0 +1,1 @@
+"""Deployment: the production profile, the nginx configuration and the replica supervisor."""

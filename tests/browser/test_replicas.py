@@ -1,0 +1,364 @@
+"""Two replicas behind nginx: deploy/nginx.conf run by deploy/replicas.py (make serve-replicas).
+
+Every page loads through the proxy and paints its charts; the routing cookie keeps a browser on
+one replica (its WebSocket included) and spreads browsers over both; uploads pass the proxy's
+body limit and reach the session's replica; and killing the replica a browser sits on leaves
+that browser working on the other one with what its URL holds, while /_stcore/health through the
+proxy stays ``ok``.
+
+The supervisor runs as a subprocess on free ports (so parallel workers do not collide). Which
+replica answered is read from nginx's ``X-Upstream`` header; where a session's WebSocket lives is
+read from each replica's own ``/_stcore/metrics`` (connect counters).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from deploy.replicas import Launched
+from tests.browser.helpers import REPO_ROOT, wait_for_app
+
+# url path -> at least this many charts painted (all diseases selected, repo data/)
+PAGES = {
+    "": 0,
+    "induction": 1,
+    "consolidation": 0,
+    "maintenance": 1,
+    "transplant": 1,
+    "relapse": 1,
+    "sources": 0,
+    "present": 1,
+}
+ROUTE_COOKIE = "phasewise_route"
+MDS_TRANSPLANT_STUDY = "Decitabine-intensified"  # dec-mbucy-mds (MDS)
+AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity"  # kps-mac-ric (AML)
+CENTRE_SCRIPTS = [REPO_ROOT / "app_pages" / "centre.py", REPO_ROOT / "pages" / "centre.py"]
+DEMO_COHORT = REPO_ROOT / "data" / "demo_cohort.csv"
+UPLOADS = 10
+EXPECT_TIMEOUT_MS = 30_000
+LOAD_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _patient_expect() -> Iterator[None]:
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=None)
+
+
+@pytest.fixture(scope="session")
+def proxy() -> Iterator[Launched]:
+    """Two replicas behind nginx for the whole session (per worker); stopped at the end."""
+    with Launched(2) as launched:
+        yield launched
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def upstream_of(context: BrowserContext, url: str) -> str:
+    """The replica (host:port) nginx routes this browser context to, by its routing cookie."""
+    response = context.request.get(f"{url}/_stcore/health")
+    assert response.ok and response.text() == "ok"
+    return response.headers["x-upstream"]
+
+
+def context_on(browser: Browser, url: str, address: str, tries: int = 40) -> BrowserContext:
+    """A new browser context whose routing cookie sends it to the replica at ``address``."""
+    for _ in range(tries):
+        context = browser.new_context()
+        if upstream_of(context, url) == address:
+            return context
+        context.close()
+    raise AssertionError(f"no routing cookie sent a context to {address} in {tries} tries")
+
+
+def connects(replica: dict) -> int:
+    """How many WebSocket sessions this replica has seen connect (its own metrics)."""
+    with urllib.request.urlopen(f"{replica['url']}/_stcore/metrics", timeout=5) as resp:
+        text = resp.read().decode()
+    match = re.search(r'^session_events_total\{type="connect"\} (\d+)', text, re.M)
+    assert match, text[:500]
+    return int(match.group(1))
+
+
+def health(url: str, cookie: str | None = None) -> str:
+    request = urllib.request.Request(f"{url}/_stcore/health")
+    if cookie:
+        request.add_header("Cookie", f"{ROUTE_COOKIE}={cookie}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return f"{resp.status} {resp.read().decode()}"
+    except urllib.error.HTTPError as error:
+        return f"{error.code}"
+    except OSError as error:
+        return type(error).__name__
+
+
+def expect_painted(page: Page, charts: int) -> None:
+    wait_for_app(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator("h1").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def chips(page: Page):
+    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").locator("[data-tag]")
+
+
+def expect_mds_only(page: Page) -> None:
+    expect(chips(page)).to_have_text(["MDS"])
+    study = page.get_by_role("heading", name=re.compile("^" + MDS_TRANSPLANT_STUDY))
+    expect(study).to_be_visible()
+    aml = page.get_by_role("heading", name=re.compile("^" + AML_TRANSPLANT_STUDY))
+    expect(aml).to_have_count(0)
+
+
+def process_tree(root: int) -> set[int]:
+    """``root`` and every process descended from it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+# --- every page through the proxy ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
+def test_page_loads_and_paints_through_the_proxy(page: Page, proxy: Launched, path: str) -> None:
+    response = page.goto(f"{proxy.url}/{path}")
+    assert response is not None and response.ok
+    assert response.headers["x-upstream"] in {
+        f"127.0.0.1:{r['port']}" for r in proxy.state["replicas"]
+    }
+    expect_painted(page, PAGES[path])
+    if PAGES[path]:  # every chart the page has drawn is visible
+        svgs = page.locator('[data-testid="stPlotlyChart"] .main-svg:first-of-type')
+        for index in range(svgs.count()):
+            expect(svgs.nth(index)).to_be_visible()
+
+
+# --- stickiness ---------------------------------------------------------------------------------
+
+
+def test_routing_cookie_is_set_once_and_keeps_a_browser_on_one_replica(
+    browser: Browser, proxy: Launched
+) -> None:
+    context = browser.new_context()
+    try:
+        first = context.request.get(f"{proxy.url}/")
+        set_cookie = [
+            h["value"] for h in first.headers_array
+            if h["name"].lower() == "set-cookie" and h["value"].startswith(ROUTE_COOKIE)
+        ]  # fmt: skip
+        assert len(set_cookie) == 1, first.headers_array
+        assert re.fullmatch(
+            rf"{ROUTE_COOKIE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", set_cookie[0]
+        )
+        replica = first.headers["x-upstream"]
+        for path in ["/", "/_stcore/health", "/_stcore/host-config", "/transplant"] * 3:
+            response = context.request.get(f"{proxy.url}{path}")
+            assert response.headers["x-upstream"] == replica, path
+            assert ROUTE_COOKIE not in response.headers.get("set-cookie", "")
+    finally:
+        context.close()
+
+
+def test_two_browsers_land_on_different_replicas_with_their_websockets(
+    browser: Browser, proxy: Launched
+) -> None:
+    """Each browser's WebSocket session opens on the replica its cookie names, and only there."""
+    replicas = proxy.state["replicas"]
+    contexts = [context_on(browser, proxy.url, f"127.0.0.1:{r['port']}") for r in replicas]
+    try:
+        for context, replica in zip(contexts, replicas, strict=True):
+            before = [connects(r) for r in replicas]
+            page = context.new_page()
+            page.goto(f"{proxy.url}/transplant?disease=MDS")
+            expect_painted(page, 1)
+            expect_mds_only(page)
+            after = [connects(r) for r in replicas]
+            opened = [a - b for a, b in zip(after, before, strict=True)]
+            assert opened == [int(r is replica) for r in replicas], (replica["port"], opened)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+
+def put(url: str, size: int) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(
+        f"{url}/_stcore/upload_file/no-such-session/file", data=b"x" * size, method="PUT"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, dict(resp.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_proxy_passes_uploads_up_to_the_apps_limit(proxy: Launched) -> None:
+    """A 9.5 MB body reaches a replica (which refuses this fake session itself); nginx's own
+    limit stops only bodies beyond the app's 10 MB (nginx's default would stop 1 MB)."""
+    status, headers = put(proxy.url, int(9.5 * 1024 * 1024))
+    assert status != 413 and headers.get("X-Upstream"), (status, headers)
+    status, headers = put(proxy.url, 12 * 1024 * 1024)
+    assert status == 413 and not headers.get("X-Upstream"), (status, headers)
+
+
+def test_centre_cohort_upload_succeeds_10_of_10(browser: Browser, proxy: Launched) -> None:
+    """Half of the uploads in a browser session on each replica, each replacing the last."""
+    if not any(script.exists() for script in CENTRE_SCRIPTS):
+        pytest.skip("no centre cohort page yet (app_pages/centre.py): nothing to upload to")
+    if not DEMO_COHORT.exists():
+        pytest.skip(f"no {DEMO_COHORT.relative_to(REPO_ROOT)} to upload yet")
+    statuses: list[int] = []
+    replicas = proxy.state["replicas"]
+    for replica in replicas:
+        address = f"127.0.0.1:{replica['port']}"
+        context = context_on(browser, proxy.url, address)
+        try:
+            page = context.new_page()
+            page.goto(f"{proxy.url}/centre")
+            wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            dropzone = page.get_by_test_id("stFileUploaderDropzoneInput").first
+            for _ in range(UPLOADS // len(replicas)):
+                dropzone.set_input_files([])  # the same file again is no change otherwise
+                with page.expect_response(
+                    lambda r: "/_stcore/upload_file/" in r.url and r.request.method == "PUT"
+                ) as uploaded:
+                    dropzone.set_input_files(DEMO_COHORT)
+                statuses.append(uploaded.value.status)
+                assert uploaded.value.headers["x-upstream"] == address
+                chip = page.get_by_test_id("stFileChip")
+                expect(chip.get_by_test_id("stFileChipName")).to_have_text(DEMO_COHORT.name)
+                # a failed upload marks its file chip invalid (with a retry button)
+                expect(chip).not_to_have_attribute("aria-invalid", "true")
+                wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+                expect(page.get_by_test_id("stException")).to_have_count(0)
+        finally:
+            context.close()
+    assert len(statuses) == UPLOADS and all(200 <= s < 300 for s in statuses), statuses
+
+
+# --- a replica dies -----------------------------------------------------------------------------
+
+
+# Records the app's connection states from now on (the reconnection can take well under 1 s).
+RECORD_CONNECTION_STATES = """() => {
+  window.__states = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => window.__states.push(app.getAttribute('data-test-connection-state')))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-connection-state']});
+}"""
+
+
+class HealthPoller:
+    """Polls /_stcore/health through the proxy (with and without a routing cookie) until stopped."""
+
+    def __init__(self, url: str, cookie: str) -> None:
+        self.url, self.cookie = url, cookie
+        self.results: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.results.append(health(self.url, self.cookie))
+            self.results.append(health(self.url))
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> HealthPoller:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
+    browser: Browser, record_property
+) -> None:
+    """Its own pair of replicas (this one is killed): SIGKILL the replica a browser sits on."""
+    launched = Launched(2).start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{launched.url}/transplant?disease=MDS")
+        expect_painted(page, 1)
+        expect_mds_only(page)
+        victim = launched.replica(upstream_of(context, launched.url))
+        (survivor,) = [r for r in launched.state["replicas"] if r is not victim]
+        assert (connects(victim), connects(survivor)) == (1, 0)
+        cookie = next(c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE)
+
+        page.evaluate(RECORD_CONNECTION_STATES)
+        with HealthPoller(launched.url, cookie) as poller:
+            killed = time.monotonic()
+            os.kill(victim["pid"], signal.SIGKILL)
+            # The frontend notices, pings /_stcore/health and reconnects through nginx, which
+            # sends the dead replica's cookie to the survivor.
+            page.wait_for_function("() => window.__states.includes('CONNECTED')")
+            expect_painted(page, 1)
+            reconnected_s = time.monotonic() - killed
+            assert connects(survivor) == 1  # the session now lives there
+            assert upstream_of(context, launched.url) == f"127.0.0.1:{survivor['port']}"
+            expect_mds_only(page)
+            assert page.url == f"{launched.url}/transplant?disease=MDS"
+
+            # The new session works: a sidebar link keeps the URL's selection...
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Relapse").click()
+            expect(page).to_have_url(f"{launched.url}/relapse?disease=MDS")
+            expect_painted(page, 1)
+            expect(chips(page)).to_have_text(["MDS"])
+            # ...and so does a reload, now served by the survivor.
+            page.goto(f"{launched.url}/transplant?disease=MDS")
+            expect_painted(page, 1)
+            expect_mds_only(page)
+            time.sleep(0.3)  # a few more health polls after the reload
+        record_property("reconnected_after_kill_s", round(reconnected_s, 2))
+        print(f"\nreconnected and painted {reconnected_s:.2f} s after the kill; "
+              f"{len(poller.results)} health checks through the proxy")  # fmt: skip
+        assert poller.results and set(poller.results) == {"200 ok"}, poller.results
+        assert health(launched.url) == "200 ok"
+        context.close()
+    finally:
+        tree = process_tree(launched.proc.pid) if launched.proc else set()
+        code = launched.stop()
+    # Stopping the supervisor stops every process it started (nginx, its workers, the replicas).
+    assert code == 0, launched.output()
+    assert len(tree) >= 4  # supervisor, nginx master and worker(s), the surviving replica
+    assert [pid for pid in tree if running(pid)] == []
