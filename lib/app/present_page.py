@@ -13,6 +13,7 @@ from lib.app.links import slide_number, view_query
 from lib.app.state import DataState, figure_for, selection_exhibits_for
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import Exhibit
+from lib.evidence.text import note_text
 
 CHART_CONFIG = {**widgets.CHART_CONFIG, "displayModeBar": False}
 # Static styling for a projector: larger type, stronger contrast. No data goes into it.
@@ -107,6 +108,7 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str], c
             for note in slide.notes:
                 with st.container(border=True, key=f"slide-note-{note.id}"):
                     st.markdown("**Integrative care**")
-                    st.markdown(markdown(note.key_message))
+                    st.markdown(markdown(note_text(note.key_message)))
+                    st.caption(markdown(f"Scope: {note_text(note.scope)}"))
     with st.container(key="slide-source"):
         st.markdown(markdown(slide.source_line))

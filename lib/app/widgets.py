@@ -14,7 +14,7 @@ from lib.dataset.records import Consensus, Note
 from lib.dataset.vocabulary import DISEASES, FLAG_LABELS
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
-from lib.evidence.text import plural
+from lib.evidence.text import is_editorial, plural
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -103,10 +103,10 @@ def note_panel(
     if not notes:
         st.caption("The sources give no integrative-care note for this selection.")
     for note in notes:
-        st.info(markdown(note.key_message))
-        st.caption(markdown(f"Applies to: {', '.join(note.diseases)}. {note.scope}"))
+        st.info(_note_markdown(note.key_message))
+        st.caption(f"Scope: {_note_markdown(note.scope)}")
         st.markdown("**Aims**")
-        st.markdown("\n".join(f"- {markdown(aim)}" for aim in note.aims))
+        st.markdown("\n".join(f"- {_note_markdown(aim)}" for aim in note.aims))
         if note.principles:
             st.markdown("**TCM principles**")
             for principle in note.principles:
@@ -119,19 +119,20 @@ def note_panel(
                     if principle.source_wording
                     else ""
                 )
-                st.caption(markdown(principle.use + wording))
+                st.caption(f"{_note_markdown(principle.use)} {markdown(wording)}")
         if note.pairings:
             st.markdown("**With the Western treatment on this page**")
             st.markdown(
                 "\n".join(
-                    f"- **{markdown(p.western)}**: {markdown(p.integrative)}" for p in note.pairings
+                    f"- **{markdown(p.western)}**: {_note_markdown(p.integrative)}"
+                    for p in note.pairings
                 )
             )
         if note.cases:
             st.markdown("**Cases (anecdotal)**")
-            st.markdown("\n".join(f"- {markdown(case)}" for case in note.cases))
+            st.markdown("\n".join(f"- {_note_markdown(case)}" for case in note.cases))
         st.markdown("**Caveats**")
-        st.markdown("\n".join(f"- {markdown(c)}" for c in note.caveats))
+        st.markdown("\n".join(f"- {_note_markdown(c)}" for c in note.caveats))
         st.badge(f"Evidence: {note.evidence_level}", color="orange")
         with st.expander("Source passages"):
             st.caption(markdown(f"From: {documents.get(note.source, note.source)}"))
@@ -160,3 +161,10 @@ def footer(state: DataState) -> None:
             "discussion, not a substitute for the publications."
         )
     )
+
+
+def _note_markdown(item) -> str:
+    """A note sentence as escaped Markdown; our own additions carry a visible Editorial badge."""
+    if is_editorial(item):
+        return f":orange-badge[Editorial] {markdown(item.editorial)}"
+    return markdown(item)

@@ -85,7 +85,8 @@ def load_or_report(data_dir: Path | str, stream, count: bool = True) -> Dataset 
         problems = [f"{data_dir}: -: -: could not be read ({type(error).__name__}: {error})"]
     print("\n".join(problems), file=stream)
     if count:
-        print(f"{len(problems)} problem(s) in {data_dir}", file=stream)
+        many = "problem" if len(problems) == 1 else "problems"
+        print(f"{len(problems)} {many} in {data_dir}", file=stream)
     return None
 
 
@@ -146,7 +147,7 @@ def _partial_integrity_problems(collections: dict, known: list[Problem]) -> list
     ]
 
 
-# libyaml's parser when present (about 10x faster than the pure-Python one), same safe constructor.
+# libyaml's parser when present (much faster than the pure-Python one), same safe constructor.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

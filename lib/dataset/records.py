@@ -278,6 +278,17 @@ class KeyFact(Provenance):
 # --- integrative care ----------------------------------------------------------------------
 
 
+class Editorial(Record):
+    """A sentence of ours that the source does not say; shown visibly marked as editorial."""
+
+    editorial: Text
+
+
+#: A note's sentence: plain text says what the source says (in our words); a mapping
+#: `{editorial: ...}` is our addition, marked as such wherever it is shown.
+NoteText = Text | Editorial
+
+
 class Principle(Record):
     """A TCM principle: characters, pinyin and an English gloss, and how it is used."""
 
@@ -285,12 +296,12 @@ class Principle(Record):
     pinyin: ShortText
     gloss: ShortText
     source_wording: ShortText | None = None
-    use: Text
+    use: NoteText
 
 
 class Pairing(Record):
     western: ShortText
-    integrative: Text
+    integrative: NoteText
 
 
 class Note(Record):
@@ -299,13 +310,13 @@ class Note(Record):
     id: Id
     phase: Phase
     diseases: tuple[Disease, ...] = Field(min_length=1)
-    scope: Text
-    key_message: Text
-    aims: tuple[Text, ...] = Field(min_length=1)
+    scope: NoteText
+    key_message: NoteText
+    aims: tuple[NoteText, ...] = Field(min_length=1)
     principles: tuple[Principle, ...] = ()
     pairings: tuple[Pairing, ...] = ()
-    cases: tuple[Text, ...] = ()
-    caveats: tuple[Text, ...] = Field(min_length=1)
+    cases: tuple[NoteText, ...] = ()
+    caveats: tuple[NoteText, ...] = Field(min_length=1)
     evidence_level: ShortText
     source: Id
     excerpts: tuple[Text, ...] = Field(min_length=1)

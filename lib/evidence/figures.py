@@ -143,7 +143,7 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     for column in ("n", "events"):
         table[column] = table[column].astype("Int64")
     table["linked_figures"] = [v if isinstance(v, tuple) else () for v in table["linked_figures"]]
-    # Plain Python strings: pandas' Arrow-backed strings make each row filter ~4x slower here.
+    # Plain Python strings: pandas' Arrow-backed strings make every row filter slower here.
     strings = [c for c in table.columns if pd.api.types.is_string_dtype(table[c])]
     table = table.astype({c: object for c in strings})
     return table

@@ -17,8 +17,8 @@ SMALL_N = 20
 
 
 def records(frame: pd.DataFrame) -> list:
-    """The rows as named tuples, like `DataFrame.itertuples()` (Index first), ~15x faster on this
-    wide table: pandas builds itertuples column by column, this converts the frame once."""
+    """The rows as named tuples, like `DataFrame.itertuples()` (Index first): pandas builds
+    itertuples column by column, which is slow on this wide table; this converts it once."""
     row = _row_type(tuple(frame.columns))
     values = frame.to_numpy(dtype=object).tolist()
     return [row(index, *cells) for index, cells in zip(frame.index, values, strict=True)]

@@ -149,8 +149,22 @@ def effect_sentence(row) -> str:
     )
 
 
+EDITORIAL_MARK = "Editorial (not from the sources): "
+
+
+def is_editorial(item) -> bool:
+    """True for a note sentence that is our addition, not something the source says."""
+    return hasattr(item, "editorial")
+
+
+def note_text(item) -> str:
+    """A note sentence as plain text, an editorial one visibly marked as such."""
+    return f"{EDITORIAL_MARK}{item.editorial}" if is_editorial(item) else str(item)
+
+
 def integrative_note(notes) -> str:
-    """A phase's integrative notes in a few lines: key message, principles, evidence, caveat."""
+    """A phase's integrative notes in a few lines: key message, scope, principles, evidence,
+    first caveat."""
     parts = []
     for note in notes:
         principles = "; ".join(f"{p.chinese} ({p.pinyin}): {p.gloss}" for p in note.principles)
@@ -159,10 +173,11 @@ def integrative_note(notes) -> str:
                 filter(
                     None,
                     [
-                        f"Integrative care: {note.key_message}",
+                        f"Integrative care: {note_text(note.key_message)}",
+                        f"Scope: {note_text(note.scope)}",
                         f"TCM principles: {principles}." if principles else "",
                         f"Evidence: {note.evidence_level}.",
-                        f"Caveat: {note.caveats[0]}",
+                        f"Caveat: {note_text(note.caveats[0])}",
                     ],
                 )
             )

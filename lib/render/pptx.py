@@ -19,7 +19,7 @@ from pptx.util import Emu, Inches, Pt
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence.exhibits import Exhibit, selection_exhibits
-from lib.evidence.text import integrative_note, join_split_digits
+from lib.evidence.text import integrative_note, join_split_digits, plural
 from lib.render import images
 from lib.render.images import ImageExporter, figure_image, text_width
 
@@ -133,7 +133,11 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
         CONTENT_WIDTH,
         [
             _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
-            _Para(f"{count} figure slide(s) in phase order", 20, color=MUTED),
+            _Para(
+                f"{plural(count, 'figure slide', 'figure slides')} in phase order",
+                20,
+                color=MUTED,
+            ),
             _Para(
                 f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
                 f"deck built {date.today().isoformat()}",

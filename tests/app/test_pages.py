@@ -9,6 +9,10 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from lib.dataset.loading import load_dataset
+from lib.evidence.exhibits import selection_exhibits
+from lib.evidence.figures import figure_table
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
@@ -160,13 +164,21 @@ def slide_title(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("# ")).replace("\\", "")
 
 
+def slide_of(exhibit_key: str, diseases: list[str]) -> int:
+    """The slide number of an exhibit in the shipped data (slides are the exhibits in order)."""
+    dataset = load_dataset(REPO / "data")
+    keys = [e.key for e in selection_exhibits(dataset, figure_table(dataset), diseases)]
+    return keys.index(exhibit_key) + 1
+
+
 def test_present_opens_the_slide_named_in_the_url():
-    at = run_present(disease=["AML"], slide="6")
+    number = slide_of("sorafenib-flt3", ["AML"])
+    at = run_present(disease=["AML"], slide=str(number))
     assert not at.exception
-    assert slide_number(at) == 6
-    assert at.query_params["slide"] == "6"
+    assert slide_number(at) == number
+    assert at.query_params["slide"] == str(number)
     assert slide_title(at) == "# Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
-    assert "slide 6 of" in texts(at)
+    assert f"slide {number} of" in texts(at)
 
 
 def test_present_next_and_previous_buttons_move_one_slide():
@@ -194,7 +206,7 @@ def test_present_falls_back_to_slide_one_for_bad_slide_numbers(bad):
 
 
 def test_present_slide_shows_caveats_note_and_source():
-    at = run_present(disease=["AML"], slide="10")
+    at = run_present(disease=["AML"], slide=str(slide_of("venhma-bridge", ["AML"])))
     content = texts(at)
     assert "Venetoclax plus a hypomethylating agent" in content
     assert "Truncated in source" in content and "Small n" in content

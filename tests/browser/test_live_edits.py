@@ -26,8 +26,8 @@ EDITED_TITLE = "Sorafenib maintenance after transplant (title edited live)"
 BAD_VALUE_PROBLEM = (
     "outcomes.yaml: sora.cir1y.control: value: a percentage must be within 0-100, got 250.0"
 )
-STALE_WARNING = "The data files were changed and are now invalid (1 problem(s))"
-LOAD_ERROR = "The dataset could not be loaded: 2 problem(s)"
+STALE_WARNING = "The data files were changed and are now invalid (1 problem)"
+LOAD_ERROR = "The dataset could not be loaded: 2 problems"
 DATASET_FOOTER = "Dataset 1.0.0"
 
 

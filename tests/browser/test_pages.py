@@ -20,7 +20,6 @@ from tests.browser.helpers import StreamlitServer, wait_for_app
 
 DATASET_FOOTER = "Dataset 1.0.0"
 ALL_DISEASES = ("AML", "MDS", "ALL")
-SELECTIONS = [("AML",), ("MDS",), ("ALL",), ALL_DISEASES]
 
 # url path -> the page's st.title
 HEADINGS = {
@@ -138,8 +137,24 @@ def assert_no_page_errors(console_errors: list[str]) -> None:
 # --- 1. deep links ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("diseases", SELECTIONS, ids=lambda s: "+".join(s))
-@pytest.mark.parametrize("path", list(HEADINGS), ids=lambda p: p or "overview")
+# One deep link per page: every page x selection is AppTest's matrix (tests/app); here each page
+# is opened once in a real browser, with a selection that exercises its charts or empty state.
+DEEP_LINKS = [
+    ("", ("MDS", "ALL")),
+    ("induction", ("ALL",)),
+    ("consolidation", ("AML",)),
+    ("maintenance", ("AML",)),
+    ("transplant", ("MDS",)),
+    ("relapse", ALL_DISEASES),
+    ("sources", ("AML",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "diseases"),
+    DEEP_LINKS,
+    ids=[f"{p or 'overview'}-{'+'.join(d)}" for p, d in DEEP_LINKS],
+)
 def test_deep_link(
     page: Page, app_server: str, console_errors: list[str], path: str, diseases: tuple[str, ...]
 ) -> None:

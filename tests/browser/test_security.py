@@ -43,7 +43,7 @@ RELAPSE_AIM = "<svg onload=alert(8)>"
 # induction (AML): the microtransplantation trial
 MST_SHORT = '<a href="javascript:alert(7)">MST</a>'
 MST_ARM = "<b>MST</b> <i>arm</i> :blue[blue]"
-# consolidation (AML): a headline key fact and a consensus document
+# induction (AML): a programme key fact; consolidation: a consensus document
 KEY_FACT_LABEL = '<a href="https://example.com">x</a>'
 CONSENSUS_TITLE = "![logo](https://example.com/logo.png) <img src=x onerror=alert(9)>Consensus"
 
@@ -110,11 +110,11 @@ TARGETS = [
     Target(
         "induction?disease=AML",
         charts=1,
-        texts=[],
+        texts=[KEY_FACT_LABEL],
         chart_texts=[MST_SHORT, MST_ARM],
         hover=(MST_SHORT, MST_ARM),
     ),
-    Target("consolidation?disease=AML", charts=0, texts=[KEY_FACT_LABEL, CONSENSUS_TITLE]),
+    Target("consolidation?disease=AML", charts=0, texts=[CONSENSUS_TITLE]),
 ]
 # Elements that only an injected payload would create (Streamlit and Plotly set none of these).
 INJECTED = ", ".join(

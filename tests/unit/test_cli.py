@@ -113,7 +113,7 @@ def test_validate_broken_data_lists_every_problem(runs, broken_dir):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.splitlines()
-    assert lines[-1] == f"3 problem(s) in {broken_dir}"
+    assert lines[-1] == f"3 problems in {broken_dir}"
     matches = [PROBLEM_LINE.match(line) for line in lines[:-1]]
     assert all(matches), lines
     assert [(m["file"], m["record"], m["field"]) for m in matches] == BROKEN

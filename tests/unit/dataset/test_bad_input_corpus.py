@@ -27,7 +27,7 @@ from lib.validate import main as validate_main
 from tests.unit.conftest import DATA_DIR, REPO_ROOT, arm, dump_yaml, load_yaml
 
 CORPUS = REPO_ROOT / "tests" / "corpus"
-COUNT_LINE = re.compile(r"^(?P<count>\d+) problem\(s\) in (?P<dir>.+)$")
+COUNT_LINE = re.compile(r"^(?P<count>\d+) problems? in (?P<dir>.+)$")
 PROBLEM_LINE = re.compile(r"^[a-z_]+\.yaml: [^:]+: \S+: .+$")  # file: record: field: message
 MEMORY_CAP_BYTES = 1536 * 2**20
 DEFAULT_TIMEOUT_S = 10  # CPU seconds per subprocess case; case.yaml `timeout` overrides it
