@@ -42,8 +42,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
+# Two workers: the browser tests wait on their servers and browsers, so the cores stay busy.
+WORKERS ?= 2
+
 test: $(VENV)/.installed-test browser-deps nginx-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 browser-deps:
 	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
