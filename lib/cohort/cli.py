@@ -44,7 +44,9 @@ def parse_times(text: str) -> tuple[float, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m lib.cohort", description=__doc__.split("\n")[0])
-    parser.add_argument("file", help="the cohort file: CSV (UTF-8 or GB18030) or .xlsx")
+    parser.add_argument(
+        "file", help="the cohort file: CSV (UTF-8 or GB18030), .xlsx (also .xls, .ods)"
+    )
     parser.add_argument(
         "--times",
         default=",".join(f"{month:g}" for month in DEFAULT_LANDMARKS),

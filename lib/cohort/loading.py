@@ -15,7 +15,7 @@ from lib.cohort.validation import validate_table
 
 
 def load_cohort(data: bytes, *, filename: str | None = None, sheet: str | None = None) -> Cohort:
-    """A cohort from a file's bytes (CSV or .xlsx; `filename` only helps tell which).
+    """A cohort from a file's bytes (CSV, .xlsx, .xls or .ods; `filename` only helps tell which).
 
     `sheet` chooses a workbook's sheet; a workbook with several sheets needs one. Raises
     CohortRejected: `.privacy` is True when the file was refused as identifying.

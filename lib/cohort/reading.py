@@ -1,4 +1,4 @@
-"""Bytes of a CSV or .xlsx cohort file -> a table of text cells with spreadsheet row numbers.
+"""Bytes of a CSV or Excel cohort file -> a table of text cells with spreadsheet row numbers.
 
 Checks only what concerns the file as a whole (size, format, encoding, sheets, row limit); the
 cells are judged later. Works in memory: nothing is written to disk.
@@ -24,6 +24,7 @@ _DELIMITERS = (",", ";", "\t")
 _LINES_TO_FIND_HEADER = 200
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003) and password-protected workbooks
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,8 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
     if too_large:
         raise CohortRejected([too_large])
     name = (filename or "").lower()
-    # The content decides, the name only when the content says nothing.
-    if data.startswith(_ZIP_MAGIC):
-        return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
-    if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
-        raise CohortRejected(
-            [
-                file_problem(
-                    "an Excel 97-2003 (.xls) or password-protected workbook is not read; "
-                    "save it as .xlsx without a password, or as CSV UTF-8"
-                )
-            ]
-        )
-    if name.endswith((".xlsx", ".xlsm")):
+    # The content decides; the name only when the content says nothing.
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or name.endswith(_WORKBOOK_SUFFIXES):
         return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
     text, encoding_note = _decode(data)
     delimiter = _delimiter(text)
@@ -146,50 +136,61 @@ def _is_header_candidate(row: list[str]) -> bool:
 
 
 def _workbook_rows(data: bytes, sheet: str | None):
-    """The chosen sheet's rows as text cells (a generator that closes the workbook), and notes."""
-    # openpyxl is imported here so that reading a CSV does not pay for it.
-    import openpyxl
+    """The chosen sheet's rows as text cells, from cell A1, and notes.
 
+    python-calamine (Rust) reads a sheet about ten times faster than openpyxl, which matters at
+    the 50,000-patient target; it gives the values Excel saved, never evaluates a formula, and
+    reads .xlsx, .xls and .ods alike.
+    """
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                expanded = sum(info.file_size for info in archive.infolist())
+        except zipfile.BadZipFile:
+            raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+        if expanded > MAX_WORKBOOK_EXPANDED_BYTES:
+            raise CohortRejected(
+                [
+                    file_problem(
+                        f"the workbook expands to {expanded / 1024 / 1024:,.0f} MB; the limit "
+                        f"is {MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024} MB"
+                    )
+                ]
+            )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
-    if expanded > MAX_WORKBOOK_EXPANDED_BYTES:
-        raise CohortRejected(
-            [
-                file_problem(
-                    f"the workbook expands to {expanded / 1024 / 1024:,.0f} MB; the limit is "
-                    f"{MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024} MB"
-                )
-            ]
-        )
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise CohortRejected([_PROTECTED_WORKBOOK]) from None
+    except Exception:  # the reader's messages may quote the file's content
+        problem = _PROTECTED_WORKBOOK if data.startswith(_OLE_MAGIC) else _UNREADABLE_WORKBOOK
+        raise CohortRejected([problem]) from None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds; their text may quote the file's content
-        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
-    names = list(workbook.sheetnames)
-    try:
+        names = list(workbook.sheet_names)
         chosen = _chosen_sheet(names, sheet)
+        worksheet = workbook.get_sheet_by_name(chosen)
+        # A rough early guard (blank rows count here); the exact count comes while reading.
+        if worksheet.height > 2 * MAX_PATIENT_ROWS:
+            raise CohortRejected([_too_many_rows()])
+        # From A1, so that row numbers and column letters are the spreadsheet's.
+        cells = worksheet.to_python(skip_empty_area=False)
     except CohortRejected:
-        workbook.close()
         raise
-    notes = [f"read the sheet '{chosen}'"] if len(names) > 1 else []
-    return _sheet_rows(workbook, chosen), notes
-
-
-def _sheet_rows(workbook, chosen: str):
-    try:
-        for row in workbook[chosen].iter_rows(values_only=True):
-            yield [_cell_text(value) for value in row]
     except Exception:
         raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
     finally:
         workbook.close()
+    notes = [f"read the sheet '{chosen}'"] if len(names) > 1 else []
+    return ([_cell_text(value) for value in row] for row in cells), notes
 
 
 _UNREADABLE_WORKBOOK = file_problem(
-    "not a readable .xlsx workbook; save it again as .xlsx or as CSV UTF-8"
+    "not a readable workbook; save it again as .xlsx or as CSV UTF-8"
+)
+_PROTECTED_WORKBOOK = file_problem(
+    "a password-protected or unreadable Excel workbook; save it as .xlsx without a password, "
+    "or as CSV UTF-8"
 )
 
 
@@ -222,6 +223,8 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime):

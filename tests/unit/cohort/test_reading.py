@@ -123,7 +123,7 @@ def test_a_workbook_that_expands_beyond_the_limit_is_refused_before_parsing():
 
 def test_a_broken_workbook_is_refused_without_details():
     assert _problems(b"PK\x03\x04 not really a zip") == [
-        "file: not a readable .xlsx workbook; save it again as .xlsx or as CSV UTF-8"
+        "file: not a readable workbook; save it again as .xlsx or as CSV UTF-8"
     ]
 
 
@@ -132,3 +132,26 @@ def test_read_table_pads_short_rows_and_strips_the_unused_header_cells():
     assert table.headers == ("disease", "phase")
     assert table.columns == (("AML",), ("transplant",))
     assert table.row_numbers == (2,)
+
+
+def test_a_sheet_that_starts_below_and_right_of_a1_keeps_its_row_numbers_and_letters():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for offset, row in enumerate(
+        [["13812345678"] + HEADER.split(","), ["x", "AML", "transplant", -1, 1, None]]
+    ):
+        for column, value in enumerate(row):
+            sheet.cell(row=3 + offset, column=3 + column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    assert _problems(out.getvalue()) == [
+        "row 3: column C: refused (phone): the header looks like a phone number (a mobile "
+        "number has 11 digits starting with 1); remove the column; a cohort file holds no "
+        "identifiers"
+    ]
+    sheet["C3"], sheet["C4"] = None, None
+    out = io.BytesIO()
+    book.save(out)
+    assert _problems(out.getvalue()) == [
+        "row 4: months_followup: negative; months count from the time origin, so 0 or more"
+    ]
