@@ -14,6 +14,7 @@ from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence.figures import figure_table
+from lib.evidence.selection import phase_studies
 
 
 def summary(ds: Dataset) -> str:
@@ -27,8 +28,8 @@ def summary(ds: Dataset) -> str:
     ]
     for phase in PHASES:
         rows = table[table["phase"] == phase]
-        per_disease = [int(rows["diseases"].str.contains(d).sum()) for d in DISEASES]
-        studies = sum(1 for s in ds.studies if s.phase == phase)
+        per_disease = [int(rows["diseases"].map(lambda ds_, d=d: d in ds_).sum()) for d in DISEASES]
+        studies = len(phase_studies(ds, phase, DISEASES))
         lines.append(
             f"{PHASE_LABELS[phase]:<15}{studies:>8}"
             + "".join(f"{c:>6}" for c in per_disease)
@@ -42,8 +43,8 @@ def summary(ds: Dataset) -> str:
             f"{kinds.get(k, 0)} {k.replace('_', ' ')}s"
             for k in ("outcome", "comparison", "key_fact", "sample_size")
         ),
-        f"flagged: {int((table['flags'] != '').sum())}, truncated: "
-        f"{int(table['flags'].str.contains('truncated').sum())}, from publications: "
+        f"flagged: {int(table['flags'].map(bool).sum())}, truncated: "
+        f"{int(table['flags'].map(lambda kinds: 'truncated' in kinds).sum())}, from publications: "
         f"{int((table['origin'] == 'publication').sum())}",
         f"sources: {len(ds.documents)} documents, {len(ds.publications)} publications; "
         f"notes: {len(ds.notes)} phases; glossary: {len(ds.glossary)} terms",

@@ -13,6 +13,7 @@ from lib.dataset.problems import DataError
 from lib.dataset.rules import integrity_problems
 from lib.dataset.vocabulary import (
     ArmRole,
+    ArmsDefinedBy,
     CitationStatus,
     Confidence,
     Design,
@@ -168,6 +169,9 @@ class Study(Record):
     n: Count | None = None
     n_published: Count | None = None
     arms: tuple[Arm, ...] = Field(min_length=1)
+    # "outcome": the arms are groups formed by what happened to the patients (e.g. reached
+    # transplant or not), not allocated treatments: compared, but biased by design.
+    arms_defined_by: ArmsDefinedBy = "allocation"
 
     @property
     def is_comparative(self) -> bool:
@@ -190,6 +194,14 @@ def _check_value(figure) -> None:
         raise ValueError("value: missing; flag the figure as truncated or direction_only")
 
 
+def _check_phase(figure) -> None:
+    """A figure placed in its own phase says why."""
+    if figure.phase is not None and figure.phase_rationale is None:
+        raise ValueError("phase_rationale: required when a figure names its own phase")
+    if figure.phase is None and figure.phase_rationale is not None:
+        raise ValueError("phase: a phase_rationale without a phase")
+
+
 class Outcome(Provenance):
     """One reported value: an endpoint for one arm of a study at one time point."""
 
@@ -208,10 +220,15 @@ class Outcome(Provenance):
     ci: Interval | None = None
     corresponds_to: Id | None = None
     headline: bool = False
+    # A figure may belong to another phase than its study (e.g. a trial randomised at induction
+    # whose 2-year DFS reflects the post-remission courses too); the reason is required.
+    phase: Phase | None = None
+    phase_rationale: Text | None = None
 
     @model_validator(mode="after")
     def _rules(self):
         _check_value(self)
+        _check_phase(self)
         if self.events is not None and self.n is not None and self.events > self.n:
             raise ValueError(f"events: {self.events} events exceed n={self.n}")
         if self.unit == "patients" and self.value is not None and self.n is not None:
@@ -241,9 +258,12 @@ class Comparison(Provenance):
     p: PValue | None = None
     hr: HazardRatio | None = None
     headline: bool = False
+    phase: Phase | None = None
+    phase_rationale: Text | None = None
 
     @model_validator(mode="after")
     def _rules(self):
+        _check_phase(self)
         if self.intervention_arm == self.control_arm:
             raise ValueError("control_arm: must differ from intervention_arm")
         if len(self.outcomes) not in (0, 2):

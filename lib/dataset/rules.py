@@ -6,12 +6,14 @@ them all, so every problem is reported at once. Pure.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lib.dataset.problems import COLLECTION_FILE, Problem
+from lib.dataset.vocabulary import HEADLINE_ENDPOINTS, NO_HEADLINE_FLAGS
 
 if TYPE_CHECKING:  # records imports this module to validate the root model
     from lib.dataset.records import Dataset, Provenance
@@ -179,12 +181,142 @@ def other_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
             yield problem("glossary", term.id, "document", f"unknown document {term.document!r}")
 
 
+# --- rules about what a figure claims ---------------------------------------------------------
+
+
+def headline_refusal(
+    kind: str,
+    endpoint: str,
+    flags: tuple[str, ...],
+    arms_defined_by: str,
+    n_known: bool,
+    time_known: bool,
+) -> str | None:
+    """Why a figure may not be a headline, or None when it may.
+
+    A headline is a clinical relapse or survival figure with its n and time point: never a
+    registry or programme count, a promotional claim, a comparison of groups formed by outcome,
+    or a figure whose setting is uncertain or whose text is cut off or garbled. The same rule
+    validates the data (`headline: true`) and chooses the cards on screen.
+    """
+    if kind not in ("outcome", "comparison"):
+        return "a registry or programme statistic, not a study's relapse or survival figure"
+    if endpoint not in HEADLINE_ENDPOINTS:
+        return f"{endpoint!r} is not a relapse or survival endpoint"
+    refused = sorted(set(flags) & NO_HEADLINE_FLAGS)
+    if refused:
+        return f"flagged {', '.join(refused)}"
+    if arms_defined_by == "outcome":
+        return "compares groups defined by an outcome (biased by design)"
+    if not n_known:
+        return "n not stated"
+    if not time_known:
+        return "no time point"
+    return None
+
+
+def _time_known(figure) -> bool:
+    return figure.time_point.months is not None or figure.endpoint == "median_os"
+
+
+def headlines(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    for outcome in ds.outcomes:
+        study = index.studies.get(outcome.study)
+        if not outcome.headline or study is None:
+            continue
+        arm = next((a for a in study.arms if a.id == outcome.arm), None)
+        n_known = (
+            outcome.n is not None or (arm is not None and arm.n is not None) or study.n is not None
+        )
+        flags = tuple(f.kind for f in outcome.flags)
+        why = headline_refusal(
+            "outcome", outcome.endpoint, flags, study.arms_defined_by, n_known, _time_known(outcome)
+        )
+        if why:
+            yield problem("outcomes", outcome.id, "headline", f"not a headline figure: {why}")
+    for comp in ds.comparisons:
+        study = index.studies.get(comp.study)
+        if not comp.headline or study is None:
+            continue
+        arms = [a for a in study.arms if a.id in (comp.intervention_arm, comp.control_arm)]
+        n_known = all(a.n is not None for a in arms) or study.n is not None
+        flags = tuple(f.kind for f in comp.flags)
+        why = headline_refusal(
+            "comparison", comp.endpoint, flags, study.arms_defined_by, n_known, _time_known(comp)
+        )
+        if why:
+            yield problem("comparisons", comp.id, "headline", f"not a headline figure: {why}")
+    for fact in ds.key_facts:
+        if fact.headline:
+            yield problem(
+                "key_facts",
+                fact.id,
+                "headline",
+                "not a headline figure: "
+                + headline_refusal("key_fact", "", (), "allocation", False, False),
+            )
+
+
+#: Words in a verification note that say something was not found or does not match.
+_UNVERIFIED_WORDS = re.compile(
+    r"\b(not (found|reported|checked|given|stated)|not in (that|the|its) "
+    r"(abstract|paper|publication|report)|missing|"
+    r"does not (report|give|state)|could not)\b",
+    re.IGNORECASE,
+)
+
+
+def verification_notes(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """'verified' must mean verified: a note that says something is missing contradicts it."""
+    for name in ("outcomes", "comparisons", "key_facts"):
+        for figure in getattr(ds, name):
+            note = figure.verification.note
+            if figure.verification.status == "verified" and _UNVERIFIED_WORDS.search(note):
+                yield problem(
+                    name,
+                    figure.id,
+                    "verification.status",
+                    "'verified', but its note says something was not found or not reported "
+                    "(use partially_verified)",
+                )
+
+
+def programme_counts(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A programme count or promotional claim is not a publication's finding: no link to one."""
+    for fact in ds.key_facts:
+        if fact.publication is not None and fact.has_flag("promotional"):
+            yield problem(
+                "key_facts",
+                fact.id,
+                "publication",
+                "a promotional programme count cannot cite a publication",
+            )
+
+
+def figure_phases(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A figure placed in another phase than its study's names a different phase."""
+    for name in ("outcomes", "comparisons"):
+        for figure in getattr(ds, name):
+            study = index.studies.get(figure.study)
+            if figure.phase is not None and study is not None and figure.phase == study.phase:
+                yield problem(
+                    name,
+                    figure.id,
+                    "phase",
+                    f"same as its study's phase ({study.phase}); leave it out",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     unique_ids,
     study_references,
     outcome_references,
     comparison_references,
     other_references,
+    headlines,
+    verification_notes,
+    programme_counts,
+    figure_phases,
 )
 
 

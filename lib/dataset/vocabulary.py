@@ -182,6 +182,8 @@ FlagKind = Literal[
     "setting_uncertain",
     "promotional",
     "no_citation",
+    "curve_estimate",
+    "same_claim",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -202,7 +204,18 @@ FLAG_LABELS = {
     "setting_uncertain": "Setting uncertain",
     "promotional": "Promotional source",
     "no_citation": "No citation given",
+    "curve_estimate": "Survival-curve estimate",
+    "same_claim": "Same claim as another figure",
 }
+#: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
+NO_HEADLINE_FLAGS = frozenset(
+    {"setting_uncertain", "promotional", "garbled", "implausible", "truncated", "same_claim"}
+)
+#: Endpoints a headline may show: relapse and survival (the dashboard's subject).
+HEADLINE_ENDPOINTS = frozenset(
+    {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "nrm"}
+)
+ArmsDefinedBy = Literal["allocation", "outcome"]
 
 VerificationStatus = Literal[
     "verified",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.dataset.records import Study
+from lib.dataset.rules import headline_refusal
 from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
 from lib.evidence.selection import SMALL_N
 from lib.evidence.text import display_count, display_n, display_p, display_value
@@ -23,10 +24,37 @@ class Headline:
     origin: str
 
 
+def headline_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The figures the data proposes as headlines that the headline rule accepts (see
+    lib.dataset.rules.headline_refusal), randomised evidence first."""
+    proposed = table[table["headline"].fillna(False).astype(bool)]
+    accepted = [
+        headline_refusal(
+            row.kind,
+            row.endpoint,
+            row.flags,
+            row.arms_defined_by,
+            _n_known(table, row),
+            not pd.isna(row.time_point_months) or row.endpoint == "median_os",
+        )
+        is None
+        for row in proposed.itertuples()
+    ]
+    chosen = proposed[pd.Series(accepted, index=proposed.index, dtype=bool)]
+    return chosen.sort_values("design", key=lambda d: d != "rct", kind="stable")
+
+
+def _n_known(table: pd.DataFrame, row) -> bool:
+    if row.kind == "comparison":
+        linked = table[table["figure_id"].isin(row.linked_figures)]
+        return len(linked) == 2 and bool(linked["n"].notna().all())
+    return not pd.isna(row.n)
+
+
 def headlines(table: pd.DataFrame) -> list[Headline]:
-    """The phase's headline figures (chosen in the data), formatted for metric cards."""
+    """The phase's headline figures, formatted for metric cards."""
     items = []
-    for _, row in table[table["headline"].fillna(False).astype(bool)].iterrows():
+    for _, row in headline_rows(table).iterrows():
         if row["kind"] == "comparison":
             pair = table[table["figure_id"].isin(row["linked_figures"])]
             by_role = {r["arm_role"]: r for _, r in pair.iterrows()}

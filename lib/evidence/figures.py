@@ -29,10 +29,12 @@ EXPORT_COLUMNS = [
     "figure_id",
     "kind",
     "phase",
+    "phase_rationale",
     "diseases",
     "study_id",
     "study",
     "design",
+    "arms_defined_by",
     "arm_id",
     "arm",
     "arm_role",
@@ -181,13 +183,17 @@ def _base(find: _Lookup, prov: Provenance, study: Study | None) -> dict:
     }
 
 
-def _study_columns(study: Study) -> dict:
+def _study_columns(study: Study, figure=None) -> dict:
+    """The study's columns; a figure placed in another phase carries its own phase and reason."""
+    own_phase = getattr(figure, "phase", None)
     return {
-        "phase": study.phase,
+        "phase": own_phase or study.phase,
+        "phase_rationale": getattr(figure, "phase_rationale", None) if own_phase else None,
         "diseases": tuple(study.diseases),
         "study_id": study.id,
         "study": study.short_label,
         "design": study.design,
+        "arms_defined_by": study.arms_defined_by,
     }
 
 
@@ -230,7 +236,7 @@ def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
         n, n_source = study.n.value, f"study size ({study.n.origin})"
     return {
         **_base(find, outcome, study),
-        **_study_columns(study),
+        **_study_columns(study, outcome),
         "figure_id": outcome.id,
         "kind": "outcome",
         "arm_id": arm.id,
@@ -259,7 +265,7 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
     study = find.studies[comp.study]
     return {
         **_base(find, comp, study),
-        **_study_columns(study),
+        **_study_columns(study, comp),
         "figure_id": comp.id,
         "kind": "comparison",
         "arm_id": comp.intervention_arm,

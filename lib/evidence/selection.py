@@ -41,14 +41,22 @@ def filter_table(
 
 
 def phase_studies(ds: Dataset, phase: str, diseases: Iterable[str]) -> list[Study]:
-    """Studies of one phase that concern at least one selected disease, in dataset order."""
+    """Studies with figures in one phase (their own, or figures placed there) that concern at
+    least one selected disease, in dataset order."""
     wanted = set(diseases)
-    return [s for s in ds.studies if s.phase == phase and wanted & set(s.diseases)]
+    return [s for s in ds.studies if phase in study_phases(ds, s) and wanted & set(s.diseases)]
+
+
+def study_phases(ds: Dataset, study: Study) -> set[str]:
+    """The phases a study's figures appear in: its own, and any a figure is placed in."""
+    placed = {f.phase for f in (*ds.outcomes, *ds.comparisons) if f.study == study.id and f.phase}
+    return {study.phase, *placed}
 
 
 def studies_by_disease(ds: Dataset, phase: str) -> dict[str, int]:
     """How many studies of the phase concern each disease (for empty states)."""
-    return {d: sum(1 for s in ds.studies if s.phase == phase and d in s.diseases) for d in DISEASES}
+    studies = phase_studies(ds, phase, DISEASES)
+    return {d: sum(1 for s in studies if d in s.diseases) for d in DISEASES}
 
 
 def rows_by_study(table: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -14,7 +14,7 @@ LIB = REPO_ROOT / "lib"
 ALLOWED = {
     "dataset": set(),
     "evidence": {"dataset"},
-    "render": {"dataset", "evidence"},
+    "render": {"dataset", "evidence", "cohort"},
     "cohort": {"dataset", "evidence"},
     "app": {"dataset", "evidence", "render", "cohort", "export"},
 }

@@ -106,6 +106,9 @@ def test_validate_shipped_data_prints_a_summary(runs, dataset):
     assert "AML" in result.stdout
     assert f"version {dataset.info.version}" in result.stdout
     assert f"{len(dataset.outcomes)} outcomes" in result.stdout
+    # the counts read the typed cells: AML figures in maintenance, the three truncated figures
+    assert re.search(r"^Maintenance\s+\d+\s+[1-9]\d*", result.stdout, re.MULTILINE)
+    assert "truncated: 3," in result.stdout
 
 
 def test_validate_broken_data_lists_every_problem(runs, broken_dir):
@@ -205,9 +208,11 @@ def test_to_json_of_a_filtered_table(table):
     assert document["rows"] == len(selection) == len(figures)
     assert {f["phase"] for f in figures.values()} == {"relapse"}
     assert all("ALL" in f["diseases"].split(";") for f in figures.values())
-    assert {"ifnrux.orr.mrd", "dli.os"} <= set(figures)
-    assert figures["ifnrux.orr.mrd"]["value"] is None
-    assert figures["dli.os"]["n"] == 39
+    assert "ifnrux.orr.mrd" in figures
+    assert figures["ifnrux.orr.mrd"]["value"] is None  # truncated: never completed
+    maintenance = json.loads(to_json(filter_table(table, ["ALL"], "maintenance")))
+    dli = {f["figure_id"]: f for f in maintenance["figures"]}["dli.os"]
+    assert dli["n"] == 39 and dli["flags"] == "no_time_point;setting_uncertain;curve_estimate"
 
 
 def test_filter_table_disease_and_phase(table):
@@ -219,7 +224,7 @@ def test_filter_table_disease_and_phase(table):
 
 
 def test_to_json_of_an_empty_selection_keeps_the_dataset_version(table, dataset):
-    empty = filter_table(table, ["ALL"], "maintenance")
+    empty = filter_table(table, ["ALL"], "consolidation")
     assert len(empty) == 0
     document = json.loads(to_json(empty))
     assert document["figures"] == []

@@ -2,9 +2,11 @@
 
 import re
 
+import pandas as pd
 import pytest
 
-from lib.evidence.caveats import Headline, headlines, study_badges
+from lib.dataset.rules import headline_refusal
+from lib.evidence.caveats import Headline, headline_rows, headlines, study_badges
 from lib.evidence.selection import filter_table
 
 # --- headlines ------------------------------------------------------------------------------
@@ -20,22 +22,48 @@ def headline_items(table) -> dict[str, Headline]:
 
 def test_headline_values_use_reassembled_numbers(headline_items):
     assert headline_items["sora.cir1y"].value == "7% vs 24.5%"
-    assert headline_items["dec.cir3y"].value == "20.2% vs 39.0%"
-    assert "P=0.034" in headline_items["dec.cir3y"].detail
+    assert "n=100 vs 102" in headline_items["sora.cir1y"].detail
     for item in headline_items.values():
         assert not re.search(r"\d[.,] \d", item.value + item.detail), item
 
 
-def test_headline_marks_the_truncated_p_value(headline_items):
-    item = headline_items["venhma.mos"]
-    assert item.value == "9.7 months vs 3.0 months"
-    assert "P=0. (truncated in source)" in item.detail
-    assert "n=9 vs 15" in item.detail
-    assert "Truncated in source" in item.flags
-
-
 def test_headlines_are_the_flagged_figures(table, headline_items):
     assert set(headline_items) == set(table.loc[table["headline"].astype(bool), "figure_id"])
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"flags": ("truncated",)}, "flagged truncated"),
+        ({"flags": ("setting_uncertain",)}, "flagged setting_uncertain"),
+        ({"arms_defined_by": "outcome"}, "defined by an outcome"),
+        ({"endpoint": "cr_cri"}, "not a relapse or survival endpoint"),
+        ({"time_point_months": float("nan")}, None),  # a headline needs its time point
+    ],
+)
+def test_the_headline_rule_refuses_what_a_clinician_should_not_see_first(table, change, reason):
+    proposed = table[table["figure_id"] == "sora.cir1y"].assign(
+        **{k: [v] for k, v in change.items()}
+    )
+    assert headline_rows(pd.concat([table[table["figure_id"] != "sora.cir1y"], proposed])).pipe(
+        lambda rows: "sora.cir1y" not in set(rows["figure_id"])
+    )
+    if reason:
+        row = proposed.iloc[0]
+        why = headline_refusal(
+            "comparison", row["endpoint"], row["flags"], row["arms_defined_by"], True, True
+        )
+        assert reason in why
+
+
+def test_a_programme_count_is_never_a_headline(table):
+    facts = table[table["kind"] == "key_fact"].assign(headline=True)
+    assert headline_rows(facts).empty
+
+
+def test_randomised_headlines_come_first(table):
+    designs = list(headline_rows(table)["design"])
+    assert designs == sorted(designs, key=lambda d: d != "rct")
 
 
 # --- badges, counts, overview --------------------------------------------------------------
