@@ -148,6 +148,16 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
                 "Arms were not allocated at random; differences may reflect selection.",
             )
         )
+    if study.arms_defined_by == "outcome":
+        badges.append(
+            Badge(
+                "Groups formed by outcome",
+                "warning",
+                "The groups are defined by what happened to the patients (e.g. whether they "
+                "reached transplant), not by the treatment they were given: biased by design; "
+                "those who lived long enough to reach the next step look better.",
+            )
+        )
     sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "value"].dropna()]
     if sizes and min(sizes) < SMALL_N:
         badges.append(

@@ -331,6 +331,8 @@ def _single_arm_exhibits(
             continue
         rows, study_rows = values[study.id], by_study[study.id]
         rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
+        if not rates["plot_value"].notna().any():  # nothing to draw: no empty axis, sentences
+            rates, months = rates.iloc[:0], rows
         title = f"{study.short_label}: figures without a control arm"
         drafts.append(
             dict(

@@ -84,7 +84,9 @@ def chart_values(table: pd.DataFrame) -> pd.DataFrame:
     frame["computed"] = counted
     events = frame["events"].astype("float64").where(frame["events"].notna(), value.where(counted))
     published = frame["ci_low"].notna()
-    computable = ~published & events.notna() & (n > 0) & unit.isin(["percent", "patients"])
+    # A survival-curve estimate is not events/n: no Wilson interval is computed from it.
+    curve = frame["flags"].map(lambda kinds: "curve_estimate" in kinds)
+    computable = ~published & ~curve & events.notna() & (n > 0) & unit.isin(["percent", "patients"])
     frame["ci_method"] = ""
     frame.loc[published, "ci_method"] = "95% CI as published"
     frame.loc[computable, "ci_method"] = "95% CI computed from events/n (Wilson)"

@@ -26,6 +26,10 @@ GRID_COLOR = "#E3E3E3"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 ROLE_COLORS = {"intervention": "#0072B2", "control": "#E69F00", "single": "#009E73"}
+# Groups formed by what happened to the patients are not treatments: neutral greys, never the
+# intervention/control colours.
+OUTCOME_GROUP_COLORS = {"intervention": "#4D4D4D", "control": "#A6A6A6"}
+OUTCOME_GROUP_NOTE = "Groups formed by outcome, not by allocation: "
 ROLE_ORDER = {"intervention": 0, "control": 1, "single": 2}
 METHOD_COLORS = {"as published": "#000000", "computed": "#CC79A7"}
 METHOD_SYMBOLS = {"as published": "square", "computed": "diamond"}
@@ -42,6 +46,7 @@ VALUE_COLUMNS = [
     "study",
     "arm",
     "arm_role",
+    "arms_defined_by",
     "endpoint_label",
     "subgroup",
     "time_point",
@@ -292,7 +297,13 @@ def _value_hover(row: Mapping, heading: str) -> str:
 def _category(row: Mapping) -> str:
     origin = "(publication)" if row["origin"] == "publication" else None
     time = row.get("group_time") or row["time_point"]
+    if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
+        time = None  # "Median overall survival", not "... survival median"
     return _stack([row["endpoint_label"], time, row["subgroup"], origin], 16)
+
+
+def _by_outcome(rows: pd.DataFrame) -> bool:
+    return bool((rows["arms_defined_by"] == "outcome").any())
 
 
 def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
@@ -315,6 +326,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     arms = rows.drop_duplicates("arm").sort_values(
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
     )
+    by_outcome = _by_outcome(rows)
     # Under three groups, bars keep the width they would have among three.
     group = (1 - BAR_GAP) * min(1.0, len(categories) / 3)
     width = group / len(arms)
@@ -324,7 +336,9 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         records = part.to_dict("records")
         offset = -group / 2 + slot * width
         texts = [f"{_value_text(r)}<br>{display_n(r['n'])}" for r in records]
-        heading = f"<b>{plotly_html(arm['arm'])}</b> ({plotly_html(arm['arm_role'])})"
+        role = "group defined by outcome" if by_outcome else arm["arm_role"]
+        heading = f"<b>{plotly_html(arm['arm'])}</b> ({plotly_html(role)})"
+        colors = OUTCOME_GROUP_COLORS if by_outcome else ROLE_COLORS
         traces.append(
             dict(
                 type="bar",
@@ -336,7 +350,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
                 error_y=_errors(part),
                 text=texts,
                 textposition="none",
-                marker=dict(color=ROLE_COLORS[arm["arm_role"]], pattern=_pattern(part["origin"])),
+                marker=dict(color=colors[arm["arm_role"]], pattern=_pattern(part["origin"])),
                 customdata=[_value_hover(r, heading) for r in records],
                 hovertemplate="%{customdata}<extra></extra>",
             )
@@ -354,6 +368,9 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
             for text, category, top in zip(texts, part["category"], _top(part), strict=True)
         ]
     publication = (rows["origin"] == "publication").any()
+    legend = (OUTCOME_GROUP_NOTE if by_outcome else "") + (
+        PUBLICATION_LEGEND if publication else ""
+    )
     return _figure(
         title,
         traces,
@@ -361,7 +378,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         barmode="group",
         bargap=BAR_GAP,
         annotations=annotations + _p_annotations(rows, categories),
-        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
+        legend=dict(title=dict(text=legend)),
         xaxis=dict(
             categoryorder="array",
             categoryarray=categories,

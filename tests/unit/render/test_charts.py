@@ -303,10 +303,21 @@ def test_arm_comparison_draws_every_comparative_study(table, study_id, unit):
     fig = charts.arm_comparison(values, study_id, unit=unit)
     drawn = values[(values["plot_value"].notna())]
     assert sum(len(t.y) for t in fig.data) == len(drawn[q.chart_scale(drawn) == unit])
-    assert all(t.marker.color in charts.ROLE_COLORS.values() for t in fig.data)
+    by_outcome = (values["arms_defined_by"] == "outcome").any()
+    colours = charts.OUTCOME_GROUP_COLORS if by_outcome else charts.ROLE_COLORS
+    assert all(t.marker.color in colours.values() for t in fig.data)
     assert all(" n" in plain(text) for t in fig.data for text in t.text)
     assert fig.layout.yaxis.title.text and fig.layout.title.text
     assert tags(fig) <= ALLOWED_TAGS
+
+
+def test_groups_formed_by_outcome_are_grey_and_say_so(table):
+    values = q.arm_outcomes(table, "venhma-bridge")
+    fig = charts.arm_comparison(values, "Bridging", unit="months")
+    assert {t.marker.color for t in fig.data} == set(charts.OUTCOME_GROUP_COLORS.values())
+    assert fig.layout.legend.title.text.startswith(charts.OUTCOME_GROUP_NOTE)
+    assert all("group defined by outcome" in h for t in fig.data for h in t.customdata)
+    assert fig.layout.xaxis.categoryarray == ("Median overall<br>survival",)  # no "median" twice
 
 
 # --- forest ----------------------------------------------------------------------------------
