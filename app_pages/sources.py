@@ -11,25 +11,11 @@ def bibliography_and_glossary() -> None:
     st.title("Sources and glossary")
     st.subheader("Bibliography")
     st.caption(
-        "The three source documents the figures were extracted from, and the publication "
-        "each figure most likely comes from. 'Checked' says what was compared against it."
+        "The three source documents the figures were extracted from, then the publication each "
+        "figure most likely comes from: what was checked, and which figures rest on it."
     )
-    st.dataframe(
-        catalogue.bibliography(state.dataset, state.table),
-        hide_index=True,
-        width="stretch",
-        column_order=["kind", "reference", "status", "checked", "figures", "link", "pmid", "doi"],
-        column_config={
-            "kind": "Kind",
-            "reference": st.column_config.TextColumn("Reference", width="large"),
-            "status": "Status",
-            "checked": st.column_config.TextColumn("Checked", width="large"),
-            "figures": st.column_config.NumberColumn("Figures", help="Figures citing this source"),
-            "link": st.column_config.LinkColumn("Link", display_text="open"),
-            "pmid": "PMID",
-            "doi": "DOI",
-        },
-    )
+    for reference in catalogue.bibliography(state.dataset, state.table):
+        widgets.reference_entry(reference)
     st.subheader("Glossary of corrected terms")
     st.caption(
         "Machine-translation errors in the documents and the correct medical term. The "

@@ -50,7 +50,9 @@ def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
         st.markdown(f"#### {markdown(exhibit.title)}")
         if exhibit.badges:
             badges(exhibit.badges)
-        if exhibit.statements:
+        if exhibit.prefers_table:
+            st.table(exhibit.claims_table, hide_index=True)
+        elif exhibit.statements:
             shown = exhibit.statements[:MAX_STATEMENTS]
             more = len(exhibit.statements) - len(shown)
             st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))

@@ -11,7 +11,8 @@ import streamlit as st
 from lib.app.keys import DISEASE_KEY
 from lib.app.state import DataState, current_data
 from lib.dataset.records import Consensus, Note
-from lib.dataset.vocabulary import DISEASES, FLAG_LABELS
+from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
+from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
 from lib.evidence.text import is_editorial, plural
@@ -168,3 +169,29 @@ def _note_markdown(item) -> str:
     if is_editorial(item):
         return f":orange-badge[Editorial] {markdown(item.editorial)}"
     return markdown(item)
+
+
+def reference_entry(reference: Reference) -> None:
+    """A numbered bibliography entry: citation, links, status, what was checked, its figures."""
+    with st.container(border=True, key=f"reference-{reference.number}"):
+        st.markdown(f"**{reference.number}.** {markdown(reference.citation)}")
+        if reference.links:
+            with st.container(horizontal=True, gap="small"):
+                for label, url in reference.links:
+                    st.link_button(label, url, icon=":material/open_in_new:")
+        st.caption(markdown(f"{reference.kind} · {reference.status}"))
+        if reference.checked:
+            st.caption(markdown(f"Checked: {reference.checked}"))
+        if reference.figures:
+            with st.expander(
+                plural(len(reference.figures), "figure rests", "figures rest") + " on it"
+            ):
+                for phase in dict.fromkeys(phase for phase, _ in reference.figures):
+                    st.page_link(f"app_pages/{phase}.py", label=PHASE_LABELS[phase])
+                    st.markdown(
+                        "\n".join(
+                            f"- {markdown(label)}" for p, label in reference.figures if p == phase
+                        )
+                    )
+        else:
+            st.caption("No figure on these pages rests on it.")

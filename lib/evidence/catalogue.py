@@ -1,11 +1,13 @@
 """The dataset's catalogue: the journey overview, the bibliography, the glossary, the notes."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from lib.dataset.records import Dataset, Note
 from lib.dataset.vocabulary import CITATION_STATUS_LABELS, PHASE_LABELS, PHASE_SUMMARIES, PHASES
+from lib.evidence import text
 from lib.evidence.caveats import headlines
 from lib.evidence.selection import filter_table, phase_studies
 
@@ -35,39 +37,72 @@ def phase_overview(ds: Dataset, table: pd.DataFrame, diseases: Iterable[str]) ->
     return pd.DataFrame(rows)
 
 
-def bibliography(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
-    """Source documents and publications with what was checked and how many figures use each."""
-    uses = table.groupby("source_id")["figure_id"].count()
-    study_uses = pd.Series([s.publication for s in ds.studies]).value_counts()
-    rows = [
-        {
-            "kind": "Source document",
-            "id": d.id,
-            "reference": f"{d.title}. {d.outlet}, {d.date}.",
-            "link": d.url,
-            "status": "Source document",
-            "checked": d.translation_note or "",
-            "figures": int(uses.get(d.id, 0)),
-        }
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of the bibliography, with the figures that rest on it."""
+
+    number: int
+    kind: str  # "Source document" | "Publication"
+    citation: str
+    status: str
+    checked: str
+    links: tuple[tuple[str, str], ...]  # (label, address)
+    figures: tuple[tuple[str, str], ...]  # (phase, "study · endpoint · time point"), page order
+
+
+def bibliography(ds: Dataset, table: pd.DataFrame) -> list[Reference]:
+    """The source documents, then the publications, numbered: full citation, PubMed and DOI
+    links, citation status, what was checked, and which figures rest on each."""
+    entries = [
+        (
+            "Source document",
+            d.id,
+            f"{d.title}. {d.outlet}, {d.date}.",
+            "Source document",
+            d.translation_note or "",
+            (("Open source page", d.url),) if d.url else (),
+        )
         for d in ds.documents
     ]
-    for p in ds.publications:
-        link = p.url or (f"https://doi.org/{p.doi}" if p.doi else None)
-        rows.append(
-            {
-                "kind": "Publication",
-                "id": p.id,
-                "reference": p.citation,
-                "link": link,
-                "pmid": p.pmid,
-                "doi": p.doi,
-                "status": CITATION_STATUS_LABELS[p.status],
-                "checked": p.checked + (f" Unconfirmed: {p.unconfirmed}" if p.unconfirmed else ""),
-                "figures": int(uses.get(p.id, 0)),
-                "studies": int(study_uses.get(p.id, 0)),
-            }
+    entries += [
+        (
+            "Publication",
+            p.id,
+            text.reference(p.citation, p.pmid, p.doi),
+            CITATION_STATUS_LABELS[p.status],
+            p.checked + (f" Unconfirmed: {p.unconfirmed}" if p.unconfirmed else ""),
+            _publication_links(p),
         )
-    return pd.DataFrame(rows)
+        for p in ds.publications
+    ]
+    figures = table[table["kind"] != "sample_size"]
+    return [
+        Reference(number, kind, citation, status, checked, links, _resting_on(figures, ref_id))
+        for number, (kind, ref_id, citation, status, checked, links) in enumerate(entries, 1)
+    ]
+
+
+def _publication_links(publication) -> tuple[tuple[str, str], ...]:
+    links = []
+    if publication.pmid:
+        links.append(
+            (f"PubMed {publication.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{publication.pmid}/")
+        )
+    if publication.doi:
+        links.append((f"DOI {publication.doi}", f"https://doi.org/{publication.doi}"))
+    if publication.url:
+        links.append(("Open page", publication.url))
+    return tuple(links)
+
+
+def _resting_on(figures: pd.DataFrame, source_id: str) -> tuple[tuple[str, str], ...]:
+    """The figures taken from a source, as (phase, label) in phase order."""
+    rows = figures[figures["source_id"] == source_id]
+    rows = rows.sort_values("phase", key=lambda p: p.map(PHASES.index), kind="stable")
+    return tuple(
+        (r.phase, " · ".join(x for x in (r.study, r.endpoint_label, r.time_point) if x))
+        for r in rows.itertuples()
+    )
 
 
 def glossary_table(ds: Dataset) -> pd.DataFrame:

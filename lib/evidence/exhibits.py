@@ -35,6 +35,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     "facts": ("Registry and programme facts", ""),
 }
+CLAIMS_AS_TABLE = 4  # direction-only claims from which a card shows a table, not sentences
 _UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
 _FOREST_TITLES = {
     "ratio": "Hazard and risk ratios",
@@ -137,9 +138,42 @@ class Exhibit:
 
     @property
     def citations(self) -> tuple[str, ...]:
-        cites = [c for c in self.rows["citation"].dropna().unique() if c]
+        """Full references: publications with PMID and DOI where known, then the documents."""
+        rows = self.rows[self.rows["citation"].map(lambda c: isinstance(c, str) and bool(c))]
+        cites = [
+            text.reference(r.citation, r.pmid, r.doi)
+            for r in selection.records(rows.drop_duplicates("citation"))
+        ]
         docs = [d for d in self.rows["source_document"].dropna().unique() if d]
         return tuple(dict.fromkeys([*cites, *docs]))
+
+    @property
+    def claims_table(self) -> pd.DataFrame:
+        """Direction-only claims as a compact table (subgroup x endpoint x direction, p as
+        printed): read in seconds where a list of sentences would not."""
+        claims = self.rows[
+            (self.rows["kind"] == "comparison") & (self.rows["linked_figures"].map(len) == 0)
+        ]
+        return pd.DataFrame(
+            {
+                "Subgroup": claims["subgroup"].fillna("All patients"),
+                "Endpoint": claims["endpoint_label"],
+                "Time point": claims["time_point"],
+                "Direction": [
+                    text.direction(r.favours, r.arm, r.comparator_arm)
+                    for r in selection.records(claims)
+                ],
+                "p as printed": [
+                    text.display_p(r.p_as_printed, r.flags) for r in selection.records(claims)
+                ],
+                "Source": claims["origin"].map(ORIGIN_LABELS),
+            }
+        ).reset_index(drop=True)
+
+    @property
+    def prefers_table(self) -> bool:
+        """Many direction-only claims (e.g. subgroups of one trial) read better as a table."""
+        return self.chart is None and len(self.claims_table) >= CLAIMS_AS_TABLE
 
 
 @dataclass(frozen=True)

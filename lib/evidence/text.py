@@ -141,6 +141,25 @@ def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: s
     return f"{head}{source}: {numbers} ({ns}), {display_p(p_as_printed)}"
 
 
+def reference(citation: str, pmid, doi) -> str:
+    """A full reference with its identifiers: 'Citation. PMID 123. doi:10...'."""
+    parts = [citation.rstrip()]
+    if isinstance(pmid, str) and pmid:
+        parts.append(f"PMID {pmid}.")
+    if isinstance(doi, str) and doi:
+        parts.append(f"doi:{doi}")
+    return " ".join(parts)
+
+
+def direction(favours: str, intervention: str, control: str) -> str:
+    """Which arm a direction-only claim favours, in words."""
+    return {
+        "intervention": f"Favours {intervention}",
+        "control": f"Favours {control}",
+        "neither": "No difference reported",
+    }.get(favours, "Direction unclear")
+
+
 def effect_sentence(row) -> str:
     """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'."""
     return (
