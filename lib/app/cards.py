@@ -48,6 +48,10 @@ def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> Non
 def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
     with st.container(border=True, key=f"card-{exhibit.key}"):
         st.markdown(f"#### {markdown(exhibit.title)}")
+        if exhibit.placement:
+            st.caption(
+                f":material/swap_horiz: {markdown('Shown in this phase: ' + exhibit.placement)}"
+            )
         if exhibit.badges:
             badges(exhibit.badges)
         if exhibit.prefers_table:
@@ -183,5 +187,5 @@ def _entry_markdown(entry: SourceEntry) -> str:
         f"    {_small(verification)}",
     ]
     if entry.flag_notes:
-        lines += ["", f"    {_small(f'Flags: {entry.flag_notes}')}"]
+        lines += ["", f"    {_small('Flags: ' + ' | '.join(entry.flag_notes))}"]
     return "\n".join(lines)

@@ -77,6 +77,32 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
         ) from None
 
 
+def workbook_sheets(data: bytes, *, filename: str | None = None) -> tuple[str, ...]:
+    """The sheet names of a workbook, so that a page can offer the choice; () for a CSV file or
+    a workbook that cannot be read (`read_table` then says why). Reads no cell."""
+    name = (filename or "").lower()
+    if not (data.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or name.endswith(_WORKBOOK_SUFFIXES)):
+        return ()
+    if size_problem(len(data)):
+        return ()
+    from python_calamine import CalamineWorkbook
+
+    try:
+        if data.startswith(_ZIP_MAGIC):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if sum(info.file_size for info in archive.infolist()) > (
+                    MAX_WORKBOOK_EXPANDED_BYTES
+                ):
+                    return ()
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # unreadable or protected: read_table reports it, without its content
+        return ()
+    try:
+        return tuple(str(sheet) for sheet in workbook.sheet_names)
+    finally:
+        workbook.close()
+
+
 def size_problem(size: int) -> CohortProblem | None:
     """The problem with a file of `size` bytes, if it is over the limit."""
     if size <= MAX_FILE_BYTES:

@@ -177,6 +177,8 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
         "setting_uncertain",
         "endpoint_unclear",
         "non_randomised_comparison",
+        "curve_estimate",
+        "same_claim",
     ):
         if kind in flags:
             badges.append(Badge(FLAG_LABELS[kind], "warning", _flag_help(rows, kind)))

@@ -101,6 +101,12 @@ class Exhibit:
         return PHASE_LABELS[self.phase]
 
     @property
+    def placement(self) -> str:
+        """Why figures of a study of another phase are shown here ('' for the study's own)."""
+        reasons = [r for r in dict.fromkeys(self.rows["phase_rationale"].dropna()) if r]
+        return " ".join(reasons)
+
+    @property
     def slide_title(self) -> str:
         """The title on a slide, where the page's section heading is not there to name the
         phase of a cross-study exhibit."""
@@ -202,8 +208,12 @@ class PhaseView:
 
 def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]) -> PhaseView:
     """The phase page for the selected diseases."""
-    in_view = selection.filter_table(table, diseases, phase)
     studies = selection.phase_studies(ds, phase, diseases)
+    # A study shown here for figures placed in this phase brings its sample sizes along.
+    sizes = table[
+        (table["kind"] == "sample_size") & table["study_id"].isin({s.id for s in studies})
+    ]
+    in_view = _unique(selection.filter_table(table, diseases, phase), sizes)
     notes = tuple(phase_notes(ds, phase, diseases))
     return PhaseView(
         phase=phase,

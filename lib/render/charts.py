@@ -29,7 +29,7 @@ ROLE_COLORS = {"intervention": "#0072B2", "control": "#E69F00", "single": "#009E
 # Groups formed by what happened to the patients are not treatments: neutral greys, never the
 # intervention/control colours.
 OUTCOME_GROUP_COLORS = {"intervention": "#4D4D4D", "control": "#A6A6A6"}
-OUTCOME_GROUP_NOTE = "Groups formed by outcome, not by allocation: "
+OUTCOME_GROUP_NOTE = "Groups formed by outcome: "
 ROLE_ORDER = {"intervention": 0, "control": 1, "single": 2}
 METHOD_COLORS = {"as published": "#000000", "computed": "#CC79A7"}
 METHOD_SYMBOLS = {"as published": "square", "computed": "diamond"}
@@ -327,8 +327,9 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
     )
     by_outcome = _by_outcome(rows)
-    # Under three groups, bars keep the width they would have among three.
-    group = (1 - BAR_GAP) * min(1.0, len(categories) / 3)
+    # Under three groups, bars keep about the width they would have among three, but a lone
+    # group gets room for its two-line value labels (never wider than the bars' neighbours).
+    group = (1 - BAR_GAP) * min(1.0, max(len(categories), 2) / 3)
     width = group / len(arms)
     traces, annotations = [], []
     for slot, arm in enumerate(arms.to_dict("records")):
@@ -378,7 +379,8 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         barmode="group",
         bargap=BAR_GAP,
         annotations=annotations + _p_annotations(rows, categories),
-        legend=dict(title=dict(text=legend)),
+        # The title above the items, so a long arm name wraps instead of running off the card.
+        legend=dict(title=dict(text=legend, side="top left")),
         xaxis=dict(
             categoryorder="array",
             categoryarray=categories,
@@ -671,7 +673,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         bargap=BAR_GAP,
         showlegend=True,
         annotations=notes,
-        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "")),
+        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "", side="top left")),
         # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
         xaxis=dict(
             title=dict(text="Patients (%)"), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]

@@ -241,6 +241,7 @@ def test_only_the_open_tab_is_drawn_and_another_opens_on_click():
     assert not at.exception
     content = texts(at)
     assert "Source document:" in content and "Verification:" in content
+    assert "Flags: Term corrected" in content and "('" not in content  # text, not a tuple
     assert "PubMed 33108244" in [b.proto.label for b in at.get("link_button")]
 
 
