@@ -39,6 +39,8 @@ PUBLICATION_LEGEND = "Hatched = from the publication:  "
 SINGLE_ARM_NAME = "Single arm, registry or case"
 BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
+LABEL_ROW = 40  # px: one two-line value label and its gap
+HEADROOM = 1.45  # value axis above the tallest bar, for the label rows and the printed p
 #: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
 #: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
 VALUE_COLUMNS = [
@@ -327,6 +329,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
     )
     by_outcome = _by_outcome(rows)
+    group_tops = _top(rows).groupby(rows["category"]).max()
     # Under three groups, bars keep about the width they would have among three, but a lone
     # group gets room for its two-line value labels (never wider than the bars' neighbours).
     group = (1 - BAR_GAP) * min(1.0, max(len(categories), 2) / 3)
@@ -356,17 +359,20 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )
-        # Labels as annotations, so they sit above the CI whisker instead of across it.
+        # Labels as annotations above the whole group (clear of every bar and CI whisker in it),
+        # one row per arm so neighbouring labels never overlap; each centred on its own bar.
+        row_above = len(arms) - 1 - slot
         annotations += [
             _note(
                 text,
                 TEXT_COLOR,
                 name="value",
                 yanchor="bottom",
-                y=top,
+                y=group_tops[category],
+                yshift=LABEL_ROW * row_above,
                 x=categories.index(category) + offset + width / 2,
             )
-            for text, category, top in zip(texts, part["category"], _top(part), strict=True)
+            for text, category in zip(texts, part["category"], strict=True)
         ]
     publication = (rows["origin"] == "publication").any()
     legend = (OUTCOME_GROUP_NOTE if by_outcome else "") + (
@@ -378,7 +384,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         height=620,
         barmode="group",
         bargap=BAR_GAP,
-        annotations=annotations + _p_annotations(rows, categories),
+        annotations=annotations + _p_annotations(rows, categories, len(arms)),
         # The title above the items, so a long arm name wraps instead of running off the card.
         legend=dict(title=dict(text=legend, side="top left")),
         xaxis=dict(
@@ -390,13 +396,15 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         ),
         yaxis=dict(
             title=dict(text=_value_axis_title(rows, unit)),
-            range=[0, 100] if unit == "%" else [0, 1.35 * _top(rows).max()],
+            # Headroom above the tallest group for its label rows and p; ticks stop at 100%.
+            range=[0, 100 * HEADROOM] if unit == "%" else [0, HEADROOM * _top(rows).max()],
+            tickvals=[0, 20, 40, 60, 80, 100] if unit == "%" else None,
         ),
     )
 
 
-def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
-    """The printed p above each group, clear of the two-line bar labels."""
+def _p_annotations(rows: pd.DataFrame, categories: list[str], arms: int) -> list[dict]:
+    """The printed p above each group, clear of its rows of two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
     printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
     return [
@@ -408,7 +416,7 @@ def _p_annotations(rows: pd.DataFrame, categories: list[str]) -> list[dict]:
             x=index,
             y=tops[category],
             yanchor="bottom",
-            yshift=44,
+            yshift=LABEL_ROW * arms + 6,
         )
         for index, category in enumerate(categories)
     ]

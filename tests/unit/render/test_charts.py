@@ -267,7 +267,22 @@ def test_arm_comparison_hatches_publication_bars_only(sorafenib):
 def test_arm_comparison_percent_axis(sorafenib):
     fig = charts.arm_comparison(sorafenib, "Sorafenib")
     assert fig.layout.yaxis.title.text == "Patients (%)"
-    assert list(fig.layout.yaxis.range) == [0, 100]
+    assert list(fig.layout.yaxis.range) == [0, 100 * charts.HEADROOM]  # room for the labels
+    assert list(fig.layout.yaxis.tickvals)[-1] == 100  # but the scale stops at 100%
+
+
+def test_value_labels_sit_above_every_bar_of_their_group_in_separate_rows(table):
+    gdec = q.arm_outcomes(table, "gdec-maintenance")
+    fig = charts.arm_comparison(gdec, "G-Dec")
+    labels = [a for a in fig.layout.annotations if a.name == "value"]
+    drawn = gdec[gdec["plot_value"].notna()]
+    tops = drawn[["plot_value", "ci_high"]].max(axis=1)
+    assert all(a.y >= min(tops) for a in labels)
+    by_x = {}
+    for a in labels:
+        group = round(a.x)  # the category the label belongs to
+        by_x.setdefault(group, []).append(a.yshift)
+    assert all(len(set(shifts)) == len(shifts) for shifts in by_x.values())  # one row per arm
 
 
 def test_arm_comparison_months_axis_named_after_the_endpoint(table):
