@@ -179,7 +179,8 @@ def reference_entry(reference: Reference) -> None:
             with st.container(horizontal=True, gap="small"):
                 for label, url in reference.links:
                     st.link_button(label, url, icon=":material/open_in_new:")
-        st.caption(markdown(f"{reference.kind} · {reference.status}"))
+        status = "" if reference.status == reference.kind else f" · {reference.status}"
+        st.caption(markdown(reference.kind + status))
         if reference.checked:
             st.caption(markdown(f"Checked: {reference.checked}"))
         if reference.figures:
