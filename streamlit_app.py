@@ -23,6 +23,9 @@ sources = st.Page(
 present = st.Page(
     "app_pages/present.py", title="Present", url_path="present", icon=":material/slideshow:"
 )
+centre = st.Page(
+    "app_pages/centre.py", title="Our centre", url_path="centre", icon=":material/monitoring:"
+)
 
 st.sidebar.multiselect(
     "Disease",
@@ -33,7 +36,12 @@ st.sidebar.multiselect(
     help="AML, MDS, ALL. Kept in the link you share.",
 )
 page = st.navigation(
-    {"": [overview], "Phases of care": phase_pages, "Meetings": [present], "Reference": [sources]}
+    {
+        "": [overview],
+        "Phases of care": phase_pages,
+        "Meetings": [present, centre],
+        "Reference": [sources],
+    }
 )
 sidebar_tools(page.url_path)
 page.run()

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib import export
 from lib.app import exports
+from lib.app.centre_page import published_chart
 from lib.app.keys import HANDOUT_KEY
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
 from lib.app.widgets import CHART_CONFIG, badges
@@ -90,7 +91,10 @@ def _tabbed_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> Non
 def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: bool) -> None:
     """The exhibit's chart, its image downloads, and a line saying what the error bars are."""
     figure = figure_for(state, diseases, exhibit)
+    figure, centre = published_chart(state, diseases, exhibit, figure)  # a copy when marked
     st.plotly_chart(figure, key=f"chart-{exhibit.key}", config=CHART_CONFIG, theme=None)
+    if centre:
+        st.caption("  \n".join(markdown(line) for line in centre))
     if downloads:
         _image_buttons(exhibit.key, exports.image_download(state, exhibit))
     if exhibit.error_bars:

@@ -28,10 +28,13 @@ def image_download(state: DataState, exhibit: Exhibit) -> Callable[[str], bytes]
     return render
 
 
-def deck_download(state: DataState, diseases: list[str]) -> Callable[[], bytes]:
-    """The .pptx of the selection, built on click."""
+def deck_download(state: DataState, diseases: list[str], centre=None) -> Callable[[], bytes]:
+    """The .pptx of the selection, built on click; with this session's centre slides when given
+    (their images are drawn without the shared exporter's memory of images)."""
 
     def build() -> bytes:
-        return pptx.build_deck(state.dataset, state.table, diseases, exporter=_exporter())
+        return pptx.build_deck(
+            state.dataset, state.table, diseases, exporter=_exporter(), centre=centre
+        )
 
     return build

@@ -4,7 +4,8 @@ import streamlit as st
 
 from lib import export
 from lib.app import exports
-from lib.app.keys import HANDOUT_KEY, SLIDE_KEY, SLIDE_TARGET_KEY
+from lib.app.centre_page import session_centre
+from lib.app.keys import CENTRE_DECK_KEY, HANDOUT_KEY, SLIDE_KEY, SLIDE_TARGET_KEY
 from lib.app.links import view_link
 from lib.app.state import current_data
 from lib.app.widgets import selected_diseases
@@ -53,9 +54,18 @@ def sidebar_tools(page_path: str) -> None:
             key="all-json",
             help="Every figure for the selected diseases, with sources",
         )
+    centre = session_centre(state)
+    if centre is not None:
+        with_centre = st.sidebar.toggle(
+            "Add our centre's slides",
+            key=CENTRE_DECK_KEY,
+            help="This session's cohort, marked 'Local data, for internal review' on each slide"
+            + (" and synthetic (the demo cohort)" if centre.synthetic else ""),
+        )
+        centre = centre if with_centre else None
     st.sidebar.download_button(
         "Download deck (.pptx)",
-        exports.deck_download(state, diseases),
+        exports.deck_download(state, diseases, centre),
         file_name=pptx.deck_filename(diseases, version),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",

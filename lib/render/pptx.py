@@ -84,12 +84,19 @@ def deck_filename(diseases: list[str], version: str) -> str:
 
 
 def build_deck(
-    ds: Dataset, table: pd.DataFrame, diseases: list[str], exporter: ImageExporter | None = None
+    ds: Dataset,
+    table: pd.DataFrame,
+    diseases: list[str],
+    exporter: ImageExporter | None = None,
+    centre=None,
 ) -> bytes:
-    """The .pptx bytes of the selection's deck (starts a browser unless given an exporter)."""
+    """The .pptx bytes of the selection's deck (starts a browser unless given an exporter).
+
+    `centre` (lib.render.cohort_charts.CentreResults) adds the centre's own slides, marked
+    "Local data, for internal review", before the references."""
     if exporter is None:
         with ImageExporter() as own:
-            return build_deck(ds, table, diseases, own)
+            return build_deck(ds, table, diseases, own, centre)
     selection = ordered_diseases(diseases)
     deck_slides = selection_exhibits(ds, table, selection)
     prs = Presentation()
@@ -111,6 +118,10 @@ def build_deck(
             )
         )
         _figure_slide(prs, slide, number, len(deck_slides), selection, ds, png)
+    if centre is not None:
+        from lib.render.cohort_slides import add_centre_slides  # it builds on this module
+
+        add_centre_slides(prs, centre, selection, ds, exporter.browser_path)
     citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
     _references_slides(prs, citations, ds)
     out = io.BytesIO()

@@ -1,0 +1,560 @@
+"""The "Our centre" page: a team's own de-identified cohort beside the published figures.
+
+The cohort lives in this session's st.session_state and nowhere else: never in st.cache_data or
+st.cache_resource (shared by every user of the process), never on disk, never in a log or an
+error message. Its charts are drawn on each run from the session's copy. "Remove our data"
+drops it; a new session (another browser, a server restart, a failover) starts without it.
+"""
+
+import logging
+from dataclasses import dataclass
+from importlib import metadata
+
+import streamlit as st
+
+from lib import export
+from lib.app import widgets
+from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
+from lib.app.state import DataState, current_data
+from lib.cohort.demo import load_demo_cohort
+from lib.cohort.export import estimates_json
+from lib.cohort.literature import CAVEAT
+from lib.cohort.loading import load_cohort
+from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
+from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
+from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.template import template_csv
+from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence.escape import markdown
+from lib.evidence.text import display_n, plural
+from lib.render import cohort_charts as cc
+
+#: Only the kind of a failure is logged, never its message: it could quote a patient's cell.
+_LOG = logging.getLogger(__name__)
+REPORT_KEY = "centre-report"  # the last rejected file's problems (no values in them)
+ROUND_KEY = "centre-upload-round"  # a new uploader after each load, so the last file is let go
+UPLOAD_KEY = "centre-upload"
+SHEET_KEY = "centre-sheet"
+REMOVED_KEY = "centre-removed"
+ORIGIN_KEY = "centre-origin"
+GROUP_KEY = "centre-group"
+UPLOAD_TYPES = ["csv", "xlsx", "xls", "ods"]
+MAX_UPLOAD_MB = MAX_FILE_BYTES // 1024 // 1024
+NOT_KEPT = (
+    "Uploaded data is not kept across server restarts: if the cohort is gone after a restart "
+    "or a switch to another server, upload the file again."
+)
+WHAT_HAPPENS = (
+    "It is read into this browser session's memory on the server, and nothing else: never "
+    "written to disk, logged, cached for other users or shared with another session.",
+    "**Remove our data** clears the patients and every result at once; closing the tab ends "
+    "the session, and the server then releases the upload too.",
+    NOT_KEPT,
+    "A file that looks identifying (names, record or ID-card numbers, phone numbers, e-mail "
+    "addresses, calendar dates, free text) is refused as a whole; the report names the column "
+    "and the rule, never the values.",
+)
+INTERNAL_ERROR = "could not be processed (an internal error; no content shown)"
+CHART_CONFIG = widgets.CHART_CONFIG
+
+
+@dataclass(frozen=True, eq=False)
+class CentreSession:
+    """What this session holds: the results and the dataset version they were matched against."""
+
+    results: cc.CentreResults
+    signature: tuple
+    label: str  # "uploaded file" or "demo cohort (synthetic)"
+
+    def __repr__(self) -> str:
+        return f"CentreSession({self.results!r})"
+
+
+def session_centre(state: DataState | None = None) -> cc.CentreResults | None:
+    """This session's cohort results, or None. Re-matched when the dataset has changed."""
+    held = st.session_state.get(CENTRE_KEY)
+    if not isinstance(held, CentreSession):
+        return None
+    if state is not None and state.dataset is not None and held.signature != state.signature:
+        held = CentreSession(
+            cc.centre_results(held.results.cohort, state.dataset), state.signature, held.label
+        )
+        st.session_state[CENTRE_KEY] = held
+    return held.results
+
+
+def remove_centre() -> None:
+    """Drop the cohort, its results, its report and the uploader holding the file."""
+    for key in (CENTRE_KEY, CENTRE_DECK_KEY, REPORT_KEY, ORIGIN_KEY, GROUP_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.session_state[REMOVED_KEY] = True
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def render_centre() -> None:
+    state, diseases = widgets.page_data()
+    st.title("Our centre beside the literature")
+    st.caption(
+        "Your own de-identified cohort: overall survival, relapse and non-relapse mortality "
+        "with 95% confidence intervals, next to the published figures. Local data, for "
+        "internal review."
+    )
+    centre = session_centre(state)
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        _about_panel()
+    with left:
+        if centre is not None:
+            _loaded_panel(centre)
+        _upload_panel(state, centre is not None)
+        _start_panel()
+    _report()
+    if centre is None:
+        return
+    try:
+        _results(centre, diseases)
+    except Exception as error:  # never a traceback: it could quote a label or a value
+        _LOG.warning("centre page: results failed (%s)", type(error).__name__)
+        st.error(f"The results {INTERNAL_ERROR}. Remove the data and try again.")
+
+
+def _about_panel() -> None:
+    with st.container(border=True, key="centre-about"):
+        st.markdown("**What happens to your file**")
+        st.markdown("\n".join(f"- {line}" for line in WHAT_HAPPENS))
+
+
+def _start_panel() -> None:
+    """The template in both languages and the synthetic demo cohort."""
+    st.markdown("**Template and demo**")
+    st.caption(
+        "One row per patient: disease, phase (the time origin), months of follow-up, died, "
+        "months to relapse; optional group, year, age band and a pseudonymous case code. "
+        "The guide is at the top of the template."
+    )
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            "Template (English)",
+            template_csv("en"),
+            file_name="phasewise-cohort-template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="centre-template-en",
+        )
+        st.download_button(
+            "模板（中文表头）",
+            template_csv("zh"),
+            file_name="phasewise-cohort-template-zh.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="centre-template-zh",
+        )
+        st.button(
+            "Try the demo cohort (synthetic)",
+            key="centre-demo",
+            icon=":material/science:",
+            on_click=_load_demo,
+            help="320 simulated patients shipped with the app (data/demo_cohort.csv), labelled "
+            "synthetic wherever they appear.",
+        )
+
+
+def _loaded_panel(centre: cc.CentreResults) -> None:
+    cohort = centre.cohort
+    counts = ", ".join(
+        f"{disease} {int((cohort.disease == disease).sum()):,}"
+        for disease in DISEASES
+        if (cohort.disease == disease).any()
+    )
+    with st.container(border=True, key="centre-loaded"):
+        if centre.synthetic:
+            st.badge("Synthetic demo cohort: simulated patients, not real ones", color="orange")
+        what = "The demo cohort" if centre.synthetic else "Your cohort"
+        st.markdown(
+            f"**{what} is loaded in this session:** {plural(len(cohort), 'patient', 'patients')} "
+            f"({counts})" + (f", {len(_groups(cohort))} groups" if cohort.has_groups else "")
+        )
+        for note in cohort.notes:
+            st.caption(markdown(f"Note: {note}"))
+        st.button(
+            "Remove our data",
+            key="centre-remove",
+            type="primary",
+            icon=":material/delete:",
+            on_click=remove_centre,
+            help="Clears the patients and every result from this session now.",
+        )
+
+
+def _groups(cohort) -> list[str]:
+    return sorted(set(cohort.group)) if cohort.group is not None else []
+
+
+def _upload_panel(state: DataState, loaded: bool) -> None:
+    if st.session_state.pop(REMOVED_KEY, False):
+        st.success(
+            "Removed: nothing of the cohort is kept in this session.",
+            icon=":material/check_circle:",
+        )
+    round_ = st.session_state.get(ROUND_KEY, 0)
+    upload = st.file_uploader(
+        "Upload another cohort file (it replaces the one loaded)"
+        if loaded
+        else "Upload your cohort file",
+        type=UPLOAD_TYPES,
+        key=f"{UPLOAD_KEY}-{round_}",
+        max_upload_size=MAX_UPLOAD_MB,
+        help=f"CSV (UTF-8 or GB18030) or an Excel workbook (.xlsx), up to {MAX_UPLOAD_MB} MB "
+        "and 200,000 patients. Use the template for the columns.",
+    )
+    if not loaded:
+        st.caption(NOT_KEPT)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    sheets = workbook_sheets(data, filename=upload.name)
+    sheet = None
+    if len(sheets) > 1:
+        sheet = st.selectbox(
+            "The workbook has several sheets: which one holds the patients?",
+            sheets,
+            index=None,
+            placeholder="Choose a sheet",
+            key=f"{SHEET_KEY}-{round_}",
+        )
+        if sheet is None:
+            return
+    with st.spinner("Checking and estimating…"):
+        _load(state, lambda: load_cohort(data, filename=upload.name, sheet=sheet), "upload")
+    st.rerun()
+
+
+def _load_demo() -> None:
+    _load(current_data(), load_demo_cohort, "demo")
+
+
+def _load(state: DataState, read, origin: str) -> None:
+    """Read, validate and estimate; keep the result or the report in this session only. A
+    new uploader follows, so the file just read is no longer held by the widget."""
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.session_state.pop(REMOVED_KEY, None)
+    try:
+        cohort = read()
+        results = cc.centre_results(cohort, state.dataset)
+    except CohortRejected as rejection:
+        st.session_state[REPORT_KEY] = (rejection.problems, rejection.privacy)
+        return
+    except Exception as error:  # an unexpected failure: say so without any content
+        _LOG.warning("centre page: a cohort file failed (%s)", type(error).__name__)
+        st.session_state[REPORT_KEY] = ((file_problem(INTERNAL_ERROR),), False)
+        return
+    label = "demo cohort (synthetic)" if origin == "demo" else "uploaded file"
+    st.session_state[CENTRE_KEY] = CentreSession(results, state.signature, label)
+    st.session_state.pop(REPORT_KEY, None)
+    for key in (ORIGIN_KEY, GROUP_KEY):
+        st.session_state.pop(key, None)
+
+
+def _report() -> None:
+    """The last file's problems, each located (row, column), as text; nothing was loaded."""
+    report = st.session_state.get(REPORT_KEY)
+    if not report:
+        return
+    problems, privacy = report
+    problems: tuple[CohortProblem, ...]
+    count = plural(len(problems), "problem", "problems")
+    if privacy:
+        st.error(
+            "**Refused: the file looks like it identifies patients.** Nothing was loaded. "
+            "Remove the column(s) named below (or replace dates by months from the time "
+            "origin) and upload again. The offending values are not shown.",
+            icon=":material/shield:",
+        )
+    else:
+        st.error(
+            f"**The file was not loaded: {count}.** Nothing was loaded; fix them all and "
+            "upload again. Rows are numbered as a spreadsheet numbers them (the header is "
+            "the first row with column names).",
+            icon=":material/block:",
+        )
+    st.code("\n".join(str(problem) for problem in problems), language=None, wrap_lines=True)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
+    cohort = centre.cohort
+    shown = cc.strata(cohort, diseases)
+    if not shown:
+        present = ", ".join(d for d in DISEASES if (cohort.disease == d).any())
+        st.info(
+            f"The cohort has no {', '.join(diseases)} patients (it has {present}). "
+            "Change the disease filter in the sidebar."
+        )
+        return
+    if centre.synthetic:
+        st.warning(
+            "Synthetic demo data: simulated patients, not a real centre's outcomes.",
+            icon=":material/science:",
+        )
+    st.header("Survival, relapse and non-relapse mortality")
+    st.caption(
+        "Shaded: pointwise 95% confidence interval. Ticks on a curve: censored patients. "
+        "Under each chart: patients still at risk, and events and censorings so far."
+    )
+    for disease, phase, patients in shown:
+        _stratum(centre, disease, phase, patients)
+    landmarks = [lm for lm in centre.estimates.landmarks if lm.disease in diseases]
+    _landmarks(centre, landmarks, diseases)
+    _warnings(landmarks)
+    _beside_literature(centre, diseases)
+    _methods(centre)
+
+
+@st.fragment
+def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) -> None:
+    """One disease x time origin: all patients, and by group when the file has groups (only the
+    open tab is drawn)."""
+    cohort, estimates = centre.cohort, centre.estimates
+    key = f"centre-{disease}-{phase}"
+    with st.container(border=True, key=key):
+        st.subheader(f"{disease} · time origin: {phase} · {display_n(patients)}")
+        median = next(
+            (
+                m
+                for m in estimates.medians
+                if (m.disease, m.phase, m.group) == (disease, phase, ALL_PATIENTS)
+            ),
+            None,
+        )
+        st.caption(cc.median_text(median))
+        groups = cc.groups_of(cohort, disease, phase)
+        if len(groups) > 1:
+            tabs = st.tabs(["All patients", "By group"], key=f"{key}-tabs", on_change="rerun")
+            if tabs[0].open:
+                with tabs[0]:
+                    _all_patients(centre, disease, phase, key)
+            if tabs[1].open:
+                with tabs[1]:
+                    _by_group(centre, disease, phase, key, groups)
+        else:
+            if groups:
+                st.caption(markdown(f"One group in this stratum: {groups[0]}"))
+            _all_patients(centre, disease, phase, key)
+
+
+def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) -> None:
+    survival, incidence = st.columns(2, gap="medium")
+    with survival:
+        st.plotly_chart(
+            cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            key=f"{key}-os",
+            config=CHART_CONFIG,
+            theme=None,
+        )
+    with incidence:
+        st.plotly_chart(
+            cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            key=f"{key}-cir-nrm",
+            config=CHART_CONFIG,
+            theme=None,
+        )
+
+
+def _by_group(
+    centre: cc.CentreResults, disease: str, phase: str, key: str, groups: list[str]
+) -> None:
+    test = next(
+        (t for t in centre.estimates.logrank if (t.disease, t.phase) == (disease, phase)), None
+    )
+    st.caption(markdown(cc.logrank_text(test).capitalize()))
+    first, second = st.columns(2, gap="medium")
+    for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
+        with column:
+            st.plotly_chart(
+                cc.group_figure(centre.cohort, centre.estimates, disease, phase, endpoint),
+                key=f"{key}-{endpoint}-groups",
+                config=CHART_CONFIG,
+                theme=None,
+            )
+    with second:
+        medians = [
+            m
+            for m in centre.estimates.medians
+            if (m.disease, m.phase) == (disease, phase) and m.group in groups
+        ]
+        st.markdown("**Median overall survival by group**")
+        st.markdown(
+            "\n".join(
+                f"- {markdown(m.group)}: {markdown(cc.median_text(m))} ({display_n(m.patients)})"
+                for m in medians
+            )
+        )
+
+
+def _landmarks(centre: cc.CentreResults, landmarks: list, diseases: list[str]) -> None:
+    st.header("Landmark estimates")
+    st.caption(
+        "At 12, 24 and 36 months and at every time point of a published figure: the estimate "
+        "and its 95% CI in percent, patients at risk, events and censored so far, and the "
+        "share of patients whose status at that time is known (completeness)."
+    )
+    frame = cc.landmark_frame(landmarks)
+    shown = frame.assign(endpoint=frame["endpoint"].map(cc.ENDPOINT_SHORT))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="centre-landmarks",
+        column_config={
+            "disease": "Disease",
+            "phase": "Time origin",
+            "group": "Group",
+            "endpoint": st.column_config.TextColumn(
+                "Endpoint", help="OS overall survival; CIR relapse; NRM non-relapse mortality"
+            ),
+            "months": st.column_config.NumberColumn("Months", format="%g"),
+            "estimate": st.column_config.NumberColumn("Estimate %", format="%.1f"),
+            "ci_low": st.column_config.NumberColumn("95% CI low", format="%.1f"),
+            "ci_high": st.column_config.NumberColumn("95% CI high", format="%.1f"),
+            "at_risk": "At risk",
+            "events": "Events",
+            "censored": "Censored",
+            "patients": "Patients",
+            "completeness": st.column_config.NumberColumn("Completeness %", format="%.0f"),
+            "warnings": st.column_config.TextColumn("Warnings", width="large"),
+        },
+    )
+    name = "phasewise-centre" + ("-synthetic-demo" if centre.synthetic else "")
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            "Landmark table (CSV)",
+            lambda: export.to_csv_text(frame).encode("utf-8-sig"),
+            file_name=f"{name}-landmarks.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="centre-landmarks-csv",
+            help="Cells a spreadsheet would run as formulas are written as text.",
+        )
+        st.download_button(
+            "All estimates (JSON)",
+            lambda: estimates_json(centre.estimates).encode("utf-8"),
+            file_name=f"{name}-estimates.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",
+            key="centre-estimates-json",
+        )
+
+
+def _warnings(landmarks: list) -> None:
+    summary = cc.warning_summary(landmarks)
+    if not (summary.few_events or summary.incomplete):
+        return
+    parts = []
+    if summary.few_events:
+        parts.append(
+            f"{len(summary.few_events)} of {summary.total} estimates rest on fewer than "
+            f"{cc.MIN_EVENTS} events (unstable)"
+        )
+    if summary.incomplete:
+        parts.append(
+            f"{len(summary.incomplete)} have follow-up below 90% complete at their time point"
+        )
+    st.warning(
+        "; ".join(parts) + ". They are marked in the Warnings column.", icon=":material/warning:"
+    )
+    with st.expander("Which estimates"):
+        st.markdown("\n".join(f"- {markdown(line)}" for line in summary.few_events))
+        st.markdown("\n".join(f"- {markdown(line)}" for line in summary.incomplete))
+
+
+def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
+    st.header("Beside the literature")
+    st.warning(
+        f"**{CAVEAT}** Each published figure comes from other patients, selected, treated and "
+        "followed differently (often in a trial): a gap is a question for the team, not a "
+        "verdict on quality.",
+        icon=":material/balance:",
+    )
+    cohort = centre.cohort
+    origins = [p for p in PHASES if any(p == ph for _, ph, _ in cc.strata(cohort, diseases))]
+    choose, group_column = st.columns(2)
+    with choose:
+        phase = st.selectbox(
+            "Our cohort's time origin",
+            origins,
+            index=origins.index("transplant") if "transplant" in origins else 0,
+            key=ORIGIN_KEY,
+            help="Published figures are matched on disease, endpoint and time point; a study "
+            "of another phase is marked with its phase, since its time origin may differ.",
+        )
+    groups = [ALL_PATIENTS, *_groups(cohort)]
+    with group_column:
+        group = st.selectbox(
+            "Our patients",
+            groups,
+            format_func=cc.group_name,
+            key=GROUP_KEY,
+        )
+    rows = [
+        row
+        for row in centre.beside
+        if row.disease in diseases and row.phase == phase and row.group == group
+    ]
+    if not rows:
+        st.info(
+            "No published figure in the dataset has the same disease, endpoint (overall "
+            "survival, relapse, non-relapse mortality) and time point as this cohort."
+        )
+        return
+    for disease in DISEASES:
+        mine = [row for row in rows if row.disease == disease]
+        if not mine:
+            continue
+        st.plotly_chart(
+            cc.literature_figure(mine, disease, centre.synthetic),
+            key=f"centre-literature-{disease}",
+            config=CHART_CONFIG,
+            theme=None,
+        )
+        with st.expander(f"{disease}: the rows as a table, with sources"):
+            st.dataframe(
+                cc.literature_frame(mine),
+                hide_index=True,
+                width="stretch",
+                key=f"centre-literature-table-{disease}",
+            )
+
+
+def _methods(centre: cc.CentreResults) -> None:
+    st.header("Methods")
+    st.markdown("\n".join(f"- {markdown(line)}" for line in centre.estimates.methods))
+    versions = ", ".join(
+        f"{package} {metadata.version(package)}" for package in ("scipy", "statsmodels", "numpy")
+    )
+    st.caption(markdown(f"Libraries: {versions}. Estimates and CIs in percent."))
+
+
+# --- the centre on the phase pages --------------------------------------------------------------
+
+
+def published_chart(state: DataState, diseases: list[str], exhibit, figure):
+    """The exhibit's published figure, with this session's matching centre estimates marked on
+    a copy (never on the shared figure), and the sentences for the line under it; the figure
+    itself and [] without a cohort or a match (same disease, endpoint, time and time origin)."""
+    centre = session_centre(state)
+    if centre is None or exhibit.chart is None:
+        return figure, []
+    rows = cc.overlay_rows(exhibit.chart, centre.beside, exhibit.phase, diseases)
+    marked = cc.centre_overlay(figure, exhibit.chart, rows, centre.synthetic) if rows else None
+    if marked is None:
+        return figure, []
+    return marked, [*cc.overlay_caption(rows, centre.synthetic), f"{CAVEAT} Local data."]

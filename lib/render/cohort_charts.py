@@ -1,0 +1,1166 @@
+"""Pure chart builders for a centre's own cohort, in the house theme.
+
+Step curves with 95% CI bands, censor marks and a number-at-risk table under the axis (overall
+survival; relapse and non-relapse mortality as cumulative incidence); forest rows of the centre
+beside the published figures; the centre's mark on a published chart; the landmark table.
+
+Every estimate comes from lib.cohort (the statistics libraries); this module only draws. Group
+labels are the uploader's own text: each one passes through `plotly_html` and is never put into
+a hover template, so it shows as text. Nothing here keeps a cohort: figures are built per call.
+"""
+
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.cohort.estimates import (
+    MIN_EVENTS,
+    CohortEstimates,
+    Curve,
+    Landmark,
+    LogRank,
+    Median,
+    estimate_cohort,
+    landmark_times,
+)
+from lib.cohort.literature import (
+    CAVEAT,
+    BesideLiterature,
+    beside_literature,
+    literature_time_points,
+)
+from lib.cohort.records import ALL_PATIENTS, Cohort
+from lib.dataset.vocabulary import DISEASES, ENDPOINTS, PHASES
+from lib.evidence.escape import plotly_html
+from lib.evidence.exhibits import Chart
+from lib.evidence.selection import chart_scale
+from lib.evidence.text import display_ci, display_count, display_n
+from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR
+
+if TYPE_CHECKING:
+    from lib.dataset.records import Dataset
+
+#: The centre's colour on every chart that sets it beside published figures (Okabe-Ito
+#: vermillion: no published arm uses it).
+CENTRE_COLOR = "#D55E00"
+CENTRE_SYMBOL = "diamond"
+PUBLISHED_COLOR = "#000000"
+ENDPOINT_COLORS = {"os": "#1A1A1A", "cir": "#D55E00", "nrm": "#0072B2"}
+ENDPOINT_NAMES = {
+    "os": "Overall survival",
+    "cir": "Relapse (cumulative incidence)",
+    "nrm": "Non-relapse mortality",
+}
+ENDPOINT_SHORT = {"os": "OS", "cir": "CIR", "nrm": "NRM"}
+#: Group curves: Okabe-Ito without the yellow (too pale for a line on white), then dashed.
+GROUP_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+GROUP_DASHES = ("solid", "dash", "dot")
+#: What each phase means as a time origin, for axis titles.
+ORIGINS = {
+    "induction": "start of induction",
+    "consolidation": "start of consolidation",
+    "maintenance": "start of maintenance",
+    "transplant": "transplant (day 0)",
+    "relapse": "relapse",
+}
+SYNTHETIC_LABEL = "synthetic demo data, not patients"
+CENTRE_NAME = "Our centre"
+BAND_OPACITY = 0.16
+RISK_FONT_SIZE = 13
+RISK_LINE_PX = 19
+#: Pixels between the plot's bottom edge and the risk table's heading (tick labels and the
+#: axis title sit there); the rows follow one line each.
+RISK_TOP_PX = 72
+PLOT_HEIGHT_PX = 330
+LEFT_PX = 110  # the left margin: the y axis, and the risk table's row names
+SUBTITLE_SIZE = 14
+
+
+@dataclass(frozen=True, eq=False)
+class CentreResults:
+    """A loaded cohort with everything the page, the phase pages and the deck draw from it.
+
+    Held only by the session that loaded it (the app keeps it in st.session_state)."""
+
+    cohort: Cohort
+    estimates: CohortEstimates
+    beside: tuple[BesideLiterature, ...]
+
+    @property
+    def synthetic(self) -> bool:
+        return self.cohort.synthetic
+
+    def __repr__(self) -> str:  # never the patients: a repr can reach a log or a traceback
+        return f"CentreResults({self.cohort!r})"
+
+
+def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
+    """Estimates at 12, 24, 36 months and at every published time point of the dataset's
+    comparable figures, and the rows beside those figures."""
+    times = landmark_times(literature_time_points(dataset))
+    estimates = estimate_cohort(cohort, times)
+    return CentreResults(cohort, estimates, beside_literature(dataset, estimates))
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """'62.7%', or 'not estimable'."""
+    return "not estimable" if value is None else f"{value:.{decimals}f}%"
+
+
+def estimate_text(estimate: float | None, low: float | None, high: float | None) -> str:
+    """'62.7% (54.9–69.4)', the CI left out where it is undefined."""
+    ci = display_ci(low, high)
+    return percent(estimate) + (f" ({ci})" if ci else "")
+
+
+def p_text(p: float) -> str:
+    """A computed p-value: 'p = 0.64', 'p = 0.003', 'p < 0.001'."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
+
+
+def months_text(months: float) -> str:
+    return f"{months:g} months"
+
+
+def logrank_text(test: LogRank | None) -> str:
+    """What the page says about the log-rank test of overall survival between groups."""
+    if test is None:
+        return ""
+    if test.p_value is None:
+        return f"no log-rank test: {test.reason}"
+    return f"log-rank {p_text(test.p_value)} (overall survival across groups)"
+
+
+def median_text(median: Median | None) -> str:
+    """'Median overall survival 28.2 months (95% CI 18.1–not reached)' or 'not reached'."""
+    if median is None:
+        return ""
+    if median.months is None:
+        low = "" if median.ci_low is None else f" (95% CI from {median.ci_low:.1f} months)"
+        return f"Median overall survival not reached{low}"
+    high = "not reached" if median.ci_high is None else f"{median.ci_high:.1f}"
+    low = "–" if median.ci_low is None else f"{median.ci_low:.1f}"
+    return f"Median overall survival {median.months:.1f} months (95% CI {low}–{high})"
+
+
+def group_name(group: str) -> str:
+    return "All patients" if group == ALL_PATIENTS else group
+
+
+def centre_name(synthetic: bool, short: bool = False) -> str:
+    """'Our centre', marked synthetic for the demo cohort ('(synthetic)' where space is short)."""
+    if not synthetic:
+        return CENTRE_NAME
+    return f"{CENTRE_NAME} ({'synthetic' if short else SYNTHETIC_LABEL})"
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Escaped, wrapped at spaces into lines of about `width` characters."""
+    lines = textwrap.wrap(text, width, break_long_words=True) or [text]
+    return "<br>".join(plotly_html(line) for line in lines)
+
+
+def _title(title: str, subtitles: Sequence[str] = ()) -> dict:
+    """A bold title and smaller lines under it (each line short enough for a narrow chart)."""
+    text = f"<b>{plotly_html(title)}</b>"
+    for line in subtitles:
+        text += f"<br><span style='font-size:{SUBTITLE_SIZE}px'>{plotly_html(line)}</span>"
+    return dict(text=text)
+
+
+def _title_height(subtitles: Sequence[str]) -> int:
+    return 44 + 20 * len(subtitles)
+
+
+# --- the cohort's numbers under the curves ----------------------------------------------------
+
+
+def members(cohort: Cohort, disease: str, phase: str, group: str = ALL_PATIENTS) -> np.ndarray:
+    """The mask of one stratum's patients."""
+    mask = (cohort.disease == disease) & (cohort.phase == phase)
+    if group != ALL_PATIENTS and cohort.group is not None:
+        mask &= cohort.group == group
+    return mask
+
+
+def strata(cohort: Cohort, diseases: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(disease, phase, patients) present in the cohort for the given diseases, in page order."""
+    wanted = set(diseases)
+    present = pd.Series(list(zip(cohort.disease, cohort.phase, strict=True))).value_counts()
+    return [
+        (disease, phase, int(present[(disease, phase)]))
+        for disease in DISEASES
+        if disease in wanted
+        for phase in PHASES
+        if (disease, phase) in present.index
+    ]
+
+
+def groups_of(cohort: Cohort, disease: str, phase: str) -> list[str]:
+    """The stratum's group labels, sorted as the estimates sort them."""
+    if cohort.group is None:
+        return []
+    return sorted(set(cohort.group[members(cohort, disease, phase)]))
+
+
+def risk_ticks(last_month: float) -> np.ndarray:
+    """Months at which the risk table counts: every 6, 12 or 24 months up to the last time."""
+    step = 6 if last_month <= 36 else 12 if last_month <= 120 else 24
+    return np.arange(0, math.floor(max(last_month, 0) / step) * step + step / 2, step)
+
+
+@dataclass(frozen=True)
+class _Times:
+    """One stratum's times as the risk table counts them."""
+
+    follow_up: np.ndarray
+    died: np.ndarray
+    first_event: np.ndarray
+    cause: np.ndarray  # 1 relapse, 2 death without relapse, 0 censored (as lib.cohort.estimates)
+
+    @classmethod
+    def of(cls, cohort: Cohort, mask: np.ndarray) -> "_Times":
+        follow_up = cohort.months_followup[mask]
+        died = cohort.died[mask].astype(bool)
+        relapse = cohort.months_to_relapse[mask]
+        relapsed = ~np.isnan(relapse)
+        cause = np.where(relapsed, 1, np.where(died, 2, 0))
+        return cls(follow_up, died, np.where(relapsed, relapse, follow_up), cause)
+
+    def last(self, endpoint: str) -> float:
+        times = self.follow_up if endpoint == "os" else self.first_event
+        return float(times.max()) if len(times) else 0.0
+
+
+def _count_upto(times: np.ndarray, ticks: np.ndarray, inclusive: bool) -> np.ndarray:
+    ordered = np.sort(times)
+    return np.searchsorted(ordered, ticks, side="right" if inclusive else "left")
+
+
+def risk_counts(times: _Times, endpoint: str, ticks: np.ndarray) -> dict[str, np.ndarray]:
+    """At each tick: patients at risk (followed and event-free just before it) and, up to it,
+    events and censorings, as lib.cohort.estimates counts them at a landmark."""
+    if endpoint == "os":
+        time, events = times.follow_up, {"Deaths": times.died}
+        censored = ~times.died
+    else:
+        time = times.first_event
+        events = {"Relapses": times.cause == 1, "NRM deaths": times.cause == 2}
+        censored = times.cause == 0
+    rows = {"At risk": len(time) - _count_upto(time, ticks, inclusive=False)}
+    # Short names: they sit in the chart's left margin.
+    for name, mask in events.items():
+        rows[name] = _count_upto(time[mask], ticks, inclusive=True)
+    rows["Censored"] = _count_upto(time[censored], ticks, inclusive=False)
+    return rows
+
+
+# --- curves ------------------------------------------------------------------------------------
+
+
+def _extended(curve: Curve, last: float) -> tuple[np.ndarray, ...]:
+    """The curve's arrays, held flat from its last step to the last follow-up."""
+    months, estimate, low, high = curve.months, curve.estimate, curve.ci_low, curve.ci_high
+    if last > months[-1]:
+        months = np.r_[months, last]
+        estimate, low, high = (np.r_[a, a[-1]] for a in (estimate, low, high))
+    return months, estimate, low, high
+
+
+def _band(months: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[list, list]:
+    """A closed polygon of the step CI band: upper steps forward, lower steps back."""
+    keep = np.isfinite(low) & np.isfinite(high)
+    if keep.sum() < 1:
+        return [], []
+    m, lo, hi = months[keep], low[keep], high[keep]
+    ends = np.r_[m[1:], months[-1]]  # each CI step holds until the next kept time
+    xs = np.column_stack([m, ends]).ravel()
+    upper = np.repeat(hi, 2)
+    lower = np.repeat(lo, 2)
+    return list(np.r_[xs, xs[::-1]]), list(np.r_[upper, lower[::-1]])
+
+
+def _rgba(color: str, alpha: float) -> str:
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _curve_traces(
+    curve: Curve, last: float, name: str, color: str, dash: str, legend: bool
+) -> list[dict]:
+    months, estimate, low, high = _extended(curve, last)
+    xs, ys = _band(months, low, high)
+    ci = [display_ci(lo, hi) for lo, hi in zip(low, high, strict=True)]
+    hover = [
+        f"{plotly_html(name)}<br>{value:.1f}% at {month:.1f} months<br>"
+        + (f"95% CI {text}" if text else "95% CI not defined here")
+        for month, value, text in zip(months, estimate, ci, strict=True)
+    ]
+    traces = []
+    if xs:
+        traces.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines",  # no markers at the polygon's corners
+                fill="toself",
+                fillcolor=_rgba(color, BAND_OPACITY),
+                line=dict(width=0),
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"{plotly_html(name)}, 95% CI",
+            )
+        )
+    traces.append(
+        dict(
+            type="scatter",
+            x=months,
+            y=estimate,
+            mode="lines",
+            line=dict(shape="hv", color=color, width=2.4, dash=dash),
+            name=plotly_html(name),
+            showlegend=legend,
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    censored = curve.censored_months[curve.censored_months <= months[-1]]
+    if len(censored):
+        at = np.searchsorted(curve.months, censored, side="right") - 1
+        traces.append(
+            dict(
+                type="scatter",
+                x=censored,
+                y=curve.estimate[at],
+                mode="markers",
+                marker=dict(symbol="line-ns-open", size=9, color=color, line=dict(width=1.6)),
+                name=f"{plotly_html(name)}, censored",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    return traces
+
+
+def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray) -> list[dict]:
+    """The table under the axis: each row's counts under the ticks. A row is (label, colour,
+    counts); a label that would not fit the left margin goes on a line of its own above."""
+    notes: list[dict] = []
+    line = 1  # line 0 is the table's heading
+    for label, color, counts in rows:
+        on_own_line = len(label) > 12
+        if on_own_line:
+            notes.append(
+                _risk_note(label, color, line, xref="paper", x=0, xanchor="left", bold=True)
+            )
+            line += 1
+        else:
+            notes.append(
+                _risk_note(label, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
+            )
+        notes += [
+            _risk_note(display_count(count), color, line, x=float(tick), xanchor="center")
+            for tick, count in zip(ticks, counts, strict=True)
+        ]
+        line += 1
+    return notes
+
+
+def _risk_note(text: str, color: str, line: int, bold: bool = False, **position) -> dict:
+    shown = plotly_html(text)
+    return dict(
+        text=f"<b>{shown}</b>" if bold else shown,
+        showarrow=False,
+        font=dict(size=RISK_FONT_SIZE, color=color),
+        yref="paper",
+        y=0,
+        yanchor="top",
+        yshift=-(RISK_TOP_PX + line * RISK_LINE_PX),
+        name="at risk",
+        **position,
+    )
+
+
+def _risk_lines(rows: list[tuple[str, str, np.ndarray]]) -> int:
+    return sum(2 if len(label) > 12 else 1 for label, _, _ in rows)
+
+
+def _curve_figure(
+    title: str,
+    subtitles: list[str],
+    traces: list[dict],
+    risk_rows: list[tuple[str, str, np.ndarray]],
+    ticks: np.ndarray,
+    last: float,
+    phase: str,
+    y_title: str,
+    y_max: float,
+    legend: bool,
+    header: str,
+) -> go.Figure:
+    lines = _risk_lines(risk_rows) + 1
+    annotations = _risk_annotations(risk_rows, ticks)
+    annotations.append(
+        _risk_note(
+            header, TEXT_COLOR, 0, xref="paper", x=0, xanchor="left", xshift=-LEFT_PX + 8, bold=True
+        )
+    )
+    bottom = RISK_TOP_PX + lines * RISK_LINE_PX + 12
+    top = _title_height(subtitles) + (34 if legend else 12)
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            template=TEMPLATE,
+            title=_title(title, subtitles),
+            height=top + PLOT_HEIGHT_PX + bottom,
+            margin=dict(t=top, b=bottom, l=LEFT_PX, r=30),
+            showlegend=legend,
+            legend=dict(
+                orientation="h",
+                x=0,
+                xanchor="left",
+                y=1.0,
+                yanchor="bottom",
+                yref="paper",
+                font=dict(size=14),
+            ),
+            xaxis=dict(
+                title=dict(text=f"Months from {ORIGINS.get(phase, phase)}", standoff=8),
+                range=[0, max(last, float(ticks[-1])) * 1.02 + 0.5],
+                tickvals=list(ticks),
+                ticktext=[f"{t:g}" for t in ticks],
+                zeroline=False,
+            ),
+            yaxis=dict(title=dict(text=y_title), range=[0, y_max], ticksuffix="%"),
+            annotations=annotations,
+            hovermode="closest",
+        ),
+    )
+
+
+def _curves_for(estimates: CohortEstimates, disease: str, phase: str) -> dict[tuple, Curve]:
+    return {
+        (curve.group, curve.endpoint): curve
+        for curve in estimates.curves
+        if curve.disease == disease and curve.phase == phase
+    }
+
+
+def _subtitles(
+    disease: str, phase: str, patients: int, synthetic: bool, extra: str = ""
+) -> list[str]:
+    first = " · ".join([disease, f"time origin: {phase}", display_n(patients)])
+    if synthetic:
+        first += f" · {SYNTHETIC_LABEL}"
+    return [first, extra] if extra else [first]
+
+
+def _y_max(curves: Iterable[Curve]) -> float:
+    top = max((float(np.nanmax(np.r_[c.estimate, c.ci_high, 0.0])) for c in curves), default=0)
+    return max(50.0, min(100.0, math.ceil((top + 5) / 10) * 10))
+
+
+def survival_figure(
+    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str
+) -> go.Figure:
+    """Overall survival of all the stratum's patients: Kaplan-Meier with its 95% CI band,
+    censor marks, and at risk / deaths / censored under the axis."""
+    curve = _curves_for(estimates, disease, phase)[(ALL_PATIENTS, "os")]
+    times = _Times.of(cohort, members(cohort, disease, phase))
+    last = times.last("os")
+    ticks = risk_ticks(last)
+    counts = risk_counts(times, "os", ticks)
+    color = ENDPOINT_COLORS["os"]
+    return _curve_figure(
+        f"Overall survival, {disease}",
+        _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
+        _curve_traces(curve, last, "Overall survival", color, "solid", legend=False),
+        [
+            (label, TEXT_COLOR if label == "At risk" else MUTED_COLOR, n)
+            for label, n in counts.items()
+        ],
+        ticks,
+        last,
+        phase,
+        "Overall survival (%)",
+        100.0,
+        legend=False,
+        header="At risk; events and censored so far",
+    )
+
+
+def incidence_figure(
+    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str
+) -> go.Figure:
+    """Relapse and non-relapse mortality of all the stratum's patients: Aalen-Johansen
+    cumulative incidence (competing risks) with 95% CI bands, censor marks and a risk table."""
+    curves = _curves_for(estimates, disease, phase)
+    times = _Times.of(cohort, members(cohort, disease, phase))
+    last = times.last("cir")
+    ticks = risk_ticks(last)
+    counts = risk_counts(times, "cir", ticks)
+    traces = []
+    for endpoint in ("cir", "nrm"):
+        traces += _curve_traces(
+            curves[(ALL_PATIENTS, endpoint)],
+            last,
+            ENDPOINT_NAMES[endpoint],
+            ENDPOINT_COLORS[endpoint],
+            "solid",
+            legend=True,
+        )
+    colors = {"Relapses": ENDPOINT_COLORS["cir"], "NRM deaths": ENDPOINT_COLORS["nrm"]}
+    return _curve_figure(
+        f"Relapse and non-relapse mortality, {disease}",
+        _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
+        traces,
+        [(label, colors.get(label, TEXT_COLOR), n) for label, n in counts.items()],
+        ticks,
+        last,
+        phase,
+        "Cumulative incidence (%)",
+        _y_max(curves[(ALL_PATIENTS, e)] for e in ("cir", "nrm")),
+        legend=True,
+        header="At risk (alive and relapse-free); events and censored so far",
+    )
+
+
+def group_figure(
+    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str, endpoint: str
+) -> go.Figure:
+    """One endpoint per group of the stratum, each with its CI band and censor marks, and each
+    group's number at risk under the axis. Overall survival also states the log-rank test as
+    lib.cohort gives it (only when every group has at least 10 patients)."""
+    curves = _curves_for(estimates, disease, phase)
+    groups = groups_of(cohort, disease, phase)
+    stratum = members(cohort, disease, phase)
+    last = _Times.of(cohort, stratum).last(endpoint)
+    ticks = risk_ticks(last)
+    traces, rows = [], []
+    for index, group in enumerate(groups):
+        color = GROUP_COLORS[index % len(GROUP_COLORS)]
+        dash = GROUP_DASHES[(index // len(GROUP_COLORS)) % len(GROUP_DASHES)]
+        times = _Times.of(cohort, members(cohort, disease, phase, group))
+        traces += _curve_traces(
+            curves[(group, endpoint)], times.last(endpoint), group, color, dash, legend=True
+        )
+        rows.append((group, color, risk_counts(times, endpoint, ticks)["At risk"]))
+    test = next((t for t in estimates.logrank if t.disease == disease and t.phase == phase), None)
+    extra = logrank_text(test) if endpoint == "os" else "no test for cumulative incidence"
+    is_os = endpoint == "os"
+    return _curve_figure(
+        f"{ENDPOINT_NAMES[endpoint]} by group, {disease}",
+        _subtitles(disease, phase, int(stratum.sum()), cohort.synthetic, extra),
+        traces,
+        rows,
+        ticks,
+        last,
+        phase,
+        "Overall survival (%)" if is_os else "Cumulative incidence (%)",
+        100.0 if is_os else _y_max(curves[(g, endpoint)] for g in groups),
+        legend=True,
+        header="Number at risk" + ("" if is_os else " (alive and relapse-free)"),
+    )
+
+
+# --- the landmark table ------------------------------------------------------------------------
+
+LANDMARK_COLUMNS = (
+    "disease",
+    "phase",
+    "group",
+    "endpoint",
+    "months",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "at_risk",
+    "events",
+    "censored",
+    "patients",
+    "completeness",
+    "warnings",
+)
+
+
+def landmark_frame(
+    landmarks: Iterable[Landmark], diseases: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The landmark table: one row per disease x phase x group x endpoint x time. Estimates and
+    CIs in percent (2 decimals; empty where not estimable), completeness in percent."""
+    wanted = None if diseases is None else set(diseases)
+    rows = [
+        {
+            "disease": lm.disease,
+            "phase": lm.phase,
+            "group": lm.group,
+            "endpoint": lm.endpoint,
+            "months": lm.months,
+            "estimate": _rounded(lm.estimate),
+            "ci_low": _rounded(lm.ci_low),
+            "ci_high": _rounded(lm.ci_high),
+            "at_risk": lm.at_risk,
+            "events": lm.events,
+            "censored": lm.censored,
+            "patients": lm.patients,
+            "completeness": round(100 * lm.completeness, 1),
+            "warnings": "; ".join(lm.warnings),
+        }
+        for lm in landmarks
+        if wanted is None or lm.disease in wanted
+    ]
+    frame = pd.DataFrame(rows, columns=list(LANDMARK_COLUMNS))
+    for column in ("estimate", "ci_low", "ci_high"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+@dataclass(frozen=True)
+class WarningSummary:
+    """How many landmark estimates carry each kind of warning, and which (as sentences)."""
+
+    few_events: tuple[str, ...]
+    incomplete: tuple[str, ...]
+    total: int
+
+
+def warning_summary(landmarks: Iterable[Landmark]) -> WarningSummary:
+    few, incomplete, total = [], [], 0
+    for lm in landmarks:
+        if lm.estimate is None:
+            continue
+        total += 1
+        where = (
+            f"{lm.disease} {lm.phase}, {group_name(lm.group)}: {ENDPOINT_SHORT[lm.endpoint]} at "
+            f"{months_text(lm.months)}"
+        )
+        for warning in lm.warnings:
+            if f"fewer than {MIN_EVENTS}" in warning:
+                few.append(f"{where} ({warning})")
+            elif "complete" in warning:
+                incomplete.append(f"{where} ({warning})")
+    return WarningSummary(tuple(few), tuple(incomplete), total)
+
+
+# --- beside the literature: forest rows ---------------------------------------------------------
+
+
+def literature_blocks(
+    rows: Sequence[BesideLiterature],
+) -> list[tuple[tuple[str, float], list[BesideLiterature]]]:
+    """The rows by (endpoint, months), in endpoint then time order."""
+    blocks: dict[tuple[str, float], list[BesideLiterature]] = {}
+    for row in rows:
+        blocks.setdefault((row.endpoint, row.months), []).append(row)
+    order = list(ENDPOINTS)
+    return sorted(blocks.items(), key=lambda item: (order.index(item[0][0]), item[0][1]))
+
+
+def _published_label(row: BesideLiterature) -> str:
+    parts = [row.study_label, row.arm_label]
+    if row.subgroup:
+        parts.append(row.subgroup)
+    return " · ".join(parts)
+
+
+def _published_value(row: BesideLiterature) -> str:
+    if row.published_value is None:
+        return f"printed as “{row.published_as_printed}”, not plotted"
+    return estimate_text(row.published_value, row.published_ci_low, row.published_ci_high)
+
+
+def _published_hover(row: BesideLiterature) -> str:
+    lines = [
+        f"<b>{plotly_html(row.study_label)}</b> · {plotly_html(row.arm_label)}",
+        plotly_html(f"{ENDPOINTS[row.endpoint][0]}, {row.time_label}"),
+        plotly_html(f"Published: {_published_value(row)}; printed as “{row.published_as_printed}”"),
+        plotly_html(display_n(row.published_n)),
+        "95% CI " + ("as published" if row.published_ci_low is not None else "not published"),
+        plotly_html(f"Source: {row.source_label} ({row.origin})"),
+        plotly_html(f"Verification: {row.verification}"),
+        plotly_html(f"Study phase: {row.study_phase}"),
+    ]
+    if row.flags:
+        lines.append(plotly_html("Flags: " + ", ".join(row.flags)))
+    return "<br>".join(lines)
+
+
+def _centre_hover(row: BesideLiterature, synthetic: bool) -> str:
+    lines = [
+        f"<b>{plotly_html(centre_name(synthetic))}</b>",
+        plotly_html(
+            f"{row.disease}, time origin {row.phase}, {group_name(row.group)}, "
+            f"{display_n(row.centre_patients)}"
+        ),
+        plotly_html(
+            f"{ENDPOINTS[row.endpoint][0]} at {months_text(row.months)}: "
+            f"{estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high)}"
+        ),
+        plotly_html(f"At risk {row.centre_at_risk:,}, events so far {row.centre_events:,}"),
+        *(plotly_html(f"Warning: {warning}") for warning in row.centre_warnings),
+        plotly_html(CAVEAT),
+    ]
+    return "<br>".join(lines)
+
+
+#: Forest rows: pixels per text line, and the gap between rows in lines.
+FOREST_LINE_PX = 19
+FOREST_ROW_GAP = 0.8
+
+
+@dataclass
+class _ForestRow:
+    label: str
+    kind: str  # "header", "centre" or "published"
+    row: BesideLiterature | None = None
+    value: str = ""
+    top: float = 0.0  # in lines from the top of the plot
+
+    @property
+    def lines(self) -> int:
+        return self.label.count("<br>") + 1
+
+    @property
+    def height(self) -> float:
+        return self.lines + FOREST_ROW_GAP
+
+    @property
+    def middle(self) -> float:
+        return self.top + self.height / 2
+
+
+def _forest_rows(rows: Sequence[BesideLiterature], synthetic: bool) -> list[list[_ForestRow]]:
+    """Per endpoint and time: a heading, the centre's row(s), then each published figure."""
+    blocks = []
+    for (endpoint, months), block in literature_blocks(rows):
+        heading = f"{ENDPOINTS[endpoint][0]}, {months_text(months)}"
+        items = [_ForestRow(f"<b>{plotly_html(heading)}</b>", "header")]
+        for row in {(r.phase, r.group): r for r in block}.values():
+            who = " · ".join(
+                (
+                    centre_name(synthetic, short=True),
+                    group_name(row.group),
+                    display_n(row.centre_patients),
+                )
+            )
+            items.append(
+                _ForestRow(
+                    f"<span style='color:{CENTRE_COLOR}'>{_wrapped(who, 46)}</span>",
+                    "centre",
+                    row,
+                    estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
+                )
+            )
+        for row in {r.record_id: r for r in block}.values():
+            source = row.source_label
+            if not row.same_phase:
+                source += f" · study phase: {row.study_phase}"
+            items.append(
+                _ForestRow(
+                    _wrapped(_published_label(row), 46)
+                    + f"<br><span style='font-size:12px;color:{MUTED_COLOR}'>"
+                    + _wrapped(source, 58)
+                    + "</span>",
+                    "published",
+                    row,
+                    _published_value(row),
+                )
+            )
+        blocks.append(items)
+    top = 0.0
+    for items in blocks:
+        for item in items:
+            item.top = top
+            top += item.height
+    return blocks
+
+
+def literature_figure(
+    rows: Sequence[BesideLiterature], disease: str, synthetic: bool = False
+) -> go.Figure:
+    """Forest-style rows for one disease: per endpoint and time point, the centre's estimate
+    (vermillion diamond, its CI shaded across the block) above each published figure (black
+    square, with the published CI where known), with the figure's source under its label.
+    Not risk-adjusted; different patients."""
+    rows = [row for row in rows if row.disease == disease]
+    if not rows:
+        raise ValueError(f"no {disease} rows beside the literature")
+    blocks = _forest_rows(rows, synthetic)
+    items = [item for block in blocks for item in block]
+    total = items[-1].top + items[-1].height
+    shapes = []
+    for block in blocks:
+        first = block[0]
+        shapes.append(_forest_rule(first.top))
+        centre = next((item.row for item in block if item.kind == "centre"), None)
+        if centre and centre.centre_ci_low is not None and centre.centre_ci_high is not None:
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="x",
+                    x0=centre.centre_ci_low,
+                    x1=centre.centre_ci_high,
+                    yref="y",
+                    y0=block[1].top,
+                    y1=block[-1].top + block[-1].height,
+                    fillcolor=_rgba(CENTRE_COLOR, 0.10),
+                    line=dict(width=0),
+                    layer="below",
+                )
+            )
+    notes = [
+        _value_note(item.middle, item.value, CENTRE_COLOR if item.kind == "centre" else TEXT_COLOR)
+        for item in items
+        if item.kind != "header"
+    ]
+    traces = [
+        _forest_trace([i for i in items if i.kind == "centre"], "centre", synthetic),
+        _forest_trace([i for i in items if i.kind == "published"], "published", synthetic),
+    ]
+    subtitles = [CAVEAT + (f" · {SYNTHETIC_LABEL}" if synthetic else "")]
+    top = _title_height(subtitles) + 30
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            template=TEMPLATE,
+            title=_title(f"{disease}: our centre beside the published figures", subtitles),
+            height=round(top + 100 + total * FOREST_LINE_PX),
+            margin=dict(l=30, r=200, t=top, b=100),
+            showlegend=True,
+            xaxis=dict(
+                title=dict(text="Percent, with 95% CI", standoff=10),
+                range=[0, 100],
+                ticksuffix="%",
+            ),
+            yaxis=dict(
+                tickvals=[item.middle for item in items],
+                ticktext=[item.label for item in items],
+                range=[total, 0],
+                showgrid=False,
+                zeroline=False,
+                automargin=True,
+                tickfont=dict(size=14),
+                ticks="",
+            ),
+            shapes=shapes,
+            annotations=[
+                *notes,
+                dict(
+                    text="<b>Estimate (95% CI)</b>",
+                    showarrow=False,
+                    xref="paper",
+                    x=1.02,
+                    xanchor="left",
+                    yref="paper",
+                    y=1,
+                    yanchor="bottom",
+                    font=dict(size=14, color=TEXT_COLOR),
+                ),
+            ],
+        ),
+    )
+
+
+def _forest_rule(y: float) -> dict:
+    return dict(
+        type="line",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref="y",
+        y0=y,
+        y1=y,
+        line=dict(color="#BBBBBB", width=1),
+    )
+
+
+def _value_note(y: float, text: str, color: str) -> dict:
+    return dict(
+        text=plotly_html(text),
+        showarrow=False,
+        xref="paper",
+        x=1.02,
+        xanchor="left",
+        yref="y",
+        y=y,
+        font=dict(size=14, color=color),
+        name="estimate",
+    )
+
+
+def _forest_trace(items: list[_ForestRow], kind: str, synthetic: bool) -> dict:
+    centre = kind == "centre"
+    rows = [item.row for item in items]
+    if centre:
+        values = [(r.centre_estimate, r.centre_ci_low, r.centre_ci_high) for r in rows]
+        hover = [_centre_hover(r, synthetic) for r in rows]
+    else:
+        values = [(r.published_value, r.published_ci_low, r.published_ci_high) for r in rows]
+        hover = [_published_hover(r) for r in rows]
+    estimate, low, high = (
+        np.array([np.nan if v is None else v for v in column], dtype=float)
+        for column in (zip(*values, strict=True) if values else ((), (), ()))
+    )
+    return dict(
+        type="scatter",
+        name=plotly_html(centre_name(synthetic) if centre else "Published figure"),
+        x=estimate,
+        y=[item.middle for item in items],
+        mode="markers",
+        marker=dict(
+            symbol=CENTRE_SYMBOL if centre else "square",
+            size=15 if centre else 12,
+            color=CENTRE_COLOR if centre else PUBLISHED_COLOR,
+            line=dict(color="white" if centre else PUBLISHED_COLOR, width=1),
+        ),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=np.clip(high - estimate, 0, None),
+            arrayminus=np.clip(estimate - low, 0, None),
+            color=CENTRE_COLOR if centre else PUBLISHED_COLOR,
+            thickness=2.2,
+            width=5,
+        ),
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def literature_frame(rows: Sequence[BesideLiterature]) -> pd.DataFrame:
+    """The rows of the forest as a table: the centre's estimate and the published figure with
+    its source, one row per published figure."""
+    return pd.DataFrame(
+        [
+            {
+                "disease": r.disease,
+                "endpoint": ENDPOINT_SHORT[r.endpoint],
+                "months": r.months,
+                "centre": estimate_text(r.centre_estimate, r.centre_ci_low, r.centre_ci_high),
+                "centre_n": r.centre_patients,
+                "centre_at_risk": r.centre_at_risk,
+                "published": _published_value(r),
+                "published_as_printed": r.published_as_printed,
+                "published_n": r.published_n,
+                "study": r.study_label,
+                "arm": r.arm_label,
+                "study_phase": r.study_phase,
+                "source": r.source_label,
+                "origin": r.origin,
+                "verification": r.verification,
+                "record": r.record_id,
+            }
+            for r in rows
+        ]
+    )
+
+
+# --- the centre on a published chart ------------------------------------------------------------
+
+
+def overlay_rows(
+    chart: Chart | None,
+    rows: Iterable[BesideLiterature],
+    phase: str,
+    diseases: Iterable[str],
+) -> list[BesideLiterature]:
+    """The rows whose published figure is on this chart, for the whole cohort (group 'all') of
+    the page's phase (the same time origin) and a selected disease; [] when none matches."""
+    if chart is None or chart.kind not in ("arm", "single") or "figure_id" not in chart.data:
+        return []
+    on_chart = set(chart.data["figure_id"])
+    wanted = set(diseases)
+    return [
+        row
+        for row in rows
+        if row.record_id in on_chart
+        and row.group == ALL_PATIENTS
+        and row.phase == phase
+        and row.disease in wanted
+        and row.centre_estimate is not None
+    ]
+
+
+def _bar_positions(figure: go.Figure, chart: Chart) -> dict[str, tuple[float, float]] | None:
+    """figure_id -> (position on the category axis, right edge of its group) for each bar, read
+    from the figure and checked against the chart's rows; None when they do not line up."""
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    values = chart.data
+    if not bars or "plot_value" not in values:
+        return None
+    positions: dict[str, tuple[float, float]] = {}
+    if chart.kind == "arm":
+        if (chart.option or "%") != "%":
+            return None  # medians in months: not what a landmark estimate is
+        rows = values.loc[(chart_scale(values) == "%") & values["plot_value"].notna()]
+        categories = list(figure.layout.xaxis.categoryarray or ())
+        right: dict[str, float] = {}
+        placed: list[tuple[str, str]] = []
+        for trace in bars:
+            part = rows[[plotly_html(arm) == trace.name for arm in rows["arm"]]]
+            if not _same(part["plot_value"], trace.y) or len(part) != len(trace.x or ()):
+                return None
+            for figure_id, category in zip(part["figure_id"], trace.x, strict=True):
+                if category not in categories:
+                    return None
+                edge = (trace.offset or 0) + (trace.width or 0)
+                right[category] = max(right.get(category, -1.0), edge)
+                placed.append((figure_id, category))
+        for figure_id, category in placed:
+            positions[figure_id] = (float(categories.index(category)), right[category])
+        return positions
+    rows = values.loc[chart_scale(values) == "%"].reset_index(drop=True)
+    if (
+        len(bars) != 1
+        or len(rows) != len(bars[0].y or ())
+        or not _same(rows["plot_value"], bars[0].x)
+    ):
+        return None
+    return {figure_id: (float(index), 0.0) for index, figure_id in enumerate(rows["figure_id"])}
+
+
+def _same(expected: pd.Series, drawn) -> bool:
+    drawn = np.asarray(drawn if drawn is not None else (), dtype=float)
+    expected = expected.to_numpy(dtype=float)
+    return expected.shape == drawn.shape and bool(
+        np.all((np.isnan(expected) & np.isnan(drawn)) | np.isclose(expected, drawn))
+    )
+
+
+def centre_overlay(
+    figure: go.Figure, chart: Chart, rows: Sequence[BesideLiterature], synthetic: bool = False
+) -> go.Figure | None:
+    """A copy of a published chart with the centre's matching estimates as vermillion diamonds
+    (with their 95% CI) beside the bars they match; None when nothing on the chart matches the
+    same disease, endpoint and time point, or when the bars cannot be located for certain.
+
+    The figure passed in is never changed (it may be shared by every session)."""
+    positions = _bar_positions(figure, chart) if rows else None
+    if not positions:
+        return None
+    marks: dict[tuple, tuple[float, BesideLiterature]] = {}
+    for row in rows:
+        if row.record_id not in positions:
+            continue
+        where, edge = positions[row.record_id]
+        key = (where, row.disease, row.phase, row.endpoint, row.months)
+        marks.setdefault(key, (where, row) if chart.kind == "single" else (where + edge, row))
+    if not marks:
+        return None
+    copy = go.Figure(figure)
+    count = len(figure.layout.xaxis.categoryarray or ()) if chart.kind == "arm" else None
+    by_disease: dict[str, list[tuple[float, BesideLiterature]]] = {}
+    for where, row in sorted(marks.values(), key=lambda mark: mark[0]):
+        by_disease.setdefault(row.disease, []).append((where, row))
+    several = len(by_disease) > 1
+    for shift, (disease, points) in enumerate(by_disease.items()):
+        first = points[0][1]
+        name = (
+            f"{centre_name(synthetic, short=True)}{f' {disease}' if several else ''}, "
+            f"n = {first.centre_patients:,}"
+        )
+        estimate = np.array([r.centre_estimate for _, r in points], dtype=float)
+        low = np.array([np.nan if r.centre_ci_low is None else r.centre_ci_low for _, r in points])
+        high = np.array(
+            [np.nan if r.centre_ci_high is None else r.centre_ci_high for _, r in points]
+        )
+        errors = dict(
+            type="data",
+            symmetric=False,
+            array=np.clip(high - estimate, 0, None),
+            arrayminus=np.clip(estimate - low, 0, None),
+            color=CENTRE_COLOR,
+            thickness=2,
+            width=4,
+        )
+        marker = dict(
+            symbol=CENTRE_SYMBOL, size=13, color=CENTRE_COLOR, line=dict(color="white", width=1)
+        )
+        trace = dict(
+            type="scatter",
+            mode="markers",
+            name=plotly_html(name),
+            marker=marker,
+            customdata=[_centre_hover(r, synthetic) for _, r in points],
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=True,
+        )
+        if chart.kind == "arm":
+            trace.update(
+                x=[where + 0.08 + 0.08 * shift for where, _ in points],
+                y=estimate,
+                xaxis="x2",
+                error_y=errors,
+            )
+        else:
+            trace.update(
+                x=estimate,
+                y=[where + 0.28 + 0.1 * shift for where, _ in points],
+                yaxis="y2",
+                error_x=errors,
+            )
+        copy.add_trace(go.Scatter(**trace))
+    if chart.kind == "arm":
+        span = [-0.5, count - 0.5]
+        copy.update_layout(
+            xaxis=dict(range=span, autorange=False),
+            xaxis2=dict(overlaying="x", range=span, visible=False, fixedrange=True),
+        )
+    else:
+        labels = len(figure.data[0].y)
+        span = [labels - 0.5, -0.5]
+        copy.update_layout(
+            yaxis=dict(range=span, autorange=False),
+            yaxis2=dict(overlaying="y", range=span, visible=False, fixedrange=True),
+        )
+    return copy
+
+
+def overlay_caption(rows: Sequence[BesideLiterature], synthetic: bool = False) -> list[str]:
+    """One sentence per centre estimate marked on a chart, for the line under it."""
+    seen: dict[tuple, BesideLiterature] = {}
+    for row in rows:
+        seen.setdefault((row.disease, row.phase, row.endpoint, row.months), row)
+    return [
+        f"◆ {centre_name(synthetic)}, {row.disease} from {row.phase}, "
+        f"{display_n(row.centre_patients)}: {ENDPOINTS[row.endpoint][0].lower()} at "
+        f"{months_text(row.months)} "
+        f"{estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high)}"
+        f", at risk {row.centre_at_risk:,}"
+        + (f" ({'; '.join(row.centre_warnings)})" if row.centre_warnings else "")
+        for row in seen.values()
+    ]
+
+
+__all__ = [
+    "CENTRE_COLOR",
+    "CentreResults",
+    "centre_results",
+    "FONT",
+    "centre_overlay",
+    "group_figure",
+    "incidence_figure",
+    "landmark_frame",
+    "literature_figure",
+    "literature_frame",
+    "overlay_caption",
+    "overlay_rows",
+    "survival_figure",
+    "warning_summary",
+]
