@@ -31,7 +31,7 @@ DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
 
 
 def machine() -> dict:
-    """What the figures depend on: cores, CPU, memory, versions, and how busy the machine was."""
+    """What the figures depend on: code, cores, CPU, memory, versions, how busy the machine was."""
     info = {
         "cores": os.cpu_count(),
         "platform": platform.platform(),
@@ -46,6 +46,10 @@ def machine() -> dict:
     info["ram GB"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     for package in ("streamlit", "plotly", "pandas", "pydantic", "kaleido", "playwright"):
         info[package] = metadata.version(package)
+    git = ["git", "-C", str(REPO)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run([*git, "status", "--porcelain", "-uno"], capture_output=True, text=True)
+    info["commit"] = commit.stdout.strip() + (" + uncommitted changes" if dirty.stdout else "")
     chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True)
     info["chromium"] = chromium.stdout.strip()
     return info

@@ -18,7 +18,7 @@ def test_quick_run_prints_every_table(tmp_path):
     out = tmp_path / "latest.json"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--quick", "--json", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for title in ("### Load + validation", "### Page script time", "### Time to painted"):
