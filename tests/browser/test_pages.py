@@ -34,12 +34,11 @@ HEADINGS = {
 PHASES = ("induction", "consolidation", "maintenance", "transplant", "relapse")
 
 # Which single diseases give a phase page at least one Plotly chart (repo data/). A selection
-# expects charts when it contains one of them. Consolidation has none: its one AML study gives
-# a comparison without per-arm numbers ("No chartable numbers"). Induction + MDS is a single
-# case with a survival time in months, which is not charted.
+# expects charts when it contains one of them. Induction + MDS is a single case with a survival
+# time in months, which is not charted.
 CHART_DISEASES = {
     "induction": {"AML"},
-    "consolidation": set(),
+    "consolidation": {"AML"},  # the microtransplantation trial's 2-year DFS, placed here
     "maintenance": {"AML"},
     "transplant": {"AML", "MDS"},
     "relapse": {"AML", "MDS", "ALL"},

@@ -99,10 +99,11 @@ TARGETS = [
         source_texts=[ARM_SCRIPT, EXCERPT_MARKUP],
         hover=(STUDY_SHORT, ARM_SCRIPT),
     ),
+    Target("relapse", charts=1, texts=[RELAPSE_AIM]),
     Target(
-        "relapse",
+        "maintenance?disease=ALL",  # DLI (AML/ALL) is the only maintenance study for ALL
         charts=1,
-        texts=[DLI_TITLE, RELAPSE_AIM],
+        texts=[DLI_TITLE],
         chart_texts=[DLI_SHORT],
         source_texts=[DLI_ARM],
         hover=(DLI_SHORT, DLI_ARM),
@@ -114,7 +115,7 @@ TARGETS = [
         chart_texts=[MST_SHORT, MST_ARM],
         hover=(MST_SHORT, MST_ARM),
     ),
-    Target("consolidation?disease=AML", charts=0, texts=[CONSENSUS_TITLE]),
+    Target("consolidation?disease=AML", charts=1, texts=[CONSENSUS_TITLE]),
 ]
 # Elements that only an injected payload would create (Streamlit and Plotly set none of these).
 INJECTED = ", ".join(
