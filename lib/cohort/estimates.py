@@ -16,6 +16,7 @@ from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, surv
 
 from lib.cohort.records import ALL_PATIENTS, Cohort
 from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence.text import plural
 
 CohortEndpoint = Literal["os", "cir", "nrm"]
 ENDPOINTS: tuple[CohortEndpoint, ...] = ("os", "cir", "nrm")
@@ -404,7 +405,10 @@ def _landmark(
     if estimate is None:
         notes.append(f"not estimable beyond the longest follow-up ({last:.1f} months)")
     if events < MIN_EVENTS:
-        notes.append(f"{events} events by {month:g} months: fewer than {MIN_EVENTS}, unstable")
+        notes.append(
+            f"{plural(events, 'event', 'events')} by {month:g} months: fewer than {MIN_EVENTS}, "
+            "unstable"
+        )
     if completeness < MIN_COMPLETENESS:
         notes.append(
             f"follow-up {completeness:.0%} complete at {month:g} months "

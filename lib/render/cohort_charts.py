@@ -371,7 +371,7 @@ def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray
                 _risk_note(label, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
             )
         notes += [
-            _risk_note(display_count(count), color, line, x=float(tick), xanchor="center")
+            _risk_note(display_count(count), color, line, xref="x", x=float(tick), xanchor="center")
             for tick, count in zip(ticks, counts, strict=True)
         ]
         line += 1

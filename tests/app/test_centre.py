@@ -1,0 +1,221 @@
+"""AppTest: the Our centre page with no cohort, the demo cohort, uploads good and bad, removal,
+the privacy of one session's cohort from another, and the centre's mark on a phase page."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.app.centre_page import REPORT_KEY, UPLOAD_KEY
+from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
+from lib.cohort.demo import DEMO_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "streamlit_app.py")
+CORPUS = REPO / "tests" / "cohort_corpus"
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error")
+
+
+def centre_page(diseases: list[str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/centre.py")
+    if diseases is not None:
+        at.query_params["disease"] = diseases
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [str(e.value) for kind in TEXT_KINDS for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.code]
+    return "\n".join(parts).replace("\\", "")  # Markdown escapes removed
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def titles(at: AppTest) -> list[str]:
+    return [spec["layout"].get("title", {}).get("text", "") for spec in specs(at)]
+
+
+def uploader(at: AppTest):
+    (widget,) = [w for w in at.file_uploader if w.key.startswith(UPLOAD_KEY)]
+    return widget
+
+
+def upload(at: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
+    uploader(at).set_value((path.name, path.read_bytes(), mime))
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def demo() -> AppTest:
+    at = centre_page()
+    at.button(key="centre-demo").click()
+    at.run()
+    no_exception(at)
+    return at
+
+
+def test_page_renders_without_a_cohort():
+    at = centre_page()
+    no_exception(at)
+    assert at.title[0].value == "Our centre beside the literature"
+    content = texts(at)
+    assert "What happens to your file" in content
+    assert "not kept across server restarts" in content
+    assert "never written to disk, logged" in content
+    assert uploader(at).allowed_type == [".csv", ".xlsx", ".xls", ".ods"]
+    assert not at.get("plotly_chart")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Template (English)" in labels and "模板（中文表头）" in labels
+    assert at.sidebar.multiselect(key="disease").value == ["AML", "MDS", "ALL"]
+    assert CENTRE_KEY not in at.session_state
+
+
+def test_demo_cohort_shows_curves_landmarks_and_literature(demo):
+    content = texts(demo)
+    assert "Synthetic demo" in content
+    heads = [h.value for h in demo.header]
+    assert heads == [
+        "Survival, relapse and non-relapse mortality",
+        "Landmark estimates",
+        "Beside the literature",
+        "Methods",
+    ]
+    shown = titles(demo)
+    # Each disease x time origin: overall survival and relapse/NRM, all labelled synthetic.
+    assert sum("Overall survival, " in t for t in shown) == 4
+    assert sum("Relapse and non-relapse mortality" in t for t in shown) == 4
+    assert all("synthetic" in t for t in shown)
+    assert any("our centre beside the published figures" in t for t in shown)
+    os_chart = next(
+        s for s in specs(demo) if "Overall survival, AML" in s["layout"]["title"]["text"]
+    )
+    assert any(t.get("fill") == "toself" for t in os_chart["data"])  # CI band
+    risk = [a["text"] for a in os_chart["layout"]["annotations"] if a.get("name") == "at risk"]
+    assert "At risk" in risk and "30" in risk  # AML from consolidation: 30 patients at 0
+    landmarks = demo.dataframe[0].value
+    assert {12.0, 24.0, 36.0} <= set(landmarks["months"])
+    assert set(landmarks["endpoint"]) == {"OS", "CIR", "NRM"}
+    assert "Not risk-adjusted; different patients." in content
+    assert "Kaplan-Meier" in content and "log(-log)" in content and "statsmodels" in content
+    assert "fewer than 10 events" in content
+
+
+def test_the_filter_narrows_the_cohort_shown():
+    at = centre_page(["MDS"])
+    at.button(key="centre-demo").click()
+    at.run()
+    no_exception(at)
+    assert [s.value for s in at.subheader] == ["MDS · time origin: transplant · n=70"]
+    assert set(at.dataframe[0].value["disease"]) == {"MDS"}
+
+
+def test_the_demo_file_through_the_uploader():
+    at = upload(centre_page(), DEMO_PATH)
+    no_exception(at)
+    assert CENTRE_KEY in at.session_state
+    assert len(at.get("plotly_chart")) >= 8
+    # The file is let go: a fresh uploader, holding nothing.
+    assert uploader(at).value is None
+
+
+def test_a_bad_file_shows_every_problem_located_and_no_curves():
+    at = upload(centre_page(), CORPUS / "many-bad-rows" / "input.csv")
+    no_exception(at)
+    assert not at.get("plotly_chart")
+    assert CENTRE_KEY not in at.session_state
+    assert "The file was not loaded" in at.error[0].value
+    expected = (CORPUS / "many-bad-rows" / "expected.txt").read_text(encoding="utf-8").strip()
+    assert at.code[0].value == expected
+    assert "Traceback" not in texts(at)
+
+
+def test_an_identifying_column_is_refused_without_its_values():
+    at = upload(centre_page(), CORPUS / "name-column" / "input.csv")
+    no_exception(at)
+    assert "Refused" in at.error[0].value
+    report = at.code[0].value
+    assert "姓名" in report and "refused (name)" in report
+    everything = texts(at) + json.dumps([str(v) for v in at.session_state[REPORT_KEY]])
+    for secret in ("张伟", "李娜"):
+        assert secret not in everything
+    assert not at.get("plotly_chart")
+    assert CENTRE_KEY not in at.session_state
+
+
+def test_a_workbook_with_several_sheets_asks_which():
+    book = CORPUS / "workbook-several-sheets" / "input.xlsx"
+    at = upload(centre_page(), book, "application/vnd.ms-excel")
+    no_exception(at)
+    sheet = at.selectbox[0]
+    assert sheet.options == ["Patients", "Notes", "Sheet3"]
+    assert CENTRE_KEY not in at.session_state
+    sheet.set_value("Patients").run()
+    no_exception(at)
+    assert CENTRE_KEY in at.session_state
+    assert "3 patients" in texts(at)
+
+
+def test_remove_our_data_clears_it(demo):
+    demo.sidebar.toggle(key=CENTRE_DECK_KEY).set_value(True).run()
+    demo.button(key="centre-remove").click()
+    demo.run()
+    no_exception(demo)
+    for key in (CENTRE_KEY, REPORT_KEY, CENTRE_DECK_KEY):
+        assert key not in demo.session_state
+    assert not demo.get("plotly_chart")
+    assert "Removed: nothing of the cohort is kept" in demo.success[0].value
+    assert not [t for t in demo.sidebar.toggle if t.key == CENTRE_DECK_KEY]
+
+
+def test_a_second_session_does_not_see_the_first_sessions_cohort(demo):
+    assert CENTRE_KEY in demo.session_state
+    other = centre_page()
+    no_exception(other)
+    assert CENTRE_KEY not in other.session_state
+    assert not other.get("plotly_chart")
+    assert "cohort is loaded" not in texts(other)
+    # Nor on a phase page: the published charts carry no centre mark.
+    other.switch_page("app_pages/transplant.py").run()
+    assert not any("Our centre" in json.dumps(spec) for spec in specs(other))
+
+
+def test_the_phase_page_marks_the_centre_beside_the_published_chart(demo):
+    demo.switch_page("app_pages/transplant.py").run()
+    no_exception(demo)
+    marks = [
+        trace
+        for spec in specs(demo)
+        for trace in spec["data"]
+        if trace.get("name", "").startswith("Our centre")
+    ]
+    assert marks and {t["marker"]["symbol"] for t in marks} == {"diamond"}
+    assert any(t["name"] == "Our centre (synthetic), n = 70" for t in marks)
+    assert "◆ Our centre (synthetic demo data, not patients), MDS from transplant" in texts(demo)
+    # The shared figure was copied, not changed: a session without a cohort sees none.
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.switch_page("app_pages/transplant.py").run()
+    assert not any("Our centre" in json.dumps(spec) for spec in specs(fresh))
+
+
+def test_a_hostile_group_label_is_text():
+    at = upload(centre_page(["AML"]), CORPUS / "html-in-group" / "input.csv")
+    no_exception(at)
+    assert CENTRE_KEY in at.session_state
+    at.session_state["centre-AML-transplant-tabs"] = "By group"  # open the By group tab
+    at.run()
+    no_exception(at)
+    names = [trace.get("name", "") for spec in specs(at) for trace in spec["data"]]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in names
+    assert "&lt;b&gt;B&lt;/b&gt;" in names
+    charts = json.dumps(specs(at))
+    assert "<script>" not in charts and "<b>B</b>" not in charts
+    # In Markdown the label is escaped too (shown literally, never as HTML).
+    assert "\\<script\\>" in "\n".join(m.value for m in at.markdown)

@@ -1,0 +1,338 @@
+"""lib.render.cohort_charts on the synthetic demo cohort and hand-made cohorts: curves, bands,
+censor marks and risk tables against lib.cohort's own counts; forest rows; the centre's mark on
+a published chart (a copy, the shared figure untouched); labels from the upload shown as text."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lib import export
+from lib.cohort.demo import load_demo_cohort
+from lib.cohort.literature import CAVEAT
+from lib.cohort.loading import load_cohort
+from lib.cohort.records import ALL_PATIENTS
+from lib.evidence.exhibits import phase_view
+from lib.render import charts
+from lib.render import cohort_charts as cc
+
+HOSTILE = (
+    "<img src=x onerror=alert(1)>",
+    '=HYPERLINK("http://x.example","y")',
+    "%{x} <a href='javascript:alert(1)'>a</a>",
+)
+
+
+@pytest.fixture(scope="module")
+def demo(dataset):
+    return cc.centre_results(load_demo_cohort(), dataset)
+
+
+def hostile_cohort():
+    """30 patients per hostile group label, AML from transplant, deterministic."""
+    rng = np.random.default_rng(3)
+    lines = ["group,disease,phase,months_followup,died,months_to_relapse"]
+    for label in HOSTILE:
+        quoted = '"' + label.replace('"', '""') + '"'
+        for _ in range(30):
+            follow = round(float(rng.uniform(1, 40)), 1)
+            relapse = round(follow * 0.5, 1) if rng.random() < 0.3 else ""
+            lines.append(f"{quoted},AML,transplant,{follow},{int(rng.random() < 0.4)},{relapse}")
+    return load_cohort("\n".join(lines).encode(), filename="hostile.csv")
+
+
+def annotations(fig, name: str) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == name]
+
+
+def lines(fig):
+    return [t for t in fig.data if t.mode == "lines" and t.fill != "toself"]
+
+
+# --- curves ------------------------------------------------------------------------------------
+
+
+def test_survival_curve_band_censor_marks_and_start(demo):
+    fig = cc.survival_figure(demo.cohort, demo.estimates, "AML", "transplant")
+    bands = [t for t in fig.data if t.fill == "toself"]
+    (line,) = lines(fig)
+    marks = [t for t in fig.data if t.mode == "markers"]
+    assert len(bands) == 1 and len(marks) == 1
+    assert line.line.shape == "hv"
+    assert line.x[0] == 0 and line.y[0] == 100
+    curve = next(
+        c
+        for c in demo.estimates.curves
+        if (c.disease, c.phase, c.group, c.endpoint) == ("AML", "transplant", ALL_PATIENTS, "os")
+    )
+    # The drawn curve is the library's estimate, held flat to the last follow-up.
+    assert np.allclose(np.asarray(line.y)[: len(curve.estimate)], curve.estimate)
+    assert np.asarray(line.x)[-1] == pytest.approx(
+        demo.cohort.months_followup[cc.members(demo.cohort, "AML", "transplant")].max()
+    )
+    # Every band point lies between 0 and 100, and the band encloses the curve.
+    assert np.nanmin(bands[0].y) >= 0 and np.nanmax(bands[0].y) <= 100
+    # A censor mark sits on the curve at each censored time.
+    at = np.searchsorted(curve.months, np.asarray(marks[0].x), side="right") - 1
+    assert np.allclose(marks[0].y, curve.estimate[at])
+    assert fig.layout.yaxis.range == (0, 100)
+    assert "synthetic" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("endpoint", ["os", "cir"])
+def test_risk_table_counts_match_the_landmarks(demo, endpoint):
+    """The table under the axis counts as lib.cohort does at 12, 24 and 36 months."""
+    mask = cc.members(demo.cohort, "AML", "transplant")
+    times = cc._Times.of(demo.cohort, mask)
+    ticks = np.array([0.0, 12.0, 24.0, 36.0])
+    counts = cc.risk_counts(times, endpoint, ticks)
+    assert counts["At risk"][0] == mask.sum()
+    landmarks = {
+        (lm.endpoint, lm.months): lm
+        for lm in demo.estimates.landmarks
+        if (lm.disease, lm.phase, lm.group) == ("AML", "transplant", ALL_PATIENTS)
+    }
+    for index, month in enumerate(ticks[1:], start=1):
+        lm = landmarks[(endpoint, month)]
+        assert counts["At risk"][index] == lm.at_risk
+        assert counts["Censored"][index] == lm.censored
+        if endpoint == "os":
+            assert counts["Deaths"][index] == lm.events
+        else:
+            assert counts["Relapses"][index] == lm.events
+            assert counts["NRM deaths"][index] == landmarks[("nrm", month)].events
+
+
+def test_risk_table_is_drawn_under_the_axis(demo):
+    fig = cc.survival_figure(demo.cohort, demo.estimates, "AML", "transplant")
+    notes = [a for a in fig.layout.annotations if a.name == "at risk"]
+    assert {a.yref for a in notes} == {"paper"} and all(a.yshift < 0 for a in notes)
+    texts = [a.text for a in notes]
+    for label in ("At risk", "Deaths", "Censored"):
+        assert label in texts
+    ticks = list(fig.layout.xaxis.tickvals)
+    numbers = [a for a in notes if a.xref == "x"]
+    assert len(numbers) == 3 * len(ticks)
+    assert numbers[0].text == str(int(cc.members(demo.cohort, "AML", "transplant").sum()))
+    # The bottom margin holds the heading and three rows.
+    assert fig.layout.margin.b >= cc.RISK_TOP_PX + 4 * cc.RISK_LINE_PX
+
+
+def test_incidence_figure_has_relapse_and_nrm_with_bands(demo):
+    fig = cc.incidence_figure(demo.cohort, demo.estimates, "MDS", "transplant")
+    assert [t.name for t in lines(fig)] == [cc.ENDPOINT_NAMES["cir"], cc.ENDPOINT_NAMES["nrm"]]
+    assert sum(t.fill == "toself" for t in fig.data) == 2
+    assert all(t.y[0] == 0 for t in lines(fig))
+    assert {"Relapses", "NRM deaths", "At risk", "Censored"} <= set(annotations(fig, "at risk"))
+    assert 50 <= fig.layout.yaxis.range[1] <= 100
+
+
+def test_bands_have_no_corner_markers(demo):
+    fig = cc.incidence_figure(demo.cohort, demo.estimates, "AML", "consolidation")
+    assert all(t.mode == "lines" for t in fig.data if t.fill == "toself")
+
+
+def test_group_figure_one_curve_per_group_and_the_logrank_as_computed(demo):
+    fig = cc.group_figure(demo.cohort, demo.estimates, "AML", "transplant", "os")
+    groups = cc.groups_of(demo.cohort, "AML", "transplant")
+    assert [t.name for t in lines(fig)] == groups
+    test = next(t for t in demo.estimates.logrank if (t.disease, t.phase) == ("AML", "transplant"))
+    assert f"p = {test.p_value:.2f}" in fig.layout.title.text
+    cir = cc.group_figure(demo.cohort, demo.estimates, "AML", "transplant", "cir")
+    assert "no test for cumulative incidence" in cir.layout.title.text
+    assert "log-rank" not in cir.layout.title.text
+
+
+def test_no_p_value_when_a_group_is_small(dataset):
+    small = cc.centre_results(hostile_cohort(), dataset)
+    # Each group has 30 patients: a p-value. Keep 9 of one group: none, and the reason.
+    assert small.estimates.logrank[0].p_value is not None
+    text = "\n".join(
+        ["disease,phase,group,months_followup,died,months_to_relapse"]
+        + [f"AML,transplant,A,{m},1," for m in range(1, 10)]
+        + [f"AML,transplant,B,{m},{m % 2}," for m in range(1, 31)]
+    )
+    few = cc.centre_results(load_cohort(text.encode(), filename="few.csv"), dataset)
+    fig = cc.group_figure(few.cohort, few.estimates, "AML", "transplant", "os")
+    assert "no log-rank test: a group has fewer than 10 patients (9)" in fig.layout.title.text
+    assert "p =" not in fig.layout.title.text
+
+
+# --- labels from the upload -----------------------------------------------------------------------
+
+
+def test_group_labels_are_escaped_and_never_in_a_hover_template(dataset):
+    hostile = cc.centre_results(hostile_cohort(), dataset)
+    figures = [
+        cc.group_figure(hostile.cohort, hostile.estimates, "AML", "transplant", endpoint)
+        for endpoint in ("os", "cir", "nrm")
+    ]
+    for fig in figures:
+        spec = fig.to_json()
+        assert "<img" not in spec and "<a href" not in spec
+        assert "&lt;img src=x onerror=alert(1)&gt;" in [t.name for t in fig.data]
+        for trace in fig.data:
+            assert "HYPERLINK" not in (trace.hovertemplate or "")
+            assert "%{x} " not in (trace.hovertemplate or "")
+        risk = [a.text for a in fig.layout.annotations]
+        assert any("&lt;img" in text for text in risk)
+
+
+def test_landmark_csv_neutralises_formulas_through_the_one_escaper(dataset):
+    hostile = cc.centre_results(hostile_cohort(), dataset)
+    text = export.to_csv_text(cc.landmark_frame(hostile.estimates.landmarks))
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_landmark_frame_columns_and_filter(demo):
+    frame = cc.landmark_frame(demo.estimates.landmarks, ["MDS"])
+    assert tuple(frame.columns) == cc.LANDMARK_COLUMNS
+    assert set(frame["disease"]) == {"MDS"}
+    assert {12.0, 24.0, 36.0} <= set(frame["months"])
+    assert frame["completeness"].between(0, 100).all()
+
+
+def test_warning_summary_counts_estimates_with_few_events(demo):
+    summary = cc.warning_summary(demo.estimates.landmarks)
+    expected = sum(
+        any("fewer than 10" in w for w in lm.warnings)
+        for lm in demo.estimates.landmarks
+        if lm.estimate is not None
+    )
+    assert len(summary.few_events) == expected > 0
+
+
+# --- beside the literature ------------------------------------------------------------------
+
+
+def transplant_rows(demo, disease):
+    return [
+        row
+        for row in demo.beside
+        if (row.disease, row.phase, row.group) == (disease, "transplant", ALL_PATIENTS)
+    ]
+
+
+def test_forest_rows_pair_the_centre_with_each_published_figure(demo):
+    rows = transplant_rows(demo, "AML")
+    fig = cc.literature_figure(rows, "AML", synthetic=True)
+    centre, published = fig.data
+    blocks = cc.literature_blocks(rows)
+    assert len(centre.x) == len(blocks)
+    assert len(published.x) == len({r.record_id for r in rows})
+    assert centre.marker.symbol == cc.CENTRE_SYMBOL and centre.marker.color == cc.CENTRE_COLOR
+    assert CAVEAT in fig.layout.title.text and "synthetic" in fig.layout.title.text
+    labels = " ".join(fig.layout.yaxis.ticktext)
+    for row in rows:
+        assert row.source_label.split(":")[0] in labels or row.source_label[:20] in labels
+    # The published CI is drawn where the record gives one, and only there.
+    with_ci = [r for r in {r.record_id: r for r in rows}.values() if r.published_ci_low is not None]
+    drawn = np.asarray(published.error_x.array)
+    assert np.isfinite(drawn).sum() == len(with_ci)
+    # Row positions never overlap: each row's label has its own band of lines.
+    ticks = np.asarray(fig.layout.yaxis.tickvals)
+    assert np.all(np.diff(ticks) > 0)
+
+
+def test_forest_needs_rows_for_its_disease(demo):
+    with pytest.raises(ValueError):
+        cc.literature_figure(transplant_rows(demo, "AML"), "ALL")
+
+
+def test_literature_frame_carries_the_source(demo):
+    frame = cc.literature_frame(transplant_rows(demo, "MDS"))
+    assert {"source", "published", "centre", "verification", "record"} <= set(frame.columns)
+    assert frame["source"].str.len().gt(0).all()
+
+
+# --- the centre on a published chart ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def transplant(dataset, table):
+    return {
+        e.key: e for e in phase_view(dataset, table, "transplant", ["AML", "MDS", "ALL"]).exhibits
+    }
+
+
+@pytest.mark.parametrize("key", ["dec-mbucy-mds", "single-kps-mac-ric"])
+def test_overlay_marks_a_copy_and_leaves_the_shared_figure(demo, transplant, key):
+    exhibit = transplant[key]
+    shared = charts.frozen(charts.draw(exhibit.chart))
+    before = json.dumps(shared.to_dict(), sort_keys=True, default=str)
+    rows = cc.overlay_rows(exhibit.chart, demo.beside, "transplant", ["AML", "MDS", "ALL"])
+    assert rows
+    marked = cc.centre_overlay(shared, exhibit.chart, rows, synthetic=True)
+    assert marked is not None and marked is not shared
+    assert json.dumps(shared.to_dict(), sort_keys=True, default=str) == before
+    (mark,) = marked.data[len(shared.data) :]
+    assert mark.marker.symbol == cc.CENTRE_SYMBOL
+    assert "Our centre" in mark.name and "n = " in mark.name and "synthetic" in mark.name
+    estimates = sorted({r.centre_estimate for r in rows})
+    drawn = mark.y if exhibit.chart.kind == "arm" else mark.x
+    assert sorted(set(np.round(np.asarray(drawn, dtype=float), 9))) == sorted(
+        set(np.round(estimates, 9))
+    )
+
+
+def test_overlay_sits_beside_its_group_of_bars(demo, transplant):
+    exhibit = transplant["dec-mbucy-mds"]
+    figure = charts.draw(exhibit.chart)
+    rows = cc.overlay_rows(exhibit.chart, demo.beside, "transplant", ["MDS"])
+    marked = cc.centre_overlay(figure, exhibit.chart, rows)
+    mark = marked.data[-1]
+    categories = list(figure.layout.xaxis.categoryarray)
+    bars = [t for t in figure.data if t.type == "bar"]
+    right = max(t.offset + t.width for t in bars)
+    assert len(mark.x) == len({(r.endpoint, r.months) for r in rows})
+    for x in mark.x:
+        index = round(x)
+        assert 0 <= index < len(categories)
+        assert right < x - index < 0.5  # right of the bars, within the category's slot
+    assert marked.layout.xaxis2.overlaying == "x"
+    assert tuple(marked.layout.xaxis2.range) == tuple(marked.layout.xaxis.range)
+
+
+def test_no_overlay_without_a_match(demo, dataset, table):
+    maintenance = phase_view(dataset, table, "maintenance", ["AML"]).exhibits
+    # The demo cohort has no maintenance time origin: nothing to mark.
+    for exhibit in maintenance:
+        assert cc.overlay_rows(exhibit.chart, demo.beside, "maintenance", ["AML"]) == []
+    # Another disease than the selection's: nothing.
+    rows = cc.overlay_rows(
+        next(e for e in phase_view(dataset, table, "transplant", ["MDS"]).exhibits).chart,
+        demo.beside,
+        "transplant",
+        ["ALL"],
+    )
+    assert rows == []
+
+
+def test_no_overlay_on_a_months_chart_or_a_forest(demo, transplant, dataset, table):
+    exhibit = transplant["venhma-bridge"]  # medians in months
+    rows = [r for r in demo.beside if r.phase == "transplant"]
+    assert cc.centre_overlay(charts.draw(exhibit.chart), exhibit.chart, rows) is None
+    forest = next(
+        e
+        for e in phase_view(dataset, table, "maintenance", ["AML"]).exhibits
+        if e.chart and e.chart.kind == "forest"
+    )
+    assert cc.overlay_rows(forest.chart, demo.beside, "maintenance", ["AML"]) == []
+
+
+def test_overlay_refuses_bars_it_cannot_locate(demo, transplant):
+    exhibit = transplant["dec-mbucy-mds"]
+    figure = charts.draw(exhibit.chart)
+    rows = cc.overlay_rows(exhibit.chart, demo.beside, "transplant", ["MDS"])
+    tampered = figure.update_traces(y=[1, 2, 3], selector=dict(type="bar"))
+    assert cc.centre_overlay(tampered, exhibit.chart, rows) is None
+
+
+def test_overlay_caption_states_estimate_ci_and_risk(demo, transplant):
+    exhibit = transplant["single-kps-mac-ric"]
+    rows = cc.overlay_rows(exhibit.chart, demo.beside, "transplant", ["AML"])
+    (line,) = cc.overlay_caption(rows, synthetic=True)
+    row = rows[0]
+    assert line.startswith("◆ Our centre (synthetic demo data, not patients), AML from transplant")
+    assert f"{row.centre_estimate:.1f}%" in line and f"at risk {row.centre_at_risk}" in line
