@@ -17,7 +17,7 @@ def journey() -> None:
     overview = overview_for(state, diseases)
     for column, phase in zip(st.columns(len(overview)), overview.itertuples(), strict=True):
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
-            st.markdown(f"### {markdown(phase.label)}")
+            st.markdown(f"#### {markdown(phase.label)}")  # fits a fifth of the page
             st.caption(markdown(phase.summary))
             st.markdown(
                 f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
