@@ -174,7 +174,7 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
     with st.container(border=True, key="centre-loaded"):
         if centre.synthetic:
             st.badge("Synthetic demo cohort: simulated patients, not real ones", color="orange")
-        what = "The demo cohort" if centre.synthetic else "Your cohort"
+        what = "A synthetic cohort" if centre.synthetic else "Your cohort"
         st.markdown(
             f"**{what} is loaded in this session:** {plural(len(cohort), 'patient', 'patients')} "
             f"({counts})" + (f", {len(_groups(cohort))} groups" if cohort.has_groups else "")
