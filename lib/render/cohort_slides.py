@@ -129,7 +129,7 @@ def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:
     if centre.synthetic:
         paras.insert(0, _Para(cc.SYNTHETIC_LABEL.capitalize() + ".", 20, bold=True))
     _text_box(page, MARGIN, bottom + 0.4, CONTENT_WIDTH, paras)
-    _notes(page, [SECTION_TITLE, local_label(centre.synthetic), *centre.estimates.methods])
+    _notes(page, [SECTION_TITLE, local_label(centre.synthetic), CAVEAT, *centre.estimates.methods])
 
 
 def _picture(page, png: bytes, left: float, top: float, width: float, height: float, name: str):

@@ -219,3 +219,22 @@ def test_a_hostile_group_label_is_text():
     assert "<script>" not in charts and "<b>B</b>" not in charts
     # In Markdown the label is escaped too (shown literally, never as HTML).
     assert "\\<script\\>" in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_cohort_code_uses_no_shared_cache_disk_or_log_of_content():
+    """The cohort stays in st.session_state: the page, its charts and slides never cache it in a
+    cache shared by all users, never write a file, and log only the kind of a failure."""
+    sources = {
+        path: (REPO / path).read_text(encoding="utf-8")
+        for path in (
+            "lib/app/centre_page.py",
+            "lib/render/cohort_charts.py",
+            "lib/render/cohort_slides.py",
+        )
+    }
+    for path, source in sources.items():
+        forbidden_calls = ("@st.cache", "cache_data(", "cache_resource(", "lru_cache", "open(")
+        for forbidden in (*forbidden_calls, ".write(", ".write_", "print("):
+            assert forbidden not in source, (path, forbidden)
+    logged = [line for line in sources["lib/app/centre_page.py"].splitlines() if "_LOG." in line]
+    assert logged and all("type(error).__name__" in line for line in logged)

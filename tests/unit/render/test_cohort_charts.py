@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from pptx.util import Inches
 
 from lib import export
 from lib.cohort.demo import load_demo_cohort
@@ -336,3 +337,39 @@ def test_overlay_caption_states_estimate_ci_and_risk(demo, transplant):
     row = rows[0]
     assert line.startswith("◆ Our centre (synthetic demo data, not patients), AML from transplant")
     assert f"{row.centre_estimate:.1f}%" in line and f"at risk {row.centre_at_risk}" in line
+
+
+# --- the deck's centre slides --------------------------------------------------------------------
+
+
+def test_centre_slides_say_local_data_and_synthetic(demo, dataset):
+    from pptx import Presentation
+
+    from lib.render.cohort_slides import LOCAL_DATA, add_centre_slides
+    from lib.render.pptx import SLIDE_HEIGHT, SLIDE_WIDTH
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_WIDTH), Inches(SLIDE_HEIGHT)
+    added = add_centre_slides(prs, demo, ["MDS"], dataset)
+    # A section slide, the curves of MDS from transplant, its OS and CIR beside the literature.
+    assert added == len(prs.slides) == 4
+    for page in prs.slides:
+        words = " ".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
+        assert LOCAL_DATA in words and "SYNTHETIC" in words
+        for shape in page.shapes:  # nothing runs off the slide
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width + Inches(0.01)
+            assert shape.top + shape.height <= prs.slide_height + Inches(0.01)
+    pictures = [s for page in prs.slides for s in page.shapes if s.shape_type == 13]
+    assert len(pictures) == 2 + 2
+    assert CAVEAT in prs.slides[0].notes_slide.notes_text_frame.text
+
+
+def test_no_centre_slides_for_diseases_it_lacks(dataset):
+    from pptx import Presentation
+
+    from lib.render.cohort_slides import add_centre_slides
+
+    text = "disease,phase,months_followup,died,months_to_relapse\nAML,transplant,12,1,\n"
+    only_aml = cc.centre_results(load_cohort(text.encode(), filename="a.csv"), dataset)
+    assert add_centre_slides(Presentation(), only_aml, ["MDS"], dataset) == 0
