@@ -436,7 +436,8 @@ _STOPPING = {"now": False}
 
 
 class Launched:
-    """``python -m deploy.replicas --port 0 --state-file ...`` as a subprocess (tests, benchmarks).
+    """``python -m deploy.replicas --state-file ...`` as a subprocess (tests, benchmarks), on a
+    free port unless ``port`` is given.
 
     ``start()`` returns once the proxy is healthy; ``state`` is the state file's content
     (``url``, ``replicas``...); ``stop()`` sends SIGTERM and waits for the supervisor, which
@@ -447,11 +448,13 @@ class Launched:
         self,
         replicas: int = 2,
         *,
+        port: int = 0,
         timeout: float = STARTUP_TIMEOUT_S + 30,
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
     ) -> None:
         self.replicas = replicas
+        self.port = port
         self.timeout = timeout
         self.extra_args = extra_args
         self.env = env
@@ -479,7 +482,7 @@ class Launched:
             "--replicas",
             str(self.replicas),
             "--port",
-            "0",
+            str(self.port),
             "--state-file",
             str(self.state_file),
             *self.extra_args,

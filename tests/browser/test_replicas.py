@@ -268,6 +268,7 @@ def test_centre_cohort_upload_succeeds_10_of_10(browser: Browser, proxy: Launche
                 expect(chip).not_to_have_attribute("aria-invalid", "true")
                 wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
                 expect(page.get_by_test_id("stException")).to_have_count(0)
+                expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
         finally:
             context.close()
     assert len(statuses) == UPLOADS and all(200 <= s < 300 for s in statuses), statuses
