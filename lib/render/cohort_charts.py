@@ -363,7 +363,16 @@ def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray
         on_own_line = len(label) > 12
         if on_own_line:
             notes.append(
-                _risk_note(label, color, line, xref="paper", x=0, xanchor="left", bold=True)
+                _risk_note(
+                    label,
+                    color,
+                    line,
+                    xref="paper",
+                    x=0,
+                    xanchor="left",
+                    xshift=-LEFT_PX + 8,
+                    bold=True,
+                )
             )
             line += 1
         else:
@@ -397,6 +406,16 @@ def _risk_lines(rows: list[tuple[str, str, np.ndarray]]) -> int:
     return sum(2 if len(label) > 12 else 1 for label, _, _ in rows)
 
 
+def _legend_height(traces: list[dict]) -> int:
+    """Room above the plot for a horizontal legend: one line for two short names, else one
+    line per name (a narrow chart wraps long names onto lines of their own)."""
+    names = [t["name"] for t in traces if t.get("showlegend")]
+    if not names:
+        return 12
+    rows = len(names) if max(len(name) for name in names) > 16 else math.ceil(len(names) / 2)
+    return 14 + 22 * rows
+
+
 def _curve_figure(
     title: str,
     subtitles: list[str],
@@ -418,7 +437,7 @@ def _curve_figure(
         )
     )
     bottom = RISK_TOP_PX + lines * RISK_LINE_PX + 12
-    top = _title_height(subtitles) + (34 if legend else 12)
+    top = _title_height(subtitles) + (_legend_height(traces) if legend else 12)
     return go.Figure(
         data=traces,
         layout=dict(
