@@ -373,3 +373,25 @@ def test_no_centre_slides_for_diseases_it_lacks(dataset):
     text = "disease,phase,months_followup,died,months_to_relapse\nAML,transplant,12,1,\n"
     only_aml = cc.centre_results(load_cohort(text.encode(), filename="a.csv"), dataset)
     assert add_centre_slides(Presentation(), only_aml, ["MDS"], dataset) == 0
+
+
+def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, table):
+    import io
+
+    from pptx import Presentation
+
+    from lib.evidence.exhibits import selection_exhibits
+    from lib.render.cohort_slides import LOCAL_DATA
+    from lib.render.pptx import REFERENCES_TITLE, build_deck
+
+    prs = Presentation(io.BytesIO(build_deck(dataset, table, ["MDS"], centre=demo)))
+    titles = [page.shapes.title.text if page.shapes.title else "" for page in prs.slides]
+    figures = len(selection_exhibits(dataset, table, ["MDS"]))
+    local = [
+        index
+        for index, page in enumerate(prs.slides)
+        if any(LOCAL_DATA in s.text_frame.text for s in page.shapes if s.has_text_frame)
+    ]
+    assert local == list(range(1 + figures, 1 + figures + 4))
+    assert all(title.startswith(REFERENCES_TITLE) for title in titles[local[-1] + 1 :])
+    assert titles[local[-1] + 1 :]
