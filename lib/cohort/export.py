@@ -1,6 +1,7 @@
 """A cohort's estimates as the CSV landmark table and as JSON (the command line and downloads).
 
-Text cells of the CSV go through `neutralise_csv_cell`; group labels are the user's own text.
+Text cells of the CSV go through the one escaper (spreadsheet_cell): group labels are the
+user's own text.
 """
 
 import csv
@@ -8,8 +9,8 @@ import io
 import json
 from dataclasses import asdict
 
-from lib.cohort.csv_safety import neutralise_csv_cell
 from lib.cohort.estimates import CohortEstimates, Landmark
+from lib.evidence.escape import spreadsheet_cell
 
 LANDMARK_COLUMNS = (
     "disease",
@@ -59,7 +60,7 @@ def landmarks_csv(estimates: CohortEstimates) -> str:
         row = _landmark_row(landmark)
         writer.writerow(
             [
-                neutralise_csv_cell(value)
+                spreadsheet_cell(value)
                 if isinstance(value, str)
                 else ("" if value is None else f"{value:g}" if name == "months" else value)
                 for name, value in row.items()

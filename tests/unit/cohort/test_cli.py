@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from lib.cohort.cli import main, parse_times
-from lib.cohort.csv_safety import neutralise_csv_cell
 from lib.cohort.demo import DEMO_PATH
 from lib.cohort.export import LANDMARK_COLUMNS
+from lib.evidence.escape import spreadsheet_cell
 
 from .conftest import HEADER, csv_bytes
 
@@ -110,8 +110,8 @@ def test_formula_and_html_labels_are_kept_as_text_and_neutralised_in_csv(tmp_pat
         ("", ""),
     ],
 )
-def test_neutralise_csv_cell(text, expected):
-    assert neutralise_csv_cell(text) == expected
+def test_csv_cells_use_the_one_escaper(text, expected):
+    assert spreadsheet_cell(text) == expected
 
 
 def test_an_unexpected_error_prints_no_traceback_and_no_content(tmp_path, capsys, monkeypatch):
