@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import time
 from benchmarks import REPO, median, verdict
 
 TARGET_S = 10.0
+TIMEOUT_S = 300
 
 
 def _children_cpu() -> float:
@@ -36,12 +38,27 @@ def run(quick: bool) -> list[dict]:
         command = [sys.executable, "-m", "lib.deck", "--out", f"{tmp}/deck.pptx"]
         for _ in range(3):
             start, cpu = time.perf_counter(), _children_cpu()
-            proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+            # Its own process group, so a hung build can be stopped with its export browser.
+            proc = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            try:
+                out, err = proc.communicate(timeout=TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                raise RuntimeError(f"lib.deck did not finish in {TIMEOUT_S} s") from None
             walls.append(time.perf_counter() - start)
             cpus.append(_children_cpu() - cpu)
             if proc.returncode:
-                raise RuntimeError(f"lib.deck exited {proc.returncode}: {proc.stderr[-500:]}")
-            reported += [float(s) for s in re.findall(r"in ([\d.]+) s", proc.stdout)]
+                raise RuntimeError(f"lib.deck exited {proc.returncode}: {err[-500:]}")
+            reported += [float(s) for s in re.findall(r"in ([\d.]+) s", out)]
     warm = median(walls[1:])
     return [{
         "first run s": round(walls[0], 2),
