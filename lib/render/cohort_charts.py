@@ -29,6 +29,7 @@ from lib.cohort.estimates import (
     estimate_cohort,
     landmark_times,
 )
+from lib.cohort.export import LANDMARK_COLUMNS
 from lib.cohort.literature import (
     CAVEAT,
     BesideLiterature,
@@ -596,22 +597,8 @@ def group_figure(
 
 # --- the landmark table ------------------------------------------------------------------------
 
-LANDMARK_COLUMNS = (
-    "disease",
-    "phase",
-    "group",
-    "endpoint",
-    "months",
-    "estimate",
-    "ci_low",
-    "ci_high",
-    "at_risk",
-    "events",
-    "censored",
-    "patients",
-    "completeness",
-    "warnings",
-)
+# The command line's columns (lib.cohort.export), then what the page adds for a reader.
+SCREEN_LANDMARK_COLUMNS = (*LANDMARK_COLUMNS, "censored", "patients", "completeness", "warnings")
 
 
 def landmark_frame(
@@ -640,7 +627,7 @@ def landmark_frame(
         for lm in landmarks
         if wanted is None or lm.disease in wanted
     ]
-    frame = pd.DataFrame(rows, columns=list(LANDMARK_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(SCREEN_LANDMARK_COLUMNS))
     for column in ("estimate", "ci_low", "ci_high"):
         frame[column] = frame[column].astype(float)
     return frame

@@ -188,7 +188,7 @@ def test_landmark_csv_neutralises_formulas_through_the_one_escaper(dataset):
 
 def test_landmark_frame_columns_and_filter(demo):
     frame = cc.landmark_frame(demo.estimates.landmarks, ["MDS"])
-    assert tuple(frame.columns) == cc.LANDMARK_COLUMNS
+    assert tuple(frame.columns) == cc.SCREEN_LANDMARK_COLUMNS
     assert set(frame["disease"]) == {"MDS"}
     assert {12.0, 24.0, 36.0} <= set(frame["months"])
     assert frame["completeness"].between(0, 100).all()
