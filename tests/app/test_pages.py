@@ -252,7 +252,7 @@ def test_cards_without_a_chart_open_on_their_sources():
 
 
 def test_a_phase_with_many_studies_shows_six_cards_at_a_time(tmp_path, monkeypatch):
-    from benchmarks.synthetic import generate
+    from tests.fixtures.synthetic import generate
 
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
     at = run_page("relapse", ["AML", "MDS", "ALL"])
@@ -268,7 +268,7 @@ def test_a_phase_with_many_studies_shows_six_cards_at_a_time(tmp_path, monkeypat
 
 
 def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
-    from benchmarks.synthetic import generate
+    from tests.fixtures.synthetic import generate
 
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
     at = AppTest.from_file(APP, default_timeout=60)
