@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -21,7 +22,7 @@ logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").add
     lambda record: "missing ScriptRunContext" not in record.getMessage()
 )
 APP = REPO / "streamlit_app.py"
-PAGES = "overview induction consolidation maintenance transplant relapse sources present".split()
+ORDER = "overview induction consolidation maintenance transplant relapse sources present".split()
 TARGETS_MS = {1: 50.0, 100: 250.0}
 # AppTest's own cost (starting the script thread, parsing the element tree) on a bare page, so the
 # page's share can be told apart from the tool's.
@@ -33,12 +34,12 @@ st.plotly_chart(go.Figure(go.Bar(x=["A", "B", "C"], y=[1, 3, 2])), theme=None)
 """
 
 
-def page_file(name: str) -> str:
-    """The page's script, relative to the app (the pages directory is being renamed)."""
-    for folder in ("app_pages", "pages"):
-        if (REPO / folder / f"{name}.py").exists():
-            return f"{folder}/{name}.py"
-    raise FileNotFoundError(f"no script for page {name!r} in app_pages/ or pages/")
+def page_files() -> list[str]:
+    """Every page script, relative to the app, in navigation order (new pages last)."""
+    folder = next(f for f in ("app_pages", "pages") if (REPO / f).is_dir())
+    names = [path.stem for path in (REPO / folder).glob("*.py") if not path.stem.startswith("_")]
+    names.sort(key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
+    return [f"{folder}/{name}.py" for name in names]
 
 
 def run(quick: bool) -> list[dict]:
@@ -50,8 +51,8 @@ def run(quick: bool) -> list[dict]:
         os.environ["PHASEWISE_DATA_DIR"] = str(synthetic.cached(scale))
         # The first run of a size fills the app's caches (load, validation, figure table).
         at = AppTest.from_file(str(APP), default_timeout=300).run()
-        for name in PAGES:
-            at.switch_page(page_file(name))
+        for path in page_files():
+            at.switch_page(path)
             first = timed(at.run, 1)[0][0]  # fills this page's caches; not in the median
             walls, cpus = timed(at.run, n)
             times = [t * 1000 for t in walls]
@@ -60,7 +61,7 @@ def run(quick: bool) -> list[dict]:
             rows.append(
                 {
                     "data": f"{scale}x",
-                    "page": name,
+                    "page": Path(path).stem,
                     "first run ms": round(first * 1000),
                     "runs": n,
                     "AppTest.run ms": round(median(times), 1),
