@@ -23,6 +23,7 @@ help:
 	@echo "make lint      ruff check"
 	@echo "make validate  validate the data/ directory"
 	@echo "make bench     run benchmarks (if any)"
+	@echo "make serve-replicas  REPLICAS=2 replicas behind nginx on PORT (default 8080)"
 	@echo "make clean     remove .venv and caches"
 
 # --- virtualenv -------------------------------------------------------------

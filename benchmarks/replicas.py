@@ -42,16 +42,10 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from deploy.replicas import Launched, free_ports
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+BROWSER_ARGS = [
+    *CHROMIUM_ARGS,
     # Many pages share one browser: keep the ones behind the front window running.
     "--disable-renderer-backgrounding",
     "--disable-background-timer-throttling",
@@ -539,7 +533,7 @@ async def simulate(sessions: int, configs: tuple[int, ...] = (1, 2)) -> list[dic
     ours = set(children(os.getpid()))
     async with async_playwright() as playwright:
         driver = [p for p in children(os.getpid()) if p not in ours]  # the Playwright driver
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         lowered = lower_browser_priority(driver)
         try:
             slots = [await new_slot(browser, draw=i < draw_slots) for i in range(pool)]

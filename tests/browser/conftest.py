@@ -8,21 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page
 
-from tests.browser.helpers import REPO_ROOT, StreamlitServer
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, StreamlitServer
 
 BROWSER_DIR = Path(__file__).resolve().parent
-
-# This machine's closed network refuses Chromium's background connections; these flags
-# stop Chromium from trying (and --no-sandbox is needed when running as root in CI).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,7 +25,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     # Debian's chromium; never `playwright install` (browser downloads are blocked).
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
     }
 

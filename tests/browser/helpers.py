@@ -18,6 +18,18 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# This machine's closed network refuses Chromium's background connections; these flags
+# stop Chromium from trying (and --no-sandbox is needed when running as root in CI).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 STARTUP_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
