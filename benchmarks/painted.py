@@ -13,20 +13,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 from benchmarks import REPO, median, verdict
-from tests.browser.helpers import StreamlitServer
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
 TARGET_RATIO = 1.3
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Plotly keeps a chart's svg hidden until it is sized, so a visible svg means drawn.
 PAINTED_JS = """(minCharts) => {
   const app = document.querySelector('[data-testid="stApp"]');
