@@ -22,7 +22,7 @@ help:
 	@echo "make test      install test extras + browser deps, run the whole pytest suite"
 	@echo "make lint      ruff check"
 	@echo "make validate  validate the data/ directory"
-	@echo "make bench     run benchmarks (if any)"
+	@echo "make bench     run the benchmarks (docs/benchmarks.md)"
 	@echo "make serve-replicas  REPLICAS=2 replicas behind nginx on PORT (default 8080)"
 	@echo "make clean     remove .venv and caches"
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.app import widgets
+from lib.app.state import bibliography_for
 from lib.evidence import catalogue
 
 
@@ -14,7 +15,7 @@ def bibliography_and_glossary() -> None:
         "The three source documents the figures were extracted from, then the publication each "
         "figure most likely comes from: what was checked, and which figures rest on it."
     )
-    for reference in catalogue.bibliography(state.dataset, state.table):
+    for reference in bibliography_for(state):
         widgets.reference_entry(reference)
     st.subheader("Glossary of corrected terms")
     st.caption(

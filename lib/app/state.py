@@ -14,7 +14,7 @@ import streamlit as st
 from lib.dataset.loading import data_dir_from_env, fingerprint, load_dataset
 from lib.dataset.problems import DataError, Problem
 from lib.dataset.records import Dataset
-from lib.evidence.catalogue import phase_overview
+from lib.evidence.catalogue import Reference, bibliography, phase_overview
 from lib.evidence.exhibits import (
     Exhibit,
     PhaseView,
@@ -143,3 +143,13 @@ def numbers_for(state: DataState, diseases: list[str], exhibit: Exhibit) -> pd.D
 def sources_for(state: DataState, diseases: list[str], exhibit: Exhibit) -> tuple[SourceGroup, ...]:
     """The exhibit's sources, grouped by document or publication."""
     return _sources(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _bibliography(_state: DataState, signature: tuple) -> list[Reference]:
+    return bibliography(_state.dataset, _state.table)
+
+
+def bibliography_for(state: DataState) -> list[Reference]:
+    """The numbered reference list, built once per data version (read-only)."""
+    return _bibliography(state, state.signature)
