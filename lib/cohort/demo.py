@@ -17,20 +17,11 @@ import numpy as np
 
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import Cohort
+from lib.cohort.template import TEMPLATE_COLUMNS
 
 DEMO_SEED = 20250613
 DEMO_PATH = Path(__file__).resolve().parents[2] / "data" / "demo_cohort.csv"
-DEMO_COLUMNS = (
-    "case_code",
-    "disease",
-    "phase",
-    "group",
-    "year",
-    "age_band",
-    "months_followup",
-    "died",
-    "months_to_relapse",
-)
+DEMO_COLUMNS = TEMPLATE_COLUMNS  # the demo file has exactly the template's columns
 MAINTENANCE = "Maintenance (synthetic)"
 NO_MAINTENANCE = "No maintenance (synthetic)"
 #: Administrative end of follow-up, as a fractional year: patients treated later are followed less.
