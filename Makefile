@@ -10,8 +10,9 @@ ADDRESS ?= 127.0.0.1
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k smoke -x"`.
 PYTEST_ARGS ?=
 
-# Browser tests drive Debian's chromium (never `playwright install`: downloads are
-# blocked here) and need CJK fonts so Chinese terms don't render as empty boxes.
+# The app's image and deck exports draw charts in Debian's chromium (kaleido), and the browser
+# tests drive it (never `playwright install`: downloads are blocked here). Both need a CJK font
+# (fonts-noto-cjk) so Chinese renders as characters, not empty boxes, in PNGs and screenshots.
 CHROMIUM     := /usr/bin/chromium
 BROWSER_PKGS := chromium fonts-noto-cjk
 
@@ -40,7 +41,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@
 
 # --- tasks ------------------------------------------------------------------
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run browser-deps
 	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
 # Two workers: the browser tests wait on their servers and browsers, so the cores stay busy.

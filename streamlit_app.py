@@ -1,48 +1,56 @@
-"""Phasewise: leukaemia evidence by phase of care. Page config, navigation, the shared filter."""
+"""Phasewise: leukaemia evidence by phase of care. Page config, language, navigation, the shared
+filter. Everything below runs in the session's language (lib/app/language.py)."""
 
 import streamlit as st
 
 from lib.app.keys import DISEASE_KEY
+from lib.app.language import language_switch, session_language
 from lib.app.sidebar import sidebar_tools
 from lib.app.state import current_data
 from lib.app.widgets import footer
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.i18n import _, using_language
 
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
 
-overview = st.Page("app_pages/overview.py", title="Overview", icon=":material/route:", default=True)
-phase_pages = [
-    st.Page(f"app_pages/{phase}.py", title=PHASE_LABELS[phase], url_path=phase) for phase in PHASES
-]
-sources = st.Page(
-    "app_pages/sources.py",
-    title="Sources & glossary",
-    url_path="sources",
-    icon=":material/menu_book:",
-)
-present = st.Page(
-    "app_pages/present.py", title="Present", url_path="present", icon=":material/slideshow:"
-)
-centre = st.Page(
-    "app_pages/centre.py", title="Our centre", url_path="centre", icon=":material/monitoring:"
-)
+with using_language(session_language()) as language:
+    language_switch(language.lang)
+    overview = st.Page(
+        "app_pages/overview.py", title=_("Overview"), icon=":material/route:", default=True
+    )
+    phase_pages = [
+        st.Page(f"app_pages/{phase}.py", title=_(PHASE_LABELS[phase]), url_path=phase)
+        for phase in PHASES
+    ]
+    sources = st.Page(
+        "app_pages/sources.py",
+        title=_("Sources & glossary"),
+        url_path="sources",
+        icon=":material/menu_book:",
+    )
+    present = st.Page(
+        "app_pages/present.py", title=_("Present"), url_path="present", icon=":material/slideshow:"
+    )
+    centre = st.Page(
+        "app_pages/centre.py", title=_("Our centre"), url_path="centre", icon=":material/monitoring:"
+    )
 
-st.sidebar.multiselect(
-    "Disease",
-    DISEASES,
-    default=list(DISEASES),
-    key=DISEASE_KEY,
-    bind="query-params",
-    help="AML, MDS, ALL. Kept in the link you share.",
-)
-page = st.navigation(
-    {
-        "": [overview],
-        "Phases of care": phase_pages,
-        "Meetings": [present, centre],
-        "Reference": [sources],
-    }
-)
-sidebar_tools(page.url_path)
-page.run()
-footer(current_data())
+    st.sidebar.multiselect(
+        _("Disease"),
+        DISEASES,
+        default=list(DISEASES),
+        key=DISEASE_KEY,
+        bind="query-params",
+        help=_("AML, MDS, ALL. Kept in the link you share."),
+    )
+    page = st.navigation(
+        {
+            "": [overview],
+            _("Phases of care"): phase_pages,
+            _("Meetings"): [present, centre],
+            _("Reference"): [sources],
+        }
+    )
+    sidebar_tools(page.url_path)
+    page.run()
+    footer(current_data())

@@ -7,3 +7,4 @@ SLIDE_TARGET_KEY = "slide-target"  # a slide chosen by a button, pending until t
 #: This session's own cohort and its estimates (st.session_state only: never a shared cache).
 CENTRE_KEY = "centre-cohort"
 CENTRE_DECK_KEY = "centre-in-deck"  # the sidebar switch that adds the centre's slides to the deck
+LANG_KEY = "lang"  # the interface language (English / 中文), bound to ?lang=

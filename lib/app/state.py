@@ -3,6 +3,11 @@ phase or a selection, and each exhibit's figure, numbers and sources, all shared
 
 A valid edit to a data file shows on the next page view; an invalid edit keeps the last valid
 dataset on screen, with the problems listed, until the files are fixed.
+
+Language: the dataset is loaded once per file version AND language (its text fields in that
+language), and `DataState.signature` ends with the language, so every cache below keyed by the
+signature holds one entry per language: text made inside them (badges, section titles, chart
+axes) is made inside the page run's ``using_language`` and never served to the other language.
 """
 
 from dataclasses import dataclass
@@ -25,6 +30,7 @@ from lib.evidence.exhibits import (
     source_groups,
 )
 from lib.evidence.figures import figure_table
+from lib.i18n import current_language
 from lib.render import charts
 
 
@@ -37,37 +43,43 @@ class DataState:
     problems: tuple[Problem, ...] = ()
     stale: bool = False  # True when showing the last valid dataset because the files are broken
     data_dir: str = ""
-    signature: tuple = ()  # the file signature of the dataset shown (a cache key for derived data)
+    signature: tuple = ()  # (file signature, language) of what is shown: the key of derived data
+    lang: str = "en"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load(data_dir: str, signature: tuple) -> DataState:
-    """Validate one version of the files (keyed by their signature); never raises."""
+    """Validate one version of the files in one language (the signature's last item); never
+    raises. Runs inside the page's ``using_language``, the same language as the signature's."""
+    lang = signature[-1]
     try:
-        dataset = load_dataset(Path(data_dir))
+        dataset = load_dataset(Path(data_dir), lang=lang)
     except DataError as error:
-        return DataState(None, None, tuple(error.problems), data_dir=data_dir)
+        return DataState(None, None, tuple(error.problems), data_dir=data_dir, lang=lang)
     except Exception as error:  # an unreadable file must not take the app down
         problem = Problem(data_dir, "-", "-", f"could not be read ({type(error).__name__})")
-        return DataState(None, None, (problem,), data_dir=data_dir)
+        return DataState(None, None, (problem,), data_dir=data_dir, lang=lang)
     # Shared by every session (cache_resource): callers treat it as read-only and copy to change.
-    return DataState(dataset, figure_table(dataset), data_dir=data_dir, signature=signature)
+    table = figure_table(dataset)
+    return DataState(dataset, table, data_dir=data_dir, signature=signature, lang=lang)
 
 
 @st.cache_resource(show_spinner=False)
-def _last_valid() -> dict[str, DataState]:
+def _last_valid() -> dict[tuple[str, str], DataState]:
     return {}
 
 
 def current_data() -> DataState:
-    """The dataset for this page view: fresh if the files are valid, else the last valid one."""
+    """The dataset for this page view, in its language: fresh if the files are valid, else the
+    last valid one."""
     data_dir = str(data_dir_from_env())
-    state = _load(data_dir, fingerprint(Path(data_dir)))
+    lang = current_language()
+    state = _load(data_dir, (fingerprint(Path(data_dir)), lang))
     remembered = _last_valid()
     if state.dataset is not None:
-        remembered[data_dir] = state
+        remembered[(data_dir, lang)] = state
         return state
-    last = remembered.get(data_dir)
+    last = remembered.get((data_dir, lang))
     if last is None:
         return state
     return DataState(
@@ -77,6 +89,7 @@ def current_data() -> DataState:
         stale=True,
         data_dir=data_dir,
         signature=last.signature,
+        lang=lang,
     )
 
 
