@@ -5,36 +5,42 @@ import streamlit as st
 from lib.app import widgets
 from lib.app.state import overview_for
 from lib.evidence.escape import markdown
+from lib.i18n import _, _f, _nf
 
 
 def journey() -> None:
     state, diseases = widgets.page_data()
-    st.title("Leukaemia care, phase by phase")
+    st.title(_("Leukaemia care, phase by phase"))
     st.caption(
-        f"Published relapse and survival figures with integrative-care notes · "
-        f"showing {', '.join(diseases)}"
+        _f(
+            "Published relapse and survival figures with integrative-care notes · showing "
+            "{diseases}",
+            diseases=", ".join(diseases),
+        )
     )
     overview = overview_for(state, diseases)
     for column, phase in zip(st.columns(len(overview)), overview.itertuples(), strict=True):
         with column, st.container(border=True, height="stretch", key=f"journey-{phase.phase}"):
             st.markdown(f"#### {markdown(phase.label)}")  # fits a fifth of the page
             st.caption(markdown(phase.summary))
-            st.markdown(
-                f"**{phase.studies}** {'study' if phase.studies == 1 else 'studies'} · "
-                f"**{phase.figures}** figures"
-            )
+            studies = _nf("**{n}** study", "**{n}** studies", phase.studies)
+            figures = _nf("**{n}** figure", "**{n}** figures", phase.figures)
+            st.markdown(f"{studies} · {figures}")
             for item in phase.headlines[:2]:
                 widgets.headline_item(item, with_source=False)
+            # The page link keeps the URL's bound parameters (diseases, language).
             st.page_link(
                 f"app_pages/{phase.phase}.py",
-                label=f"Open {phase.label}",
+                label=_f("Open {phase}", phase=phase.label),
                 icon=":material/arrow_forward:",
             )
     st.caption(
-        "Figures come from three conference and news reports (two machine-translated "
-        "from Chinese), checked where possible against the publications; see Sources for "
-        "what was checked. Studies differ in design, patients and follow-up: compare "
-        "within a study, not across studies."
+        _(
+            "Figures come from three conference and news reports (two machine-translated "
+            "from Chinese), checked where possible against the publications; see Sources for "
+            "what was checked. Studies differ in design, patients and follow-up: compare "
+            "within a study, not across studies."
+        )
     )
 
 

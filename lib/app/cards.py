@@ -13,10 +13,12 @@ from lib import export
 from lib.app import exports
 from lib.app.centre_page import published_chart
 from lib.app.keys import HANDOUT_KEY
+from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
-from lib.app.widgets import CHART_CONFIG, badges
+from lib.app.widgets import CHART_CONFIG, badges, excerpt_label
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import PRINT_COLUMNS, Exhibit, SourceEntry, SourceGroup
+from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
 # Static print styling for the handout view (no data goes into it): no app chrome, no buttons,
@@ -50,9 +52,8 @@ def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
     with st.container(border=True, key=f"card-{exhibit.key}"):
         st.markdown(f"#### {markdown(exhibit.title)}")
         if exhibit.placement:
-            st.caption(
-                f":material/swap_horiz: {markdown('Shown in this phase: ' + exhibit.placement)}"
-            )
+            shown_here = _f("Shown in this phase: {placement}", placement=exhibit.placement)
+            st.caption(f":material/swap_horiz: {markdown(shown_here)}")
         if exhibit.badges:
             badges(exhibit.badges)
         if exhibit.prefers_table:
@@ -62,27 +63,30 @@ def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
             more = len(exhibit.statements) - len(shown)
             st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
             if more:
-                st.caption(f"{more} more in the Table tab.")
+                st.caption(_nf("{n} more in the Table tab.", "{n} more in the Table tab.", more))
         body()
 
 
 @st.fragment
+@in_session_language  # a fragment rerun runs without the page script's language around it
 def _tabbed_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
     def body() -> None:
         # A card without a chart states its figures above the tabs; the passages they come from
         # are the next thing to read (and the table's grid script loads only when asked for).
-        names = ["Chart", "Table", "Source"] if exhibit.chart else ["Source", "Table"]
-        tabs = dict(
-            zip(names, st.tabs(names, key=f"tabs-{exhibit.key}", on_change="rerun"), strict=True)
+        names = ["chart", "table", "source"] if exhibit.chart else ["source", "table"]
+        labels = {"chart": _("Chart"), "table": _("Table"), "source": _("Source")}
+        shown = st.tabs(
+            [labels[name] for name in names], key=f"tabs-{exhibit.key}", on_change="rerun"
         )
-        if "Chart" in tabs and tabs["Chart"].open:
-            with tabs["Chart"]:
+        tabs = dict(zip(names, shown, strict=True))
+        if "chart" in tabs and tabs["chart"].open:
+            with tabs["chart"]:
                 _chart(state, diseases, exhibit, downloads=True)
-        if tabs["Table"].open:
-            with tabs["Table"]:
+        if tabs["table"].open:
+            with tabs["table"]:
                 _numbers(state, diseases, exhibit)
-        if tabs["Source"].open:
-            with tabs["Source"]:
+        if tabs["source"].open:
+            with tabs["source"]:
                 source_list(sources_for(state, diseases, exhibit))
 
     _card_frame(exhibit, body)
@@ -113,7 +117,7 @@ def _image_buttons(key: str, render) -> None:
                 key=f"{fmt}-{key}",
                 icon=":material/image:",
                 on_click="ignore",
-                help="Image with n, time point, p and source",
+                help=_("Image with n, time point, p and source"),
             )
 
 
@@ -130,8 +134,8 @@ def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
     numbers = numbers_for(state, diseases, exhibit)
     st.dataframe(numbers, hide_index=True, width="stretch")
     st.download_button(
-        "Download CSV",
-        lambda: export.to_csv_text(numbers),
+        _("Download CSV"),
+        exports.deferred(lambda: export.to_csv_text(numbers)),
         file_name=f"phasewise-{exhibit.key}.csv",
         mime="text/csv",
         key=f"csv-{exhibit.key}",
@@ -143,7 +147,7 @@ def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
 def source_list(groups: Sequence[SourceGroup]) -> None:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     for group in groups:
-        heading, entries = _source_markdown(group)
+        heading, entries = _source_markdown(group, current_language())
         st.markdown(heading)
         if group.links:
             with st.container(horizontal=True, gap="small"):
@@ -153,19 +157,26 @@ def source_list(groups: Sequence[SourceGroup]) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _source_markdown(group: SourceGroup) -> tuple[str, str]:
+def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
     """(heading with citation detail, entries) as escaped Markdown; groups are immutable, so
-    each is made once."""
+    each is made once per language (`lang`, the current language, is part of the key: the
+    labels around the group's text are translated here)."""
     if group.origin == "document":
-        heading = f"**Source document:** {markdown(group.document)}"
+        heading = _f("**Source document:** {document}", document=markdown(group.document))
         detail = (
-            f"Probable publication: {group.citation} ({group.citation_status})"
+            _f(
+                "Probable publication: {citation} ({status})",
+                citation=group.citation,
+                status=group.citation_status,
+            )
             if group.citation
             else ""
         )
     else:
-        heading = f"**Publication:** {markdown(group.citation)}"
-        detail = f"Citation: {group.citation_status}" if group.citation_status else ""
+        heading = _f("**Publication:** {citation}", citation=markdown(group.citation))
+        detail = (
+            _f("Citation: {status}", status=group.citation_status) if group.citation_status else ""
+        )
     if detail:
         heading += f"\n\n{_small(detail)}"
     entries = "\n\n".join(_entry_markdown(entry) for entry in group.entries)
@@ -178,18 +189,26 @@ def _small(text: str) -> str:
 
 
 def _entry_markdown(entry: SourceEntry) -> str:
-    """One figure: what and where, the excerpt quoted, then verification and flags, small."""
-    verification = f"Verification: {entry.verification_note}" + (
-        f" · Evidence ref {entry.evidence_ref}" if entry.evidence_ref else ""
+    """One figure: what and where, the excerpt quoted as printed (labelled as the source's own
+    words), then verification and flags, small."""
+    verification = (
+        _f(
+            "Verification: {note} · Evidence ref {ref}",
+            note=entry.verification_note,
+            ref=entry.evidence_ref,
+        )
+        if entry.evidence_ref
+        else _f("Verification: {note}", note=entry.verification_note)
     )
     lines = [
         f"- **{markdown(entry.endpoint)}**, {markdown(entry.subject)}, "
         f"{markdown(entry.time_point)}: {markdown(entry.value)}"
         f"{f' ({markdown(entry.n)})' if entry.n else ''} · {markdown(entry.verification)}",
-        f"    > {markdown(entry.excerpt)}",
+        f"    > {excerpt_label()} {markdown(entry.excerpt)}",
         "",
         f"    {_small(verification)}",
     ]
     if entry.flag_notes:
-        lines += ["", f"    {_small('Flags: ' + ' | '.join(entry.flag_notes))}"]
+        flags = _f("Flags: {flags}", flags=" | ".join(entry.flag_notes))
+        lines += ["", f"    {_small(flags)}"]
     return "\n".join(lines)

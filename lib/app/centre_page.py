@@ -13,8 +13,9 @@ from importlib import metadata
 import streamlit as st
 
 from lib import export
-from lib.app import widgets
+from lib.app import exports, widgets
 from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
+from lib.app.language import in_session_language
 from lib.app.state import DataState, current_data
 from lib.cohort.demo import load_demo_cohort
 from lib.cohort.export import estimates_json
@@ -24,9 +25,10 @@ from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
 from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
 from lib.cohort.records import ALL_PATIENTS
 from lib.cohort.template import template_csv
-from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence.escape import markdown
-from lib.evidence.text import display_n, plural
+from lib.evidence.text import display_n
+from lib.i18n import N_, _, _f, _nf, current_language
 from lib.render import cohort_charts as cc
 
 #: Only the kind of a failure is logged, never its message: it could quote a patient's cell.
@@ -40,21 +42,35 @@ ORIGIN_KEY = "centre-origin"
 GROUP_KEY = "centre-group"
 UPLOAD_TYPES = ["csv", "xlsx", "xls", "ods"]
 MAX_UPLOAD_MB = MAX_FILE_BYTES // 1024 // 1024
-NOT_KEPT = (
+# Module-level text keeps the English (marked N_) and is translated where shown.
+NOT_KEPT = N_(
     "Uploaded data is not kept across server restarts: if the cohort is gone after a restart "
     "or a switch to another server, upload the file again."
 )
 WHAT_HAPPENS = (
-    "It is read into this browser session's memory on the server, and nothing else: never "
-    "written to disk, logged, cached for other users or shared with another session.",
-    "**Remove our data** clears the patients and every result at once; closing the tab ends "
-    "the session, and the server then releases the upload too.",
+    N_(
+        "It is read into this browser session's memory on the server, and nothing else: never "
+        "written to disk, logged, cached for other users or shared with another session."
+    ),
+    N_(
+        "**Remove our data** clears the patients and every result at once; closing the tab ends "
+        "the session, and the server then releases the upload too."
+    ),
     NOT_KEPT,
-    "A file that looks identifying (names, record or ID-card numbers, phone numbers, e-mail "
-    "addresses, calendar dates, free text) is refused as a whole; the report names the column "
-    "and the rule, never the values.",
+    N_(
+        "A file that looks identifying (names, record or ID-card numbers, phone numbers, e-mail "
+        "addresses, calendar dates, free text) is refused as a whole; the report names the "
+        "column and the rule, never the values."
+    ),
 )
-INTERNAL_ERROR = "could not be processed (an internal error; no content shown)"
+INTERNAL_ERROR = N_("could not be processed (an internal error; no content shown)")
+#: Under the uploader in a language other than English: Streamlit draws the drop zone's words
+#: ("Drag and drop file here", "Browse files", the size limit) in English whatever the language
+#: (streamlit/streamlit#10380), so the page says in the reader's language what to do.
+UPLOADER_HINT = N_(
+    "Drag the file onto the box above, or click “Browse files” to choose it. The box's own "
+    "words are Streamlit's and stay in English."
+)
 CHART_CONFIG = widgets.CHART_CONFIG
 
 
@@ -83,6 +99,7 @@ def session_centre(state: DataState | None = None) -> cc.CentreResults | None:
     return held.results
 
 
+@in_session_language  # a button callback runs before the page script and its language
 def remove_centre() -> None:
     """Drop the cohort, its results, its report and the uploader holding the file."""
     for key in (CENTRE_KEY, CENTRE_DECK_KEY, REPORT_KEY, ORIGIN_KEY, GROUP_KEY):
@@ -96,11 +113,13 @@ def remove_centre() -> None:
 
 def render_centre() -> None:
     state, diseases = widgets.page_data()
-    st.title("Our centre beside the literature")
+    st.title(_("Our centre beside the literature"))
     st.caption(
-        "Your own de-identified cohort: overall survival, relapse and non-relapse mortality "
-        "with 95% confidence intervals, next to the published figures. Local data, for "
-        "internal review."
+        _(
+            "Your own de-identified cohort: overall survival, relapse and non-relapse mortality "
+            "with 95% confidence intervals, next to the published figures. Local data, for "
+            "internal review."
+        )
     )
     centre = session_centre(state)
     left, right = st.columns([3, 2], gap="large")
@@ -118,49 +137,58 @@ def render_centre() -> None:
         _results(centre, diseases)
     except Exception as error:  # never a traceback: it could quote a label or a value
         _LOG.warning("centre page: results failed (%s)", type(error).__name__)
-        st.error(f"The results {INTERNAL_ERROR}. Remove the data and try again.")
+        st.error(
+            _(
+                "The results could not be processed (an internal error; no content shown). "
+                "Remove the data and try again."
+            )
+        )
 
 
 def _about_panel() -> None:
     with st.container(border=True, key="centre-about"):
-        st.markdown("**What happens to your file**")
-        st.markdown("\n".join(f"- {line}" for line in WHAT_HAPPENS))
+        st.markdown(widgets.bold(_("What happens to your file")))
+        st.markdown("\n".join(f"- {_(line)}" for line in WHAT_HAPPENS))
 
 
 def _start_panel() -> None:
     """The template in both languages and the synthetic demo cohort."""
-    st.markdown("**Template and demo**")
+    st.markdown(widgets.bold(_("Template and demo")))
     st.caption(
-        "One row per patient: disease, phase (the time origin), months of follow-up, died, "
-        "months to relapse; optional group, year, age band and a pseudonymous case code. "
-        "The guide is at the top of the template."
+        _(
+            "One row per patient: disease, phase (the time origin), months of follow-up, died, "
+            "months to relapse; optional group, year, age band and a pseudonymous case code. "
+            "The guide is at the top of the template."
+        )
     )
+    # The Chinese template keeps its Chinese label in both languages (a reader of Chinese finds
+    # it in the English interface too); the reader's own language comes first.
+    templates = [
+        ("en", _("Template (English)"), "phasewise-cohort-template.csv"),
+        ("zh", "模板（中文表头）", "phasewise-cohort-template-zh.csv"),
+    ]
+    if current_language() == "zh":
+        templates.reverse()
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            "Template (English)",
-            template_csv("en"),
-            file_name="phasewise-cohort-template.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="centre-template-en",
-        )
-        st.download_button(
-            "模板（中文表头）",
-            template_csv("zh"),
-            file_name="phasewise-cohort-template-zh.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="centre-template-zh",
-        )
+        for language, label, file_name in templates:
+            st.download_button(
+                label,
+                template_csv(language),
+                file_name=file_name,
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"centre-template-{language}",
+            )
         st.button(
-            "Try the demo cohort (synthetic)",
+            _("Try the demo cohort (synthetic)"),
             key="centre-demo",
             icon=":material/science:",
             on_click=_load_demo,
-            help="320 simulated patients shipped with the app (data/demo_cohort.csv), labelled "
-            "synthetic wherever they appear.",
+            help=_(
+                "320 simulated patients shipped with the app (data/demo_cohort.csv), labelled "
+                "synthetic wherever they appear."
+            ),
         )
 
 
@@ -173,21 +201,33 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
     )
     with st.container(border=True, key="centre-loaded"):
         if centre.synthetic:
-            st.badge("Synthetic demo cohort: simulated patients, not real ones", color="orange")
-        what = "A synthetic cohort" if centre.synthetic else "Your cohort"
-        st.markdown(
-            f"**{what} is loaded in this session:** {plural(len(cohort), 'patient', 'patients')} "
-            f"({counts})" + (f", {len(_groups(cohort))} groups" if cohort.has_groups else "")
+            st.badge(_("Synthetic demo cohort: simulated patients, not real ones"), color="orange")
+        what = (
+            _("A synthetic cohort is loaded in this session")
+            if centre.synthetic
+            else _("Your cohort is loaded in this session")
         )
+        patients = _nf("{n} patient", "{n} patients", len(cohort), n=f"{len(cohort):,}")
+        if cohort.has_groups:
+            groups = len(_groups(cohort))
+            detail = _f(
+                "{patients} ({counts}), {groups}",
+                patients=patients,
+                counts=counts,
+                groups=_nf("{n} group", "{n} groups", groups),
+            )
+        else:
+            detail = _f("{patients} ({counts})", patients=patients, counts=counts)
+        st.markdown(_f("**{what}:** {detail}", what=markdown(what), detail=markdown(detail)))
         for note in cohort.notes:
-            st.caption(markdown(f"Note: {note}"))
+            st.caption(markdown(_f("Note: {note}", note=note)))
         st.button(
-            "Remove our data",
+            _("Remove our data"),
             key="centre-remove",
             type="primary",
             icon=":material/delete:",
             on_click=remove_centre,
-            help="Clears the patients and every result from this session now.",
+            help=_("Clears the patients and every result from this session now."),
         )
 
 
@@ -198,22 +238,27 @@ def _groups(cohort) -> list[str]:
 def _upload_panel(state: DataState, loaded: bool) -> None:
     if st.session_state.pop(REMOVED_KEY, False):
         st.success(
-            "Removed: nothing of the cohort is kept in this session.",
+            _("Removed: nothing of the cohort is kept in this session."),
             icon=":material/check_circle:",
         )
     round_ = st.session_state.get(ROUND_KEY, 0)
     upload = st.file_uploader(
-        "Upload another cohort file (it replaces the one loaded)"
+        _("Upload another cohort file (it replaces the one loaded)")
         if loaded
-        else "Upload your cohort file",
+        else _("Upload your cohort file"),
         type=UPLOAD_TYPES,
         key=f"{UPLOAD_KEY}-{round_}",
         max_upload_size=MAX_UPLOAD_MB,
-        help=f"CSV (UTF-8 or GB18030) or an Excel workbook (.xlsx), up to {MAX_UPLOAD_MB} MB "
-        "and 200,000 patients. Use the template for the columns.",
+        help=_f(
+            "CSV (UTF-8 or GB18030) or an Excel workbook (.xlsx), up to {mb} MB and 200,000 "
+            "patients. Use the template for the columns.",
+            mb=MAX_UPLOAD_MB,
+        ),
     )
+    if current_language() != "en":
+        st.caption(_(UPLOADER_HINT))
     if not loaded:
-        st.caption(NOT_KEPT)
+        st.caption(_(NOT_KEPT))
     if upload is None:
         return
     data = upload.getvalue()
@@ -221,19 +266,20 @@ def _upload_panel(state: DataState, loaded: bool) -> None:
     sheet = None
     if len(sheets) > 1:
         sheet = st.selectbox(
-            "The workbook has several sheets: which one holds the patients?",
+            _("The workbook has several sheets: which one holds the patients?"),
             sheets,
             index=None,
-            placeholder="Choose a sheet",
+            placeholder=_("Choose a sheet"),
             key=f"{SHEET_KEY}-{round_}",
         )
         if sheet is None:
             return
-    with st.spinner("Checking and estimating…"):
+    with st.spinner(_("Checking and estimating…")):
         _load(state, lambda: load_cohort(data, filename=upload.name, sheet=sheet), "upload")
     st.rerun()
 
 
+@in_session_language  # a button callback runs before the page script and its language
 def _load_demo() -> None:
     _load(current_data(), load_demo_cohort, "demo")
 
@@ -251,7 +297,7 @@ def _load(state: DataState, read, origin: str) -> None:
         return
     except Exception as error:  # an unexpected failure: say so without any content
         _LOG.warning("centre page: a cohort file failed (%s)", type(error).__name__)
-        st.session_state[REPORT_KEY] = ((file_problem(INTERNAL_ERROR),), False)
+        st.session_state[REPORT_KEY] = ((file_problem(_(INTERNAL_ERROR)),), False)
         return
     label = "demo cohort (synthetic)" if origin == "demo" else "uploaded file"
     st.session_state[CENTRE_KEY] = CentreSession(results, state.signature, label)
@@ -267,19 +313,28 @@ def _report() -> None:
         return
     problems, privacy = report
     problems: tuple[CohortProblem, ...]
-    count = plural(len(problems), "problem", "problems")
     if privacy:
         st.error(
-            "**Refused: the file looks like it identifies patients.** Nothing was loaded. "
-            "Remove the column(s) named below (or replace dates by months from the time "
-            "origin) and upload again. The offending values are not shown.",
+            _(
+                "**Refused: the file looks like it identifies patients.** Nothing was loaded. "
+                "Remove the column(s) named below (or replace dates by months from the time "
+                "origin) and upload again. The offending values are not shown."
+            ),
             icon=":material/shield:",
         )
     else:
+        count = len(problems)
         st.error(
-            f"**The file was not loaded: {count}.** Nothing was loaded; fix them all and "
-            "upload again. Rows are numbered as a spreadsheet numbers them (the header is "
-            "the first row with column names).",
+            _nf(
+                "**The file was not loaded: {n} problem.** Nothing was loaded; fix it and "
+                "upload again. Rows are numbered as a spreadsheet numbers them (the header is "
+                "the first row with column names).",
+                "**The file was not loaded: {n} problems.** Nothing was loaded; fix them all "
+                "and upload again. Rows are numbered as a spreadsheet numbers them (the header "
+                "is the first row with column names).",
+                count,
+                n=f"{count:,}",
+            ),
             icon=":material/block:",
         )
     st.code("\n".join(str(problem) for problem in problems), language=None, wrap_lines=True)
@@ -294,19 +349,25 @@ def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
     if not shown:
         present = ", ".join(d for d in DISEASES if (cohort.disease == d).any())
         st.info(
-            f"The cohort has no {', '.join(diseases)} patients (it has {present}). "
-            "Change the disease filter in the sidebar."
+            _f(
+                "The cohort has no {diseases} patients (it has {present}). Change the disease "
+                "filter in the sidebar.",
+                diseases=", ".join(diseases),
+                present=present,
+            )
         )
         return
     if centre.synthetic:
         st.warning(
-            "Synthetic demo data: simulated patients, not a real centre's outcomes.",
+            _("Synthetic demo data: simulated patients, not a real centre's outcomes."),
             icon=":material/science:",
         )
-    st.header("Survival, relapse and non-relapse mortality")
+    st.header(_("Survival, relapse and non-relapse mortality"))
     st.caption(
-        "Shaded: pointwise 95% confidence interval. Ticks on a curve: censored patients. "
-        "Under each chart: patients still at risk, and events and censorings so far."
+        _(
+            "Shaded: pointwise 95% confidence interval. Ticks on a curve: censored patients. "
+            "Under each chart: patients still at risk, and events and censorings so far."
+        )
     )
     for disease, phase, patients in shown:
         _stratum(centre, disease, phase, patients)
@@ -317,14 +378,33 @@ def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
     _methods(centre)
 
 
+def _phase_name(phase: str) -> str:
+    """A phase as shown: its label in the current language (an unknown value as it is)."""
+    return _(PHASE_LABELS[phase]) if phase in PHASE_LABELS else phase
+
+
+def _upper_first(text: str) -> str:
+    """The first letter in upper case, the rest untouched ('log-rank p = 0.04' -> 'Log-rank ...';
+    Chinese unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
 @st.fragment
+@in_session_language  # a fragment rerun runs without the page script's language around it
 def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) -> None:
     """One disease x time origin: all patients, and by group when the file has groups (only the
     open tab is drawn)."""
     cohort, estimates = centre.cohort, centre.estimates
     key = f"centre-{disease}-{phase}"
     with st.container(border=True, key=key):
-        st.subheader(f"{disease} · time origin: {phase} · {display_n(patients)}")
+        st.subheader(
+            _f(
+                "{disease} · time origin: {phase} · {n}",
+                disease=disease,
+                phase=_phase_name(phase),
+                n=display_n(patients),
+            )
+        )
         median = next(
             (
                 m
@@ -336,7 +416,7 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
         st.caption(cc.median_text(median))
         groups = cc.groups_of(cohort, disease, phase)
         if len(groups) > 1:
-            tabs = st.tabs(["All patients", "By group"], key=f"{key}-tabs", on_change="rerun")
+            tabs = st.tabs([_("All patients"), _("By group")], key=f"{key}-tabs", on_change="rerun")
             if tabs[0].open:
                 with tabs[0]:
                     _all_patients(centre, disease, phase, key)
@@ -345,7 +425,7 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
                     _by_group(centre, disease, phase, key, groups)
         else:
             if groups:
-                st.caption(markdown(f"One group in this stratum: {groups[0]}"))
+                st.caption(markdown(_f("One group in this stratum: {group}", group=groups[0])))
             _all_patients(centre, disease, phase, key)
 
 
@@ -373,7 +453,7 @@ def _by_group(
     test = next(
         (t for t in centre.estimates.logrank if (t.disease, t.phase) == (disease, phase)), None
     )
-    st.caption(markdown(cc.logrank_text(test).capitalize()))
+    st.caption(markdown(_upper_first(cc.logrank_text(test))))
     first, second = st.columns(2, gap="medium")
     for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
         with column:
@@ -389,7 +469,7 @@ def _by_group(
             for m in centre.estimates.medians
             if (m.disease, m.phase) == (disease, phase) and m.group in groups
         ]
-        st.markdown("**Median overall survival by group**")
+        st.markdown(widgets.bold(_("Median overall survival by group")))
         st.markdown(
             "\n".join(
                 f"- {markdown(m.group)}: {markdown(cc.median_text(m))} ({display_n(m.patients)})"
@@ -399,54 +479,62 @@ def _by_group(
 
 
 def _landmarks(centre: cc.CentreResults, landmarks: list, diseases: list[str]) -> None:
-    st.header("Landmark estimates")
+    st.header(_("Landmark estimates"))
     st.caption(
-        "At 12, 24 and 36 months and at every time point of a published figure: the estimate "
-        "and its 95% CI in percent, patients at risk, events and censored so far, and the "
-        "share of patients whose status at that time is known (completeness)."
+        _(
+            "At 12, 24 and 36 months and at every time point of a published figure: the "
+            "estimate and its 95% CI in percent, patients at risk, events and censored so far, "
+            "and the share of patients whose status at that time is known (completeness)."
+        )
     )
     frame = cc.landmark_frame(landmarks)
-    shown = frame.assign(endpoint=frame["endpoint"].map(cc.ENDPOINT_SHORT))
+    shown = frame.assign(
+        endpoint=frame["endpoint"].map(cc.ENDPOINT_SHORT),
+        phase=frame["phase"].map(_phase_name),
+        group=frame["group"].map(cc.group_name),
+    )
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key="centre-landmarks",
         column_config={
-            "disease": "Disease",
-            "phase": "Time origin",
-            "group": "Group",
+            "disease": _("Disease"),
+            "phase": _("Time origin"),
+            "group": _("Group"),
             "endpoint": st.column_config.TextColumn(
-                "Endpoint", help="OS overall survival; CIR relapse; NRM non-relapse mortality"
+                _("Endpoint"),
+                help=_("OS overall survival; CIR relapse; NRM non-relapse mortality"),
             ),
-            "months": st.column_config.NumberColumn("Months", format="%g"),
-            "estimate": st.column_config.NumberColumn("Estimate %", format="%.1f"),
-            "ci_low": st.column_config.NumberColumn("95% CI low", format="%.1f"),
-            "ci_high": st.column_config.NumberColumn("95% CI high", format="%.1f"),
-            "at_risk": "At risk",
-            "events": "Events",
-            "censored": "Censored",
-            "patients": "Patients",
-            "completeness": st.column_config.NumberColumn("Completeness %", format="%.0f"),
-            "warnings": st.column_config.TextColumn("Warnings", width="large"),
+            "months": st.column_config.NumberColumn(_("Months"), format="%g"),
+            "estimate": st.column_config.NumberColumn(_("Estimate %"), format="%.1f"),
+            "ci_low": st.column_config.NumberColumn(_("95% CI low"), format="%.1f"),
+            "ci_high": st.column_config.NumberColumn(_("95% CI high"), format="%.1f"),
+            "at_risk": _("At risk"),
+            "events": _("Events"),
+            "censored": _("Censored"),
+            "patients": _("Patients"),
+            "completeness": st.column_config.NumberColumn(_("Completeness %"), format="%.0f"),
+            "warnings": st.column_config.TextColumn(_("Warnings"), width="large"),
         },
     )
-    name = "phasewise-centre" + ("-synthetic-demo" if centre.synthetic else "")
+    # File names: ids in English, the words in the reader's language.
+    name = _("phasewise-centre-synthetic-demo") if centre.synthetic else _("phasewise-centre")
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            "Landmark table (CSV)",
-            lambda: export.to_csv_text(frame).encode("utf-8-sig"),
-            file_name=f"{name}-landmarks.csv",
+            _("Landmark table (CSV)"),
+            exports.deferred(lambda: export.to_csv_text(frame).encode("utf-8-sig")),
+            file_name=_f("{name}-landmarks.csv", name=name),
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
             key="centre-landmarks-csv",
-            help="Cells a spreadsheet would run as formulas are written as text.",
+            help=_("Cells a spreadsheet would run as formulas are written as text."),
         )
         st.download_button(
-            "All estimates (JSON)",
-            lambda: estimates_json(centre.estimates).encode("utf-8"),
-            file_name=f"{name}-estimates.json",
+            _("All estimates (JSON)"),
+            exports.deferred(lambda: estimates_json(centre.estimates).encode("utf-8")),
+            file_name=_f("{name}-estimates.json", name=name),
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",
@@ -458,30 +546,43 @@ def _warnings(landmarks: list) -> None:
     summary = cc.warning_summary(landmarks)
     if not (summary.few_events or summary.incomplete):
         return
-    parts = []
-    if summary.few_events:
-        parts.append(
-            f"{len(summary.few_events)} of {summary.total} estimates rest on fewer than "
-            f"{cc.MIN_EVENTS} events (unstable)"
-        )
-    if summary.incomplete:
-        parts.append(
-            f"{len(summary.incomplete)} have follow-up below 90% complete at their time point"
-        )
-    st.warning(
-        "; ".join(parts) + ". They are marked in the Warnings column.", icon=":material/warning:"
+    few = _f(
+        "{n} of {total} estimates rest on fewer than {events} events (unstable)",
+        n=len(summary.few_events),
+        total=summary.total,
+        events=cc.MIN_EVENTS,
     )
-    with st.expander("Which estimates"):
+    incomplete = _nf(
+        "{n} has follow-up below 90% complete at its time point",
+        "{n} have follow-up below 90% complete at their time point",
+        len(summary.incomplete),
+    )
+    if summary.few_events and summary.incomplete:
+        text = _f(
+            "{few}; {incomplete}. They are marked in the Warnings column.",
+            few=few,
+            incomplete=incomplete,
+        )
+    else:
+        text = _f(
+            "{warning}. They are marked in the Warnings column.",
+            warning=few if summary.few_events else incomplete,
+        )
+    st.warning(text, icon=":material/warning:")
+    with st.expander(_("Which estimates")):
         st.markdown("\n".join(f"- {markdown(line)}" for line in summary.few_events))
         st.markdown("\n".join(f"- {markdown(line)}" for line in summary.incomplete))
 
 
 def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
-    st.header("Beside the literature")
+    st.header(_("Beside the literature"))
     st.warning(
-        f"**{CAVEAT}** Each published figure comes from other patients, selected, treated and "
-        "followed differently (often in a trial): a gap is a question for the team, not a "
-        "verdict on quality.",
+        _f(
+            "**{caveat}** Each published figure comes from other patients, selected, treated "
+            "and followed differently (often in a trial): a gap is a question for the team, "
+            "not a verdict on quality.",
+            caveat=_(CAVEAT),
+        ),
         icon=":material/balance:",
     )
     cohort = centre.cohort
@@ -489,17 +590,20 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
     choose, group_column = st.columns(2)
     with choose:
         phase = st.selectbox(
-            "Our cohort's time origin",
+            _("Our cohort's time origin"),
             origins,
             index=origins.index("transplant") if "transplant" in origins else 0,
+            format_func=_phase_name,
             key=ORIGIN_KEY,
-            help="Published figures are matched on disease, endpoint and time point; a study "
-            "of another phase is marked with its phase, since its time origin may differ.",
+            help=_(
+                "Published figures are matched on disease, endpoint and time point; a study "
+                "of another phase is marked with its phase, since its time origin may differ."
+            ),
         )
     groups = [ALL_PATIENTS, *_groups(cohort)]
     with group_column:
         group = st.selectbox(
-            "Our patients",
+            _("Our patients"),
             groups,
             format_func=cc.group_name,
             key=GROUP_KEY,
@@ -511,8 +615,10 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
     ]
     if not rows:
         st.info(
-            "No published figure in the dataset has the same disease, endpoint (overall "
-            "survival, relapse, non-relapse mortality) and time point as this cohort."
+            _(
+                "No published figure in the dataset has the same disease, endpoint (overall "
+                "survival, relapse, non-relapse mortality) and time point as this cohort."
+            )
         )
         return
     for disease in DISEASES:
@@ -525,22 +631,47 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
             config=CHART_CONFIG,
             theme=None,
         )
-        with st.expander(f"{disease}: the rows as a table, with sources"):
+        with st.expander(_f("{disease}: the rows as a table, with sources", disease=disease)):
             st.dataframe(
                 cc.literature_frame(mine),
                 hide_index=True,
                 width="stretch",
                 key=f"centre-literature-table-{disease}",
+                column_config=_literature_columns(),
             )
 
 
+def _literature_columns() -> dict:
+    """The beside-the-literature table's column headings in the current language."""
+    return {
+        "disease": _("Disease"),
+        "endpoint": _("Endpoint"),
+        "months": st.column_config.NumberColumn(_("Months"), format="%g"),
+        "centre": _("Our centre (95% CI)"),
+        "centre_n": _("Our patients (n)"),
+        "centre_at_risk": _("Our patients at risk"),
+        "published": _("Published"),
+        "published_as_printed": _("As printed"),
+        "published_n": _("Published n"),
+        "study": _("Study"),
+        "arm": _("Arm"),
+        "study_phase": _("Study's phase"),
+        "source": _("Source"),
+        "origin": _("Origin"),
+        "verification": _("Verification"),
+        "record": _("Record"),
+    }
+
+
 def _methods(centre: cc.CentreResults) -> None:
-    st.header("Methods")
+    st.header(_("Methods"))
     st.markdown("\n".join(f"- {markdown(line)}" for line in centre.estimates.methods))
     versions = ", ".join(
         f"{package} {metadata.version(package)}" for package in ("scipy", "statsmodels", "numpy")
     )
-    st.caption(markdown(f"Libraries: {versions}. Estimates and CIs in percent."))
+    st.caption(
+        markdown(_f("Libraries: {versions}. Estimates and CIs in percent.", versions=versions))
+    )
 
 
 # --- the centre on the phase pages --------------------------------------------------------------
@@ -557,4 +688,5 @@ def published_chart(state: DataState, diseases: list[str], exhibit, figure):
     marked = cc.centre_overlay(figure, exhibit.chart, rows, centre.synthetic) if rows else None
     if marked is None:
         return figure, []
-    return marked, [*cc.overlay_caption(rows, centre.synthetic), f"{CAVEAT} Local data."]
+    local = _f("{caveat} Local data.", caveat=_(CAVEAT))
+    return marked, [*cc.overlay_caption(rows, centre.synthetic), local]

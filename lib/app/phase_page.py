@@ -10,6 +10,7 @@ from lib.app import cards, widgets
 from lib.app.keys import HANDOUT_KEY
 from lib.app.state import DataState, phase_view_for
 from lib.evidence.exhibits import Exhibit
+from lib.i18n import _, _f
 
 NOTES_HEIGHT = 1100
 CARDS_PER_PAGE = 6  # a page's cost stays bounded however many studies a phase has
@@ -22,10 +23,10 @@ def render_phase(phase: str) -> None:
     title, toggle = st.columns([4, 1], vertical_alignment="bottom")
     title.title(view.title)
     toggle.toggle(
-        "Print handout",
+        _("Print handout"),
         key=HANDOUT_KEY,
         bind="query-params",
-        help="Shows every chart, table and source at once; then print (Ctrl+P).",
+        help=_("Shows every chart, table and source at once; then print (Ctrl+P)."),
     )
     if cards.handout_mode():
         st.html(cards.PRINT_CSS)
@@ -61,6 +62,13 @@ def _section(
         number = st.pagination(pages, key=f"pages-{key}")
         first = (number - 1) * CARDS_PER_PAGE
         shown = exhibits[first : first + CARDS_PER_PAGE]
-        st.caption(f"Cards {first + 1}–{first + len(shown)} of {len(exhibits)}")
+        st.caption(
+            _f(
+                "Cards {first}–{last} of {total}",
+                first=first + 1,
+                last=first + len(shown),
+                total=len(exhibits),
+            )
+        )
     for exhibit in shown:
         cards.exhibit_card(state, diseases, exhibit)

@@ -9,11 +9,13 @@ import streamlit as st
 
 from lib.app import widgets
 from lib.app.keys import SLIDE_KEY, SLIDE_TARGET_KEY
+from lib.app.language import in_session_language
 from lib.app.links import slide_number, view_query
 from lib.app.state import DataState, figure_for, selection_exhibits_for
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import Exhibit
 from lib.evidence.text import note_text
+from lib.i18n import _, _f, _nf, current_language
 
 CHART_CONFIG = {**widgets.CHART_CONFIG, "displayModeBar": False}
 # Static styling for a projector: larger type, stronger contrast. No data goes into it.
@@ -32,6 +34,7 @@ def slide_from_url(count: int) -> int:
     return slide_number(str(st.query_params.get(SLIDE_KEY, "1")), count)
 
 
+@in_session_language  # a callback runs before the page script and its language
 def _go(number: int) -> None:
     st.session_state[SLIDE_TARGET_KEY] = number
 
@@ -41,7 +44,7 @@ def render_present() -> None:
     state, diseases = widgets.page_data()
     deck = selection_exhibits_for(state, diseases)
     if not deck:
-        st.info("No figures for this selection.")
+        st.info(_("No figures for this selection."))
         return
     count = len(deck)
     target = st.session_state.pop(SLIDE_TARGET_KEY, None)
@@ -53,7 +56,7 @@ def render_present() -> None:
     st.html(_address_script(diseases, number), unsafe_allow_javascript=True)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button(
-            "Previous",
+            _("Previous"),
             icon=":material/arrow_back:",
             shortcut="Left",
             key="slide-previous",
@@ -62,7 +65,7 @@ def render_present() -> None:
             disabled=number == 1,
         )
         st.button(
-            "Next",
+            _("Next"),
             icon=":material/arrow_forward:",
             shortcut="Right",
             key="slide-next",
@@ -70,13 +73,20 @@ def render_present() -> None:
             args=(number + 1,),
             disabled=number == count,
         )
-        st.caption(f"Slide {number} of {count} · arrow keys move between slides")
+        st.caption(
+            _f(
+                "Slide {number} of {count} · arrow keys move between slides",
+                number=number,
+                count=count,
+            )
+        )
     _slide(state, deck[number - 1], number, diseases, count)
 
 
 def _address_script(diseases: list[str], number: int) -> str:
-    """A script that sets the address bar to this slide's URL (validated values only)."""
-    search = json.dumps(view_query(diseases, {SLIDE_KEY: number}))
+    """A script that sets the address bar to this slide's URL (validated values only), the
+    language kept in it."""
+    search = json.dumps(view_query(diseases, {SLIDE_KEY: number}, current_language()))
     return (
         f"<script>if (location.search !== {search}) "
         f"history.replaceState(history.state, '', location.pathname + {search});</script>"
@@ -86,7 +96,15 @@ def _address_script(diseases: list[str], number: int) -> str:
 def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str], count: int) -> None:
     with st.container(key="slide-body"):
         st.caption(
-            markdown(f"{slide.phase_label} · slide {number} of {count} · {', '.join(diseases)}")
+            markdown(
+                _f(
+                    "{phase} · slide {number} of {count} · {diseases}",
+                    phase=slide.phase_label,
+                    number=number,
+                    count=count,
+                    diseases=", ".join(diseases),
+                )
+            )
         )
         st.markdown(f"# {markdown(slide.slide_title)}")
         chart, side = st.columns([1.7, 1], gap="large")
@@ -101,14 +119,21 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str], c
             if slide.badges:
                 widgets.badges(slide.badges)
             if slide.chart is not None:
-                st.markdown("**Key numbers**")
+                st.markdown(widgets.bold(_("Key numbers")))
                 st.markdown("\n".join(f"- {markdown(line)}" for line in lines[:8]))
                 if len(lines) > 8:
-                    st.caption(f"{len(lines) - 8} more in the phase page's table.")
+                    more = len(lines) - 8
+                    st.caption(
+                        _nf(
+                            "{n} more in the phase page's table.",
+                            "{n} more in the phase page's table.",
+                            more,
+                        )
+                    )
             for note in slide.notes:
                 with st.container(border=True, key=f"slide-note-{note.id}"):
-                    st.markdown("**Integrative care**")
+                    st.markdown(widgets.bold(_("Integrative care")))
                     st.markdown(markdown(note_text(note.key_message)))
-                    st.caption(markdown(f"Scope: {note_text(note.scope)}"))
+                    st.caption(markdown(_f("Scope: {scope}", scope=note_text(note.scope))))
     with st.container(key="slide-source"):
         st.markdown(markdown(slide.source_line))

@@ -10,6 +10,7 @@ from lib.app.links import view_link
 from lib.app.state import current_data
 from lib.app.widgets import selected_diseases
 from lib.evidence.selection import filter_table
+from lib.i18n import _, current_language
 from lib.render import pptx
 
 
@@ -23,11 +24,12 @@ def sidebar_tools(page_path: str) -> None:
     if st.session_state.get(HANDOUT_KEY):
         extra[HANDOUT_KEY] = "true"
     # In a popover: the code block's highlighter (1.5 MB of script) loads only when opened.
-    with st.sidebar.popover("Link to this view", icon=":material/link:", width="stretch"):
-        st.caption("Copy it with the icon: it reopens this page with this selection.")
-        st.code(
-            view_link(st.context.url, page_path, diseases, extra), language=None, wrap_lines=True
+    with st.sidebar.popover(_("Link to this view"), icon=":material/link:", width="stretch"):
+        st.caption(
+            _("Copy it with the icon: it reopens this page with this selection, in this language.")
         )
+        link = view_link(st.context.url, page_path, diseases, extra, current_language())
+        st.code(link, language=None, wrap_lines=True)
     if state.table is None or not diseases:
         return
     table = state.table  # filtered on click: the downloads cost nothing until asked for
@@ -36,41 +38,47 @@ def sidebar_tools(page_path: str) -> None:
     with st.sidebar.container(horizontal=True, gap="small"):
         st.download_button(
             "CSV",
-            lambda: export.to_csv(filter_table(table, diseases)),
+            exports.deferred(lambda: export.to_csv(filter_table(table, diseases))),
             file_name=f"{name}.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
-            help="Every figure for the selected diseases, with sources",
+            help=_("Every figure for the selected diseases, with sources"),
             key="all-csv",
         )
         st.download_button(
             "JSON",
-            lambda: export.to_json(filter_table(table, diseases)),
+            exports.deferred(lambda: export.to_json(filter_table(table, diseases))),
             file_name=f"{name}.json",
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",
             key="all-json",
-            help="Every figure for the selected diseases, with sources",
+            help=_("Every figure for the selected diseases, with sources"),
         )
     centre = session_centre(state)
     if centre is not None:
         with_centre = st.sidebar.toggle(
-            "Add our centre's slides",
+            _("Add our centre's slides"),
             key=CENTRE_DECK_KEY,
-            help="This session's cohort, marked 'Local data, for internal review' on each slide"
-            + (" and synthetic (the demo cohort)" if centre.synthetic else ""),
+            help=_(
+                "This session's cohort, marked 'Local data, for internal review' and synthetic "
+                "(the demo cohort) on each slide"
+            )
+            if centre.synthetic
+            else _("This session's cohort, marked 'Local data, for internal review' on each slide"),
         )
         centre = centre if with_centre else None
     st.sidebar.download_button(
-        "Download deck (.pptx)",
+        _("Download deck (.pptx)"),
         exports.deck_download(state, diseases, centre),
         file_name=pptx.deck_filename(diseases, version),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
         on_click="ignore",
         key="deck",
-        help="One slide per figure with its source; citations and the integrative note in the "
-        "speaker notes. Builds in a few seconds.",
+        help=_(
+            "One slide per figure with its source; citations and the integrative note in the "
+            "speaker notes. Builds in a few seconds."
+        ),
     )

@@ -15,7 +15,8 @@ from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
 from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
-from lib.evidence.text import is_editorial, plural
+from lib.evidence.text import is_editorial
+from lib.i18n import _, _f, _nf
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -36,7 +37,7 @@ def page_data() -> tuple[DataState, list[str]]:
         error_panel(state.problems, stale=True)
     diseases = selected_diseases()
     if not diseases:
-        st.info("Select at least one disease in the sidebar (AML, MDS or ALL) to see figures.")
+        st.info(_("Select at least one disease in the sidebar (AML, MDS or ALL) to see figures."))
         footer(state)
         st.stop()
     return state, diseases
@@ -45,18 +46,31 @@ def page_data() -> tuple[DataState, list[str]]:
 def error_panel(problems: Sequence, stale: bool) -> None:
     """List data problems as `file: record: field: message` lines, never a traceback."""
     lines = "\n".join(str(p) for p in problems[:200])
-    more = f"\n… and {len(problems) - 200} more" if len(problems) > 200 else ""
+    hidden = len(problems) - 200
+    more = "\n" + _nf("… and {n} more", "… and {n} more", hidden) if hidden > 0 else ""
+    count = len(problems)
     if stale:
         st.warning(
-            f"The data files were changed and are now invalid "
-            f"({plural(len(problems), 'problem', 'problems')}). "
-            "Showing the last valid dataset until they are fixed.",
+            _nf(
+                "The data files were changed and are now invalid ({n} problem). Showing the "
+                "last valid dataset until they are fixed.",
+                "The data files were changed and are now invalid ({n} problems). Showing the "
+                "last valid dataset until they are fixed.",
+                count,
+                n=f"{count:,}",
+            ),
             icon="⚠️",
         )
     else:
         st.error(
-            f"The dataset could not be loaded: {plural(len(problems), 'problem', 'problems')}. "
-            "Fix the data files; this page reloads the data on the next view.",
+            _nf(
+                "The dataset could not be loaded: {n} problem. Fix the data files; this page "
+                "reloads the data on the next view.",
+                "The dataset could not be loaded: {n} problems. Fix the data files; this page "
+                "reloads the data on the next view.",
+                count,
+                n=f"{count:,}",
+            ),
             icon="🚫",
         )
     st.code(lines + more, language=None, wrap_lines=True)
@@ -90,7 +104,7 @@ def headline_item(item: Headline, with_source: bool = True) -> None:
     st.markdown(f"### {markdown(item.value)}")
     st.caption(markdown(item.detail))
     if with_source:
-        origin = "From the publication" if item.origin == "publication" else ""
+        origin = _("From the publication") if item.origin == "publication" else ""
         st.caption(markdown(" · ".join(filter(None, [origin, item.source]))))
     if item.flags:
         badges(Badge(flag, "warning", flag) for flag in item.flags)
@@ -100,29 +114,30 @@ def note_panel(
     notes: list[Note], consensus: Sequence[Consensus], documents: dict[str, str]
 ) -> None:
     """The integrative-care notes for the phase, set apart from the trial data."""
-    st.markdown("### :material/spa: Integrative care (TCM + Western)")
+    heading = _("Integrative care (TCM + Western)")
+    st.markdown(f"### :material/spa: {markdown(heading)}")
     if not notes:
-        st.caption("The sources give no integrative-care note for this selection.")
+        st.caption(_("The sources give no integrative-care note for this selection."))
     for note in notes:
         st.info(_note_markdown(note.key_message))
-        st.caption(f"Scope: {_note_markdown(note.scope)}")
-        st.markdown("**Aims**")
+        st.caption(_f("Scope: {scope}", scope=_note_markdown(note.scope)))
+        st.markdown(bold(_("Aims")))
         st.markdown("\n".join(f"- {_note_markdown(aim)}" for aim in note.aims))
         if note.principles:
-            st.markdown("**TCM principles**")
+            st.markdown(bold(_("TCM principles")))
             for principle in note.principles:
                 st.markdown(
                     f"**{markdown(principle.chinese)}** *{markdown(principle.pinyin)}* · "
                     f"{markdown(principle.gloss)}"
                 )
                 wording = (
-                    f" Source wording: '{principle.source_wording}'."
+                    _f("Source wording: '{wording}'.", wording=principle.source_wording)
                     if principle.source_wording
                     else ""
                 )
-                st.caption(f"{_note_markdown(principle.use)} {markdown(wording)}")
+                st.caption(f"{_note_markdown(principle.use)} {markdown(wording)}".rstrip())
         if note.pairings:
-            st.markdown("**With the Western treatment on this page**")
+            st.markdown(bold(_("With the Western treatment on this page")))
             st.markdown(
                 "\n".join(
                     f"- **{markdown(p.western)}**: {_note_markdown(p.integrative)}"
@@ -130,22 +145,24 @@ def note_panel(
                 )
             )
         if note.cases:
-            st.markdown("**Cases (anecdotal)**")
+            st.markdown(bold(_("Cases (anecdotal)")))
             st.markdown("\n".join(f"- {_note_markdown(case)}" for case in note.cases))
-        st.markdown("**Caveats**")
+        st.markdown(bold(_("Caveats")))
         st.markdown("\n".join(f"- {_note_markdown(c)}" for c in note.caveats))
-        st.badge(f"Evidence: {note.evidence_level}", color="orange")
-        with st.expander("Source passages"):
-            st.caption(markdown(f"From: {documents.get(note.source, note.source)}"))
+        st.badge(_f("Evidence: {level}", level=note.evidence_level), color="orange")
+        with st.expander(_("Source passages")):
+            document = documents.get(note.source, note.source)
+            st.caption(markdown(_f("From: {document}", document=document)))
             for excerpt in note.excerpts:
-                st.markdown(f"> {markdown(excerpt)}")
+                st.markdown(f"> {excerpt_label()} {markdown(excerpt)}")
     if consensus:
-        st.markdown("**Consensus documents**")
+        st.markdown(bold(_("Consensus documents")))
         for item in consensus:
             year = f" ({item.year_as_printed})" if item.year_as_printed else ""
             st.markdown(f"- {markdown(item.title + year)}: {markdown(item.summary)}")
             for flag in item.flags:
-                st.caption(markdown(f"{FLAG_LABELS[flag.kind]}: {flag.note}"))
+                label = _(FLAG_LABELS[flag.kind])
+                st.caption(markdown(_f("{flag}: {note}", flag=label, note=flag.note)))
 
 
 def footer(state: DataState) -> None:
@@ -156,19 +173,37 @@ def footer(state: DataState) -> None:
     st.divider()
     st.caption(
         markdown(
-            f"Dataset {info.version}, last reviewed {info.last_reviewed.isoformat()}. "
-            "Every number is taken from the data files with its source excerpt; figures "
-            "from different studies are not directly comparable. For clinical teams' "
-            "discussion, not a substitute for the publications."
+            _f(
+                "Dataset {version}, last reviewed {date}. Every number is taken from the data "
+                "files with its source excerpt; figures from different studies are not directly "
+                "comparable. For clinical teams' discussion, not a substitute for the "
+                "publications.",
+                version=info.version,
+                date=info.last_reviewed.isoformat(),
+            )
         )
     )
 
 
 def _note_markdown(item) -> str:
-    """A note sentence as escaped Markdown; our own additions carry a visible Editorial badge."""
+    """A note sentence as escaped Markdown; our own additions carry a visible Editorial badge
+    (编者注 in Chinese)."""
     if is_editorial(item):
-        return f":orange-badge[Editorial] {markdown(item.editorial)}"
+        label = _("Editorial")
+        return f":orange-badge[{markdown(label)}] {markdown(item.editorial)}"
     return markdown(item)
+
+
+def bold(text: str) -> str:
+    """A short heading in bold, escaped (the text is a translation)."""
+    return f"**{markdown(text)}**"
+
+
+def excerpt_label() -> str:
+    """The mark before a source excerpt shown as printed (English in both languages): 'Source
+    excerpt', 原文 in Chinese."""
+    label = _("Source excerpt")
+    return f":gray-badge[{markdown(label)}]"
 
 
 def reference_entry(reference: Reference) -> None:
@@ -182,17 +217,18 @@ def reference_entry(reference: Reference) -> None:
         status = "" if reference.status == reference.kind else f" · {reference.status}"
         st.caption(markdown(reference.kind + status))
         if reference.checked:
-            st.caption(markdown(f"Checked: {reference.checked}"))
+            st.caption(markdown(_f("Checked: {checked}", checked=reference.checked)))
         if reference.figures:
+            count = len(reference.figures)
             with st.expander(
-                plural(len(reference.figures), "figure rests", "figures rest") + " on it"
+                _nf("{n} figure rests on it", "{n} figures rest on it", count, n=f"{count:,}")
             ):
-                for phase in dict.fromkeys(phase for phase, _ in reference.figures):
-                    st.page_link(f"app_pages/{phase}.py", label=PHASE_LABELS[phase])
+                for phase in dict.fromkeys(phase for phase, _label in reference.figures):
+                    st.page_link(f"app_pages/{phase}.py", label=_(PHASE_LABELS[phase]))
                     st.markdown(
                         "\n".join(
                             f"- {markdown(label)}" for p, label in reference.figures if p == phase
                         )
                     )
         else:
-            st.caption("No figure on these pages rests on it.")
+            st.caption(_("No figure on these pages rests on it."))

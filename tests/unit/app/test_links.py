@@ -1,4 +1,5 @@
-"""lib.app.links: share links round-trip the view; a slide number is read strictly (else 1)."""
+"""lib.app.links: share links round-trip the view and always name the language; a slide number
+is read strictly (else 1)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -6,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.app.links import slide_number, view_link
+from lib.app.links import slide_number, view_link, view_query
 from lib.dataset.vocabulary import DISEASES
+from lib.i18n import SUPPORTED
 
 COUNT = 12  # slides in the deck
 
@@ -43,9 +45,10 @@ def test_slide_number_accepts_only_plain_digits_naming_a_slide(text: str, expect
 @given(
     diseases=st.lists(st.sampled_from(DISEASES), min_size=1, max_size=3, unique=True),
     slide=st.integers(1, 500),
+    lang=st.sampled_from(SUPPORTED),
 )
-def test_a_view_link_round_trips_the_view(diseases, slide):
-    link = view_link("http://example.org:8501/x?y=1", "present", diseases, {"slide": slide})
+def test_a_view_link_round_trips_the_view(diseases, slide, lang):
+    link = view_link("http://example.org:8501/x?y=1", "present", diseases, {"slide": slide}, lang)
     parts = urlsplit(link)
     query = parse_qs(parts.query)
     assert (parts.scheme, parts.netloc, parts.path) == ("http", "example.org:8501", "/present")
@@ -53,3 +56,25 @@ def test_a_view_link_round_trips_the_view(diseases, slide):
         diseases
     ) == sorted(DISEASES)
     assert query.get("slide", ["1"]) == [str(slide)]
+    assert query["lang"] == [lang]  # opens in the language it was copied in
+
+
+@pytest.mark.parametrize(
+    ("diseases", "extra", "lang", "expected"),
+    [
+        (list(DISEASES), {}, "en", "?lang=en"),  # defaults: only the language
+        (list(DISEASES), {}, "zh", "?lang=zh"),
+        (["MDS"], {}, "zh", "?disease=MDS&lang=zh"),
+        (["AML", "ALL"], {"slide": 3}, "en", "?disease=AML&disease=ALL&slide=3&lang=en"),
+        (["MDS"], {"slide": 1, "handout": ""}, "zh", "?disease=MDS&lang=zh"),  # defaults left out
+        (["MDS"], {"handout": "true"}, "zh", "?disease=MDS&handout=true&lang=zh"),
+    ],
+)
+def test_a_view_query_always_names_the_language(diseases, extra, lang, expected):
+    assert view_query(diseases, extra, lang) == expected
+
+
+@pytest.mark.parametrize("lang", ["", "fr", "ZH", "zh-CN", "zh&x=1"])
+def test_a_view_query_refuses_a_language_the_app_does_not_have(lang):
+    with pytest.raises(ValueError):
+        view_query(["MDS"], {}, lang)
