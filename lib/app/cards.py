@@ -111,7 +111,7 @@ def _image_buttons(key: str, render) -> None:
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 fmt.upper(),
-                lambda f=fmt: render(f),
+                functools.partial(render, fmt),  # render runs in the page's language
                 file_name=f"phasewise-{key}.{fmt}",
                 mime=mime,
                 key=f"{fmt}-{key}",

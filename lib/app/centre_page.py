@@ -202,23 +202,7 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
     with st.container(border=True, key="centre-loaded"):
         if centre.synthetic:
             st.badge(_("Synthetic demo cohort: simulated patients, not real ones"), color="orange")
-        what = (
-            _("A synthetic cohort is loaded in this session")
-            if centre.synthetic
-            else _("Your cohort is loaded in this session")
-        )
-        patients = _nf("{n} patient", "{n} patients", len(cohort), n=f"{len(cohort):,}")
-        if cohort.has_groups:
-            groups = len(_groups(cohort))
-            detail = _f(
-                "{patients} ({counts}), {groups}",
-                patients=patients,
-                counts=counts,
-                groups=_nf("{n} group", "{n} groups", groups),
-            )
-        else:
-            detail = _f("{patients} ({counts})", patients=patients, counts=counts)
-        st.markdown(_f("**{what}:** {detail}", what=markdown(what), detail=markdown(detail)))
+        st.markdown(_loaded_sentence(centre.synthetic, cohort, markdown(counts)))
         for note in cohort.notes:
             st.caption(markdown(_f("Note: {note}", note=note)))
         st.button(
@@ -229,6 +213,37 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
             on_click=remove_centre,
             help=_("Clears the patients and every result from this session now."),
         )
+
+
+def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
+    """'**Your cohort is loaded in this session:** 320 patients (AML 200, MDS 120), 3 groups'."""
+    patients = _nf("{n} patient", "{n} patients", len(cohort), n=f"{len(cohort):,}")
+    if cohort.has_groups:
+        groups = _nf("{n} group", "{n} groups", len(_groups(cohort)))
+        if synthetic:
+            return _f(
+                "**A synthetic cohort is loaded in this session:** {patients} ({counts}), {groups}",
+                patients=patients,
+                counts=counts,
+                groups=groups,
+            )
+        return _f(
+            "**Your cohort is loaded in this session:** {patients} ({counts}), {groups}",
+            patients=patients,
+            counts=counts,
+            groups=groups,
+        )
+    if synthetic:
+        return _f(
+            "**A synthetic cohort is loaded in this session:** {patients} ({counts})",
+            patients=patients,
+            counts=counts,
+        )
+    return _f(
+        "**Your cohort is loaded in this session:** {patients} ({counts})",
+        patients=patients,
+        counts=counts,
+    )
 
 
 def _groups(cohort) -> list[str]:

@@ -161,8 +161,8 @@ def note_panel(
             year = f" ({item.year_as_printed})" if item.year_as_printed else ""
             st.markdown(f"- {markdown(item.title + year)}: {markdown(item.summary)}")
             for flag in item.flags:
-                label = _(FLAG_LABELS[flag.kind])
-                st.caption(markdown(_f("{flag}: {note}", flag=label, note=flag.note)))
+                label = markdown(_(FLAG_LABELS[flag.kind]))
+                st.caption(f":orange-badge[{label}] {markdown(flag.note)}")
 
 
 def footer(state: DataState) -> None:
