@@ -1,4 +1,8 @@
-"""The dataset's catalogue: the journey overview, the bibliography, the glossary, the notes."""
+"""The dataset's catalogue: the journey overview, the bibliography, the glossary, the notes.
+
+Labels come out in the session's language (`lib.i18n`); phase ids and reference numbers never
+change with it.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +14,10 @@ from lib.dataset.vocabulary import CITATION_STATUS_LABELS, PHASE_LABELS, PHASE_S
 from lib.evidence import text
 from lib.evidence.caveats import headlines
 from lib.evidence.selection import filter_table, phase_studies
+from lib.i18n import N_, _, _f
+
+#: A glossary term's confidence (the data's value, shown translated).
+CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
 def phase_notes(ds: Dataset, phase: str, diseases: Iterable[str]) -> list[Note]:
@@ -27,8 +35,8 @@ def phase_overview(ds: Dataset, table: pd.DataFrame, diseases: Iterable[str]) ->
         rows.append(
             {
                 "phase": phase,
-                "label": PHASE_LABELS[phase],
-                "summary": PHASE_SUMMARIES[phase],
+                "label": _(PHASE_LABELS[phase]),
+                "summary": _(PHASE_SUMMARIES[phase]),
                 "studies": len(phase_studies(ds, phase, diseases)),
                 "figures": int((in_phase["kind"] != "sample_size").sum()),
                 "headlines": headlines(in_phase),
@@ -42,7 +50,7 @@ class Reference:
     """One numbered entry of the bibliography, with the figures that rest on it."""
 
     number: int
-    kind: str  # "Source document" | "Publication"
+    kind: str  # "Source document" | "Publication", in the session's language
     citation: str
     status: str
     checked: str
@@ -53,24 +61,29 @@ class Reference:
 def bibliography(ds: Dataset, table: pd.DataFrame) -> list[Reference]:
     """The source documents, then the publications, numbered: full citation, PubMed and DOI
     links, citation status, what was checked, and which figures rest on each."""
+    document, publication = _("Source document"), _("Publication")
     entries = [
         (
-            "Source document",
+            document,
             d.id,
-            f"{d.title}. {d.outlet}, {d.date}.",
-            "Source document",
+            text.sentences(
+                [text.full_stop(d.title), text.full_stop(text.clauses((d.outlet, d.date)))]
+            ),
+            document,
             d.translation_note or "",
-            (("Open source page", d.url),) if d.url else (),
+            ((_("Open source page"), d.url),) if d.url else (),
         )
         for d in ds.documents
     ]
     entries += [
         (
-            "Publication",
+            publication,
             p.id,
             text.reference(p.citation, p.pmid, p.doi),
-            CITATION_STATUS_LABELS[p.status],
-            p.checked + (f" Unconfirmed: {p.unconfirmed}" if p.unconfirmed else ""),
+            _(CITATION_STATUS_LABELS[p.status]),
+            text.sentences(
+                [p.checked, _f("Unconfirmed: {what}", what=p.unconfirmed) if p.unconfirmed else ""]
+            ),
             _publication_links(p),
         )
         for p in ds.publications
@@ -91,7 +104,7 @@ def _publication_links(publication) -> tuple[tuple[str, str], ...]:
     if publication.doi:
         links.append((f"DOI {publication.doi}", f"https://doi.org/{publication.doi}"))
     if publication.url:
-        links.append(("Open page", publication.url))
+        links.append((_("Open page"), publication.url))
     return tuple(links)
 
 
@@ -113,7 +126,9 @@ def glossary_table(ds: Dataset) -> pd.DataFrame:
                 "source_wording": t.source_wording,
                 "correct_term": t.correct_term,
                 "chinese": t.chinese or "",
-                "confidence": t.confidence,
+                "confidence": _(CONFIDENCE_LABELS[t.confidence])
+                if t.confidence in CONFIDENCE_LABELS
+                else t.confidence,
                 "basis": t.basis,
                 "document": documents[t.document],
             }

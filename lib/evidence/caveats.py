@@ -1,4 +1,7 @@
-"""What a clinician reads before the numbers: headline figures and caveat badges. Pure."""
+"""What a clinician reads before the numbers: headline figures and caveat badges. Pure.
+
+Labels and explanations come out in the session's language (`lib.i18n`), made when called.
+"""
 
 from dataclasses import dataclass
 
@@ -8,7 +11,14 @@ from lib.dataset.records import Study
 from lib.dataset.rules import headline_refusal
 from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
 from lib.evidence.selection import SMALL_N
-from lib.evidence.text import display_count, display_n, display_p, display_value
+from lib.evidence.text import (
+    display_count,
+    display_n,
+    display_p,
+    display_value,
+    labelled,
+)
+from lib.i18n import _, _f
 
 
 @dataclass(frozen=True)
@@ -54,10 +64,10 @@ def _n_known(table: pd.DataFrame, row) -> bool:
 def headlines(table: pd.DataFrame) -> list[Headline]:
     """The phase's headline figures, formatted for metric cards."""
     items = []
-    for _, row in headline_rows(table).iterrows():
+    for _index, row in headline_rows(table).iterrows():
         if row["kind"] == "comparison":
             pair = table[table["figure_id"].isin(row["linked_figures"])]
-            by_role = {r["arm_role"]: r for _, r in pair.iterrows()}
+            by_role = {r["arm_role"]: r for _index, r in pair.iterrows()}
             value = " vs ".join(
                 _display(by_role[role]) for role in ("intervention", "control") if role in by_role
             )
@@ -66,7 +76,8 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                 for role in ("intervention", "control")
                 if role in by_role and pd.notna(by_role[role]["n"])
             )
-            label = f"{row['endpoint_label']}: {row['arm']} vs {row['comparator_arm']}"
+            # "vs" between arms reads the same in Chinese clinical text
+            label = labelled(row["endpoint_label"], f"{row['arm']} vs {row['comparator_arm']}")
             detail = " · ".join(
                 filter(
                     None,
@@ -82,7 +93,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
             label = (
                 row["endpoint_label"]
                 if row["kind"] == "key_fact"
-                else (f"{row['endpoint_label']}: {row['arm']}")
+                else labelled(row["endpoint_label"], row["arm"])
             )
             n = display_n(row["n"])
             detail = " · ".join(
@@ -96,7 +107,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                 detail=detail,
                 source=source_line(row),
                 origin=row["origin"],
-                flags=tuple(FLAG_LABELS[f] for f in row["flags"]),
+                flags=tuple(_(FLAG_LABELS[f]) for f in row["flags"]),
             )
         )
     return items
@@ -109,11 +120,11 @@ def _display(row: pd.Series) -> str:
 def source_line(row: pd.Series) -> str:
     """A one-line source for a figure: study, document or publication, verification."""
     where = (
-        ("Publication: " + _short_citation(row["citation"]))
+        _f("Publication: {citation}", citation=_short_citation(row["citation"]))
         if row["origin"] == "publication"
-        else "Document: " + row["document_title"]
+        else _f("Document: {title}", title=row["document_title"])
     )
-    return f"{where} · {VERIFICATION_LABELS[row['verification_status']]}"
+    return f"{where} · {_(VERIFICATION_LABELS[row['verification_status']])}"
 
 
 def _short_citation(citation: str) -> str:
@@ -135,40 +146,42 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
     rows = table[table["study_id"] == study.id]
     badges = [
         Badge(
-            DESIGN_LABELS[study.design],
+            _(DESIGN_LABELS[study.design]),
             "info" if study.design == "rct" else "warning",
-            study.design_note or "Design as reported in the source.",
+            study.design_note or _("Design as reported in the source."),
         )
     ]
     if study.design != "rct" and study.is_comparative:
         badges.append(
             Badge(
-                "Not randomised",
+                _("Not randomised"),
                 "warning",
-                "Arms were not allocated at random; differences may reflect selection.",
+                _("Arms were not allocated at random; differences may reflect selection."),
             )
         )
     if study.arms_defined_by == "outcome":
         badges.append(
             Badge(
-                "Groups formed by outcome",
+                _("Groups formed by outcome"),
                 "warning",
-                "The groups are defined by what happened to the patients (e.g. whether they "
-                "reached transplant), not by the treatment they were given: biased by design; "
-                "those who lived long enough to reach the next step look better.",
+                _(
+                    "The groups are defined by what happened to the patients (e.g. whether they "
+                    "reached transplant), not by the treatment they were given: biased by design; "
+                    "those who lived long enough to reach the next step look better."
+                ),
             )
         )
     sizes = [int(n) for n in rows.loc[rows["kind"] == "sample_size", "value"].dropna()]
     if sizes and min(sizes) < SMALL_N:
         badges.append(
             Badge(
-                f"Small n (smallest group {min(sizes)})",
+                _f("Small n (smallest group {n})", n=min(sizes)),
                 "warning",
-                f"At least one group has fewer than {SMALL_N} patients.",
+                _f("At least one group has fewer than {n} patients.", n=SMALL_N),
             )
         )
     if not sizes and study.design != "case_report":
-        badges.append(Badge("n not stated", "warning", "The source gives no sample size."))
+        badges.append(Badge(display_n(None), "warning", _("The source gives no sample size.")))
     flags = {kind for kinds in rows["flags"] for kind in kinds}
     statuses = set(rows["verification_status"])
     for kind in (
@@ -181,16 +194,17 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
         "same_claim",
     ):
         if kind in flags:
-            badges.append(Badge(FLAG_LABELS[kind], "warning", _flag_help(rows, kind)))
+            badges.append(Badge(_(FLAG_LABELS[kind]), "warning", _flag_help(rows, kind)))
     if (
         statuses & {"not_verified_discrepant_with_published", "discrepant_minor"}
         and "discrepant" not in flags
     ):
+        discrepant = FLAG_LABELS["discrepant"]  # the English, translated below
         badges.append(
             Badge(
-                FLAG_LABELS["discrepant"],
+                _(discrepant),
                 "warning",
-                "At least one figure differs from the publication.",
+                _("At least one figure differs from the publication."),
             )
         )
     return badges
@@ -202,12 +216,17 @@ def _flag_help(rows: pd.DataFrame, kind: str) -> str:
         for flagged, note in notes:
             if flagged == kind:
                 return note
-    return FLAG_LABELS[kind]
+    return _(FLAG_LABELS[kind])
 
 
-CROSS_TRIAL = Badge(
-    "Cross-trial view",
-    "warning",
-    "Rows come from different studies with different patients, endpoints and "
-    "follow-up; compare within a row, not between rows.",
-)
+def cross_trial() -> Badge:
+    """The caveat of an exhibit whose rows come from several studies (made when called, in the
+    session's language)."""
+    return Badge(
+        _("Cross-trial view"),
+        "warning",
+        _(
+            "Rows come from different studies with different patients, endpoints and "
+            "follow-up; compare within a row, not between rows."
+        ),
+    )

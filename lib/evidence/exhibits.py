@@ -3,6 +3,10 @@ with the figures behind it, each once, its caveats, key numbers and sources.
 
 Phase pages show a phase's exhibits as cards in sections; the presentation and the deck number
 the exhibits of a selection as slides; an image download draws the exhibit it sits under. Pure.
+
+Text (titles, sentences, badges, table columns, captions) comes out in the session's language
+(`lib.i18n`), made when called; keys, ids and phases never change with it. Module-level tables
+keep the English, marked `N_`, and are translated where used.
 """
 
 from dataclasses import dataclass, field
@@ -22,53 +26,77 @@ from lib.dataset.vocabulary import (
 )
 from lib.evidence import selection, text
 from lib.evidence.catalogue import phase_notes
-from lib.evidence.caveats import CROSS_TRIAL, Badge, Headline, headlines, study_badges
+from lib.evidence.caveats import Badge, Headline, cross_trial, headlines, study_badges
+from lib.i18n import N_, _, _f, _nf
 
 Section = Literal["arms", "effects", "single", "facts"]
 SECTIONS: dict[str, tuple[str, str]] = {
-    # key: (title, caption)
-    "arms": ("Arm comparisons", ""),
-    "effects": ("Effects", ""),
+    # key: (title, caption), English: translated by `PhaseView.sections`
+    "arms": (N_("Arm comparisons"), ""),
+    "effects": (N_("Effects"), ""),
     "single": (
-        "Single-arm, registry and case figures",
-        "No control arm: read each bar on its own, not against bars of other studies.",
+        N_("Single-arm, registry and case figures"),
+        N_("No control arm: read each bar on its own, not against bars of other studies."),
     ),
-    "facts": ("Registry and programme facts", ""),
+    "facts": (N_("Registry and programme facts"), ""),
 }
 CLAIMS_AS_TABLE = 4  # direction-only claims from which a card shows a table, not sentences
-_UNIT_TITLES = {"%": "rates by arm", "months": "medians by arm (months)"}
+#: An arm chart's title by value axis (the axis, "%" or "months", is part of an exhibit's key).
+_UNIT_TITLES = {"%": N_("{study}: rates by arm"), "months": N_("{study}: medians by arm (months)")}
 _FOREST_TITLES = {
-    "ratio": "Hazard and risk ratios",
-    "difference": "Risk differences (computed from events/n)",
+    "ratio": N_("Hazard and risk ratios"),
+    "difference": N_("Risk differences (computed from events/n)"),
 }
+#: The columns of `numbers_table`, in English; the table itself carries them translated
+#: (`number_columns()`).
 NUMBER_COLUMNS = [
-    "Figure",
-    "Study",
-    "Arm",
-    "Endpoint",
-    "Time point",
-    "Value",
-    "As printed",
-    "n",
-    "Events",
-    "95% CI",
-    "CI method",
-    "p as printed",
-    "Origin",
-    "Verification",
-    "Flags",
+    N_("Figure"),
+    N_("Study"),
+    N_("Arm"),
+    N_("Endpoint"),
+    N_("Time point"),
+    N_("Value"),
+    N_("As printed"),
+    N_("n"),
+    N_("Events"),
+    N_("95% CI"),
+    N_("CI method"),
+    N_("p as printed"),
+    N_("Origin"),
+    N_("Verification"),
+    N_("Flags"),
 ]
+#: The columns a printed card shows, in English; `print_columns()` in the session's language.
 PRINT_COLUMNS = [
-    "Arm",
-    "Endpoint",
-    "Time point",
-    "Value",
-    "n",
-    "95% CI",
-    "p as printed",
-    "Origin",
-    "Flags",
+    N_("Arm"),
+    N_("Endpoint"),
+    N_("Time point"),
+    N_("Value"),
+    N_("n"),
+    N_("95% CI"),
+    N_("p as printed"),
+    N_("Origin"),
+    N_("Flags"),
 ]
+#: The columns of `Exhibit.claims_table`, in English.
+CLAIM_COLUMNS = [
+    N_("Subgroup"),
+    N_("Endpoint"),
+    N_("Time point"),
+    N_("Direction"),
+    N_("p as printed"),
+    N_("Source"),
+]
+
+
+def number_columns() -> list[str]:
+    """The columns of `numbers_table` as it names them: in the session's language."""
+    return [_(column) for column in NUMBER_COLUMNS]
+
+
+def print_columns() -> list[str]:
+    """The columns a printed card shows, as `numbers_table` names them (session's language)."""
+    return [_(column) for column in PRINT_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -98,7 +126,7 @@ class Exhibit:
 
     @property
     def phase_label(self) -> str:
-        return PHASE_LABELS[self.phase]
+        return _(PHASE_LABELS[self.phase])
 
     @property
     def placement(self) -> str:
@@ -111,7 +139,7 @@ class Exhibit:
         """The title on a slide, where the page's section heading is not there to name the
         phase of a cross-study exhibit."""
         if self.section in ("effects", "facts"):
-            return f"{self.phase_label}: {self.title[0].lower()}{self.title[1:]}"
+            return text.labelled(self.phase_label, text.lower_first(self.title))
         return self.title
 
     @property
@@ -128,19 +156,27 @@ class Exhibit:
         if self.chart is None or self.chart.kind == "forest":
             return ""
         methods = sorted({m for m in self.chart.data.get("ci_method", ()) if m})
-        what = "; ".join(methods) or "none (no CI reported and no events/n to compute one)"
-        return f"Error bars: {what}."
+        what = text.semicolons(methods) or _("none (no CI reported and no events/n to compute one)")
+        return _f("Error bars: {methods}.", methods=what)
 
     @property
     def source_line(self) -> str:
         """Where the numbers come from, in one line."""
         documents = [d for d in dict.fromkeys(self.rows["document_title"].dropna()) if d]
         publications = self.rows.loc[self.rows["origin"] == "publication", "citation"]
-        parts = [f"Source: {'; '.join(documents)}"] if documents else []
+        parts = (
+            [_f("Source: {documents}", documents=text.semicolons(documents))] if documents else []
+        )
         count = publications.dropna().nunique()
         if count:
-            parts.append(f"publication figures from {text.plural(count, 'paper', 'papers')}")
-        return " · ".join(parts) or "Source: see the Sources page"
+            parts.append(
+                _nf(
+                    "publication figures from {n} paper",
+                    "publication figures from {n} papers",
+                    count,
+                )
+            )
+        return " · ".join(parts) or _("Source: see the Sources page")
 
     @property
     def citations(self) -> tuple[str, ...]:
@@ -160,21 +196,23 @@ class Exhibit:
         claims = self.rows[
             (self.rows["kind"] == "comparison") & (self.rows["linked_figures"].map(len) == 0)
         ]
-        return pd.DataFrame(
-            {
-                "Subgroup": claims["subgroup"].fillna("All patients"),
-                "Endpoint": claims["endpoint_label"],
-                "Time point": claims["time_point"],
-                "Direction": [
-                    text.direction(r.favours, r.arm, r.comparator_arm)
-                    for r in selection.records(claims)
+        records = selection.records(claims)
+        columns = dict(
+            zip(
+                CLAIM_COLUMNS,
+                [
+                    claims["subgroup"].fillna(_("All patients")),
+                    claims["endpoint_label"],
+                    claims["time_point"],
+                    [text.direction(r.favours, r.arm, r.comparator_arm) for r in records],
+                    [text.display_p(r.p_as_printed, r.flags) for r in records],
+                    claims["origin"].map(lambda origin: _(ORIGIN_LABELS[origin])),
                 ],
-                "p as printed": [
-                    text.display_p(r.p_as_printed, r.flags) for r in selection.records(claims)
-                ],
-                "Source": claims["origin"].map(ORIGIN_LABELS),
-            }
-        ).reset_index(drop=True)
+                strict=True,
+            )
+        )
+        frame = pd.DataFrame(columns, columns=CLAIM_COLUMNS).reset_index(drop=True)
+        return frame.rename(columns=_)
 
     @property
     def prefers_table(self) -> bool:
@@ -202,7 +240,7 @@ class PhaseView:
         for key, (title, caption) in SECTIONS.items():
             items = tuple(e for e in self.exhibits if e.section == key)
             if items:
-                grouped.append((key, title, caption, items))
+                grouped.append((key, _(title), _(caption) if caption else "", items))
         return grouped
 
 
@@ -217,14 +255,18 @@ def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]
     notes = tuple(phase_notes(ds, phase, diseases))
     return PhaseView(
         phase=phase,
-        title=PHASE_LABELS[phase],
-        caption=f"{PHASE_SUMMARIES[phase]} · showing {', '.join(diseases)}",
+        title=_(PHASE_LABELS[phase]),
+        caption=_f(
+            "{summary} · showing {diseases}",
+            summary=_(PHASE_SUMMARIES[phase]),
+            diseases=text.enumeration(diseases),
+        ),
         headlines=tuple(headlines(in_view)),
         empty_message="" if studies else _empty_message(ds, phase, diseases),
         exhibits=phase_exhibits(in_view, studies, phase, notes),
         notes=notes,
         consensus=ds.consensus if phase in ("induction", "consolidation") else (),
-        documents={d.id: f"{d.title} ({d.outlet})" for d in ds.documents},
+        documents={d.id: text.bracketed(d.title, d.outlet) for d in ds.documents},
     )
 
 
@@ -259,15 +301,22 @@ def phase_exhibits(
 
 def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
     counts = selection.studies_by_disease(ds, phase)
-    others = [f"{d}: {counts[d]}" for d in DISEASES if d not in diseases and counts[d]]
+    others = [
+        _f("{disease}: {count}", disease=d, count=counts[d])
+        for d in DISEASES
+        if d not in diseases and counts[d]
+    ]
     where = (
-        "Studies in this phase for other diseases: " + ", ".join(others) + "."
+        _f("Studies in this phase for other diseases: {counts}.", counts=text.enumeration(others))
         if others
-        else "No disease has studies in this phase in the dataset."
+        else _("No disease has studies in this phase in the dataset.")
     )
-    return (
-        f"No {', '.join(diseases)} studies in the {PHASE_LABELS[phase].lower()} phase in "
-        f"these sources. {where} Registry figures and notes below still apply."
+    return _f(
+        "No {diseases} studies in the {phase} phase in these sources. {where} Registry figures "
+        "and notes below still apply.",
+        diseases=text.enumeration(diseases),
+        phase=text.lower_first(_(PHASE_LABELS[phase])),
+        where=where,
     )
 
 
@@ -316,7 +365,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
                 key=study.id if index == 0 else f"{study.id}-{unit}",
                 section="arms",
                 title=study.title,
-                chart=Chart("arm", f"{study.short_label}: {_UNIT_TITLES[unit]}", values, unit),
+                chart=Chart("arm", _f(_UNIT_TITLES[unit], study=study.short_label), values, unit),
                 key_numbers=_paired_numbers(on_axis),
                 statements=claim_lines if index == 0 else (),
                 badges=badges,
@@ -332,7 +381,7 @@ def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
     keys = ["endpoint_label", "group_time", "subgroup", "origin"]
     for (endpoint, time, subgroup, origin), group in values.groupby(keys, sort=False, dropna=False):
         arms = group.sort_values("arm_role", key=lambda r: r.map({"intervention": 0}).fillna(1))
-        where = ", ".join(str(x) for x in (subgroup, time) if isinstance(x, str) and x)
+        where = text.clauses((subgroup, time))
         lines.append(
             text.pair_sentence(
                 endpoint, where, selection.records(arms), arms["p_as_printed"].iloc[0], origin
@@ -344,10 +393,11 @@ def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
 def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
     effects = selection.effect_rows(table, [s.id for s in studies])
     drafts = []
-    for scale, title in _FOREST_TITLES.items():
-        subset = effects[effects["measure"].str.contains(scale)]
+    for scale, english in _FOREST_TITLES.items():
+        subset = effects[effects["measure"].str.contains(scale)]  # the English key
         if subset.empty:
             continue
+        title = _(english)
         drafts.append(
             dict(
                 key=f"forest-{scale}",
@@ -356,7 +406,7 @@ def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
                 chart=Chart("forest", title, subset.reset_index(drop=True), scale),
                 key_numbers=tuple(text.effect_sentence(r) for r in selection.records(subset)),
                 statements=(),
-                badges=(CROSS_TRIAL,) if subset["study_id"].nunique() > 1 else (),
+                badges=(cross_trial(),) if subset["study_id"].nunique() > 1 else (),
                 rows=_unique(table[table["figure_id"].isin(subset["figure_id"])]),
             )
         )
@@ -377,7 +427,7 @@ def _single_arm_exhibits(
         rates, months = rows[rows["unit"] != "months"], rows[rows["unit"] == "months"]
         if not rates["plot_value"].notna().any():  # nothing to draw: no empty axis, sentences
             rates, months = rates.iloc[:0], rows
-        title = f"{study.short_label}: figures without a control arm"
+        title = _f("{study}: figures without a control arm", study=study.short_label)
         drafts.append(
             dict(
                 key=f"single-{study.id}",
@@ -399,16 +449,17 @@ def _facts_exhibits(table: pd.DataFrame) -> list[dict]:
     if facts.empty:
         return []
     flagged = dict.fromkeys(kind for kinds in facts["flags"] for kind in kinds)
+    title, _caption = SECTIONS["facts"]  # the English, translated below
     notes = {kind: note for pairs in facts["flag_notes"] for kind, note in pairs}
     return [
         dict(
             key="key-facts",
             section="facts",
-            title=SECTIONS["facts"][0],
+            title=_(title),
             chart=None,
             key_numbers=(),
             statements=tuple(text.figure_sentence(r) for r in selection.records(facts)),
-            badges=tuple(Badge(FLAG_LABELS[k], "warning", notes[k]) for k in flagged),
+            badges=tuple(Badge(_(FLAG_LABELS[k]), "warning", notes[k]) for k in flagged),
             rows=_unique(facts),
         )
     ]
@@ -446,7 +497,8 @@ class SourceGroup:
 
 
 def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind an exhibit, as printed and as read, one row per figure."""
+    """The numbers behind an exhibit, as printed and as read, one row per figure; columns
+    named in the session's language (`number_columns()`)."""
     rows = rows.reset_index(drop=True)
     records = selection.records(rows)
     ci_method = rows["ci_method"].fillna("") if "ci_method" in rows else ""
@@ -464,18 +516,22 @@ def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
             "95% CI": [text.display_ci(r.ci_low, r.ci_high) for r in records],
             "CI method": ci_method,
             "p as printed": rows["p_as_printed"].fillna(""),
-            "Origin": rows["origin"].map(ORIGIN_LABELS),
-            "Verification": rows["verification_status"].map(VERIFICATION_LABELS),
-            "Flags": rows["flags"].map(lambda kinds: ", ".join(FLAG_LABELS[k] for k in kinds)),
+            "Origin": rows["origin"].map(lambda origin: _(ORIGIN_LABELS[origin])),
+            "Verification": rows["verification_status"].map(
+                lambda status: _(VERIFICATION_LABELS[status])
+            ),
+            "Flags": rows["flags"].map(
+                lambda kinds: text.enumeration(_(FLAG_LABELS[k]) for k in kinds)
+            ),
         },
         columns=NUMBER_COLUMNS,
-    )
+    ).rename(columns=_)
 
 
 def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
     """Each figure's document, excerpt, publication (with links), verification and flags."""
     groups = []
-    for _, group in rows.groupby("source_id", sort=False):
+    for _source, group in rows.groupby("source_id", sort=False):
         records = selection.records(group)
         first = records[0]
         groups.append(
@@ -495,16 +551,18 @@ def _source_entry(row) -> SourceEntry:
     return SourceEntry(
         endpoint=row.endpoint_label,
         subject=row.arm or row.study,
-        time_point=row.time_point or "no time point",
+        time_point=row.time_point or _("no time point"),
         value=text.claim_sentence(row, with_time=False)
         if row.kind == "comparison"
         else text.figure_value(row),
         n="" if row.kind in ("sample_size", "comparison") else text.display_n(row.n),
-        verification=VERIFICATION_LABELS[row.verification_status],
+        verification=_(VERIFICATION_LABELS[row.verification_status]),
         excerpt=row.excerpt,
         verification_note=row.verification_note,
         evidence_ref=_text(row.evidence_ref),
-        flag_notes=tuple(f"{FLAG_LABELS[kind]}: {note}" for kind, note in row.flag_notes),
+        flag_notes=tuple(
+            text.labelled(_(FLAG_LABELS[kind]), note) for kind, note in row.flag_notes
+        ),
     )
 
 
@@ -522,5 +580,5 @@ def _links(row) -> tuple[tuple[str, str], ...]:
     if doi:
         links.append((f"DOI {doi}", f"https://doi.org/{doi}"))
     if url:
-        links.append(("Open source page", url))
+        links.append((_("Open source page"), url))
     return tuple(links)

@@ -2,6 +2,10 @@
 
 Pages, slides, images and exports all read this one table. List-like cells (diseases, flags,
 flag notes, linked figures) hold tuples; they become text only at the edge (CSV/JSON, screen).
+
+Labels in the table (endpoint labels, citation status, "Whole study", where an n comes from)
+are in the session's language when the table is made; ids, codes and numbers never change.
+The app makes the table once per data version and language.
 """
 
 from dataclasses import dataclass
@@ -22,8 +26,18 @@ from lib.dataset.vocabulary import (
     ENDPOINTS,
     FLAG_LABELS,
 )
+from lib.evidence.text import bracketed, clauses, labelled
+from lib.i18n import N_, _
 
 SMALL_N = 20
+
+#: Where an n borrowed from the arm or the whole study comes from (the `n_source` column).
+_BORROWED_N = {
+    ("arm", "document"): N_("arm size (document)"),
+    ("arm", "publication"): N_("arm size (publication)"),
+    ("study", "document"): N_("study size (document)"),
+    ("study", "publication"): N_("study size (publication)"),
+}
 
 EXPORT_COLUMNS = [
     "figure_id",
@@ -161,7 +175,7 @@ def _base(find: _Lookup, prov: Provenance, study: Study | None) -> dict:
     return {
         "origin": prov.origin,
         "source_id": prov.source,
-        "source_document": f"{document.title} ({document.outlet}, {document.date})"
+        "source_document": bracketed(document.title, clauses((document.outlet, str(document.date))))
         if document
         else "",
         "document_title": document.title if document else "",
@@ -173,7 +187,7 @@ def _base(find: _Lookup, prov: Provenance, study: Study | None) -> dict:
             if publication and prov.origin == "publication"
             else (document.url if document else None)
         ),
-        "citation_status": CITATION_STATUS_LABELS[publication.status] if publication else "",
+        "citation_status": _(CITATION_STATUS_LABELS[publication.status]) if publication else "",
         "verification_status": prov.verification.status,
         "verification_note": prov.verification.note,
         "flags": tuple(f.kind for f in prov.flags),
@@ -210,10 +224,10 @@ def _count_row(find: _Lookup, study: Study, arm_id: str | None, count: Count, ki
         "figure_id": figure_id,
         "kind": kind,
         "arm_id": arm_id,
-        "arm": arm.label if arm else "Whole study",
+        "arm": arm.label if arm else _("Whole study"),
         "arm_role": arm.role if arm else None,
         "endpoint": "n",
-        "endpoint_label": "Patients",
+        "endpoint_label": _("Patients"),
         "time_point": "",
         "value": count.value,
         "as_printed": count.as_printed,
@@ -231,9 +245,9 @@ def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
     if outcome.has_flag("no_denominator"):  # the source gives none; never borrow one
         pass
     elif n is None and arm.n is not None:  # the arm's size, with its own provenance
-        n, n_source = arm.n.value, f"arm size ({arm.n.origin})"
+        n, n_source = arm.n.value, _borrowed_n("arm", arm.n.origin)
     elif n is None and len(study.arms) == 1 and study.n is not None:  # a whole-cohort figure
-        n, n_source = study.n.value, f"study size ({study.n.origin})"
+        n, n_source = study.n.value, _borrowed_n("study", study.n.origin)
     return {
         **_base(find, outcome, study),
         **_study_columns(study, outcome),
@@ -243,7 +257,7 @@ def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
         "arm": arm.label,
         "arm_role": arm.role,
         "endpoint": outcome.endpoint,
-        "endpoint_label": ENDPOINTS[outcome.endpoint][0],
+        "endpoint_label": _(ENDPOINTS[outcome.endpoint][0]),
         "endpoint_wording": outcome.endpoint_wording,
         "subgroup": outcome.subgroup,
         "time_point": outcome.time_point.label,
@@ -261,6 +275,11 @@ def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
     }
 
 
+def _borrowed_n(whose: str, origin: str) -> str:
+    """'arm size (document)': where a borrowed n comes from, in the session's language."""
+    return _(_BORROWED_N[whose, origin])
+
+
 def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
     study = find.studies[comp.study]
     return {
@@ -273,7 +292,7 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
         "arm_role": "intervention",
         "comparator_arm": _arm_label(study, comp.control_arm),
         "endpoint": comp.endpoint,
-        "endpoint_label": ENDPOINTS[comp.endpoint][0],
+        "endpoint_label": _(ENDPOINTS[comp.endpoint][0]),
         "endpoint_wording": comp.endpoint_wording,
         "subgroup": comp.subgroup,
         "time_point": comp.time_point.label,
@@ -301,7 +320,7 @@ def _key_fact_row(find: _Lookup, fact: KeyFact) -> dict:
             citation=publication.citation,
             pmid=publication.pmid,
             doi=publication.doi,
-            citation_status=CITATION_STATUS_LABELS[publication.status],
+            citation_status=_(CITATION_STATUS_LABELS[publication.status]),
         )
     return {
         **base,
@@ -323,11 +342,18 @@ def _key_fact_row(find: _Lookup, fact: KeyFact) -> dict:
 
 
 def export_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as text at the edge: list cells joined (';' for ids, ' | ' for notes)."""
+    """The table as text at the edge: list cells joined (';' for ids, ' | ' for notes). Column
+    names stay the ids; flag labels are in the session's language."""
     frame = table[EXPORT_COLUMNS].copy()
     for column in ("diseases", "flags", "linked_figures"):
         frame[column] = frame[column].map(";".join)
     frame["flag_notes"] = frame["flag_notes"].map(
-        lambda notes: " | ".join(f"{FLAG_LABELS[kind]}: {note}" for kind, note in notes)
+        lambda notes: " | ".join(labelled(_(FLAG_LABELS[kind]), note) for kind, note in notes)
     )
     return frame
+
+
+def export_headers() -> list[str]:
+    """The export's column headings in the session's language: the ids themselves in English
+    (what scripts read), their Chinese names in Chinese."""
+    return [_(column) for column in EXPORT_COLUMNS]

@@ -1,6 +1,10 @@
 """Pure selections from the figure table: the rows a phase, a study or a chart is about.
 
 (table, filters) -> DataFrames. Chart values carry their plotting scale and CI method.
+
+Keys stay English whatever the language (`plot_unit`, an effect's `measure` and `method`: code
+reads them); the text shown (`ci_method`, `measure_label`, `method_label`) is made in the
+session's language when called.
 """
 
 import functools
@@ -12,8 +16,23 @@ import pandas as pd
 from lib.dataset.records import Dataset, Study
 from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, UNIT_LABELS
 from lib.evidence import stats
+from lib.evidence.text import truncated
+from lib.i18n import N_, _, _f
 
 SMALL_N = 20
+
+#: An effect's measure (the `measure` column, a key the charts read), translated for display.
+HAZARD_RATIO = N_("Hazard ratio")
+RISK_DIFFERENCE = N_("Risk difference (percentage points)")
+RISK_RATIO = N_("Risk ratio")
+AS_PUBLISHED = N_("as published")
+#: The interval methods of lib.evidence.stats, as shown.
+_METHOD_NAMES = {
+    stats.WILSON: N_("Wilson score interval"),
+    stats.NEWCOMBE: N_("Newcombe hybrid score interval"),
+    stats.KATZ: N_("Katz log interval"),
+    stats.KATZ_CORRECTED: N_("Katz log interval, 0.5 added to each cell"),
+}
 
 
 def records(frame: pd.DataFrame) -> list:
@@ -88,8 +107,8 @@ def chart_values(table: pd.DataFrame) -> pd.DataFrame:
     curve = frame["flags"].map(lambda kinds: "curve_estimate" in kinds)
     computable = ~published & ~curve & events.notna() & (n > 0) & unit.isin(["percent", "patients"])
     frame["ci_method"] = ""
-    frame.loc[published, "ci_method"] = "95% CI as published"
-    frame.loc[computable, "ci_method"] = "95% CI computed from events/n (Wilson)"
+    frame.loc[published, "ci_method"] = _("95% CI as published")
+    frame.loc[computable, "ci_method"] = _("95% CI computed from events/n (Wilson)")
     intervals = [
         stats.wilson_interval(int(e), int(total))
         for e, total in zip(events[computable], n[computable], strict=True)
@@ -120,8 +139,7 @@ def _printed_p(comparisons: list) -> str | None:
     """The printed p of the first comparison listing an outcome that prints one."""
     for comp in comparisons:
         if isinstance(comp.p_as_printed, str):
-            truncated = "truncated" in comp.flags
-            return comp.p_as_printed + (" (truncated in source)" if truncated else "")
+            return truncated(comp.p_as_printed) if "truncated" in comp.flags else comp.p_as_printed
     return None
 
 
@@ -144,7 +162,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
     comps = table[(table["kind"] == "comparison") & table["study_id"].isin(ids)]
     outcomes = table[table["kind"] == "outcome"].set_index("figure_id")
     rows = []
-    for _, comp in comps.iterrows():
+    for _index, comp in comps.iterrows():
         base = {
             "study": comp["study"],
             "study_id": comp["study_id"],
@@ -160,12 +178,14 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             rows.append(
                 {
                     **base,
-                    "measure": "Hazard ratio",
+                    "measure": HAZARD_RATIO,
                     "estimate": comp["hr"],
                     "low": comp["hr_ci_low"],
                     "high": comp["hr_ci_high"],
-                    "method": "as published",
+                    "method": AS_PUBLISHED,
                     "n_text": "",
+                    "measure_label": _(HAZARD_RATIO),
+                    "method_label": _(AS_PUBLISHED),
                 }
             )
         pair = _event_pair(comp, outcomes)
@@ -177,23 +197,27 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             rows.append(
                 {
                     **base,
-                    "measure": "Risk difference (percentage points)",
+                    "measure": RISK_DIFFERENCE,
                     "estimate": 100 * rd.value,
                     "low": 100 * rd.low,
                     "high": 100 * rd.high,
                     "method": f"computed from events/n ({rd.method})",
                     "n_text": n_text,
+                    "measure_label": _(RISK_DIFFERENCE),
+                    "method_label": _computed_method(rd.method),
                 }
             )
             rows.append(
                 {
                     **base,
-                    "measure": "Risk ratio",
+                    "measure": RISK_RATIO,
                     "estimate": rr.value,
                     "low": rr.low,
                     "high": rr.high,
                     "method": f"computed from events/n ({rr.method})",
                     "n_text": n_text,
+                    "measure_label": _(RISK_RATIO),
+                    "method_label": _computed_method(rr.method),
                 }
             )
     columns = [
@@ -212,8 +236,16 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
         "high",
         "method",
         "n_text",
+        "measure_label",
+        "method_label",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _computed_method(name: str) -> str:
+    """'computed from events/n (Newcombe hybrid score interval)', in the session's language."""
+    shown = _(_METHOD_NAMES[name]) if name in _METHOD_NAMES else name
+    return _f("computed from events/n ({method})", method=shown)
 
 
 def _event_pair(comp: pd.Series, outcomes: pd.DataFrame):

@@ -2,11 +2,19 @@
 
 A number split by a line break in the source ("24. 5%") is shown joined ("24.5%"); a truncated
 one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. Pure.
+
+Words come out in the session's language (`lib.i18n`): every sentence is one template with
+placeholders, never English fragments glued together, so Chinese can order it its own way. The
+punctuation that joins pieces (a label and its value, a list, a bracketed note) follows the
+language too (`labelled`, `clauses`, `enumeration`...): full-width ，、；：（） in Chinese. Numbers,
+n, p and CIs print the same in every language.
 """
 
 import math
 import re
 from collections.abc import Iterable
+
+from lib.i18n import _, _f, _nf, current_language
 
 # The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
 # a space is a list separator ("HR 0,25, 95% CI"), never a split decimal.
@@ -43,41 +51,128 @@ def _is_missing(value) -> bool:
         return True
 
 
+# --- punctuation: how pieces join in the current language ------------------------------------
+
+_PUNCTUATION = {
+    "en": {
+        "colon": ": ",
+        "comma": ", ",
+        "enumeration": ", ",
+        "semicolon": "; ",
+        "open": " (",
+        "close": ")",
+        "sentence": " ",
+        "stop": ".",
+    },
+    "zh": {
+        "colon": "：",
+        "comma": "，",
+        "enumeration": "、",
+        "semicolon": "；",
+        "open": "（",
+        "close": "）",
+        "sentence": "",
+        "stop": "。",
+    },
+}
+
+
+def _mark(name: str) -> str:
+    return _PUNCTUATION.get(current_language(), _PUNCTUATION["en"])[name]
+
+
+def _present(parts: Iterable) -> list[str]:
+    return [part for part in parts if isinstance(part, str) and part]
+
+
+def labelled(label: str, value: str) -> str:
+    """'label: value' ('标签：值' in Chinese)."""
+    return f"{label}{_mark('colon')}{value}"
+
+
+def bracketed(text: str, note: str) -> str:
+    """'text (note)' ('文字（注）' in Chinese)."""
+    return f"{text}{_mark('open')}{note}{_mark('close')}"
+
+
+def clauses(parts: Iterable) -> str:
+    """Non-empty parts joined as clauses: 'a, b' ('a，b' in Chinese)."""
+    return _mark("comma").join(_present(parts))
+
+
+def enumeration(parts: Iterable) -> str:
+    """A list of items: 'AML, MDS' ('AML、MDS' in Chinese)."""
+    return _mark("enumeration").join(_present(parts))
+
+
+def semicolons(parts: Iterable) -> str:
+    """'a; b' ('a；b' in Chinese)."""
+    return _mark("semicolon").join(_present(parts))
+
+
+def full_stop(text: str) -> str:
+    """A sentence ended: 'text.' ('文字。' in Chinese)."""
+    return f"{text}{_mark('stop')}"
+
+
+def sentences(parts: Iterable) -> str:
+    """Whole sentences one after the other (a space between them in English, none in Chinese)."""
+    return _mark("sentence").join(_present(parts))
+
+
+def lower_first(text: str) -> str:
+    """A capitalised word made lower case for the middle of a sentence ('Hazard ratio' ->
+    'hazard ratio'); acronyms ('HR ...') and Chinese are left alone."""
+    if len(text) > 1 and text[0].isascii() and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def truncated(text: str) -> str:
+    """A figure the source cut off, marked as such: 'P=0. (truncated in source)'."""
+    return _f("{value} (truncated in source)", value=text)
+
+
 def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), n=None) -> str:
     """The figure as a clinician should read it, with the source's precision and wording."""
     kinds = set(flags or ())
     if _is_missing(value):
-        suffix = " (truncated in source)" if "truncated" in kinds else ""
-        return f"{join_split_digits(as_printed)}{suffix}"
+        printed = join_split_digits(as_printed)
+        return truncated(printed) if "truncated" in kinds else printed
     if kinds & {"approximate", "lower_bound"}:
         return join_split_digits(as_printed)
     number = f"{float(value):,.{printed_decimals(as_printed)}f}"  # 12,744 as printed
     if unit == "percent":
         return f"{number}%"
     if unit == "months":
-        return f"{number} months"
+        return _f("{number} months", number=number)
     if unit == "patients":
         if not _is_missing(n):
             return f"{number}/{int(n):,}"
-        return f"{number} patient" if number == "1" else f"{number} patients"
+        return _nf(
+            "{number} patient", "{number} patients", 1 if number == "1" else 2, number=number
+        )
     if unit in ("hazard ratio", ""):
         return join_split_digits(as_printed)
-    return f"{number} {unit}"
+    return _f("{number} {unit}", number=number, unit=unit)
 
 
 def display_p(as_printed, flags: Iterable[str] = ()) -> str:
     """A p-value as printed (split digits joined), or 'p not reported'; truncation is marked."""
     if _is_missing(as_printed) or not str(as_printed).strip():
-        return "p not reported"
+        return _("p not reported")
     text = join_split_digits(str(as_printed).strip())
     if "truncated" in (flags or ()) and text.endswith("."):
-        return f"{text} (truncated in source)"
+        return truncated(text)
     return text
 
 
 def display_n(n) -> str:
     """n as every page, slide and image prints it: 'n=1,234' or 'n not stated'."""
-    return "n not stated" if _is_missing(n) else f"n={int(n):,}"
+    return _("n not stated") if _is_missing(n) else f"n={int(n):,}"
 
 
 def display_count(n) -> str:
@@ -93,7 +188,8 @@ def display_ci(low, high, decimals: int = 1) -> str:
 
 
 def plural(count: int, one: str, many: str) -> str:
-    """'1 problem', '3 problems'."""
+    """'1 problem', '3 problems': English only. Text shown in the interface uses
+    ``_nf("{n} problem", "{n} problems", count)`` instead (Chinese has no plural)."""
     return f"{count:,} {one if count == 1 else many}"
 
 
@@ -108,14 +204,14 @@ def figure_value(row) -> str:
 def figure_sentence(row) -> str:
     """One figure: 'Endpoint: value · arm (or study) · n · time point'."""
     return " · ".join(
-        part
-        for part in (
-            f"{row.endpoint_label}: {figure_value(row)}",
-            row.arm or row.study,
-            "" if row.kind == "key_fact" else display_n(row.n),
-            row.time_point,
+        _present(
+            (
+                labelled(row.endpoint_label, figure_value(row)),
+                row.arm or row.study,
+                "" if row.kind == "key_fact" else display_n(row.n),
+                row.time_point,
+            )
         )
-        if isinstance(part, str) and part
     )
 
 
@@ -128,17 +224,18 @@ def claim_sentence(row, with_time: bool = True) -> str:
     ]
     if not _is_missing(row.hr):
         parts.append(display_value(row.value, row.as_printed, row.unit))
-    return " · ".join(part for part in parts if isinstance(part, str) and part)
+    return " · ".join(_present(parts))
 
 
 def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: str) -> str:
     """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
     numbers = " vs ".join(figure_value(arm) for arm in arms)
     known = all(not _is_missing(arm.n) for arm in arms)
-    ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else "n not stated"
-    source = " (publication)" if origin == "publication" else ""
-    head = ", ".join(part for part in (endpoint, where) if part)
-    return f"{head}{source}: {numbers} ({ns}), {display_p(p_as_printed)}"
+    ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else display_n(None)
+    head = clauses((endpoint, where))
+    if origin == "publication":
+        head = _f("{head} (publication)", head=head)
+    return clauses((labelled(head, bracketed(numbers, ns)), display_p(p_as_printed)))
 
 
 def reference(citation: str, pmid, doi) -> str:
@@ -153,22 +250,30 @@ def reference(citation: str, pmid, doi) -> str:
 
 def direction(favours: str, intervention: str, control: str) -> str:
     """Which arm a direction-only claim favours, in words."""
-    return {
-        "intervention": f"Favours {intervention}",
-        "control": f"Favours {control}",
-        "neither": "No difference reported",
-    }.get(favours, "Direction unclear")
+    if favours == "intervention":
+        return _f("Favours {arm}", arm=intervention)
+    if favours == "control":
+        return _f("Favours {arm}", arm=control)
+    if favours == "neither":
+        return _("No difference reported")
+    return _("Direction unclear")
 
 
 def effect_sentence(row) -> str:
     """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'."""
-    return (
-        f"{row.study}, {row.endpoint_label} ({row.time_point}): {row.measure.lower()} "
-        f"{row.estimate:.2f} ({row.low:.2f} to {row.high:.2f}), {row.method}"
+    measure = getattr(row, "measure_label", None) or _(row.measure)
+    method = getattr(row, "method_label", None) or row.method
+    return _f(
+        "{study}, {endpoint} ({time}): {measure} {estimate} ({low} to {high}), {method}",
+        study=row.study,
+        endpoint=row.endpoint_label,
+        time=row.time_point,
+        measure=lower_first(measure),
+        estimate=f"{row.estimate:.2f}",
+        low=f"{row.low:.2f}",
+        high=f"{row.high:.2f}",
+        method=method,
     )
-
-
-EDITORIAL_MARK = "Editorial (not from the sources): "
 
 
 def is_editorial(item) -> bool:
@@ -178,7 +283,9 @@ def is_editorial(item) -> bool:
 
 def note_text(item) -> str:
     """A note sentence as plain text, an editorial one visibly marked as such."""
-    return f"{EDITORIAL_MARK}{item.editorial}" if is_editorial(item) else str(item)
+    if is_editorial(item):
+        return _f("Editorial (not from the sources): {text}", text=item.editorial)
+    return str(item)
 
 
 def integrative_note(notes) -> str:
@@ -186,19 +293,20 @@ def integrative_note(notes) -> str:
     first caveat."""
     parts = []
     for note in notes:
-        principles = "; ".join(f"{p.chinese} ({p.pinyin}): {p.gloss}" for p in note.principles)
+        principles = semicolons(
+            labelled(bracketed(p.chinese, p.pinyin), p.gloss) for p in note.principles
+        )
         parts.append(
-            " ".join(
-                filter(
-                    None,
-                    [
-                        f"Integrative care: {note_text(note.key_message)}",
-                        f"Scope: {note_text(note.scope)}",
-                        f"TCM principles: {principles}." if principles else "",
-                        f"Evidence: {note.evidence_level}.",
-                        f"Caveat: {note_text(note.caveats[0])}",
-                    ],
-                )
+            sentences(
+                [
+                    _f("Integrative care: {text}", text=note_text(note.key_message)),
+                    _f("Scope: {scope}", scope=note_text(note.scope)),
+                    _f("TCM principles: {principles}.", principles=principles)
+                    if principles
+                    else "",
+                    _f("Evidence: {level}.", level=note.evidence_level),
+                    _f("Caveat: {text}", text=note_text(note.caveats[0])),
+                ]
             )
         )
     return "\n".join(parts)
