@@ -17,7 +17,7 @@ from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
 from lib.app.widgets import CHART_CONFIG, badges, excerpt_label
 from lib.evidence.escape import markdown
-from lib.evidence.exhibits import PRINT_COLUMNS, Exhibit, SourceEntry, SourceGroup
+from lib.evidence.exhibits import Exhibit, SourceEntry, SourceGroup, print_columns
 from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
@@ -125,7 +125,7 @@ def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> No
     """Everything at once, for printing: chart, the numbers as a static table, the sources."""
     if exhibit.chart:
         _chart(state, diseases, exhibit, downloads=False)
-    st.table(numbers_for(state, diseases, exhibit)[PRINT_COLUMNS], hide_index=True)
+    st.table(numbers_for(state, diseases, exhibit)[print_columns()], hide_index=True)
     source_list(sources_for(state, diseases, exhibit))
 
 
@@ -183,6 +183,24 @@ def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
     return heading, entries
 
 
+def _figure_line(entry: SourceEntry) -> str:
+    """'**Endpoint**, arm, time point: value (n) · verification' as escaped Markdown."""
+    values = {
+        "endpoint": markdown(entry.endpoint),
+        "subject": markdown(entry.subject),
+        "time_point": markdown(entry.time_point),
+        "value": markdown(entry.value),
+        "verification": markdown(entry.verification),
+    }
+    if entry.n:
+        return _f(
+            "**{endpoint}**, {subject}, {time_point}: {value} ({n}) · {verification}",
+            n=markdown(entry.n),
+            **values,
+        )
+    return _f("**{endpoint}**, {subject}, {time_point}: {value} · {verification}", **values)
+
+
 def _small(text: str) -> str:
     """Escaped text in the small grey type of a caption, inside a Markdown block."""
     return f":small[:gray[{markdown(text)}]]"
@@ -201,9 +219,7 @@ def _entry_markdown(entry: SourceEntry) -> str:
         else _f("Verification: {note}", note=entry.verification_note)
     )
     lines = [
-        f"- **{markdown(entry.endpoint)}**, {markdown(entry.subject)}, "
-        f"{markdown(entry.time_point)}: {markdown(entry.value)}"
-        f"{f' ({markdown(entry.n)})' if entry.n else ''} · {markdown(entry.verification)}",
+        "- " + _figure_line(entry),
         f"    > {excerpt_label()} {markdown(entry.excerpt)}",
         "",
         f"    {_small(verification)}",
