@@ -2,6 +2,10 @@
 
 Pure: no streamlit. Every problem is located as `file: record: field: message`, and every problem
 of every file is collected before giving up, so an editor can fix them all in one pass.
+
+The dataset's text in Chinese (translations/zh.yaml) is checked against the English on every load,
+whichever language is asked for; `load_dataset(data_dir, lang="zh")` lays it over the English text
+fields before validating the records (lib.dataset.translations).
 """
 
 import gc
@@ -14,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from lib.dataset.problems import FILES, DataError, Problem
+from lib.dataset.problems import FILES, TRANSLATION_FILES, DataError, Problem
 from lib.dataset.records import (
     Comparison,
     Consensus,
@@ -29,6 +33,15 @@ from lib.dataset.records import (
     TermCorrection,
 )
 from lib.dataset.rules import integrity_problems
+from lib.dataset.translations import (
+    RECORD_NAMES,
+    TRANSLATED,
+    Checked,
+    check_translation,
+    english_fields,
+    overlay,
+)
+from lib.i18n.catalog import SOURCE_LANGUAGE, SUPPORTED
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATA_DIR_ENV = "PHASEWISE_DATA_DIR"
@@ -66,7 +79,7 @@ def data_dir_from_env() -> Path:
 def fingerprint(data_dir: Path) -> tuple:
     """A cheap signature of the data files (name, size, mtime) that changes when any is edited."""
     signature = []
-    for name in FILES:
+    for name in (*FILES, *TRANSLATION_FILES.values()):
         try:
             stat = (Path(data_dir) / name).stat()
             signature.append((name, stat.st_size, stat.st_mtime_ns))
@@ -75,10 +88,13 @@ def fingerprint(data_dir: Path) -> tuple:
     return tuple(signature)
 
 
-def load_or_report(data_dir: Path | str, stream, count: bool = True) -> Dataset | None:
-    """For command lines: the dataset, or None after writing every problem to `stream`."""
+def load_or_report(
+    data_dir: Path | str, stream, count: bool = True, lang: str = SOURCE_LANGUAGE
+) -> Dataset | None:
+    """For command lines: the dataset in `lang`, or None after writing every problem to
+    `stream`."""
     try:
-        return load_dataset(data_dir)
+        return load_dataset(data_dir, lang)
     except DataError as error:
         problems = [str(p) for p in error.problems]
     except Exception as error:  # never a traceback, whatever the files contain
@@ -90,10 +106,13 @@ def load_or_report(data_dir: Path | str, stream, count: bool = True) -> Dataset 
     return None
 
 
-def load_dataset(data_dir: Path | str) -> Dataset:
-    """Read and validate every file; raise DataError listing all problems at once."""
+def load_dataset(data_dir: Path | str, lang: str = SOURCE_LANGUAGE) -> Dataset:
+    """Read and validate every file, the translations included; raise DataError listing all
+    problems at once. The Dataset's text fields are in `lang` ("en" or "zh"; `Dataset.lang`)."""
+    if lang not in SUPPORTED:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(SUPPORTED)}")
     with _collection_paused():
-        return _load(Path(data_dir))
+        return _load(Path(data_dir), lang)
 
 
 @contextmanager
@@ -109,9 +128,11 @@ def _collection_paused():
             gc.enable()
 
 
-def _load(data_dir: Path) -> Dataset:
+def _load(data_dir: Path, lang: str) -> Dataset:
     problems: list[Problem] = []
     collections: dict[str, Any] = {}
+    raw: dict[str, Any] = {}  # parsed collections, by key; absent when the file was unreadable
+    invalid: dict[str, set[str]] = {}  # collection -> labels of records with problems
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), "-", "-", "data directory not found")])
     all_parsed = True
@@ -122,17 +143,67 @@ def _load(data_dir: Path) -> Dataset:
             all_parsed = False
             continue
         for key in keys:
-            value, record_problems = _validate_collection(file_name, key, content.get(key))
+            raw[key] = content.get(key)
+            value, record_problems = _validate_collection(file_name, key, raw[key])
             problems.extend(record_problems)
+            invalid[key] = {p.record for p in record_problems}
             collections[key] = value
+    dataset = None
     if problems:
         if all_parsed:  # cross-record problems among the valid records, reported in the same pass
             problems += _partial_integrity_problems(collections, problems)
+    else:
+        try:
+            dataset = Dataset(**collections)  # the root validator raises DataError: every problem
+        except DataError as error:
+            problems += error.problems
+        except ValidationError as error:
+            problems += _root_problems(error)
+    translations, translation_problems = _check_translations(data_dir, raw, invalid)
+    problems += translation_problems
+    if problems or dataset is None:
         raise DataError(problems)
-    try:
-        return Dataset(**collections)  # the root validator raises DataError with every problem
-    except ValidationError as error:
-        raise DataError(_root_problems(error)) from None
+    if lang == SOURCE_LANGUAGE:
+        return dataset
+    return _translated(raw, translations[lang], lang)
+
+
+def _check_translations(
+    data_dir: Path, raw: dict[str, Any], invalid: dict[str, set[str]]
+) -> tuple[dict[str, Checked], list[Problem]]:
+    """Every translation file read and checked against the English records that validated."""
+    english = english_fields(raw)
+    checked: dict[str, Checked] = {}
+    problems: list[Problem] = []
+    for lang, name in TRANSLATION_FILES.items():
+        content, file_problems = _read_yaml(data_dir / name)
+        problems.extend(file_problems)
+        if content is not None:
+            checked[lang] = check_translation(lang, content, english, invalid, RECORD_MODELS)
+            problems.extend(checked[lang].problems)
+    return checked, problems
+
+
+def _translated(raw: dict[str, Any], checked: Checked, lang: str) -> Dataset:
+    """The dataset again with the translation laid over the parsed English text. Only text
+    differs from the English dataset, which passed every cross-record rule already."""
+    overlay(raw, checked.texts)
+    file = TRANSLATION_FILES[lang]
+    collections: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in RECORD_MODELS:
+        value, record_problems = _validate_collection(file, key, raw.get(key))
+        noun = RECORD_NAMES.get(key)
+        problems += [
+            Problem(p.file, f"{noun} {p.record}" if noun else "info", p.field, p.message)
+            for p in record_problems
+        ]
+        collections[key] = value
+    if problems:  # the checks keep this from happening; never a traceback if it does
+        raise DataError(problems)
+    dataset = Dataset.model_construct(**collections)
+    dataset._lang = lang
+    return dataset
 
 
 def _partial_integrity_problems(collections: dict, known: list[Problem]) -> list[Problem]:
@@ -155,6 +226,11 @@ class _StrictLoader(_BaseLoader):
     """Safe YAML that refuses repeated keys: a repeated key would silently overwrite the first."""
 
     def construct_mapping(self, node, deep=False):
+        self.check_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+    def check_keys(self, node: yaml.MappingNode) -> None:
+        """Every key a plain value, and none twice."""
         seen = set()
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -169,7 +245,38 @@ class _StrictLoader(_BaseLoader):
                     problem_mark=key_node.start_mark,
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _parse(text: str) -> Any:
+    """yaml.load(text, Loader=_StrictLoader), about twice as fast: the C parser composes the node
+    tree, and plain strings, lists and mappings are built here directly instead of through the
+    constructor's generic machinery; every other node (numbers, dates, null, tags, merge keys)
+    goes through the loader's own constructors. Aliases are refused before this runs, so the
+    node graph is a tree."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _build(loader: _StrictLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_build(loader, item) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        pairs = node.value
+        if any(key.tag == _MERGE for key, _ in pairs):
+            return loader.construct_object(node, deep=True)
+        loader.check_keys(node)
+        return {_build(loader, key): _build(loader, value) for key, value in pairs}
+    return loader.construct_object(node, deep=True)
 
 
 def _located(construct, problem):
@@ -208,6 +315,36 @@ def _nesting_problem(text: str) -> tuple[int, str] | None:
     Flow nesting ([ and {) makes the scanner quadratic; block nesting (indentation, "- - -")
     makes libyaml's composer recurse in C until the process crashes.
     """
+    if _OTHER_LINE_BREAKS.search(text):  # lines as str.splitlines counts them: the slow walk
+        return _nesting_by_line(text)
+    deep = _DEEP_LINE.search(text)
+    limit = deep.start() if deep else len(text)
+    depth = 0
+    for bracket in _BRACKET.finditer(text, 0, limit):  # real files have few brackets
+        if bracket[0] in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, bracket.start()) + 1
+                return line, f"nested deeper than {MAX_NESTING} levels of [ or {{"
+        else:
+            depth = max(depth - 1, 0)
+    if deep:
+        line = text.count("\n", 0, deep.start()) + 1
+        return line, f"nested deeper than {MAX_NESTING} levels (indentation or '- - -')"
+    return None
+
+
+# A line indented more than 4 * MAX_NESTING spaces, or opening with more than MAX_NESTING dashes.
+_DEEP_LINE = re.compile(
+    rf"^(?: {{{4 * MAX_NESTING + 1}}}| *(?:-[ \t]+){{{MAX_NESTING + 1}}})", re.MULTILINE
+)
+_BRACKET = re.compile(r"[\[\]{}]")
+# Line breaks other than \n that str.splitlines counts (\r among them).
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _nesting_by_line(text: str) -> tuple[int, str] | None:
+    """_nesting_problem line by line, for text with line breaks other than \\n."""
     depth = 0
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip(" ")
@@ -226,7 +363,8 @@ def _nesting_problem(text: str) -> tuple[int, str] | None:
 
 def _reject_aliases(text: str) -> None:
     """Data files are hand-written and need no aliases; refusing them rules out alias bombs."""
-    if not _MAYBE_ANCHOR_OR_ALIAS.search(text):  # the usual case: no full event pass needed
+    if ("&" not in text and "*" not in text) or not _MAYBE_ANCHOR_OR_ALIAS.search(text):
+        # the usual case: no full event pass needed
         return
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -236,8 +374,15 @@ def _reject_aliases(text: str) -> None:
             )
 
 
+def _file_name(path: Path) -> str:
+    """How problems name a data file: its name, or translations/<name> for a translation."""
+    relative = f"{path.parent.name}/{path.name}"
+    return relative if relative in TRANSLATION_FILES.values() else path.name
+
+
 def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
-    name = path.name
+    name = _file_name(path)
+    expected = FILES.get(name, TRANSLATED)
 
     def problem(record: str, field: str, message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, record, field, message)]
@@ -267,7 +412,7 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
         return problem(f"line {nesting[0]}", "syntax", nesting[1])
     try:
         _reject_aliases(text)
-        content = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
+        content = _parse(text)
     except yaml.MarkedYAMLError as error:
         return problem(*_syntax_problem(error, text.splitlines()))
     except yaml.reader.ReaderError as error:
@@ -275,12 +420,10 @@ def _read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
     except yaml.YAMLError as error:
         return problem("-", "syntax", str(error))
     if not isinstance(content, dict):
-        return problem("-", "-", f"top level must be a mapping with keys {', '.join(FILES[name])}")
-    unknown = [str(k) for k in content if k not in FILES[name]]
+        return problem("-", "-", f"top level must be a mapping with keys {', '.join(expected)}")
+    unknown = [str(k) for k in content if k not in expected]
     problems = [
-        Problem(
-            name, "(top level)", key, f"unknown top-level key; expected {', '.join(FILES[name])}"
-        )
+        Problem(name, "(top level)", key, f"unknown top-level key; expected {', '.join(expected)}")
         for key in unknown
     ]
     return (content if not problems else None), problems

@@ -1,5 +1,6 @@
 """What can be wrong with the data, located: file, record, field and message. Which file holds
-which collection, so every rule names the file a reviewer opens."""
+which collection (and which file each language's text), so every rule names the file a reviewer
+opens."""
 
 from dataclasses import dataclass
 
@@ -15,6 +16,9 @@ FILES: dict[str, tuple[str, ...]] = {
     "glossary.yaml": ("glossary",),
 }
 COLLECTION_FILE = {key: file for file, keys in FILES.items() for key in keys}
+#: The dataset's text in each other language, relative to the data directory. Required: every
+#: language is checked whichever one is loaded.
+TRANSLATION_FILES: dict[str, str] = {"zh": "translations/zh.yaml"}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Per-record rules live on each model; cross-record rules (lib.dataset.rules) run 
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from lib.dataset.problems import DataError
 from lib.dataset.rules import integrity_problems
@@ -310,7 +310,8 @@ NoteText = Text | Editorial
 
 
 class Principle(Record):
-    """A TCM principle: characters, pinyin and an English gloss, and how it is used."""
+    """A TCM principle: characters, pinyin, a gloss (its explanation in the dataset's language)
+    and how it is used."""
 
     chinese: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     pinyin: ShortText
@@ -386,6 +387,9 @@ class DatasetInfo(Record):
 
 
 class Dataset(Record):
+    """Every record, its text in one language (`lang`): the loader lays the translation over the
+    English text fields before validating, so ids, numbers and excerpts are the same in each."""
+
     info: DatasetInfo
     documents: tuple[Document, ...]
     publications: tuple[Publication, ...] = ()
@@ -396,6 +400,13 @@ class Dataset(Record):
     notes: tuple[Note, ...] = ()
     consensus: tuple[Consensus, ...] = ()
     glossary: tuple[TermCorrection, ...] = ()
+    # Not a field: the English dataset dumps and compares as it always has.
+    _lang: str = PrivateAttr(default="en")
+
+    @property
+    def lang(self) -> str:
+        """The language of the text fields: "en", or "zh" when loaded with lang="zh"."""
+        return self._lang
 
     @model_validator(mode="after")
     def _integrity(self):

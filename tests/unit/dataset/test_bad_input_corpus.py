@@ -22,18 +22,24 @@ from typing import Any
 import pytest
 import yaml
 
-from lib.dataset.problems import FILES
+from lib.dataset.problems import FILES, TRANSLATION_FILES
 from lib.validate import main as validate_main
 from tests.unit.conftest import DATA_DIR, REPO_ROOT, arm, dump_yaml, load_yaml
 
 CORPUS = REPO_ROOT / "tests" / "corpus"
 COUNT_LINE = re.compile(r"^(?P<count>\d+) problems? in (?P<dir>.+)$")
-PROBLEM_LINE = re.compile(r"^[a-z_]+\.yaml: [^:]+: \S+: .+$")  # file: record: field: message
+# file: record: field: message
+PROBLEM_LINE = re.compile(r"^(?:translations/)?[a-z_]+\.yaml: [^:]+: \S+: .+$")
 MEMORY_CAP_BYTES = 1536 * 2**20
 DEFAULT_TIMEOUT_S = 10  # CPU seconds per subprocess case; case.yaml `timeout` overrides it
 WALL_CLOCK_S = 60  # wall-clock safety net (a busy machine stretches wall time, not CPU time)
 CASE_KEYS = {"about", "delete", "edit", "generate", "subprocess", "timeout", "xfail", "compare"}
-EDIT_KEYS = {"file", "record", "arm", "copy", "set", "unset"}
+EDIT_KEYS = {"file", "collection", "record", "arm", "copy", "set", "unset"}
+# A case file named like a translation file (zh.yaml) replaces it, in translations/.
+REPLACEABLE = {
+    **{name: name for name in FILES},
+    **{Path(t).name: t for t in TRANSLATION_FILES.values()},
+}
 
 
 # --- reading and materialising a case ------------------------------------------------------
@@ -107,10 +113,33 @@ def _find(content: dict, file_name: str, record_id: str) -> tuple[list, int]:
     return hits[0]
 
 
+def _apply_translation_edit(path: Path, op: dict) -> None:
+    """An edit of a translation file: `collection` and `record` pick the mapping (created if
+    absent; `record` without `collection` is not allowed, `info` has no record), and `set` /
+    `unset` name its keys literally: field paths hold dots (`arms.sora.control.label`)."""
+    assert set(op) <= {"file", "collection", "record", "set", "unset"}, op
+    content = load_yaml(path)
+    target = content
+    if "collection" in op:
+        target = content.setdefault(op["collection"], {})
+        if "record" in op:
+            target = target.setdefault(op["record"], {})
+    else:
+        assert "record" not in op, f"{op}: a record needs its collection"
+    target.update(op.get("set") or {})
+    for key in op.get("unset") or ():
+        del target[key]
+    path.write_text(dump_yaml(content), encoding="utf-8")
+
+
 def _apply_edit(data_dir: Path, op: dict) -> None:
     unknown = set(op) - EDIT_KEYS
     assert not unknown, f"edit of {op.get('file')}: unknown keys {sorted(unknown)}"
     path = data_dir / op["file"]
+    if op["file"] in TRANSLATION_FILES.values():
+        _apply_translation_edit(path, op)
+        return
+    assert "collection" not in op, f"{op}: `collection` is for translation files"
     content = load_yaml(path)
     if "copy" in op:
         records, index = _find(content, op["file"], op["copy"])
@@ -169,8 +198,8 @@ def materialise(case: Case, target: Path) -> Path:
     """A copy of data/ with the case applied: replacement files, deletions, edits, generators."""
     shutil.copytree(DATA_DIR, target)
     for item in case.directory.iterdir():
-        if item.name in FILES:
-            shutil.copyfile(item, target / item.name)
+        if item.name in REPLACEABLE:
+            shutil.copyfile(item, target / REPLACEABLE[item.name])
     for name in case.spec.get("delete") or ():
         (target / name).unlink()
     for op in case.spec.get("edit") or ():
@@ -299,7 +328,11 @@ def test_corpus_is_complete():
         assert case.spec.get("about"), f"{case.name}: case.yaml needs an `about`"
         assert case.expected, f"{case.name}: expected.txt is empty"
         assert all(line.strip() for line in case.expected), f"{case.name}: blank expected line"
-        stray = {p.name for p in case.directory.iterdir()} - {"case.yaml", "expected.txt", *FILES}
+        stray = {p.name for p in case.directory.iterdir()} - {
+            "case.yaml",
+            "expected.txt",
+            *REPLACEABLE,
+        }
         assert not stray, f"{case.name}: unexpected files {sorted(stray)}"
         if case.spec.get("compare"):
             assert "xfail" in case.spec, f"{case.name}: `compare` is only for xfail cases"

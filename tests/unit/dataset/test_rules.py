@@ -15,11 +15,15 @@ import lib.dataset.loading
 from lib.dataset.loading import load_dataset
 from lib.dataset.problems import FILES, DataError, Problem
 from tests.unit.conftest import DATA_DIR, arm, edit, load_yaml, record
+from tests.unit.dataset.translation_sync import sync_translation
 
 pytestmark = pytest.mark.usefixtures("memo_yaml")
 
 
 def problems_of(data_dir: Path) -> list[Problem]:
+    """The problems of an edited copy of the data, its Chinese brought in line with the edited
+    English first (the rules here are about the English; test_translations covers the Chinese)."""
+    sync_translation(data_dir)
     with pytest.raises(DataError) as info:
         load_dataset(data_dir)
     assert info.value.problems, "DataError raised without problems"
@@ -515,6 +519,7 @@ def test_edge_values_are_accepted(data_copy):
             add_flag("outcomes", "dli.cgvhd", "direction_only"),
         ),
     )
+    sync_translation(data_copy)  # the added flags' notes
     ds = load_dataset(data_copy)
     outcomes = {o.id: o for o in ds.outcomes}
     assert outcomes["dli.nrm"].value is None
@@ -617,7 +622,7 @@ def test_top_level_not_a_mapping(data_copy, text):
 
 
 def test_file_over_size_limit(data_copy, monkeypatch):
-    limit = max(p.stat().st_size for p in data_copy.iterdir()) + 100
+    limit = max(p.stat().st_size for p in data_copy.rglob("*.yaml")) + 100
     monkeypatch.setattr(lib.dataset.loading, "MAX_FILE_BYTES", limit)
     with (data_copy / "glossary.yaml").open("a", encoding="utf-8") as handle:
         handle.write("#" * limit + "\n")

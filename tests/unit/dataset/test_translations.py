@@ -8,6 +8,10 @@ English record has a non-empty user-facing text: `arms.<arm id>.label`, `n.flags
 Every Chinese text must be Chinese (CJK characters, simplified), carry the same numbers as its
 English (no number changes with the language; a truncated "P=0." or "95." stays truncated), and
 use full-width punctuation in its Chinese sentences.
+
+The walk of a record's text fields and the checks the loader makes on every load (keys, Chinese
+characters, numbers, truncated figures, lengths) live in lib.dataset.translations; the style
+checks here (simplified characters, punctuation, label lengths) are for the translators.
 """
 
 import re
@@ -17,32 +21,21 @@ from typing import Any
 
 import pytest
 
+from lib.dataset.loading import RECORD_MODELS
+from lib.dataset.problems import FILES
+from lib.dataset.translations import (
+    QUOTED_TRUNCATED,
+    TRANSLATED,
+    check_translation,
+    english_fields,
+    numbers_en,
+    numbers_zh,
+)
+from lib.dataset.translations import english_texts as texts_of
 from tests.unit.conftest import DATA_DIR, load_yaml
 
 ZH_FILE = DATA_DIR / "translations" / "zh.yaml"
-COLLECTIONS = (
-    "studies",
-    "outcomes",
-    "comparisons",
-    "key_facts",
-    "notes",
-    "consensus",
-    "glossary",
-    "publications",
-    "documents",
-    "info",
-)
-# Text fields of each collection that a user reads, by field path in the record.
-FIELDS = {
-    "studies": ("title", "short_label", "population", "phase_rationale", "design_note"),
-    "outcomes": ("time_point.label", "subgroup", "phase_rationale"),
-    "comparisons": ("statement", "time_point.label", "subgroup", "phase_rationale"),
-    "key_facts": ("label", "scope", "counted", "time_point.label"),
-    "consensus": ("title", "summary"),
-    "glossary": ("correct_term", "basis"),
-    "publications": ("checked", "unconfirmed"),
-    "documents": ("title", "translation_note"),
-}
+COLLECTIONS = TRANSLATED
 # Fields the data models hold to 300 characters (ShortText) or fewer; the Chinese keeps to them.
 LIMITS = {"short_label": 40}
 SHORT_FIELDS = {
@@ -60,14 +53,6 @@ SHORT_FIELDS = {
 }
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-# A figure cut off after its decimal point and quoted as printed: 'P=0.', '95.', '24.' / '5%'.
-QUOTED_TRUNCATED = re.compile(r"[0-9]+\.(?=['\"“”‘’])")
-ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
-ZH_ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 # ASCII , ; : ! ? or a full stop touching a Chinese character: Chinese sentences take ，；：！？。
 HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:!?.]|[,;:!?]\s*[\u4e00-\u9fff]")
 # A half-width bracket holding Chinese: only a Latin abbreviation after a term goes in ( ).
@@ -82,90 +67,19 @@ TRADITIONAL = set(
 )
 
 
-def _put(texts: dict[str, str], path: str, value: Any) -> None:
-    if value in (None, ""):
-        return
-    if isinstance(value, dict) and set(value) == {"editorial"}:
-        texts[f"{path}.editorial"] = value["editorial"]
-    else:
-        assert isinstance(value, str), f"{path}: expected text, got {value!r}"
-        texts[path] = value
-
-
-def _get(record: dict, path: str) -> Any:
-    value: Any = record
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _provenance(texts: dict[str, str], prefix: str, item: dict | None) -> None:
-    if not item:
-        return
-    _put(texts, f"{prefix}verification.note", (item.get("verification") or {}).get("note"))
-    for i, flag in enumerate(item.get("flags") or ()):
-        _put(texts, f"{prefix}flags.{i}.note", flag.get("note"))
-
-
-def _record_texts(collection: str, record: dict) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for path in FIELDS.get(collection, ()):
-        _put(texts, path, _get(record, path))
-    if collection == "studies":
-        for count in ("n", "n_published"):
-            _provenance(texts, f"{count}.", record.get(count))
-        for arm in record["arms"]:
-            _put(texts, f"arms.{arm['id']}.label", arm.get("label"))
-            _put(texts, f"arms.{arm['id']}.intervention", arm.get("intervention"))
-            _provenance(texts, f"arms.{arm['id']}.n.", arm.get("n"))
-    elif collection in ("outcomes", "comparisons", "key_facts"):
-        _provenance(texts, "", record)
-    elif collection == "consensus":
-        for i, flag in enumerate(record.get("flags") or ()):
-            _put(texts, f"flags.{i}.note", flag.get("note"))
-    elif collection == "notes":
-        _put(texts, "scope", record.get("scope"))
-        _put(texts, "key_message", record.get("key_message"))
-        for i, aim in enumerate(record.get("aims") or ()):
-            _put(texts, f"aims.{i}", aim)
-        for i, principle in enumerate(record.get("principles") or ()):
-            _put(texts, f"principles.{i}.gloss", principle.get("gloss"))
-            _put(texts, f"principles.{i}.use", principle.get("use"))
-        for i, pairing in enumerate(record.get("pairings") or ()):
-            _put(texts, f"pairings.{i}.western", pairing.get("western"))
-            _put(texts, f"pairings.{i}.integrative", pairing.get("integrative"))
-        for i, case in enumerate(record.get("cases") or ()):
-            _put(texts, f"cases.{i}", case)
-        for i, caveat in enumerate(record.get("caveats") or ()):
-            _put(texts, f"caveats.{i}", caveat)
-        _put(texts, "evidence_level", record.get("evidence_level"))
-    return texts
+def english_collections() -> dict[str, Any]:
+    """The shipped data files' collections, parsed, by key."""
+    collections: dict[str, Any] = {}
+    for file_name, keys in FILES.items():
+        content = load_yaml(DATA_DIR / file_name)
+        collections.update({key: content.get(key) for key in keys})
+    return collections
 
 
 def english_texts() -> dict[str, dict[str, dict[str, str]]]:
-    """collection -> record id -> field path -> English text, from the shipped data files."""
-    files = {
-        "studies": "studies.yaml",
-        "outcomes": "outcomes.yaml",
-        "comparisons": "comparisons.yaml",
-        "key_facts": "key_facts.yaml",
-        "notes": "notes.yaml",
-        "consensus": "notes.yaml",
-        "glossary": "glossary.yaml",
-        "publications": "sources.yaml",
-        "documents": "sources.yaml",
-    }
-    english: dict[str, dict[str, dict[str, str]]] = {}
-    for collection, file_name in files.items():
-        records = load_yaml(DATA_DIR / file_name)[collection]
-        english[collection] = {r["id"]: _record_texts(collection, r) for r in records}
-    info = load_yaml(DATA_DIR / "dataset.yaml")["info"]
-    texts: dict[str, str] = {}
-    _put(texts, "title", info.get("title"))
-    for i, entry in enumerate(info["changelog"]):
-        _put(texts, f"changelog.{i}.summary", entry.get("summary"))
-    english["info"] = {"": texts}
-    return english
+    """collection -> record id -> field path -> English text, from the shipped data files (the
+    loader's walk, lib.dataset.translations.text_fields)."""
+    return texts_of(english_collections())
 
 
 def chinese_texts() -> dict[str, dict[str, dict[str, Any]]]:
@@ -188,20 +102,6 @@ def pairs() -> Iterator[tuple[str, str, str, str]]:
                     yield where, path, text, zh[path]
 
 
-def numbers_en(text: str) -> set[str]:
-    text = re.sub(
-        r"\bphase (IV|III|II|I)\b", lambda m: "phase " + ROMAN[m[1]], text, flags=re.IGNORECASE
-    )
-    for number, month in enumerate(MONTHS, 1):
-        text = re.sub(rf"\b{month}\b", f" {number} ", text)
-    return set(NUMBER.findall(text))
-
-
-def numbers_zh(text: str) -> set[str]:
-    text = re.sub(r"([ⅠⅡⅢⅣ])期", lambda m: ZH_ROMAN[m[1]] + "期", text)
-    return set(NUMBER.findall(text))
-
-
 # --- the tests -----------------------------------------------------------------------------
 
 
@@ -209,6 +109,15 @@ def test_zh_file_holds_the_collections():
     zh = load_yaml(ZH_FILE)
     assert isinstance(zh, dict)
     assert set(zh) == set(COLLECTIONS)
+
+
+def test_the_loader_check_finds_nothing():
+    """The loader's check (keys, CJK, numbers, truncation, lengths) on the shipped files."""
+    checked = check_translation(
+        "zh", load_yaml(ZH_FILE), english_fields(english_collections()), models=RECORD_MODELS
+    )
+    assert [str(p) for p in checked.problems] == []
+    assert sum(len(t) for records in checked.texts.values() for t in records.values()) == 715
 
 
 def test_keys_match_the_english():
