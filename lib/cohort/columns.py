@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 
+from lib.i18n import _f
+
 #: Days per month used to turn `days_*` columns into months: the mean Gregorian month (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
 #: Longest time accepted, in months (50 years): a larger number is almost surely days or a date.
@@ -93,8 +95,9 @@ HEADER_TO_COLUMN: dict[str, str] = {
 class HeaderMatch:
     """Which cohort column each header cell names.
 
-    `labels[i]` is how messages name column i: its header as written, or its letter (`column C`)
-    when it has none or when the first row holds no known header (then it may be patient data).
+    `labels[i]` is how messages name column i: its header as written, or its letter (`column C`,
+    in the current language: `C列`) when it has none or when the first row holds no known header
+    (then it may be patient data).
     """
 
     known: dict[int, str]
@@ -140,7 +143,9 @@ def match_headers(headers: tuple[str, ...]) -> HeaderMatch:
             known[index] = name
     has_header = bool(known)
     labels = tuple(
-        _label(header) if has_header and _quotable(header) else f"column {column_letter(index)}"
+        _label(header)
+        if has_header and _quotable(header)
+        else _f("column {letter}", letter=column_letter(index))
         for index, header in enumerate(headers)
     )
     return HeaderMatch(known, duplicates, tuple(unknown), labels)

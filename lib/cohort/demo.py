@@ -18,12 +18,15 @@ import numpy as np
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import Cohort
 from lib.cohort.template import TEMPLATE_COLUMNS
+from lib.i18n import N_
 
 DEMO_SEED = 20250613
 DEMO_PATH = Path(__file__).resolve().parents[2] / "data" / "demo_cohort.csv"
 DEMO_COLUMNS = TEMPLATE_COLUMNS  # the demo file has exactly the template's columns
-MAINTENANCE = "Maintenance (synthetic)"
-NO_MAINTENANCE = "No maintenance (synthetic)"
+#: The demo file's group labels: data, written in English in the file and the cohort; marked for
+#: translation so that a page may show them as ``_(label)`` for the synthetic cohort.
+MAINTENANCE = N_("Maintenance (synthetic)")
+NO_MAINTENANCE = N_("No maintenance (synthetic)")
 #: Administrative end of follow-up, as a fractional year: patients treated later are followed less.
 _DATA_CUT_OFF = 2025.0
 

@@ -7,7 +7,7 @@ CIs), statsmodels (Aalen-Johansen cumulative incidence and its SE, median and it
 import warnings
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -16,7 +16,7 @@ from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, surv
 
 from lib.cohort.records import ALL_PATIENTS, Cohort
 from lib.dataset.vocabulary import DISEASES, PHASES
-from lib.evidence.text import plural
+from lib.i18n import _, _f, _nf
 
 CohortEndpoint = Literal["os", "cir", "nrm"]
 ENDPOINTS: tuple[CohortEndpoint, ...] = ("os", "cir", "nrm")
@@ -31,28 +31,49 @@ MIN_COMPLETENESS = 0.90
 #: A log-rank p-value is given only when every group has at least this many patients.
 MIN_GROUP_SIZE_FOR_TEST = 10
 
-#: What the page states about the statistics, in the order it shows them.
-METHODS = (
-    "Overall survival: Kaplan-Meier estimate (scipy.stats.ecdf); pointwise 95% confidence "
-    "intervals on the log(-log) scale with Greenwood's variance (the 'exponential Greenwood' "
-    "interval, as SAS and R's conf.type='log-log').",
-    "Median overall survival: statsmodels SurvfuncRight.quantile; 95% CI by the Brookmeyer-"
-    "Crowley method on the log(-log) scale (statsmodels quantile_ci, as SAS PROC LIFETEST).",
-    "Relapse (CIR) and non-relapse mortality (NRM): Aalen-Johansen cumulative incidence, relapse "
-    "and death without relapse as competing risks (statsmodels CumIncidenceRight), never 1 - "
-    "Kaplan-Meier; standard errors by the delta method (Dinse & Larson 1986, Marubini & "
-    "Valsecchi 1995); pointwise 95% CIs on the log(-log) scale, as tidycmprsk and SAS.",
-    "Log-rank test of overall survival between groups (statsmodels survdiff), only when every "
-    f"group has at least {MIN_GROUP_SIZE_FOR_TEST} patients; no test for cumulative incidence "
-    "(no maintained Python library here computes Gray's test).",
-    f"Warnings: fewer than {MIN_EVENTS} events (EBMT calls such estimates unstable); follow-up "
-    f"completeness below {MIN_COMPLETENESS:.0%} at a landmark, completeness being the share of "
-    "patients whose status at the landmark is known: followed to it, or with the event (or its "
-    "competing event) before it. Clark's completeness index needs calendar dates, which a "
-    "de-identified file does not hold.",
-    "At risk at t: patients still followed and event-free just before t; events: up to and "
-    "including t. Times in months; days are converted at 30.4375 days per month.",
-)
+
+def methods() -> tuple[str, ...]:
+    """What the page states about the statistics, in the order it shows them, in the current
+    language."""
+    return (
+        _(
+            "Overall survival: Kaplan-Meier estimate (scipy.stats.ecdf); pointwise 95% "
+            "confidence intervals on the log(-log) scale with Greenwood's variance (the "
+            "'exponential Greenwood' interval, as SAS and R's conf.type='log-log')."
+        ),
+        _(
+            "Median overall survival: statsmodels SurvfuncRight.quantile; 95% CI by the "
+            "Brookmeyer-Crowley method on the log(-log) scale (statsmodels quantile_ci, as SAS "
+            "PROC LIFETEST)."
+        ),
+        _(
+            "Relapse (CIR) and non-relapse mortality (NRM): Aalen-Johansen cumulative "
+            "incidence, relapse and death without relapse as competing risks (statsmodels "
+            "CumIncidenceRight), never 1 - Kaplan-Meier; standard errors by the delta method "
+            "(Dinse & Larson 1986, Marubini & Valsecchi 1995); pointwise 95% CIs on the "
+            "log(-log) scale, as tidycmprsk and SAS."
+        ),
+        _f(
+            "Log-rank test of overall survival between groups (statsmodels survdiff), only when "
+            "every group has at least {n} patients; no test for cumulative incidence (no "
+            "maintained Python library here computes Gray's test).",
+            n=MIN_GROUP_SIZE_FOR_TEST,
+        ),
+        _f(
+            "Warnings: fewer than {events} events (EBMT calls such estimates unstable); "
+            "follow-up completeness below {completeness} at a landmark, completeness being the "
+            "share of patients whose status at the landmark is known: followed to it, or with "
+            "the event (or its competing event) before it. Clark's completeness index needs "
+            "calendar dates, which a de-identified file does not hold.",
+            events=MIN_EVENTS,
+            completeness=f"{MIN_COMPLETENESS:.0%}",
+        ),
+        _f(
+            "At risk at t: patients still followed and event-free just before t; events: up to "
+            "and including t. Times in months; days are converted at {days} days per month.",
+            days=30.4375,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -130,7 +151,8 @@ class CohortEstimates:
     logrank: tuple[LogRank, ...]
     curves: tuple[Curve, ...]
     synthetic: bool
-    methods: tuple[str, ...] = METHODS
+    #: In the language current when the estimates were made.
+    methods: tuple[str, ...] = field(default_factory=methods)
 
 
 def landmark_times(extra: Iterable[float] = ()) -> tuple[float, ...]:
@@ -288,14 +310,18 @@ def _logrank(cohort: Cohort, disease: str, phase: str) -> LogRank:
         return LogRank(disease, phase, names, None, None, reason)
 
     if len(groups) < 2:
-        return none("one group only")
+        return none(_("one group only"))
     if sizes.min() < MIN_GROUP_SIZE_FOR_TEST:
         return none(
-            f"a group has fewer than {MIN_GROUP_SIZE_FOR_TEST} patients ({int(sizes.min())})"
+            _f(
+                "a group has fewer than {n} patients ({smallest})",
+                n=MIN_GROUP_SIZE_FOR_TEST,
+                smallest=int(sizes.min()),
+            )
         )
     died = cohort.died[members]
     if not died.any():
-        return none("no deaths")
+        return none(_("no deaths"))
     chi_square, p_value = survdiff(
         cohort.months_followup[members], died.astype(float), cohort.group[members].astype(str)
     )
@@ -403,16 +429,30 @@ def _landmark(
     low, high = ci if ci is not None else (None, None)
     notes = []
     if estimate is None:
-        notes.append(f"not estimable beyond the longest follow-up ({last:.1f} months)")
+        notes.append(
+            _f(
+                "not estimable beyond the longest follow-up ({months} months)",
+                months=f"{last:.1f}",
+            )
+        )
     if events < MIN_EVENTS:
         notes.append(
-            f"{plural(events, 'event', 'events')} by {month:g} months: fewer than {MIN_EVENTS}, "
-            "unstable"
+            _nf(
+                "{n} event by {months} months: fewer than {least}, unstable",
+                "{n} events by {months} months: fewer than {least}, unstable",
+                events,
+                months=f"{month:g}",
+                least=MIN_EVENTS,
+            )
         )
     if completeness < MIN_COMPLETENESS:
         notes.append(
-            f"follow-up {completeness:.0%} complete at {month:g} months "
-            f"(below {MIN_COMPLETENESS:.0%})"
+            _f(
+                "follow-up {completeness} complete at {months} months (below {least})",
+                completeness=f"{completeness:.0%}",
+                months=f"{month:g}",
+                least=f"{MIN_COMPLETENESS:.0%}",
+            )
         )
     return Landmark(
         disease=disease,

@@ -1,7 +1,9 @@
 """A cohort's estimates as the CSV landmark table and as JSON (the command line and downloads).
 
 Text cells of the CSV go through the one escaper (spreadsheet_cell): group labels are the
-user's own text.
+user's own text. The JSON keys and the cells' codes (disease, phase, endpoint) are the same in
+every language; the warnings and methods are in the current language, and so is the CSV header
+row in a language other than English (in English it is the column ids, the documented format).
 """
 
 import csv
@@ -11,6 +13,7 @@ from dataclasses import asdict
 
 from lib.cohort.estimates import CohortEstimates, Landmark
 from lib.evidence.escape import spreadsheet_cell
+from lib.i18n import N_, _, current_language
 
 LANDMARK_COLUMNS = (
     "disease",
@@ -24,6 +27,19 @@ LANDMARK_COLUMNS = (
     "at_risk",
     "events",
 )
+#: Each column's heading for a reader (English, marked for translation).
+LANDMARK_LABELS = {
+    "disease": N_("Disease"),
+    "phase": N_("Time origin"),
+    "group": N_("Group"),
+    "endpoint": N_("Endpoint"),
+    "months": N_("Months"),
+    "estimate": N_("Estimate %"),
+    "ci_low": N_("95% CI low"),
+    "ci_high": N_("95% CI high"),
+    "at_risk": N_("At risk"),
+    "events": N_("Events"),
+}
 #: Estimates and CIs are written to 0.01 percentage points.
 DECIMALS = 2
 
@@ -47,6 +63,14 @@ def _landmark_row(landmark: Landmark) -> dict:
     }
 
 
+def landmark_header() -> tuple[str, ...]:
+    """The CSV's header row: the column ids in English (the documented, stable format), their
+    labels in another language (a reader opens the file in a spreadsheet), in the same order."""
+    if current_language() == "en":
+        return LANDMARK_COLUMNS
+    return tuple(_(LANDMARK_LABELS[column]) for column in LANDMARK_COLUMNS)
+
+
 def landmarks_csv(estimates: CohortEstimates) -> str:
     """The landmark table: one row per disease x phase x group x endpoint x time, in percent.
 
@@ -55,7 +79,7 @@ def landmarks_csv(estimates: CohortEstimates) -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LANDMARK_COLUMNS)
+    writer.writerow(landmark_header())
     for landmark in estimates.landmarks:
         row = _landmark_row(landmark)
         writer.writerow(

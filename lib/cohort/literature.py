@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from lib.cohort.estimates import ENDPOINTS, CohortEstimates, Landmark
 from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.i18n import N_
 
 if TYPE_CHECKING:  # the records are read, never built, here
     from lib.dataset.records import Arm, Dataset, Outcome, Study
 
-#: What the page writes over every comparison.
-CAVEAT = "Not risk-adjusted; different patients."
+#: What the page writes over every comparison (English; show it as ``_(CAVEAT)``).
+CAVEAT = N_("Not risk-adjusted; different patients.")
 #: Dataset endpoint id -> the cohort endpoint it is comparable with. Only time-to-event figures
 #: read at a time point compare: a crude relapse proportion (relapse_crude) or leukaemia-free
 #: survival (lfs) is a different quantity from the cohort's CIR or OS.

@@ -12,6 +12,7 @@ from lib.cohort.problems import CohortRejected, file_problem, summarised
 from lib.cohort.reading import read_table, size_problem
 from lib.cohort.records import Cohort
 from lib.cohort.validation import validate_table
+from lib.i18n import _
 
 
 def load_cohort(data: bytes, *, filename: str | None = None, sheet: str | None = None) -> Cohort:
@@ -36,7 +37,7 @@ def load_cohort_file(path: Path | str, *, sheet: str | None = None) -> Cohort:
         data = b"" if too_large else path.read_bytes()
     except OSError:
         raise CohortRejected(
-            [file_problem("cannot be read (no such file, or no permission)")]
+            [file_problem(_("cannot be read (no such file, or no permission)"))]
         ) from None
     if too_large:
         raise CohortRejected([too_large])

@@ -2,14 +2,17 @@
 
 A refusal names the column (and row) and the rule, never the value. Rules follow HIPAA Safe
 Harbor's identifiers (names, dates but the year, phone, e-mail, record and ID numbers, addresses).
+A rule's `id` is the same in every language; its `label` is English, translated where a refusal
+is written.
 """
 
 import re
 from dataclasses import dataclass
 
 from lib.cohort.columns import COHORT_COLUMNS, HeaderMatch, close_column
-from lib.cohort.problems import CohortProblem
+from lib.cohort.problems import CohortProblem, listed
 from lib.cohort.reading import RawTable
+from lib.i18n import N_, _, _f
 
 #: With at least this many patients, a group column in which most labels differ is refused:
 #: a label per patient is an identifier (a name, a record number), not a group to compare.
@@ -21,26 +24,29 @@ RECORD_NUMBER_DIGITS = 6
 
 @dataclass(frozen=True)
 class PrivacyRule:
-    """One reason to refuse: `label` says what the column or cell looks like."""
+    """One reason to refuse: `label` says what the column or cell looks like (English, marked
+    for translation: show it as ``_(rule.label)``)."""
 
     id: str
     label: str
 
 
-NAME = PrivacyRule("name", "a person's name")
-RECORD_NUMBER = PrivacyRule("record_number", "a medical record, hospital or other ID number")
-ID_CARD = PrivacyRule("id_card", "an identity card number (18 characters ending in a digit or X)")
-PHONE = PrivacyRule("phone", "a phone number (a mobile number has 11 digits starting with 1)")
-EMAIL = PrivacyRule("email", "an e-mail address")
-BIRTH_DATE = PrivacyRule("birth_date", "a date of birth")
-DATE = PrivacyRule("date", "a calendar date (only a year is allowed; give times in months)")
-ADDRESS = PrivacyRule("address", "an address or place of residence")
-EXACT_AGE = PrivacyRule("exact_age", "an exact age (give an age_band such as 60-69 instead)")
-FREE_TEXT = PrivacyRule("free_text", "free text, which may name or describe a patient")
-PER_PATIENT_LABEL = PrivacyRule(
-    "per_patient_label", "a label that differs for nearly every patient (a name or a number?)"
+NAME = PrivacyRule("name", N_("a person's name"))
+RECORD_NUMBER = PrivacyRule("record_number", N_("a medical record, hospital or other ID number"))
+ID_CARD = PrivacyRule(
+    "id_card", N_("an identity card number (18 characters ending in a digit or X)")
 )
-UNKNOWN_COLUMN = PrivacyRule("unknown_column", "a column that is not part of a cohort file")
+PHONE = PrivacyRule("phone", N_("a phone number (a mobile number has 11 digits starting with 1)"))
+EMAIL = PrivacyRule("email", N_("an e-mail address"))
+BIRTH_DATE = PrivacyRule("birth_date", N_("a date of birth"))
+DATE = PrivacyRule("date", N_("a calendar date (only a year is allowed; give times in months)"))
+ADDRESS = PrivacyRule("address", N_("an address or place of residence"))
+EXACT_AGE = PrivacyRule("exact_age", N_("an exact age (give an age_band such as 60-69 instead)"))
+FREE_TEXT = PrivacyRule("free_text", N_("free text, which may name or describe a patient"))
+PER_PATIENT_LABEL = PrivacyRule(
+    "per_patient_label", N_("a label that differs for nearly every patient (a name or a number?)")
+)
+UNKNOWN_COLUMN = PrivacyRule("unknown_column", N_("a column that is not part of a cohort file"))
 
 # Header rules, tried in this order on a header that names no cohort column. Checked on the
 # header lower-cased with spaces and hyphens as underscores.
@@ -146,8 +152,13 @@ def privacy_refusals(table: RawTable, headers: HeaderMatch) -> list[CohortProble
     return problems
 
 
+def _refused(rule: PrivacyRule, detail: str) -> str:
+    # The rule's id stays as it is in every language: it names the rule, as a code would.
+    return _f("refused ({rule}): {detail}", rule=rule.id, detail=detail)
+
+
 def _refusal(row: int | None, label: str, rule: PrivacyRule, detail: str) -> CohortProblem:
-    return CohortProblem(row, label, f"refused ({rule.id}): {detail}", "refused")
+    return CohortProblem(row, label, _refused(rule, detail), "refused")
 
 
 def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
@@ -156,34 +167,46 @@ def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
     label = headers.labels[index]
     if not header and not any(value.strip() for value in values):
         return []  # an empty column with no header: the sheet's unused space
-    remove = "remove the column; a cohort file holds no identifiers"
     if header and (rule := value_rule(header)) is not None:
-        where = "the header" if headers.has_header else "its first cell"
-        return [
-            _refusal(table.header_row, label, rule, f"{where} looks like {rule.label}; {remove}")
-        ]
+        detail = (
+            _f(
+                "the header looks like {what}; remove the column; a cohort file holds no "
+                "identifiers",
+                what=_(rule.label),
+            )
+            if headers.has_header
+            else _f(
+                "its first cell looks like {what}; remove the column; a cohort file holds no "
+                "identifiers",
+                what=_(rule.label),
+            )
+        )
+        return [_refusal(table.header_row, label, rule, detail)]
     if headers.has_header:
         rule = header_rule(header)
         if rule is not None:
-            return [
-                _refusal(
-                    table.header_row, label, rule, f"the header suggests {rule.label}; {remove}"
-                )
-            ]
+            detail = _f(
+                "the header suggests {what}; remove the column; a cohort file holds no identifiers",
+                what=_(rule.label),
+            )
+            return [_refusal(table.header_row, label, rule, detail)]
     for row, value in zip(table.row_numbers, values, strict=True):
         rule = value_rule(value)
         if rule is not None:
-            return [
-                _refusal(
-                    table.header_row,
-                    label,
-                    rule,
-                    f"values look like {rule.label}, first in row {row}; {remove}",
-                )
-            ]
+            detail = _f(
+                "values look like {what}, first in row {row}; remove the column; a cohort file "
+                "holds no identifiers",
+                what=_(rule.label),
+                row=row,
+            )
+            return [_refusal(table.header_row, label, rule, detail)]
     rule = _column_text_rule(values)
     if rule is not None:
-        return [_refusal(table.header_row, label, rule, f"values look like {rule.label}; {remove}")]
+        detail = _f(
+            "values look like {what}; remove the column; a cohort file holds no identifiers",
+            what=_(rule.label),
+        )
+        return [_refusal(table.header_row, label, rule, detail)]
     if not headers.has_header or (header and close_column(header)):
         # Without a header row every column is "unknown": validation says the header is missing.
         # A misspelt cohort column is reported by validation too, with the likely name.
@@ -193,8 +216,11 @@ def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
             table.header_row,
             label,
             UNKNOWN_COLUMN,
-            "not a cohort column, and it may identify patients; remove it, or rename it "
-            f"if it is one of: {', '.join(COHORT_COLUMNS)}",
+            _f(
+                "not a cohort column, and it may identify patients; remove it, or rename it "
+                "if it is one of: {columns}",
+                columns=listed(COHORT_COLUMNS),
+            ),
         )
     ]
 
@@ -221,13 +247,16 @@ def _cell_refusals(table: RawTable, headers: HeaderMatch, index: int) -> list[Co
     flagged = {value: rule for value in set(values) if (rule := value_rule(value))}
     if not flagged:
         return []
-    return [
-        _refusal(
-            row,
-            headers.labels[index],
-            flagged[value],
-            f"looks like {flagged[value].label}; remove it (the value is not shown)",
+    # One message per rule, written once, whatever the number of cells it concerns.
+    messages = {
+        rule: _refused(
+            rule, _f("looks like {what}; remove it (the value is not shown)", what=_(rule.label))
         )
+        for rule in set(flagged.values())
+    }
+    label = headers.labels[index]
+    return [
+        CohortProblem(row, label, messages[flagged[value]], "refused")
         for row, value in zip(table.row_numbers, values, strict=True)
         if value in flagged
     ]
@@ -244,21 +273,28 @@ def _per_patient_refusal(table: RawTable, headers: HeaderMatch, index: int):
             table.header_row,
             headers.labels[index],
             PER_PATIENT_LABEL,
-            f"{len(set(filled)):,} different labels for {len(filled):,} patients; a group "
-            "column holds a few labels to compare (e.g. a maintenance drug vs none)",
+            _f(
+                "{labels} different labels for {patients} patients; a group column holds a few "
+                "labels to compare (e.g. a maintenance drug vs none)",
+                labels=f"{len(set(filled)):,}",
+                patients=f"{len(filled):,}",
+            ),
         )
     ]
 
 
 def _record_number_codes(table: RawTable, headers: HeaderMatch, index: int):
+    message = _refused(
+        RECORD_NUMBER,
+        _f(
+            "{digits} or more digits only looks like {what}; use a code not derived from any "
+            "identifier, such as C001",
+            digits=RECORD_NUMBER_DIGITS,
+            what=_(RECORD_NUMBER.label),
+        ),
+    )
     return [
-        _refusal(
-            row,
-            headers.labels[index],
-            RECORD_NUMBER,
-            f"{RECORD_NUMBER_DIGITS} or more digits only looks like {RECORD_NUMBER.label}; "
-            "use a code not derived from any identifier, such as C001",
-        )
+        CohortProblem(row, headers.labels[index], message, "refused")
         for row, value in zip(table.row_numbers, table.columns[index], strict=True)
         if _DIGITS_ONLY.fullmatch(value.strip())
         and value_rule(value) is None  # else already refused by its own rule

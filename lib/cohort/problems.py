@@ -1,12 +1,16 @@
 """What is wrong with a cohort file: located problems, and the exception that carries all of them.
 
 A message never holds a patient's value; it says where (spreadsheet row, column) and what.
+Messages are written in the language current when the problem is found (lib.i18n); a column
+keeps its header as written in the file, or its canonical name.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from lib.i18n import _, _f, _nf, current_language
 
 #: Problems of one kind in one column listed one by one before the rest are summed up, so a file
 #: with a wrong column of 200,000 rows gives a readable report rather than 200,000 lines.
@@ -31,13 +35,32 @@ class CohortProblem:
 
     def __str__(self) -> str:
         if self.row is None:
-            return f"{self.column}: {self.message}"
-        return f"row {self.row}: {self.column}: {self.message}"
+            return f"{self.column}{_colon()}{self.message}"
+        return _f(
+            "row {row}: {column}: {message}", row=self.row, column=self.column, message=self.message
+        )
 
 
 def file_problem(message: str, kind: ProblemKind = "invalid") -> CohortProblem:
-    """A problem of the whole file (size, encoding, sheets), printed as `file: message`."""
-    return CohortProblem(None, "file", message, kind)
+    """A problem of the whole file (size, encoding, sheets), printed as `file: message` (the word
+    "file" in the current language)."""
+    return CohortProblem(None, _("file"), message, kind)
+
+
+def _colon() -> str:
+    # Punctuation, not words: nothing for a catalogue to translate.
+    return "：" if current_language() == "zh" else ": "
+
+
+def listed(names: Iterable[str]) -> str:
+    """Names in a message, one after the other: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if current_language() == "zh" else ", ").join(names)
+
+
+def quoted(name: str) -> str:
+    """A name from the file (a sheet's) quoted in a message: 'Sheet1' in English, “Sheet1” in
+    Chinese."""
+    return f"“{name}”" if current_language() == "zh" else f"'{name}'"
 
 
 class CohortRejected(Exception):
@@ -72,7 +95,13 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
             CohortProblem(
                 problem.row,
                 problem.column,
-                f"{problem.message} (and the same in {more - 1:,} more rows after this one)"
+                _nf(
+                    "{message} (and the same in {n} more row after this one)",
+                    "{message} (and the same in {n} more rows after this one)",
+                    more - 1,
+                    message=problem.message,
+                    n=f"{more - 1:,}",
+                )
                 if more > 1
                 else problem.message,
                 problem.kind,
@@ -82,7 +111,15 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
     if len(kept) > MAX_PROBLEMS_LISTED:
         unlisted = len(kept) - MAX_PROBLEMS_LISTED + 1
         kept = kept[: MAX_PROBLEMS_LISTED - 1] + [
-            file_problem(f"{unlisted:,} more problems not listed; fix these first", kept[-1].kind)
+            file_problem(
+                _nf(
+                    "{n} more problem not listed; fix these first",
+                    "{n} more problems not listed; fix these first",
+                    unlisted,
+                    n=f"{unlisted:,}",
+                ),
+                kept[-1].kind,
+            )
         ]
     return kept
 

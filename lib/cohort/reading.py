@@ -11,7 +11,8 @@ import zipfile
 from dataclasses import dataclass
 
 from lib.cohort.columns import HEADER_TO_COLUMN, normalise_header
-from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
+from lib.cohort.problems import CohortProblem, CohortRejected, file_problem, listed, quoted
+from lib.i18n import _, _f
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PATIENT_ROWS = 200_000
@@ -59,8 +60,16 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
     notes = [encoding_note] if encoding_note else []
     if delimiter != ",":
         notes.append(
-            f"read as {'semicolon' if delimiter == ';' else 'tab'}-separated, "
-            "with decimal commas (12,5 is read as 12.5)"
+            # The example is a placeholder: a catalogue's Chinese has no half-width comma.
+            _f(
+                "read as semicolon-separated, with decimal commas ({example} is read as 12.5)",
+                example="12,5",
+            )
+            if delimiter == ";"
+            else _f(
+                "read as tab-separated, with decimal commas ({example} is read as 12.5)",
+                example="12,5",
+            )
         )
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -70,8 +79,12 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
         raise CohortRejected(
             [
                 file_problem(
-                    f"unreadable from row {rows.line_num}: a cell longer than "
-                    f"{csv.field_size_limit():,} characters or broken quoting"
+                    _f(
+                        "unreadable from row {row}: a cell longer than {limit} characters or "
+                        "broken quoting",
+                        row=rows.line_num,
+                        limit=f"{csv.field_size_limit():,}",
+                    )
                 )
             ]
         ) from None
@@ -108,14 +121,17 @@ def size_problem(size: int) -> CohortProblem | None:
     if size <= MAX_FILE_BYTES:
         return None
     return file_problem(
-        f"{size:,} bytes, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit "
-        "(split the file, e.g. by disease)"
+        _f(
+            "{size} bytes, over the {limit} MB limit (split the file, e.g. by disease)",
+            size=f"{size:,}",
+            limit=MAX_FILE_BYTES // 1024 // 1024,
+        )
     )
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _checked_text(data.decode("utf-16", errors="replace")), "read as UTF-16 text"
+        return _checked_text(data.decode("utf-16", errors="replace")), _("read as UTF-16 text")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -128,17 +144,21 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         raise CohortRejected(
             [
                 file_problem(
-                    "the text is neither UTF-8 nor GB18030; save it as 'CSV UTF-8' or as .xlsx"
+                    _("the text is neither UTF-8 nor GB18030; save it as 'CSV UTF-8' or as .xlsx")
                 )
             ]
         ) from None
-    return _checked_text(text), "read as GB18030 (Chinese Windows) text"
+    return _checked_text(text), _("read as GB18030 (Chinese Windows) text")
 
 
 def _checked_text(text: str) -> str:
     if "\x00" in text:
         raise CohortRejected(
-            [file_problem("not a CSV or .xlsx file (it holds binary data); save it as CSV UTF-8")]
+            [
+                file_problem(
+                    _("not a CSV or .xlsx file (it holds binary data); save it as CSV UTF-8")
+                )
+            ]
         )
     return text
 
@@ -175,22 +195,25 @@ def _workbook_rows(data: bytes, sheet: str | None):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 expanded = sum(info.file_size for info in archive.infolist())
         except zipfile.BadZipFile:
-            raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+            raise CohortRejected([_unreadable_workbook()]) from None
         if expanded > MAX_WORKBOOK_EXPANDED_BYTES:
             raise CohortRejected(
                 [
                     file_problem(
-                        f"the workbook expands to {expanded / 1024 / 1024:,.0f} MB; the limit "
-                        f"is {MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024} MB"
+                        _f(
+                            "the workbook expands to {size} MB; the limit is {limit} MB",
+                            size=f"{expanded / 1024 / 1024:,.0f}",
+                            limit=MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024,
+                        )
                     )
                 ]
             )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise CohortRejected([_PROTECTED_WORKBOOK]) from None
+        raise CohortRejected([_protected_workbook()]) from None
     except Exception:  # the reader's messages may quote the file's content
-        problem = _PROTECTED_WORKBOOK if data.startswith(_OLE_MAGIC) else _UNREADABLE_WORKBOOK
+        problem = _protected_workbook() if data.startswith(_OLE_MAGIC) else _unreadable_workbook()
         raise CohortRejected([problem]) from None
     try:
         names = list(workbook.sheet_names)
@@ -204,42 +227,67 @@ def _workbook_rows(data: bytes, sheet: str | None):
     except CohortRejected:
         raise
     except Exception:
-        raise CohortRejected([_UNREADABLE_WORKBOOK]) from None
+        raise CohortRejected([_unreadable_workbook()]) from None
     finally:
         workbook.close()
-    notes = [f"read the sheet '{chosen}'"] if len(names) > 1 else []
+    notes = [_f("read the sheet {sheet}", sheet=quoted(chosen))] if len(names) > 1 else []
     return ([_cell_text(value) for value in row] for row in cells), notes
 
 
-_UNREADABLE_WORKBOOK = file_problem(
-    "not a readable workbook; save it again as .xlsx or as CSV UTF-8"
-)
-_PROTECTED_WORKBOOK = file_problem(
-    "a password-protected or unreadable Excel workbook; save it as .xlsx without a password, "
-    "or as CSV UTF-8"
-)
+def _unreadable_workbook() -> CohortProblem:
+    return file_problem(_("not a readable workbook; save it again as .xlsx or as CSV UTF-8"))
+
+
+def _protected_workbook() -> CohortProblem:
+    return file_problem(
+        _(
+            "a password-protected or unreadable Excel workbook; save it as .xlsx without a "
+            "password, or as CSV UTF-8"
+        )
+    )
 
 
 def _chosen_sheet(names: list[str], sheet: str | None) -> str:
-    listed = ", ".join(f"'{name}'" for name in names)
+    sheets = listed(quoted(name) for name in names)
     if sheet is None:
         if len(names) == 1:
             return names[0]
         raise CohortRejected(
-            [file_problem(f"the workbook has {len(names)} sheets ({listed}); choose one")]
+            [
+                file_problem(
+                    _f(
+                        "the workbook has {n} sheets ({sheets}); choose one",
+                        n=len(names),
+                        sheets=sheets,
+                    )
+                )
+            ]
         )
     if sheet in names:
         return sheet
     matches = [name for name in names if name.strip().lower() == sheet.strip().lower()]
     if len(matches) == 1:
         return matches[0]
-    raise CohortRejected([file_problem(f"no sheet named '{sheet}'; the sheets are {listed}")])
+    raise CohortRejected(
+        [
+            file_problem(
+                _f(
+                    "no sheet named {sheet}; the sheets are {sheets}",
+                    sheet=quoted(sheet),
+                    sheets=sheets,
+                )
+            )
+        ]
+    )
 
 
 def _too_many_rows() -> CohortProblem:
     return file_problem(
-        f"more than {MAX_PATIENT_ROWS:,} patient rows; the limit is {MAX_PATIENT_ROWS:,} "
-        "(split the file, e.g. by disease)"
+        _f(
+            "more than {limit} patient rows; the limit is {limit} (split the file, e.g. by "
+            "disease)",
+            limit=f"{MAX_PATIENT_ROWS:,}",
+        )
     )
 
 
@@ -286,9 +334,14 @@ def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable
             problems.append(
                 CohortProblem(
                     number,
-                    "columns",
-                    f"{len(row)} cells but the header has {width} (a decimal comma in a "
-                    "comma-separated file? write 12.5, or separate the columns with semicolons)",
+                    _("columns"),
+                    _f(
+                        "{cells} cells but the header has {width} (a decimal comma in a "
+                        "comma-separated file? write 12.5, or separate the columns with "
+                        "semicolons)",
+                        cells=len(row),
+                        width=width,
+                    ),
                 )
             )
         row_numbers.append(number)
@@ -297,10 +350,12 @@ def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable
         cells.append(row[:width] + [""] * (width - len(row)))
     if header is None:
         raise CohortRejected(
-            [file_problem("the file is empty; it needs a header row and one row per patient")]
+            [file_problem(_("the file is empty; it needs a header row and one row per patient"))]
         )
     if not row_numbers:
-        raise CohortRejected([file_problem(f"no patient rows under the header (row {header_row})")])
+        raise CohortRejected(
+            [file_problem(_f("no patient rows under the header (row {row})", row=header_row))]
+        )
     columns = tuple(zip(*cells, strict=True)) if cells else ()
     return RawTable(
         headers=tuple(header),

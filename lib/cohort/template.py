@@ -1,7 +1,10 @@
-"""The downloadable cohort template: a guide to each column (English and Chinese) and example rows.
+"""The downloadable cohort template: a guide to each column and example rows, in English or Chinese.
 
 The guide lines start with '#' above the header, where the reader skips them, so a filled-in
-template uploads as it is. The example rows are synthetic (case codes EXAMPLE-...).
+template uploads as it is. Each guide line names a column by both of its accepted headers (the
+English name and its Chinese alias), so either header row reads. The example rows are synthetic
+(case codes EXAMPLE-...). The codes in the cells (AML, transplant, 1/0) are the same in both
+languages: they are what the reader accepts.
 """
 
 import csv
@@ -9,6 +12,7 @@ import io
 from typing import Literal
 
 from lib.cohort.columns import COLUMN_BY_NAME, DAYS_PER_MONTH
+from lib.i18n import N_, _, _f, using_language
 
 TEMPLATE_COLUMNS = (
     "case_code",
@@ -22,52 +26,111 @@ TEMPLATE_COLUMNS = (
     "months_to_relapse",
 )
 
-_GUIDE = (
-    "# Phasewise cohort template: one row per patient. Lines starting with # are skipped.",
-    "# Phasewise 队列模板：每位患者一行。以 # 开头的行不会被读取。",
-    "# disease (疾病), required / 必填: AML, MDS or ALL",
-    "# phase (阶段), required / 必填: the time origin / 时间起点: induction, consolidation, "
-    "maintenance, transplant (day of allo-HSCT / 异基因移植日) or relapse",
-    "# months_followup (随访月数), required / 必填: months from the origin to death or last "
-    "follow-up, 0 or more / 从起点到死亡或末次随访的月数，≥ 0",
-    "# died (死亡), required / 必填: 1 or 0 (also yes/no, true/false, 是/否)",
-    "# months_to_relapse (复发月数), required, empty if no relapse / 必填，未复发留空: months from "
-    "the origin to relapse, at most months_followup / 从起点到复发的月数，不超过随访月数",
-    "# group (分组), optional / 可选: a label to compare, e.g. a maintenance drug vs none, at most "
-    "40 characters / 用于比较的分组标签，最多 40 个字符",
-    "# year (年份), optional / 可选: year of the origin, a year only / 起点年份，仅年份",
-    "# age_band (年龄段), optional / 可选: e.g. 60-69, <18, 90+ (no exact ages) / 如 60-69，"
-    "不填具体年龄",
-    "# case_code (病例编号), optional / 可选: your own pseudonymous code, unique, not derived from "
-    "any identifier / 自编唯一代码，不得由任何身份信息生成",
-    f"# days_followup / days_to_relapse may replace the month columns (converted at "
-    f"{DAYS_PER_MONTH} days per month) / 可用天数列代替月数列",
-    "# No names, record or ID-card numbers, phone numbers, e-mails or dates (a year only): a file "
-    "with them is refused. / 不得包含姓名、病历号、身份证号、电话、邮箱或日期（仅年份）："
-    "否则拒收。",
-    "# Delete the EXAMPLE rows below before adding your patients. / 添加患者前请删除下面的示例行。",
+#: One guide line per column, in the order of the guide (English; translated when written).
+#: {column} is the column's header in this template, {alias} its other accepted header.
+_COLUMN_GUIDE = (
+    ("disease", N_("{column} ({alias}), required: AML, MDS or ALL")),
+    (
+        "phase",
+        N_(
+            "{column} ({alias}), required: the time origin: induction, consolidation, "
+            "maintenance, transplant (day of allo-HSCT) or relapse"
+        ),
+    ),
+    (
+        "months_followup",
+        N_(
+            "{column} ({alias}), required: months from the origin to death or last follow-up, "
+            "0 or more"
+        ),
+    ),
+    ("died", N_("{column} ({alias}), required: 1 or 0 (also yes/no, true/false, 是/否)")),
+    (
+        "months_to_relapse",
+        N_(
+            "{column} ({alias}), required, empty if no relapse: months from the origin to "
+            "relapse, at most {followup}"
+        ),
+    ),
+    (
+        "group",
+        N_(
+            "{column} ({alias}), optional: a label to compare, e.g. a maintenance drug vs none, "
+            "at most 40 characters"
+        ),
+    ),
+    ("year", N_("{column} ({alias}), optional: year of the origin, a year only")),
+    ("age_band", N_("{column} ({alias}), optional: e.g. 60-69, <18, 90+ (no exact ages)")),
+    (
+        "case_code",
+        N_(
+            "{column} ({alias}), optional: your own pseudonymous code, unique, not derived from "
+            "any identifier"
+        ),
+    ),
 )
 
 _EXAMPLES = (
-    ("EXAMPLE-01", "AML", "transplant", "Maintenance", "2021", "40-59", "30.5", "0", ""),
-    ("EXAMPLE-02", "AML", "transplant", "No maintenance", "2020", "60-69", "14.2", "1", "8.0"),
-    ("EXAMPLE-03", "MDS", "transplant", "No maintenance", "2022", "60-69", "18.0", "0", "11.5"),
-    ("EXAMPLE-04", "ALL", "transplant", "Maintenance", "2019", "18-39", "6.1", "1", ""),
+    ("EXAMPLE-01", "AML", "transplant", N_("Maintenance"), "2021", "40-59", "30.5", "0", ""),
+    ("EXAMPLE-02", "AML", "transplant", N_("No maintenance"), "2020", "60-69", "14.2", "1", "8.0"),
+    ("EXAMPLE-03", "MDS", "transplant", N_("No maintenance"), "2022", "60-69", "18.0", "0", "11.5"),
+    ("EXAMPLE-04", "ALL", "transplant", N_("Maintenance"), "2019", "18-39", "6.1", "1", ""),
 )
+
+
+def _header(name: str, language: str) -> str:
+    """A column's header in the template of `language`: its Chinese alias in Chinese."""
+    return COLUMN_BY_NAME[name].aliases[0] if language == "zh" else name
+
+
+def _other_header(name: str, language: str) -> str:
+    return name if language == "zh" else COLUMN_BY_NAME[name].aliases[0]
+
+
+def _guide(language: str) -> list[str]:
+    """The guide's lines (without the leading '# '), in the current language."""
+    lines = [
+        _("Phasewise cohort template: one row per patient. Lines starting with # are skipped.")
+    ]
+    for name, text in _COLUMN_GUIDE:
+        lines.append(
+            _f(
+                text,
+                column=_header(name, language),
+                alias=_other_header(name, language),
+                followup=_header("months_followup", language),
+            )
+        )
+    lines += [
+        _f(
+            "{followup} / {relapse} may replace the month columns (converted at {days} days per "
+            "month)",
+            followup="days_followup",
+            relapse="days_to_relapse",
+            days=DAYS_PER_MONTH,
+        ),
+        _(
+            "No names, record or ID-card numbers, phone numbers, e-mails or dates (a year only): "
+            "a file with them is refused."
+        ),
+        _("Delete the EXAMPLE rows below before adding your patients."),
+    ]
+    return lines
 
 
 def template_csv(language: Literal["en", "zh"] = "en") -> bytes:
     """The template as CSV bytes (UTF-8 with a BOM, so that Excel shows the Chinese).
 
-    `language` "zh" writes the header in its Chinese aliases (疾病, 阶段, ...).
+    In `language`, whatever the session's: "zh" writes the guide in Chinese and the header in the
+    columns' Chinese aliases (疾病, 阶段, ...); the cells' codes stay as the reader accepts them.
     """
-    header = [
-        COLUMN_BY_NAME[name].aliases[0] if language == "zh" else name for name in TEMPLATE_COLUMNS
-    ]
+    with using_language(language):
+        guide = _guide(language)
+        examples = [(*row[:3], _(row[3]), *row[4:]) for row in _EXAMPLES]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for line in _GUIDE:
-        writer.writerow([line])
-    writer.writerow(header)
-    writer.writerows(_EXAMPLES)
+    for line in guide:
+        writer.writerow([f"# {line}"])
+    writer.writerow([_header(name, language) for name in TEMPLATE_COLUMNS])
+    writer.writerows(examples)
     return out.getvalue().encode("utf-8-sig")

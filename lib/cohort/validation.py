@@ -2,6 +2,7 @@
 
 All problems at once, each located `row N: column: message`. A message quotes no patient value;
 the one exception is a mistyped disease or phase code close to a valid one (e.g. 'AMLX').
+Messages come out in the current language (lib.i18n); column names stay as in the file.
 """
 
 import re
@@ -22,10 +23,11 @@ from lib.cohort.columns import (
     HeaderMatch,
     close_column,
 )
-from lib.cohort.problems import CohortProblem, CohortRejected, summarised
+from lib.cohort.problems import CohortProblem, CohortRejected, listed, summarised
 from lib.cohort.reading import RawTable
 from lib.cohort.records import ALL_PATIENTS, SYNTHETIC_CODE_PREFIXES, Cohort
 from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.i18n import N_, _, _f
 
 DIED_VALUES = {
     "1": True,
@@ -39,7 +41,6 @@ DIED_VALUES = {
     "是": True,
     "否": False,
 }
-_DIED_ACCEPTED = "1/0, yes/no or true/false (是/否)"
 #: Most groups a file may compare (each group is a stratum with its own curves).
 MAX_GROUPS = 20
 #: Earliest and latest year accepted in `year`.
@@ -73,9 +74,12 @@ def validate_table(table: RawTable, headers: HeaderMatch) -> Cohort:
             [
                 CohortProblem(
                     table.header_row,
-                    "header",
-                    "no cohort column names in the first row; the first row must be the header: "
-                    + ", ".join(REQUIRED),
+                    _("header"),
+                    _f(
+                        "no cohort column names in the first row; the first row must be the "
+                        "header: {columns}",
+                        columns=listed(REQUIRED),
+                    ),
                 )
             ]
         )
@@ -125,7 +129,11 @@ def _months(values: dict[str, np.ndarray], name: str) -> np.ndarray:
 
 def _conversion_notes(values: dict[str, np.ndarray]) -> tuple[str, ...]:
     return tuple(
-        f"{days} converted to months at {DAYS_PER_MONTH} days per month (365.25 / 12)"
+        _f(
+            "{column} converted to months at {days} days per month (365.25 / 12)",
+            column=days,
+            days=DAYS_PER_MONTH,
+        )
         for days in DAYS_ALTERNATIVE.values()
         if days in values
     )
@@ -140,7 +148,9 @@ def _header_problems(table: RawTable, headers: HeaderMatch) -> list[CohortProble
     for index, name in headers.duplicates.items():
         first = headers.labels[headers.index_of(name)]
         problems.append(
-            CohortProblem(row, headers.labels[index], f"the same column as {first}; keep one")
+            CohortProblem(
+                row, headers.labels[index], _f("the same column as {first}; keep one", first=first)
+            )
         )
     for index in headers.unknown:
         header = table.headers[index]
@@ -150,22 +160,27 @@ def _header_problems(table: RawTable, headers: HeaderMatch) -> list[CohortProble
                 CohortProblem(
                     row,
                     headers.labels[index],
-                    f"not a cohort column; did you mean {suggestion}?",
+                    _f("not a cohort column; did you mean {column}?", column=suggestion),
                 )
             )
     present = set(headers.known.values())
     for name in REQUIRED:
         days = DAYS_ALTERNATIVE.get(name)
         if name in present and days in present:
-            problems.append(CohortProblem(row, days, f"give {name} or {days}, not both"))
+            problems.append(
+                CohortProblem(
+                    row, days, _f("give {months} or {days}, not both", months=name, days=days)
+                )
+            )
         elif name not in present and days not in present:
             accepted = [*COLUMN_BY_NAME[name].aliases, *([days] if days else [])]
             problems.append(
                 CohortProblem(
                     row,
                     name,
-                    "required column missing"
-                    + (f" (also accepted: {', '.join(accepted)})" if accepted else ""),
+                    _f("required column missing (also accepted: {names})", names=listed(accepted))
+                    if accepted
+                    else _("required column missing"),
                 )
             )
     return problems
@@ -184,18 +199,43 @@ def _shared(labels: pd.Series) -> np.ndarray:
     return np.asarray(list(uniques), dtype=object)[codes]
 
 
-def _code(allowed: tuple[str, ...], normalise: Callable[[str], str], what: str):
+@dataclass(frozen=True)
+class _CodeMessages:
+    """What a code column says, in English (marked for translation; translated when used)."""
+
+    wrong: str  # {choices}
+    typo: str  # {value} {close} {choices}
+
+
+_DISEASE_MESSAGES = _CodeMessages(
+    wrong=N_("not a disease: must be {choices}"),
+    typo=N_("'{value}' is not a disease; did you mean {close}? (must be {choices})"),
+)
+_PHASE_MESSAGES = _CodeMessages(
+    wrong=N_("not a phase: must be {choices}"),
+    typo=N_("'{value}' is not a phase; did you mean {close}? (must be {choices})"),
+)
+
+
+def _choices(allowed: tuple[str, ...]) -> str:
+    """'AML, MDS or ALL' ('AML、MDS或ALL' in Chinese)."""
+    return _f("{items} or {last}", items=listed(allowed[:-1]), last=allowed[-1])
+
+
+def _code(allowed: tuple[str, ...], normalise: Callable[[str], str], messages: _CodeMessages):
     """A parser for a column of codes from `allowed` (disease, phase)."""
-    choices = ", ".join(allowed[:-1]) + " or " + allowed[-1]
 
     def parse(column: _Column, _decimal_comma: bool):
+        choices = _choices(allowed)
         normalised = column.cells.map(normalise)
         valid = normalised.isin(allowed)
-        problems = column.problems_where(column.cells == "", f"empty; must be {choices}")
+        problems = column.problems_where(
+            column.cells == "", _f("empty; must be {choices}", choices=choices)
+        )
         for value in normalised[~valid & (column.cells != "")].unique():
             problems.extend(
                 column.problems_where(
-                    normalised == value, _not_a_code(value, allowed, what, choices)
+                    normalised == value, _not_a_code(value, allowed, messages, choices)
                 )
             )
         return _shared(normalised), problems
@@ -203,13 +243,40 @@ def _code(allowed: tuple[str, ...], normalise: Callable[[str], str], what: str):
     return parse
 
 
-def _not_a_code(value: str, allowed: tuple[str, ...], what: str, choices: str) -> str:
+def _not_a_code(value: str, allowed: tuple[str, ...], messages: _CodeMessages, choices: str) -> str:
     # Only a short code close to a valid one is quoted: a typo cannot identify anyone, while a
     # name or a number typed in the wrong column could.
     close = get_close_matches(value, allowed, n=1, cutoff=0.75)
     if close and len(value) <= 16 and re.fullmatch(r"[A-Za-z_ -]+", value):
-        return f"'{value}' is not a {what}; did you mean {close[0]}? (must be {choices})"
-    return f"not a {what}: must be {choices}"
+        return _f(messages.typo, value=value, close=close[0], choices=choices)
+    return _f(messages.wrong, choices=choices)
+
+
+@dataclass(frozen=True)
+class _TimeMessages:
+    """What a months or days column says, in English (marked for translation)."""
+
+    not_number: str
+    not_finite: str
+    negative: str
+    too_large: str  # {limit}, and {column} (the days column) for months
+    empty: str
+
+
+_MONTHS_MESSAGES = _TimeMessages(
+    not_number=N_("not a number of months"),
+    not_finite=N_("not a finite number of months"),
+    negative=N_("negative; months count from the time origin, so 0 or more"),
+    too_large=N_("more than {limit} months (50 years); is it in days? use {column} instead"),
+    empty=N_("empty; months of follow-up are required"),
+)
+_DAYS_MESSAGES = _TimeMessages(
+    not_number=N_("not a number of days"),
+    not_finite=N_("not a finite number of days"),
+    negative=N_("negative; days count from the time origin, so 0 or more"),
+    too_large=N_("more than {limit} days (50 years)"),
+    empty=N_("empty; days of follow-up are required"),
+)
 
 
 def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool, instead: str):
@@ -222,45 +289,45 @@ def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool, 
         has_point = text.str.contains(".", regex=False)
         problems += column.problems_where(
             has_point,
-            "a decimal point in a file that uses decimal commas; write 12,5 (or save the file "
-            "with commas between columns)",
+            _f(
+                "a decimal point in a file that uses decimal commas; write {example} (or save "
+                "the file with commas between columns)",
+                example="12,5",
+            ),
         )
         text = text.str.replace(",", ".", regex=False).mask(has_point, "")
         empty |= has_point  # reported above; not a second time as "not a number"
     numbers = np.array(pd.to_numeric(text.mask(empty), errors="coerce"), dtype=float)
-    unit = "days" if days else "months"
+    messages = _DAYS_MESSAGES if days else _MONTHS_MESSAGES
     limit = MAX_MONTHS * DAYS_PER_MONTH if days else MAX_MONTHS
     not_number = ~empty.to_numpy() & np.isnan(numbers)
     if not decimal_comma:
         comma = text.str.contains(",", regex=False).to_numpy()
         problems += column.problems_where(
-            not_number & comma, "not a number (a decimal comma? write 12.5)"
+            not_number & comma, _("not a number (a decimal comma? write 12.5)")
         )
         not_number &= ~comma
-    problems += column.problems_where(not_number, f"not a number of {unit}")
+    problems += column.problems_where(not_number, _(messages.not_number))
     with np.errstate(invalid="ignore"):
-        problems += column.problems_where(np.isinf(numbers), f"not a finite number of {unit}")
-        problems += column.problems_where(
-            numbers < 0, f"negative; {unit} count from the time origin, so 0 or more"
-        )
+        problems += column.problems_where(np.isinf(numbers), _(messages.not_finite))
+        problems += column.problems_where(numbers < 0, _(messages.negative))
         problems += column.problems_where(
             np.isfinite(numbers) & (numbers > limit),
-            f"more than {limit:,.0f} {unit} (50 years)"
-            + (f"; is it in days? use {instead} instead" if not days else ""),
+            _f(messages.too_large, limit=f"{limit:,.0f}", column=instead),
         )
     if required:
-        problems += column.problems_where(
-            empty & (column.cells == ""), f"empty; {unit} of follow-up are required"
-        )
+        problems += column.problems_where(empty & (column.cells == ""), _(messages.empty))
     numbers[~np.isfinite(numbers) | (numbers < 0)] = np.nan
     return numbers, problems
 
 
 def _died(column: _Column, _decimal_comma: bool):
     flags = column.cells.str.lower().map(DIED_VALUES)
-    problems = column.problems_where(column.cells == "", f"empty; must be {_DIED_ACCEPTED}")
+    problems = column.problems_where(
+        column.cells == "", _("empty; must be 1/0, yes/no or true/false (是/否)")
+    )
     problems += column.problems_where(
-        flags.isna() & (column.cells != ""), f"must be {_DIED_ACCEPTED}"
+        flags.isna() & (column.cells != ""), _("must be 1/0, yes/no or true/false (是/否)")
     )
     return flags.fillna(False).to_numpy(dtype=bool), problems
 
@@ -268,17 +335,18 @@ def _died(column: _Column, _decimal_comma: bool):
 def _group(column: _Column, _decimal_comma: bool):
     labels = column.cells
     problems = column.problems_where(
-        labels == "", "empty; give every patient a group, or leave the group column out"
+        labels == "", _("empty; give every patient a group, or leave the group column out")
     )
     problems += column.problems_where(
-        labels.str.len() > MAX_GROUP_LENGTH, f"longer than {MAX_GROUP_LENGTH} characters"
+        labels.str.len() > MAX_GROUP_LENGTH,
+        _f("longer than {n} characters", n=MAX_GROUP_LENGTH),
     )
     problems += column.problems_where(
-        labels.str.contains(_CONTROL), "holds a line break or another control character"
+        labels.str.contains(_CONTROL), _("holds a line break or another control character")
     )
     problems += column.problems_where(
         labels.str.lower() == ALL_PATIENTS,
-        f"'{ALL_PATIENTS}' is reserved for the whole cohort; use another label",
+        _f("'{label}' is reserved for the whole cohort; use another label", label=ALL_PATIENTS),
     )
     distinct = labels[labels != ""].nunique()
     if distinct > MAX_GROUPS:
@@ -286,7 +354,11 @@ def _group(column: _Column, _decimal_comma: bool):
             CohortProblem(
                 column.header_row,
                 column.label,
-                f"{distinct:,} different groups; at most {MAX_GROUPS} can be compared",
+                _f(
+                    "{n} different groups; at most {most} can be compared",
+                    n=f"{distinct:,}",
+                    most=MAX_GROUPS,
+                ),
             )
         )
     return _shared(labels), problems
@@ -303,7 +375,11 @@ def _year(column: _Column, _decimal_comma: bool):
         )
     problems = column.problems_where(
         (text != "").to_numpy() & ~valid,
-        f"must be a year between {YEARS[0]} and {YEARS[1]}, such as 2019 (a year only)",
+        _f(
+            "must be a year between {first} and {last}, such as 2019 (a year only)",
+            first=YEARS[0],
+            last=YEARS[1],
+        ),
     )
     numbers[~valid] = np.nan
     return numbers, problems
@@ -321,11 +397,15 @@ def _age_band(column: _Column, _decimal_comma: bool):
 def _age_band_problem(band: str) -> str | None:
     if band == "":
         return None
-    oldest = f"ages over {OLDEST_BAND_START - 1} form one band, {OLDEST_BAND_START}+"
+    oldest = _f(
+        "ages over {age} form one band, {start}+",
+        age=OLDEST_BAND_START - 1,
+        start=OLDEST_BAND_START,
+    )
     if match := _AGE_RANGE.fullmatch(band):
         low, high = int(match[1]), int(match[2])
         if low >= high:
-            return "not an age band: the first age must be below the second, as in 60-69"
+            return _("not an age band: the first age must be below the second, as in 60-69")
         return oldest if high >= OLDEST_BAND_START else None
     if match := _AGE_OPEN_ABOVE.fullmatch(band):
         start = int(match[1] or match[2])
@@ -333,8 +413,8 @@ def _age_band_problem(band: str) -> str | None:
     if _AGE_OPEN_BELOW.fullmatch(band):
         return None
     if re.fullmatch(r"\d{1,3}(?:\.\d+)?", band):
-        return "an exact age; give a band such as 60-69"
-    return "not an age band such as 60-69, <18 or 90+"
+        return _("an exact age; give a band such as 60-69")
+    return _("not an age band such as 60-69, <18 or 90+")
 
 
 def _case_code(column: _Column, _decimal_comma: bool):
@@ -342,7 +422,7 @@ def _case_code(column: _Column, _decimal_comma: bool):
     filled = codes != ""
     problems = column.problems_where(
         filled & ~codes.str.fullmatch(_CASE_CODE).fillna(False).astype(bool),
-        "a code of letters, digits, '-', '_' or '.' (at most 40), such as C001",
+        _("a code of letters, digits, '-', '_' or '.' (at most 40), such as C001"),
     )
     repeated = filled & codes.duplicated(keep=False)
     first_row = pd.Series(column.rows).groupby(codes.to_numpy()).transform("min").to_numpy()
@@ -350,15 +430,17 @@ def _case_code(column: _Column, _decimal_comma: bool):
         if row != first:
             problems.append(
                 CohortProblem(
-                    int(row), column.label, f"the same code as row {first}; codes must be unique"
+                    int(row),
+                    column.label,
+                    _f("the same code as row {row}; codes must be unique", row=first),
                 )
             )
     return codes.to_numpy(dtype=object), problems
 
 
 _PARSERS = {
-    "disease": _code(DISEASES, str.upper, "disease"),
-    "phase": _code(PHASES, str.lower, "phase"),
+    "disease": _code(DISEASES, str.upper, _DISEASE_MESSAGES),
+    "phase": _code(PHASES, str.lower, _PHASE_MESSAGES),
     "months_followup": lambda c, d: _times(
         c, d, days=False, required=True, instead="days_followup"
     ),
@@ -391,8 +473,10 @@ def _relapse_after_follow_up(values, columns) -> list[CohortProblem]:
         late = relapse_months > follow_up_months + 1e-6
     return columns[relapse].problems_where(
         late,
-        f"after the end of follow-up ({columns[follow_up].label}); a relapse is on or before "
-        "the last follow-up",
+        _f(
+            "after the end of follow-up ({column}); a relapse is on or before the last follow-up",
+            column=columns[follow_up].label,
+        ),
     )
 
 
@@ -407,6 +491,8 @@ def _synthetic_rows(codes: np.ndarray | None, column: _Column | None):
         return True, []
     return False, column.problems_where(
         synthetic,
-        "a synthetic example row from the template or the demo cohort among real patients; "
-        "delete it",
+        _(
+            "a synthetic example row from the template or the demo cohort among real patients; "
+            "delete it"
+        ),
     )
