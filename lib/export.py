@@ -3,9 +3,11 @@
 python -m lib.export [--format csv|json] [--lang en|zh] [--disease AML] [--phase transplant]
 [DATA_DIR]
 
-The language (default English) sets the labels: CSV column headings and label values (endpoint
-labels, citation status, flag labels...). Ids, codes, numbers and text as printed in the source
-are the same in every language; JSON keys are always the column ids. CSV is UTF-8 with a byte
+The language (default English) sets the labels and the dataset's text: CSV column headings, label
+values (endpoint labels, citation status, flag labels...) and the study titles, arm labels and
+notes (data/translations). Ids, codes, numbers and text as printed in the source (excerpts,
+as-printed figures, citations) are the same in every language; JSON keys are always the column
+ids. CSV is UTF-8 with a byte
 order mark, so Excel reads Chinese; cells a spreadsheet would run as formulas are made text.
 """
 
@@ -36,8 +38,9 @@ def to_csv_text(frame: pd.DataFrame) -> str:
 
 def to_csv(table: pd.DataFrame) -> str:
     """The export as CSV text: `BOM` first, then the export columns (headed in the session's
-    language, dataset version and review date on every row). Written to a file or handed to a
-    download as it is (encoded UTF-8), Excel opens it with Chinese intact."""
+    language, labels as the table was made; dataset version and review date on every row).
+    Written to a file or handed to a download as it is (encoded UTF-8), Excel opens it with
+    Chinese intact."""
     frame = export_frame(table)
     frame.columns = export_headers()
     return BOM + to_csv_text(frame)
@@ -45,7 +48,8 @@ def to_csv(table: pd.DataFrame) -> str:
 
 def to_json(table: pd.DataFrame) -> str:
     """JSON: dataset identity plus a list of row objects (keyed by column id), nulls for missing
-    values; label values in the session's language."""
+    values; labels in the language the table was made in (`figure_table` under
+    ``using_language``), flag labels in the session's."""
     exported = export_frame(table)
     frame = exported.astype(object).where(exported.notna(), None)
     records = frame.to_dict(orient="records")
@@ -73,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with using_language(args.lang):
         # stderr holds only `file: record: field: message` lines, for scripts that parse them.
-        ds = load_or_report(args.data_dir or data_dir_from_env(), sys.stderr, count=False)
+        ds = load_or_report(
+            args.data_dir or data_dir_from_env(), sys.stderr, count=False, lang=args.lang
+        )
         if ds is None:
             return 1
         table = filter_table(figure_table(ds), args.disease or DISEASES, args.phase)

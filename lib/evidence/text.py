@@ -130,6 +130,19 @@ def lower_first(text: str) -> str:
 
 # --- figures ---------------------------------------------------------------------------------
 
+# A lowercase word: the source's own words stand where a figure would ("over 700").
+_SOURCE_WORDS = re.compile(r"[a-z]{3,}")
+
+
+def source_words(text: str) -> str:
+    """Words of the source shown where a figure would be ('over 700', 'all statistically
+    different'), unchanged: in English as they are; in Chinese, where they stay English, quoted
+    and labelled as the source's own (原文“over 700”). Numbers alone ('P=0.') are left bare."""
+    if current_language() == "en" or not _SOURCE_WORDS.search(text):
+        return text
+    label = _("Source excerpt")  # 原文
+    return f"{label}“{text}”"
+
 
 def truncated(text: str) -> str:
     """A figure the source cut off, marked as such: 'P=0. (truncated in source)'."""
@@ -141,9 +154,9 @@ def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), 
     kinds = set(flags or ())
     if _is_missing(value):
         printed = join_split_digits(as_printed)
-        return truncated(printed) if "truncated" in kinds else printed
+        return truncated(printed) if "truncated" in kinds else source_words(printed)
     if kinds & {"approximate", "lower_bound"}:
-        return join_split_digits(as_printed)
+        return source_words(join_split_digits(as_printed))
     number = f"{float(value):,.{printed_decimals(as_printed)}f}"  # 12,744 as printed
     if unit == "percent":
         return f"{number}%"
@@ -156,7 +169,7 @@ def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), 
             "{number} patient", "{number} patients", 1 if number == "1" else 2, number=number
         )
     if unit in ("hazard ratio", ""):
-        return join_split_digits(as_printed)
+        return source_words(join_split_digits(as_printed))
     return _f("{number} {unit}", number=number, unit=unit)
 
 
@@ -167,7 +180,7 @@ def display_p(as_printed, flags: Iterable[str] = ()) -> str:
     text = join_split_digits(str(as_printed).strip())
     if "truncated" in (flags or ()) and text.endswith("."):
         return truncated(text)
-    return text
+    return source_words(text)
 
 
 def display_n(n) -> str:
@@ -262,7 +275,7 @@ def direction(favours: str, intervention: str, control: str) -> str:
 def effect_sentence(row) -> str:
     """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'."""
     measure = getattr(row, "measure_label", None) or _(row.measure)
-    method = getattr(row, "method_label", None) or row.method
+    method = getattr(row, "method_label", None) or _(row.method)
     return _f(
         "{study}, {endpoint} ({time}): {measure} {estimate} ({low} to {high}), {method}",
         study=row.study,

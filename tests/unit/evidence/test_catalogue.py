@@ -1,6 +1,9 @@
 """lib.evidence.catalogue on the shipped dataset: the journey overview."""
 
-from lib.evidence.catalogue import bibliography, phase_overview
+from lib.evidence.catalogue import bibliography, glossary_table, phase_overview
+from lib.evidence.figures import figure_table
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import has_chinese
 
 
 def test_phase_overview_for_all(dataset, table):
@@ -31,3 +34,48 @@ def test_bibliography_is_numbered_with_links_and_the_figures_resting_on_each(dat
     everything = [label for r in references for _, label in r.figures]
     figures = table[table["kind"] != "sample_size"]
     assert len(everything) == len(figures)  # every figure rests on exactly one source
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+
+def test_overview_and_bibliography_in_chinese(dataset_zh, table_zh):
+    overview = phase_overview(dataset_zh, table_zh, ["AML"])
+    assert list(overview["phase"]) == [
+        "induction",
+        "consolidation",
+        "maintenance",
+        "transplant",
+        "relapse",
+    ]
+    assert all(has_chinese(v) for c in ("label", "summary") for v in overview[c])
+    with using_language("en"):
+        english = phase_overview(dataset_zh, figure_table(dataset_zh), ["AML"])
+    assert overview[["phase", "studies", "figures"]].equals(
+        english[["phase", "studies", "figures"]]
+    )
+    references = bibliography(dataset_zh, table_zh)
+    assert {r.kind for r in references} == {"源文档", "发表文献"}
+    assert all(has_chinese(r.status) for r in references)
+    assert all(
+        has_chinese(label)
+        for r in references
+        for label, _url in r.links
+        if not label.startswith(("PubMed", "DOI"))
+    )
+    gdec = next(r for r in references if "Gao L" in r.citation)
+    assert "PMID 33108244" in gdec.citation  # identifiers as they are
+    with using_language("en"):
+        english_refs = bibliography(dataset_zh, figure_table(dataset_zh))
+    assert [
+        (r.number, [u for _l, u in r.links], [p for p, _f in r.figures]) for r in references
+    ] == [(r.number, [u for _l, u in r.links], [p for p, _f in r.figures]) for r in english_refs]
+    document = references[0]
+    assert document.citation.endswith("。") and "，" in document.citation
+
+
+def test_glossary_confidence_in_chinese(dataset_zh, zh):
+    glossary = glossary_table(dataset_zh)
+    assert set(glossary["confidence"]) <= {"高", "中", "低"}
+    with using_language("en"):
+        assert set(glossary_table(dataset_zh)["confidence"]) <= {"high", "medium", "low"}

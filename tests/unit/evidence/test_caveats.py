@@ -6,8 +6,12 @@ import pandas as pd
 import pytest
 
 from lib.dataset.rules import headline_refusal
-from lib.evidence.caveats import Headline, headline_rows, headlines, study_badges
+from lib.dataset.vocabulary import PHASES
+from lib.evidence.caveats import Headline, cross_trial, headline_rows, headlines, study_badges
+from lib.evidence.figures import figure_table
 from lib.evidence.selection import filter_table
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import english_left, has_chinese, numbers, verbatim_strings
 
 # --- headlines ------------------------------------------------------------------------------
 
@@ -90,3 +94,44 @@ def test_badges_of_a_study_with_a_truncated_figure(dataset, table):
     assert "Truncated in source" in found
     assert "n not stated" in found
     assert not [label for label in found if label.startswith("Small n")]
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+
+def test_badges_in_chinese(dataset_zh, table_zh):
+    kept = verbatim_strings(table_zh, dataset_zh)
+    for study in dataset_zh.studies:
+        for badge in study_badges(table_zh, study):
+            assert has_chinese(badge.label) and has_chinese(badge.help), (study.id, badge)
+            assert not english_left(badge.label + " " + badge.help, kept), (study.id, badge)
+    venhma = [b.label for b in study_badges(table_zh, dataset_zh.study("venhma-bridge"))]
+    assert "样本量小（最小组9例）" in venhma and "非随机" in venhma and "原文截断" in venhma
+    badge = cross_trial()
+    assert (badge.label, badge.tone) == ("跨试验比较", "warning") and has_chinese(badge.help)
+
+
+def test_cross_trial_badge_is_made_in_the_language_asked_for():
+    with using_language("en"):
+        assert cross_trial().label == "Cross-trial view"
+
+
+def test_headlines_in_chinese_keep_ids_and_numbers(dataset_zh, table_zh):
+    kept = verbatim_strings(table_zh, dataset_zh)
+    with using_language("en"):
+        english = {
+            h.figure_id: h
+            for phase in PHASES
+            for h in headlines(filter_table(figure_table(dataset_zh), phase=phase))
+        }
+    chinese = {
+        h.figure_id: h for phase in PHASES for h in headlines(filter_table(table_zh, phase=phase))
+    }
+    assert chinese and set(chinese) == set(english)
+    for figure_id, item in chinese.items():
+        assert has_chinese(item.label) and has_chinese(item.source), item
+        for shown in (item.label, item.detail, item.source, *item.flags):
+            assert not english_left(shown, kept), (figure_id, shown)
+        assert numbers(item.value) == numbers(english[figure_id].value), figure_id
+        assert numbers(item.detail) == numbers(english[figure_id].detail), figure_id
+    assert chinese["sora.cir1y"].value == "7% vs 24.5%"

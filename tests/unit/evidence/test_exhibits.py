@@ -8,11 +8,16 @@ from lib.dataset.vocabulary import PHASES
 from lib.evidence.exhibits import (
     NUMBER_COLUMNS,
     PRINT_COLUMNS,
+    number_columns,
     numbers_table,
     phase_view,
+    print_columns,
     selection_exhibits,
     source_groups,
 )
+from lib.evidence.figures import figure_table
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import english_left, has_chinese, numbers, verbatim_strings
 
 ALL = ["AML", "MDS", "ALL"]
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ALL]
@@ -143,3 +148,110 @@ def test_every_exhibit_has_a_source_line_and_citations(dataset, table):
     for exhibit in selection_exhibits(dataset, table, ALL):
         assert exhibit.source_line.startswith("Source: "), exhibit.key
         assert exhibit.citations, exhibit.key
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+
+def _exhibit_texts(exhibit) -> list[str]:
+    """Everything an exhibit shows as text (cards, slides, images)."""
+    texts = [
+        exhibit.title,
+        exhibit.slide_title,
+        exhibit.chart_title,
+        exhibit.phase_label,
+        exhibit.error_bars,
+        exhibit.source_line,
+        exhibit.placement,
+        *exhibit.key_numbers,
+        *exhibit.statements,
+        *(b.label for b in exhibit.badges),
+        *(b.help for b in exhibit.badges),
+    ]
+    claims = exhibit.claims_table
+    texts += [str(v) for column in claims.columns for v in claims[column] if isinstance(v, str)]
+    numbers_shown = numbers_table(exhibit.rows).drop(
+        columns=[_zh("As printed"), _zh("p as printed")]
+    )
+    texts += [
+        v for column in numbers_shown.columns for v in numbers_shown[column] if isinstance(v, str)
+    ]
+    for group in source_groups(exhibit.rows):
+        texts += [label for label, _url in group.links]
+        for entry in group.entries:
+            texts += [entry.endpoint, entry.subject, entry.time_point, entry.value, entry.n]
+            texts += [entry.verification, entry.verification_note, *entry.flag_notes]
+    return [t for t in texts if t]
+
+
+def _zh(english: str) -> str:
+    return dict(zip(NUMBER_COLUMNS, number_columns(), strict=True))[english]
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_phase_pages_in_chinese(dataset_zh, table_zh, phase):
+    kept = verbatim_strings(table_zh, dataset_zh)
+    view = phase_view(dataset_zh, table_zh, phase, ALL)
+    assert has_chinese(view.title) and has_chinese(view.caption)
+    assert view.caption.endswith("当前显示：AML、MDS、ALL")
+    for key, title, caption, _items in view.sections():
+        assert has_chinese(title) and (not caption or has_chinese(caption)), key
+    for exhibit in view.exhibits:
+        texts = _exhibit_texts(exhibit)
+        assert has_chinese(exhibit.source_line) and has_chinese(exhibit.slide_title), exhibit.key
+        left = [(t, english_left(t, kept)) for t in texts if english_left(t, kept)]
+        assert not left, (exhibit.key, left)
+        assert list(numbers_table(exhibit.rows).columns) == number_columns()
+        assert all(has_chinese(c) for c in number_columns())
+        assert all(has_chinese(c) for c in exhibit.claims_table.columns)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_keys_and_numbers_do_not_change_with_the_language(dataset_zh, table_zh, phase):
+    chinese = phase_view(dataset_zh, table_zh, phase, ALL)
+    with using_language("en"):
+        english = phase_view(dataset_zh, figure_table(dataset_zh), phase, ALL)
+        english_numbers = [numbers_table(e.rows) for e in english.exhibits]
+        english_sections = [key for key, *_ in english.sections()]
+    assert [(e.phase, e.key, e.section) for e in chinese.exhibits] == [
+        (e.phase, e.key, e.section) for e in english.exhibits
+    ]
+    assert [key for key, *_ in chinese.sections()] == english_sections
+    for exhibit, theirs, twin in zip(
+        chinese.exhibits, english_numbers, english.exhibits, strict=True
+    ):
+        ours = numbers_table(exhibit.rows)
+        ours.columns = NUMBER_COLUMNS  # the same columns, named in each language
+        for column in ("Figure", "n", "Events", "95% CI", "As printed"):
+            assert ours[column].equals(theirs[column]), (exhibit.key, column)
+        for column in ("Value", "p as printed"):  # a truncation is marked in each language
+            assert [numbers(v) for v in ours[column]] == [numbers(v) for v in theirs[column]]
+        assert [numbers(s) for s in exhibit.key_numbers] == [numbers(s) for s in twin.key_numbers]
+        assert exhibit.figure_ids == twin.figure_ids
+        assert (exhibit.chart is None) == (twin.chart is None)
+        if exhibit.chart is not None:
+            assert (exhibit.chart.kind, exhibit.chart.option) == (
+                twin.chart.kind,
+                twin.chart.option,
+            )
+
+
+def test_empty_phase_in_chinese(dataset_zh, table_zh):
+    view = phase_view(dataset_zh, table_zh, "transplant", ["ALL"])
+    assert view.empty_message.startswith("这些来源中没有ALL在移植阶段的研究。")
+    assert "本阶段其他疾病的研究：AML 4项" in view.empty_message
+    assert not english_left(view.empty_message)
+
+
+def test_print_columns_in_chinese(dataset_zh, table_zh):
+    facts = {e.key: e for e in phase_view(dataset_zh, table_zh, "transplant", ALL).exhibits}
+    shown = numbers_table(facts["key-facts"].rows)[print_columns()]
+    assert list(shown.columns) == print_columns() and all(has_chinese(c) for c in shown.columns)
+    with using_language("en"):
+        assert print_columns() == PRINT_COLUMNS and number_columns() == NUMBER_COLUMNS
+
+
+def test_truncated_p_in_chinese_stays_as_printed(dataset_zh, table_zh):
+    view = phase_view(dataset_zh, table_zh, "transplant", ["AML"])
+    printed = " ".join(s for e in view.exhibits for s in e.statements + e.key_numbers)
+    assert "P=0.（原文截断）" in printed

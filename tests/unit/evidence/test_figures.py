@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from lib.evidence.figures import export_frame
+from lib.evidence.figures import EXPORT_COLUMNS, export_frame, export_headers, figure_table
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import has_chinese
 
 
 def row(frame: pd.DataFrame, figure_id: str) -> pd.Series:
@@ -57,3 +59,76 @@ def test_list_cells_are_tuples_and_export_joins_them(table):
     sora = exported.set_index("figure_id").loc["sora.cir1y.control"]
     assert sora["flags"] == "reassembled"
     assert sora["flag_notes"].startswith("Digits reassembled: ")
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+#: Columns that hold ids, codes, numbers or the source's own words: the same in every language.
+SAME_IN_EVERY_LANGUAGE = [
+    "figure_id",
+    "kind",
+    "phase",
+    "diseases",
+    "study_id",
+    "design",
+    "arms_defined_by",
+    "arm_id",
+    "arm_role",
+    "endpoint",
+    "endpoint_wording",
+    "time_point_months",
+    "value",
+    "as_printed",
+    "unit",
+    "n",
+    "events",
+    "ci_low",
+    "ci_high",
+    "p_as_printed",
+    "p_value",
+    "hr",
+    "hr_ci_low",
+    "hr_ci_high",
+    "favours",
+    "origin",
+    "source_id",
+    "citation",
+    "pmid",
+    "doi",
+    "url",
+    "verification_status",
+    "flags",
+    "excerpt",
+    "evidence_ref",
+    "linked_figures",
+    "headline",
+    "dataset_version",
+    "last_reviewed",
+]
+
+
+def test_labels_in_chinese_ids_and_numbers_unchanged(dataset_zh, table_zh):
+    with using_language("en"):
+        english = figure_table(dataset_zh)
+    for column in SAME_IN_EVERY_LANGUAGE:
+        assert table_zh[column].equals(english[column]), column
+    assert all(has_chinese(v) for v in table_zh["endpoint_label"] if v)
+    assert all(has_chinese(v) for v in table_zh["citation_status"] if v)
+    sora = row(table_zh, "sora.cir1y.control")
+    assert sora["n_source"] == "组别例数（发表文献）"
+    assert row(table_zh, "gdec-maintenance.n")["arm"] == "全研究人群"
+    assert row(table_zh, "gdec-maintenance.n")["endpoint_label"] == "患者例数"
+    with using_language("en"):
+        assert row(english, "gdec-maintenance.n")["arm"] == "Whole study"
+
+
+def test_export_frame_in_chinese(table_zh):
+    exported = export_frame(table_zh)
+    assert list(exported.columns) == EXPORT_COLUMNS  # the frame keeps its ids; the CSV names them
+    sora = exported.set_index("figure_id").loc["sora.cir1y.control"]
+    assert sora["flag_notes"].startswith("数字已拼合：")
+    headers = export_headers()
+    assert len(set(headers)) == len(headers) == len(EXPORT_COLUMNS)
+    assert all(has_chinese(h) for h in headers)
+    with using_language("en"):
+        assert export_headers() == EXPORT_COLUMNS

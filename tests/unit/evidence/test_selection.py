@@ -6,12 +6,15 @@ import pandas as pd
 import pytest
 
 from lib.evidence.selection import (
+    arm_outcomes,
     chart_values,
     effect_rows,
     filter_table,
     phase_studies,
     studies_by_disease,
 )
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import has_chinese
 
 
 def row(frame: pd.DataFrame, figure_id: str) -> pd.Series:
@@ -141,3 +144,43 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
 def test_studies_by_disease_for_transplant(dataset):
     # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning (AML); dec-mbucy-mds (MDS)
     assert studies_by_disease(dataset, "transplant") == {"AML": 4, "MDS": 1, "ALL": 0}
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+
+def test_chart_values_in_chinese_keep_their_keys_and_numbers(table_zh, table):
+    chinese = chart_values(table_zh)
+    with using_language("en"):
+        english = chart_values(table)
+    assert list(chinese["figure_id"]) == list(english["figure_id"])
+    assert list(chinese["plot_unit"]) == list(english["plot_unit"])  # a key: "%", "months"
+    for column in ("plot_value", "ci_low", "ci_high", "n", "events", "computed"):
+        assert chinese[column].equals(english[column]), column
+    methods = {m for m in chinese["ci_method"] if m}
+    assert methods and all(has_chinese(m) for m in methods)
+    assert "95%置信区间（由事件数/例数计算，Wilson法）" in methods
+
+
+def test_effect_rows_in_chinese(dataset_zh, table_zh, table):
+    ids = [s.id for s in phase_studies(dataset_zh, "maintenance", ["AML"])]
+    chinese = effect_rows(table_zh, ids)
+    with using_language("en"):
+        english = effect_rows(table, ids)
+    # the keys the charts read stay English; the labels are the language's
+    for column in ("figure_id", "measure", "method", "n_text", "estimate", "low", "high"):
+        assert chinese[column].equals(english[column]), column
+    assert set(english["measure_label"]) == set(english["measure"])
+    assert set(english.loc[english["method"] == "as published", "method_label"]) == {"as published"}
+    assert set(chinese["measure_label"]) == {
+        "风险比(HR)",
+        "危险度差(RD)（百分点）",
+        "相对危险度(RR)",
+    }
+    assert all(has_chinese(m) for m in chinese["method_label"])
+    assert "由事件数/例数计算（Newcombe混合得分区间）" in set(chinese["method_label"])
+
+
+def test_truncated_p_of_an_arm_in_chinese(table_zh):
+    values = arm_outcomes(table_zh, "venhma-bridge")
+    assert set(values["p_as_printed"].dropna()) == {"P=0.（原文截断）"}

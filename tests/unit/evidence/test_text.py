@@ -1,10 +1,12 @@
 """lib.evidence.text: display text joins split digits, never completes a truncated figure."""
 
+import collections
 import math
 
 import pandas as pd
 import pytest
 
+from lib.evidence import text as txt
 from lib.evidence.text import (
     display_n,
     display_p,
@@ -12,6 +14,8 @@ from lib.evidence.text import (
     join_split_digits,
     printed_decimals,
 )
+from lib.i18n import using_language
+from tests.unit.evidence.chinese import english_left, has_chinese, numbers
 
 
 @pytest.mark.parametrize(
@@ -178,3 +182,129 @@ def test_every_table_row_can_be_displayed(table):
         assert isinstance(text, str)
         assert text or not item.as_printed, item.figure_id  # empty only for direction-only
         assert display_n(item.n).startswith("n"), item.figure_id
+
+
+# --- in Chinese -----------------------------------------------------------------------------
+
+
+ZH_VALUES = [
+    ((None, "95.", "percent", ("truncated",)), "95.（原文截断）"),
+    ((9.7, "9. 7 months", "months", ("reassembled",)), "9.7个月"),
+    ((3, "3 patients", "patients", "", None), "3例"),
+    ((1, "one patient", "patients", "", None), "1例"),
+    ((12744, "12,744", "patients", ()), "12,744例"),
+    ((5, "five were alive", "patients", "", 6), "5/6"),
+    ((24.5, "24. 5%", "percent", ("reassembled",)), "24.5%"),
+    ((32, "32", "省份", ""), "32个省份"),
+    ((0.48, "HR 0,48", "hazard ratio", ()), "HR 0,48"),  # as printed: the source's words
+    ((700, "over 700", "patients", ("lower_bound",)), "原文“over 700”"),  # the source's words
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), ZH_VALUES, ids=[e for _, e in ZH_VALUES])
+def test_display_value_in_chinese_keeps_the_numbers(zh, args, expected):
+    shown = display_value(*args)
+    assert shown == expected
+    with using_language("en"):
+        english = display_value(*args)
+    assert numbers(shown) == numbers(english)  # no number changes with the language
+
+
+def test_p_and_n_in_chinese(zh):
+    assert display_p(None) == "未报告P值"
+    assert display_p("P=0.", ("truncated",)) == "P=0.（原文截断）"
+    assert display_p("P=0. 001") == "P=0.001"  # as printed, joined
+    assert display_p("all statistically different") == "原文“all statistically different”"
+    with using_language("en"):
+        assert display_p("all statistically different") == "all statistically different"
+    assert display_n(None) == "未说明例数"
+    assert display_n(1234) == "n=1,234"  # n prints one way in every language
+
+
+Arm = collections.namedtuple("Arm", "value as_printed unit flags n")
+
+
+def test_pair_sentence_in_chinese_is_one_sentence_with_chinese_punctuation(zh):
+    arms = [Arm(38.2, "38. 2%", "percent", (), 100), Arm(20.1, "20.1%", "percent", (), 102)]
+    line = txt.pair_sentence("总生存(OS)", "2年", arms, "P=0.03", "publication")
+    assert line == "总生存(OS)，2年（发表文献）：38.2% vs 20.1%（n=100 vs 102），P=0.03"
+    with using_language("en"):
+        english = txt.pair_sentence("Overall survival", "2 years", arms, "P=0.03", "publication")
+    assert (
+        english == "Overall survival, 2 years (publication): 38.2% vs 20.1% (n=100 vs 102), P=0.03"
+    )
+    assert numbers(line) == numbers(english)
+    unknown = [Arm(38.2, "38.2%", "percent", (), None), Arm(20.1, "20.1%", "percent", (), 102)]
+    assert "未说明例数" in txt.pair_sentence("总生存(OS)", "", unknown, None, "document")
+
+
+def test_direction_and_effect_sentence_in_chinese(zh):
+    assert txt.direction("intervention", "索拉非尼", "无维持治疗") == "有利于索拉非尼"
+    assert txt.direction("neither", "a", "b") == "报告无差异"
+    assert txt.direction(None, "a", "b") == "方向不明"
+    Row = collections.namedtuple(
+        "Row", "study endpoint_label time_point measure estimate low high method"
+    )
+    row = Row(
+        "索拉非尼维持治疗",
+        "累积复发率(CIR)",
+        "1年",
+        "Hazard ratio",
+        0.25,
+        0.11,
+        0.57,
+        "as published",
+    )
+    sentence = txt.effect_sentence(row)
+    assert (
+        sentence
+        == "索拉非尼维持治疗，累积复发率(CIR)（1年）：风险比(HR) 0.25（0.11至0.57），按发表数据"
+    )
+    with using_language("en"):
+        english = txt.effect_sentence(row)
+    assert english.startswith(
+        "索拉非尼维持治疗, 累积复发率(CIR) (1年): hazard ratio 0.25 (0.11 to 0.57)"
+    )
+    assert numbers(sentence) == numbers(english)
+
+
+def test_punctuation_follows_the_language(zh):
+    assert txt.labelled("终点", "7%") == "终点：7%"
+    assert txt.enumeration(["AML", "MDS"]) == "AML、MDS"
+    assert txt.clauses(["亚组", "", "2年"]) == "亚组，2年"
+    assert txt.bracketed("标题", "来源") == "标题（来源）"
+    assert txt.sentences(["一句。", "两句。"]) == "一句。两句。"
+    assert txt.lower_first("风险比(HR)") == "风险比(HR)"
+    with using_language("en"):
+        assert txt.labelled("Endpoint", "7%") == "Endpoint: 7%"
+        assert txt.enumeration(["AML", "MDS"]) == "AML, MDS"
+        assert txt.lower_first("Hazard ratio") == "hazard ratio"
+        assert txt.lower_first("HR and RR") == "HR and RR"  # an acronym keeps its case
+
+
+def test_notes_in_chinese(zh, dataset_zh):
+    notes = dataset_zh.notes
+    assert notes
+    written = txt.integrative_note(notes)
+    assert has_chinese(written)
+    for label in ("中西医结合：", "适用范围：", "证据等级：", "注意："):
+        assert label in written
+    pinyin = {p.pinyin for note in notes for p in note.principles}
+    assert not english_left(written, pinyin), english_left(written, pinyin)
+    editorial = next(
+        (
+            s
+            for note in notes
+            for s in (note.key_message, note.scope, *note.caveats)
+            if txt.is_editorial(s)
+        ),
+        None,
+    )
+    if editorial is not None:
+        assert txt.note_text(editorial).startswith("编者注（非来源内容）：")
+
+
+def test_every_table_row_displays_in_chinese(table_zh):
+    for item in table_zh.itertuples():
+        shown = display_value(item.value, item.as_printed, item.unit, item.flags, item.n)
+        assert not english_left(shown, [join_split_digits(item.as_printed or "")]), item.figure_id

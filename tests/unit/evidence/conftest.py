@@ -1,0 +1,39 @@
+"""Fixtures for the evidence tests in Chinese: the catalogue, the dataset and its table in 中文."""
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from lib.dataset.loading import load_dataset
+from lib.dataset.records import Dataset
+from lib.evidence.figures import figure_table
+from lib.i18n import using_language
+from lib.i18n.catalog import clear_missing_translations, missing_translations
+from tests.unit.conftest import DATA_DIR
+from tests.unit.evidence import chinese
+
+
+@pytest.fixture(scope="session")
+def dataset_zh() -> Dataset:
+    """The shipped dataset with its Chinese text (data/translations/zh.yaml)."""
+    return load_dataset(DATA_DIR, lang="zh")
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The test body runs in Chinese with the evidence catalogue; it fails if any interface
+    string asked for had no Chinese."""
+    chinese.use_catalogue(monkeypatch)
+    clear_missing_translations()
+    with using_language("zh"):
+        yield
+    missing = sorted(msgid for lang, msgid in missing_translations() if lang == "zh")
+    clear_missing_translations()
+    assert not missing, f"asked for and not translated: {missing}"
+
+
+@pytest.fixture
+def table_zh(zh, dataset_zh: Dataset) -> pd.DataFrame:
+    """The figure table as the app makes it in Chinese (inside the session's language)."""
+    return figure_table(dataset_zh)
