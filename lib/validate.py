@@ -3,7 +3,9 @@
     python -m lib.validate [DATA_DIR]
 
 Exit 0 with a summary of figures per phase and disease; exit 1 with one line per problem
-(`file: record: field: message`). Never prints a traceback.
+(`file: record: field: message`). Never prints a traceback. The dataset's Chinese text
+(translations/zh.yaml) is checked with the rest: a missing or extra Chinese text, one that is
+empty, not Chinese, or whose numbers are not the English's is a problem like any other.
 """
 
 import argparse

@@ -265,10 +265,14 @@ def text_problems(english: str, translated: str, lang: str = "zh") -> list[str]:
     en_quoted, tr_quoted = QUOTED_TRUNCATED.findall(english), QUOTED_TRUNCATED.findall(translated)
     if not cuts and sorted(en_quoted) != sorted(tr_quoted):
         messages.append(
-            f"truncated figures quoted as printed differ: {en_quoted} in the English, "
-            f"{tr_quoted} in the {name}"
+            f"truncated figures quoted as printed must stay so: {_listed(en_quoted)} in the "
+            f"English, {_listed(tr_quoted)} in the {name}"
         )
     return messages
+
+
+def _listed(figures: list[str]) -> str:
+    return ", ".join(repr(f) for f in sorted(figures)) or "none"
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -284,7 +288,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return type(value).__name__
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 # --- the translation file against the English ----------------------------------------------
@@ -367,11 +371,11 @@ def check_translation(
                     problem(label, path, f"missing {name} text")
                     continue
                 value = translated[path]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    problem(label, path, f"empty {name} text")
+                    continue
                 if not isinstance(value, str):
                     problem(label, path, f"must be text, got {_kind(value)}")
-                    continue
-                if not value.strip():
-                    problem(label, path, f"empty {name} text")
                     continue
                 key = (field.text, value)
                 messages = memo.get(key)
