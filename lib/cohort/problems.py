@@ -7,10 +7,10 @@ keeps its header as written in the file, or its canonical name.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from lib.i18n import _, _f, _nf, current_language
+from lib.i18n import _, _f, _nf, current_language, using_language
 
 #: Problems of one kind in one column listed one by one before the rest are summed up, so a file
 #: with a wrong column of 200,000 rows gives a readable report rather than 200,000 lines.
@@ -26,19 +26,27 @@ class CohortProblem:
     """One problem. `row` counts as a spreadsheet does (the header is row 1); None: the whole file.
 
     `kind` is "refused" for a privacy refusal (the file looks identifying), else "invalid".
+    `language` is the one the message was written in (the current one when the problem was
+    found): the line is printed in it too, so that a report kept and shown later in another
+    language is not half one, half the other.
     """
 
     row: int | None
     column: str
     message: str
     kind: ProblemKind = "invalid"
+    language: str = field(default_factory=current_language, compare=False)
 
     def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.column}{_colon()}{self.message}"
-        return _f(
-            "row {row}: {column}: {message}", row=self.row, column=self.column, message=self.message
-        )
+        with using_language(self.language):
+            if self.row is None:
+                return f"{self.column}{_colon()}{self.message}"
+            return _f(
+                "row {row}: {column}: {message}",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
 
 
 def file_problem(message: str, kind: ProblemKind = "invalid") -> CohortProblem:
@@ -105,6 +113,7 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
                 if more > 1
                 else problem.message,
                 problem.kind,
+                problem.language,
             )
         )
     kept.sort(key=_reading_order)
