@@ -117,7 +117,7 @@ def test_labels_in_chinese_ids_and_numbers_unchanged(dataset_zh, table_zh):
     sora = row(table_zh, "sora.cir1y.control")
     assert sora["n_source"] == "组别例数（发表文献）"
     assert row(table_zh, "gdec-maintenance.n")["arm"] == "全研究人群"
-    assert row(table_zh, "gdec-maintenance.n")["endpoint_label"] == "患者例数"
+    assert row(table_zh, "gdec-maintenance.n")["endpoint_label"] == "患者数"
     with using_language("en"):
         assert row(english, "gdec-maintenance.n")["arm"] == "Whole study"
 
