@@ -22,36 +22,39 @@ from lib.i18n import SUPPORTED, Language, resolve_language, using_language
 #: language must find their own).
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
 SWITCH_LABEL = "Language · 语言"
+SWITCH_KEY = "language-switch"  # the radio's own state; the URL parameter is LANG_KEY
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def session_language() -> Language:
-    """This run's language: the switch (or the URL's ``lang``), else the browser's, else English."""
-    chosen = st.session_state.get(LANG_KEY)
+    """This run's language: the switch once drawn, else the URL's ``lang``, else the browser's
+    language, else English."""
+    chosen = st.session_state.get(SWITCH_KEY)
     if chosen is None:
         chosen = st.query_params.get(LANG_KEY)
     return resolve_language(chosen, st.context.locale)
 
 
 def language_switch(lang: Language) -> None:
-    """The sidebar's English / 中文 switch, bound to ``?lang=``.
+    """The sidebar's English / 中文 switch, and ``?lang=`` in the URL naming the language shown.
 
-    The switch starts on the resolved language, so the URL always names the language shown and
-    a copied link opens in it, whatever the recipient's browser language.
+    Not a widget bound to the URL: a bound radio writes its label (``?lang=中文``) rather than
+    the option. The URL is written on every run instead, so it always names the language shown:
+    a copied address opens in that language, whatever the recipient's browser language, and page
+    links keep it.
     """
-    if st.session_state.get(LANG_KEY) not in SUPPORTED:
-        st.session_state[LANG_KEY] = lang  # also replaces a hand-edited ?lang=xx
     st.sidebar.radio(
         SWITCH_LABEL,
         SUPPORTED,
-        index=None,
+        index=SUPPORTED.index(lang),
         format_func=LANGUAGE_NAMES.__getitem__,
-        key=LANG_KEY,
-        bind="query-params",
+        key=SWITCH_KEY,
         horizontal=True,
     )
+    if st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang
 
 
 def in_session_language(function: Callable[P, R]) -> Callable[P, R]:
