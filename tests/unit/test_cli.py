@@ -89,7 +89,8 @@ def runs(broken_dir) -> dict[str, subprocess.CompletedProcess]:
 
 
 def csv_rows(text: str) -> tuple[list[str], list[dict]]:
-    reader = csv.DictReader(io.StringIO(text))
+    assert text.startswith("\ufeff")  # the export's CSV starts with a byte order mark (Excel)
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     rows = list(reader)
     return list(reader.fieldnames or []), rows
 
