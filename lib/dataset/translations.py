@@ -212,8 +212,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 #: A figure cut off after its decimal point and quoted as printed: 'P=0.', '95.', '24.' / '5%'.
 QUOTED_TRUNCATED = re.compile(r"[0-9]+\.(?=['\"“”‘’])")
-#: Truncated figures of the sources, which a translation keeps exactly as often as the English.
-TRUNCATED_AS_PRINTED = ("P=0.", "95.")
+#: Truncated figures of the sources (not followed by a digit: "P=0.034" is whole), which a
+#: translation keeps exactly as often as the English.
+TRUNCATED_AS_PRINTED = {cut: re.compile(re.escape(cut) + r"(?![0-9])") for cut in ("P=0.", "95.")}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 _ZH_ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
 _MONTH_NAMES = (
@@ -256,12 +257,15 @@ def text_problems(english: str, translated: str, lang: str = "zh") -> list[str]:
         if only := tr_numbers - en_numbers:
             parts.append(f"only in the {name} {', '.join(sorted(only))}")
         messages.append("numbers differ from the English: " + "; ".join(parts))
-    cuts = [c for c in TRUNCATED_AS_PRINTED if english.count(c) != translated.count(c)]
-    for cut in cuts:
-        messages.append(
-            f"the truncated figure {cut!r} must stay as printed: {english.count(cut)} in the "
-            f"English, {translated.count(cut)} in the {name}"
-        )
+    cuts = []
+    for cut, pattern in TRUNCATED_AS_PRINTED.items():
+        en_count, tr_count = len(pattern.findall(english)), len(pattern.findall(translated))
+        if en_count != tr_count:
+            cuts.append(cut)
+            messages.append(
+                f"the truncated figure {cut!r} must stay as printed: {en_count} in the English, "
+                f"{tr_count} in the {name}"
+            )
     en_quoted, tr_quoted = QUOTED_TRUNCATED.findall(english), QUOTED_TRUNCATED.findall(translated)
     if not cuts and sorted(en_quoted) != sorted(tr_quoted):
         messages.append(
