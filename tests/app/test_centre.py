@@ -113,7 +113,7 @@ def test_the_filter_narrows_the_cohort_shown():
     at.button(key="centre-demo").click()
     at.run()
     no_exception(at)
-    assert [s.value for s in at.subheader] == ["MDS · time origin: transplant · n=70"]
+    assert [s.value for s in at.subheader] == ["MDS · time origin: Transplant · n=70"]
     assert set(at.dataframe[0].value["disease"]) == {"MDS"}
 
 

@@ -142,11 +142,19 @@ def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
     sorafenib = next(s for s in studies["studies"] if s["id"] == "sorafenib-flt3")
     sorafenib["title"] = "<b>pilot</b> [x](javascript:alert(1))"
     (data / "studies.yaml").write_text(yaml.safe_dump(studies, allow_unicode=True))
+    chinese = yaml.safe_load((data / "translations" / "zh.yaml").read_text())
+    chinese["studies"]["sorafenib-flt3"]["title"] = "<b>试点</b> [x](javascript:alert(1))"
+    (data / "translations" / "zh.yaml").write_text(yaml.safe_dump(chinese, allow_unicode=True))
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(data))
-    at = run_page("maintenance", ["AML"])
-    assert not at.exception
-    heading = next(m.value for m in at.markdown if "pilot" in m.value)
-    assert "\\<b\\>" in heading and "\\[x\\]\\(javascript" in heading
+    for lang, word in (("en", "pilot"), ("zh", "试点")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page("app_pages/maintenance.py")
+        at.query_params["disease"] = ["AML"]
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        heading = next(m.value for m in at.markdown if word in m.value)
+        assert "\\<b\\>" in heading and "\\[x\\]\\(javascript" in heading
 
 
 def run_present(**params) -> AppTest:
@@ -283,4 +291,4 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
 def test_view_link_is_in_a_popover_with_the_selection():
     at = run_page("transplant", ["MDS"])
     codes = [c.value for c in at.sidebar.code]
-    assert codes and codes[0].endswith("/transplant?disease=MDS")
+    assert codes and codes[0].endswith("/transplant?disease=MDS&lang=en")
