@@ -135,7 +135,7 @@ def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
     st.dataframe(numbers, hide_index=True, width="stretch")
     st.download_button(
         _("Download CSV"),
-        exports.deferred(lambda: export.to_csv_text(numbers)),
+        exports.deferred(lambda: export.BOM + export.to_csv_text(numbers)),  # Excel: Chinese intact
         file_name=f"phasewise-{exhibit.key}.csv",
         mime="text/csv",
         key=f"csv-{exhibit.key}",

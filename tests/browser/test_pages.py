@@ -274,7 +274,9 @@ def test_table_tab_downloads_csv(page: Page, app_server: str) -> None:
         card.get_by_role("button", name="Download CSV").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    text = download.path().read_text(encoding="utf-8")
+    raw = download.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "no byte order mark: Excel garbles Chinese"
+    text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
     for column in ("Figure", "Value", "As printed", "p as printed", "Verification"):
