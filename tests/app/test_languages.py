@@ -30,6 +30,7 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
+from lib.app.language import SWITCH_KEY
 from lib.i18n.catalog import clear_missing_translations, missing_translations
 from tests.untranslated import (
     Finding,
@@ -288,22 +289,34 @@ def test_page_variant_in_both_languages(subtests, variant: str) -> None:
     check_both_languages(subtests, en, zh)
 
 
+def _switch(at: AppTest):
+    return at.sidebar.radio(key=SWITCH_KEY)
+
+
+def _url_lang(at: AppTest) -> str:
+    value = at.query_params["lang"]
+    return value[0] if isinstance(value, list) else value
+
+
 def test_switching_the_language_in_the_sidebar_redraws_the_page_in_it() -> None:
     at = _open("transplant", "en", ["MDS"]).run()
     assert not at.exception
     english = at.title[0].value
-    at.sidebar.radio(key="lang").set_value("zh").run()
+    _switch(at).set_value("zh").run()
     assert not at.exception
     assert re.search(r"[\u4e00-\u9fff]", at.title[0].value), at.title[0].value
+    assert _url_lang(at) == "zh"  # the URL names the language shown
     assert at.sidebar.multiselect(key="disease").value == ["MDS"]  # the filter is kept
-    at.sidebar.radio(key="lang").set_value("en").run()
+    _switch(at).set_value("en").run()
     assert at.title[0].value == english
+    assert _url_lang(at) == "en"
 
 
 def test_an_invalid_lang_in_the_url_falls_back_without_an_error() -> None:
     at = _open("overview", "xx", ["AML"]).run()
     assert not at.exception
-    assert at.sidebar.radio(key="lang").value == "en"
+    assert _switch(at).value == "en"
+    assert _url_lang(at) == "en"
 
 
 # --- the detector itself ----------------------------------------------------------------------
