@@ -91,11 +91,12 @@ COMMON_WORDS = frozenset(
 #: dataset's verbatim strings). Matched as whole words, case-sensitively as written.
 INTERFACE_WORDS = (
     "Show", "Shows", "Shown", "Download", "Source", "Sources", "Study", "Studies", "patients",
-    "Previous", "Next", "Slide", "Chart", "Table", "Figure", "figures", "Select", "Open",
-    "Print", "handout", "Remove", "Upload", "Template", "Scope", "Aims", "Caveats", "Editorial",
-    "Evidence", "Verification", "Flags", "Publication", "Citation", "Glossary", "Bibliography",
-    "Overview", "Meetings", "Disease", "Induction", "Consolidation", "Maintenance", "Relapse",
-    "showing", "months", "not reported", "truncated in source", "Key numbers", "Link to this view",
+    "Previous", "Next", "Slide", "slide", "Chart", "Table", "Figure", "figure", "figures",
+    "Select", "Open", "Print", "handout", "Remove", "Upload", "Template", "Scope", "Aims",
+    "Caveats", "Editorial", "Evidence", "Verification", "Flags", "Publication", "Citation",
+    "Glossary", "Bibliography", "References", "Overview", "Meetings", "Disease", "Induction",
+    "Consolidation", "Maintenance", "Relapse", "showing", "months", "not reported",
+    "truncated in source", "Key numbers", "Link to this view",
 )  # fmt: skip
 _INTERFACE = re.compile(
     r"(?<![A-Za-z])(" + "|".join(re.escape(w) for w in INTERFACE_WORDS) + r")(?![A-Za-z])"

@@ -19,6 +19,7 @@ centre page with the demo cohort loaded.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -27,13 +28,20 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import Message
+from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
 from lib.app.language import SWITCH_KEY
+from lib.dataset.loading import load_dataset
+from lib.evidence.figures import figure_table
+from lib.i18n import using_language
 from lib.i18n.catalog import clear_missing_translations, missing_translations
+from lib.render.images import ImageExporter
+from lib.render.pptx import build_deck
 from tests.untranslated import (
     Finding,
+    has_cjk,
     leftovers,
     numbers,
     scan,
@@ -388,3 +396,89 @@ def test_numbers_are_read_as_printed() -> None:
     assert numbers(shown) == {"24.5%", "38.0%", "24.5", "38.0", "0.45", "P=.006", "P=0."}
     assert truncated_p_values(shown) == 1
     assert truncated_p_values("P=0.04") == 0
+
+
+# --- the deck in Chinese ------------------------------------------------------------------------
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def chinese_deck():
+    """The MDS deck built in Chinese (its few slides keep the export browser's work short)."""
+    with using_language("zh"), ImageExporter() as exporter:
+        dataset = load_dataset(DATA, lang="zh")
+        data = build_deck(dataset, figure_table(dataset), ["MDS"], exporter)
+    return Presentation(io.BytesIO(data))
+
+
+def _runs(prs) -> Iterator[tuple[str, object]]:
+    """(where, a:r element) for every text run of every slide and of its speaker notes."""
+    for number, slide in enumerate(prs.slides, start=1):
+        parts = [("slide", slide.shapes._spTree)]
+        if slide.has_notes_slide:
+            parts.append(("notes", slide.notes_slide.shapes._spTree))
+        for part, tree in parts:
+            for run in tree.iter(f"{A}r"):
+                yield f"slide {number} {part}", run
+
+
+def _text(run) -> str:
+    return "".join(t.text or "" for t in run.iter(f"{A}t"))
+
+
+def _attribute(run, child: str, name: str) -> str:
+    """An attribute of the run's properties (``rPr``) or of one of their children, or ''."""
+    properties = run.find(f"{A}rPr")
+    if properties is None:
+        return ""
+    element = properties if not child else properties.find(f"{A}{child}")
+    return "" if element is None else (element.get(name) or "").strip()
+
+
+def test_chinese_deck_names_an_east_asian_typeface_on_every_run(chinese_deck) -> None:
+    """python-pptx sets only the Latin typeface: without <a:ea typeface=...>, PowerPoint on
+    macOS, LibreOffice and Google Slides draw the Chinese as empty boxes."""
+    runs = list(_runs(chinese_deck))
+    assert runs
+    lacking = [
+        f"{where}: {_text(run)[:40]!r}"
+        for where, run in runs
+        if not _attribute(run, "ea", "typeface")
+    ]
+    assert lacking == [], f"{len(lacking)} of {len(runs)} runs without <a:ea typeface>:\n" + (
+        "\n".join(lacking[:30])
+    )
+
+
+def test_chinese_deck_marks_its_chinese_runs_as_chinese(chinese_deck) -> None:
+    """A run of Chinese text says so (lang="zh-CN"): fonts and proofing follow it."""
+    wrong = [
+        f"{where}: {_text(run)[:40]!r} lang={_attribute(run, '', 'lang')!r}"
+        for where, run in _runs(chinese_deck)
+        if has_cjk(_text(run)) and not _attribute(run, "", "lang").startswith("zh")
+    ]
+    assert wrong == [], f"{len(wrong)} Chinese runs not marked zh:\n" + "\n".join(wrong[:30])
+
+
+def _paragraphs(prs) -> Iterator[tuple[str, str, bool]]:
+    """(where, text, is_label) for every paragraph of every slide (titles as labels), its
+    tables and its speaker notes."""
+    for number, slide in enumerate(prs.slides, start=1):
+        title = slide.shapes.title
+        for paragraph in slide.shapes._spTree.iter(f"{A}p"):
+            text = "".join(t.text or "" for t in paragraph.iter(f"{A}t")).strip()
+            if text:
+                label = title is not None and text == title.text_frame.text.strip()
+                yield f"slide {number}", text, label
+        if slide.has_notes_slide:
+            for line in slide.notes_slide.notes_text_frame.text.split("\n"):
+                if line.strip():
+                    yield f"slide {number} notes", line, False
+
+
+def test_chinese_deck_has_no_english_left(chinese_deck) -> None:
+    """Slide text and speaker notes in Chinese, excerpts (labelled 原文), citations and the
+    source's own words aside."""
+    findings = scan(_paragraphs(chinese_deck), verbatim_pattern(DATA))
+    assert not findings, _report(findings)
