@@ -118,6 +118,10 @@ _IDS = re.compile(r"\b(?:PMID|PMCID|PMC)[:\s]*\d+\b|\bPMC\d+\b|\S+@\S+\.\w+")
 _EXCERPT_LINE = re.compile(rf"^\s*>\s*(?::[a-z]+(?:-[a-z]+)*\[)?\s*{EXCERPT_LABEL}[^\]\s]*\]?")
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|\"[^\"]*\"|'[^']*'")
 _SENTENCE_BREAK = re.compile(r"[\n。；！？：|]|·\s|(?<=[.!?;:])\s+(?=\S)|\s-\s")
+# "Value:", "Study phase:": a field's name before its value (one to three words, then a colon).
+_FIELD_LABEL = re.compile(
+    r"(?<![A-Za-z'’-])([A-Za-z]+(?:[ -][A-Za-z]+){0,2})\s*[:：](?!//)"
+)
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _PLACEHOLDER = " \u2403 "  # breaks runs of words where something was removed
 
@@ -210,6 +214,16 @@ def _longest_common_run(text: str) -> list[str]:
     return best
 
 
+def _has_common_word(text: str) -> bool:
+    """A common English word in `text`; abbreviations do not count (ALL, the leukaemia, is not
+    "all")."""
+    return any(
+        w.lower() in COMMON_WORDS
+        for w in _WORD.findall(text)
+        if w not in ALLOWED_LABELS and not w.isupper()
+    )
+
+
 def leftovers(
     text: str,
     where: str = "",
@@ -220,12 +234,16 @@ def leftovers(
     """English interface text left in `text` (shown in a Chinese page); [] when it passes."""
     findings: list[Finding] = []
     cleaned = strip_allowed(text, verbatim)
-    if label:
-        plain = " ".join(cleaned.split())
-        # Words, not abbreviations: ALL (the leukaemia) is not "all".
-        words = [w for w in _WORD.findall(plain) if w not in ALLOWED_LABELS and not w.isupper()]
-        if plain and not has_cjk(plain) and any(w.lower() in COMMON_WORDS for w in words):
-            return [Finding(where, plain, "English label")]
+    if label:  # each line of a label: a chart's category may take several
+        for line in cleaned.split("\n"):
+            plain = " ".join(line.split())
+            if plain and not has_cjk(plain) and _has_common_word(plain):
+                findings.append(Finding(where, plain, "English label"))
+        if findings:
+            return findings
+    for match in _FIELD_LABEL.finditer(cleaned):
+        if _has_common_word(match.group(1)):
+            findings.append(Finding(where, match.group(), "English field label"))
     for sentence in sentences(cleaned):
         if has_cjk(sentence):
             run = _longest_common_run(_QUOTED.sub(_PLACEHOLDER, sentence))

@@ -121,7 +121,9 @@ def chart_texts(spec: dict) -> Iterator[tuple[str, str, bool]]:
                 if key == "template":
                     continue  # the theme: no text of ours
                 if key in CHART_TEXT_KEYS or (in_trace and key in TRACE_TEXT_KEYS):
-                    yield from strings(value, f"{path}.{key}", label=key in ("name", "ticktext"))
+                    yield from strings(
+                        value, f"{path}.{key}", label=key in ("name", "ticktext", "x", "y")
+                    )
                 elif key == "title" and isinstance(value, str):
                     yield from strings(value, f"{path}.title", label=True)
                 else:
@@ -134,7 +136,7 @@ def chart_texts(spec: dict) -> Iterator[tuple[str, str, bool]]:
         if isinstance(value, str):
             text = _plotly_text(value)
             if text.strip():
-                yield path, text, label and "\n" not in text.strip()
+                yield path, text, label
         elif isinstance(value, dict) and "bdata" in value:
             return  # numbers, packed
         elif isinstance(value, (list, dict)):
@@ -345,6 +347,7 @@ EXCERPT = (
         "**Caveats**",
         "从出版物 · Show all studies",
         "数据集 1.1.0，最近审核于 2026-11-27。Every number is taken from the data files.",
+        "数值：80.0%\nPrinted as: “80%”",  # a field's name left in English
     ],
 )
 def test_detector_finds_english_left_in_chinese(text: str) -> None:
@@ -352,8 +355,10 @@ def test_detector_finds_english_left_in_chinese(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "label", ["Chart", "Print handout", "Next", "Source passages", "Table", "Open source page"]
-)
+    "label",
+    ["Chart", "Print handout", "Next", "Source passages", "Table", "Open source page",
+     "完全缓解(CR/CRi)\n诱导治疗后\n(publication)"],
+)  # fmt: skip
 def test_detector_finds_english_labels(label: str) -> None:
     assert leftovers(label, "label", label=True)
 
@@ -376,6 +381,8 @@ def test_detector_finds_english_labels(label: str) -> None:
         ("ALL", True),  # the disease, not the word
         ("AML、MDS、ALL", True),
         ("5 mg/m²，第1-5天", False),
+        ("p: 0.001 · HR: 0.45 · 95% CI：0.30–0.68", False),
+        ("完全缓解(CR/CRi)\n诱导治疗后\n（发表文献）", True),  # a chart's category, line by line
     ],
 )
 def test_detector_allows_what_stays_latin(text: str, label: bool) -> None:
