@@ -2,15 +2,30 @@
 
 Pure: no streamlit. `ImageExporter` keeps one headless chromium open for many images;
 `figure_with_context` adds the caption (numbers, caveats, source, dataset version) to a copy.
+
+Every wait on the browser is bounded. A browser can stop answering (its renderer gone, the
+machine out of memory) while its process lives on: an image that does not come within the
+exporter's `timeout` (RENDER_TIMEOUT_S) gets one more try in a freshly started browser (the old
+one closed, or killed if it does not close), then an `ImageExportError` naming what was being
+drawn (the exhibit's key, the centre chart). Starting and stopping the browser are bounded too.
+The browser runs in a thread of its own with its own event loop, so a wait that gives up leaves
+nothing blocked behind it.
 """
 
+import asyncio
+import atexit
+import concurrent.futures
 import hashlib
 import json
 import os
+import signal
+import subprocess
 import threading
-import unicodedata
 from collections import OrderedDict
+from collections.abc import Coroutine
+from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
@@ -18,6 +33,9 @@ import plotly.graph_objects as go
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Exhibit
 from lib.evidence.text import join_split_digits
+from lib.i18n import _f
+from lib.i18n.wrap import is_cjk
+from lib.i18n.wrap import wrap as cjk_wrap
 from lib.render import charts
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
@@ -31,46 +49,184 @@ LINE_HEIGHT = 1.3
 CAPTION_GAP = 18  # px between the figure as drawn in the app and its caption
 CAPTION_PAD = 16  # px left of and below the caption
 MEMO_SIZE = 64  # images an exporter remembers (decks of overlapping selections share charts)
+#: Seconds to wait for one image (a chart takes well under one), and for the browser to start
+#: (a few seconds on a busy machine) or to close before it is killed.
+RENDER_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+#: A browser that gave no answer is not asked politely for long before it is killed.
+KILL_AFTER_S = 2.0
 
 _PLOTLY_DEFAULT_HEIGHT = 450
 _PLOTLY_DEFAULT_MARGIN = {"t": 100, "r": 80, "b": 80, "l": 80}
-# kaleido's sync server is one process-wide browser: count the exporters using it, and let one
-# render run at a time (its queue hands answers back in order, not to the thread that asked).
-_state_lock = threading.Lock()
-_render_lock = threading.Lock()
-_users = 0
 
 
 class ImageExportError(RuntimeError):
-    """The browser that draws the images is missing or stopped."""
+    """The browser that draws the images is missing, stopped or does not answer."""
+
+
+class _NoAnswer(Exception):
+    """A bounded wait on the browser ran out."""
+
+
+def _new_kaleido(path: str) -> kaleido.Kaleido:
+    """The kaleido browser object (called in the browser's own event loop). Kaleido's own
+    per-image timeout is off: `_ExportBrowser` bounds every wait itself."""
+    return kaleido.Kaleido(path=path, mathjax=False, timeout=None)
+
+
+class _ExportBrowser:
+    """One kaleido chromium driven from a thread of its own and its own event loop; each call
+    waits at most the time it is given."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="image-export-browser", daemon=True
+        )
+        self._kaleido: Any = None
+        self._stopped = False
+
+    def start(self, timeout: float) -> None:
+        self._thread.start()
+        atexit.register(self.stop, STOP_TIMEOUT_S)  # the app never leaves its exporter
+        try:
+            self._call(self._open(), timeout)
+        except _NoAnswer:
+            self.stop(STOP_TIMEOUT_S)
+            raise ImageExportError(
+                f"the chromium at {self.path} did not start within {timeout:g} s"
+            ) from None
+        except Exception as error:
+            self.stop(STOP_TIMEOUT_S)
+            raise ImageExportError(
+                f"the chromium at {self.path} did not start: {type(error).__name__}: {error}"
+            ) from error
+
+    async def _open(self) -> None:
+        self._kaleido = _new_kaleido(self.path)  # kept first, so stop() can kill a hung start
+        await self._kaleido.open()
+
+    def _call(self, coroutine: Coroutine, timeout: float) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise _NoAnswer from None
+
+    def alive(self) -> bool:
+        """The loop runs and the browser process (if it has one yet) has not exited."""
+        process = getattr(self._kaleido, "subprocess", None)
+        return (
+            not self._stopped
+            and self._thread.is_alive()
+            and (process is None or process.poll() is None)
+        )
+
+    def render(self, spec: dict, opts: dict, timeout: float) -> bytes:
+        """The image, or _NoAnswer after `timeout` seconds."""
+        return self._call(self._kaleido.calc_fig(spec, opts=opts), timeout)
+
+    def stop(self, timeout: float) -> None:
+        """Close the browser, killing it if it does not close within `timeout`; then end the
+        loop and its thread. Safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._kaleido is not None and self._thread.is_alive():
+            try:
+                self._call(self._kaleido.close(), timeout)
+            except Exception:  # noqa: BLE001 - _NoAnswer, or a browser already gone: kill below
+                pass
+        self._kill()
+        if self._thread.is_alive():
+            try:
+                self._call(_cancel_pending(), 2)
+            except Exception:  # noqa: BLE001 - the loop is stopped below in any case
+                pass
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+    def _kill(self) -> None:
+        """End the browser process this object started, with its helpers (they share its
+        session on POSIX), if it still runs."""
+        process = getattr(self._kaleido, "subprocess", None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (AttributeError, OSError):  # Windows has no killpg; or no such group
+            process.kill()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+async def _cancel_pending() -> None:
+    """Cancel every other task of the loop (a render stuck in the old browser) and let them end."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks, timeout=1)
+
+
+@dataclass
+class _Shared:
+    """The running browser for one chromium path, and how many open exporters use it."""
+
+    browser: _ExportBrowser | None = None
+    users: int = 0
+
+
+# One browser per chromium path for the whole process, shared by the exporters open on it; one
+# render at a time (a deck's images come one after another; the lock keeps answers in order).
+_state_lock = threading.Lock()
+_render_lock = threading.Lock()
+_shared: dict[str, _Shared] = {}
+
+
+def _started(path: str) -> _ExportBrowser:
+    browser = _ExportBrowser(path)
+    browser.start(START_TIMEOUT_S)
+    return browser
 
 
 class ImageExporter:
     """One headless chromium for many images: `with ImageExporter() as ex: ex.render(fig)`.
 
-    It remembers its last MEMO_SIZE images, so an identical figure is drawn only once.
+    It remembers its last MEMO_SIZE images, so an identical figure is drawn only once. Every
+    image waits at most `timeout` seconds, twice (see the module's docstring).
     """
 
-    def __init__(self, browser_path: str | None = None):
+    def __init__(self, browser_path: str | None = None, timeout: float = RENDER_TIMEOUT_S):
         self.browser_path = browser_path or os.environ.get(BROWSER_ENV) or DEFAULT_BROWSER
+        self.timeout = timeout
         self._open = False
         self._memo: OrderedDict[str, bytes] = OrderedDict()
 
     def __enter__(self) -> "ImageExporter":
-        global _users
-        # kaleido starts the browser in a thread; a bad path kills that thread and every later
-        # request would then wait forever, so check the path first.
+        # A bad path would only fail inside the browser's thread: check it first.
         if not (os.path.isfile(self.browser_path) and os.access(self.browser_path, os.X_OK)):
             raise ImageExportError(
                 f"no chromium at {self.browser_path}: install it (apt-get install chromium) or "
                 f"set {BROWSER_ENV} to its path"
             )
         with _state_lock:
-            if _users == 0:
-                kaleido.start_sync_server(
-                    path=self.browser_path, mathjax=False, silence_warnings=True
-                )
-            _users += 1
+            shared = _shared.setdefault(self.browser_path, _Shared())
+            if shared.browser is None:
+                try:
+                    shared.browser = _started(self.browser_path)
+                except ImageExportError:
+                    if shared.users == 0:
+                        del _shared[self.browser_path]
+                    raise
+            shared.users += 1
         self._open = True
         return self
 
@@ -80,14 +236,16 @@ class ImageExporter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        global _users
         if not self._open:
             return
         self._open = False
         with _state_lock:
-            _users -= 1
-            if _users == 0:
-                kaleido.stop_sync_server(silence_warnings=True)
+            shared = _shared[self.browser_path]
+            shared.users -= 1
+            if shared.users == 0:
+                del _shared[self.browser_path]
+                if shared.browser is not None:
+                    shared.browser.stop(STOP_TIMEOUT_S)
 
     def render(
         self,
@@ -96,11 +254,13 @@ class ImageExporter:
         width: int | None = None,
         height: int | None = None,
         scale: float = 1,
+        what: str = "an image",
     ) -> bytes:
         """The figure as PNG or SVG bytes, at its own layout size unless one is given.
 
         `width` defaults to the figure's `layout.width`, else 1600 px; `height` to its
         `layout.height` (the charts size themselves to their rows), else its template's.
+        `what` names the image in an error ("exhibit sorafenib-flt3 (maintenance)").
         """
         if not self._open:
             raise ImageExportError("ImageExporter.render needs `with ImageExporter() as ...`")
@@ -118,19 +278,51 @@ class ImageExporter:
             if key in self._memo:
                 self._memo.move_to_end(key)
                 return self._memo[key]
-            _check_server()
-            image = kaleido.calc_fig_sync(json.loads(spec), opts=opts)
+            image = self._draw(json.loads(spec), opts, what)
             self._memo[key] = image
             if len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
         return image
 
+    def _draw(self, spec: dict, opts: dict, what: str) -> bytes:
+        """One image, with one restart of the browser if it does not answer."""
+        failure = ""
+        for attempt in range(2):
+            try:
+                browser = self._browser(restart=attempt > 0)
+            except ImageExportError as error:
+                raise ImageExportError(f"{what}: {error}") from error
+            try:
+                return browser.render(spec, opts, self.timeout)
+            except _NoAnswer:
+                failure = f"no image within {self.timeout:g} s"
+            except Exception as error:
+                if browser.alive():
+                    raise  # the browser answered: an error about this figure
+                failure = f"the browser stopped ({type(error).__name__})"
+        self._discard(browser)  # the next image starts a fresh one
+        raise ImageExportError(
+            f"{what}: the export browser gave {failure}, also after a restart; "
+            f"check the chromium at {self.browser_path}"
+        )
 
-def _check_server() -> None:
-    # Private kaleido state, read defensively: a dead server thread means a request would hang.
-    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
-    if thread is not None and not thread.is_alive():
-        raise ImageExportError("the chromium used for images has stopped")
+    def _discard(self, browser: _ExportBrowser) -> None:
+        with _state_lock:
+            shared = _shared[self.browser_path]
+            if shared.browser is browser:
+                shared.browser = None
+        browser.stop(KILL_AFTER_S)
+
+    def _browser(self, restart: bool) -> _ExportBrowser:
+        """The shared browser, started afresh when asked or when it has stopped."""
+        with _state_lock:
+            shared = _shared[self.browser_path]
+            if restart or shared.browser is None or not shared.browser.alive():
+                old, shared.browser = shared.browser, None
+                if old is not None:
+                    old.stop(KILL_AFTER_S)
+                shared.browser = _started(self.browser_path)
+            return shared.browser
 
 
 # --- context drawn into the image ------------------------------------------------------------
@@ -212,11 +404,15 @@ def caption_lines(exhibit: Exhibit, dataset_version: str, key_numbers: bool = Tr
     """The context an exhibit's image carries: key numbers, caveats, source, dataset version."""
     lines = [join_split_digits(number) for number in exhibit.key_numbers] if key_numbers else []
     if exhibit.badges:
-        lines.append("Caveats: " + " · ".join(badge.label for badge in exhibit.badges))
+        caveats = " · ".join(badge.label for badge in exhibit.badges)
+        lines.append(_f("Caveats: {caveats}", caveats=caveats))
     lines.append(exhibit.source_line)
     lines.append(
-        f"Phasewise dataset v{dataset_version} · full citations in the dashboard's "
-        "Sources page and the deck's notes"
+        _f(
+            "Phasewise dataset v{version} · full citations in the dashboard's Sources page and "
+            "the deck's notes",
+            version=dataset_version,
+        )
     )
     return lines
 
@@ -237,7 +433,8 @@ def figure_image(
     context = figure_with_context(
         charts.draw(exhibit.chart), caption_lines(exhibit, dataset_version, key_numbers), width
     )
-    return exporter.render(context, fmt, width=width, scale=scale)
+    what = f"exhibit {exhibit.key} ({exhibit.phase})"
+    return exporter.render(context, fmt, width=width, scale=scale, what=what)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -254,10 +451,11 @@ _WIDE = set("mwMW%@—")
 
 
 def text_width(text: str) -> float:
-    """Approximate width of `text` in ems, for Arial-like fonts (a little on the wide side)."""
+    """Approximate width of `text` in ems, for Arial-like fonts (a little on the wide side); a
+    CJK character is 1 em."""
     total = 0.0
     for char in text:
-        if unicodedata.east_asian_width(char) in ("W", "F"):
+        if is_cjk(char):
             total += 1.0
         elif char in _NARROW:
             total += 0.3
@@ -271,7 +469,12 @@ def text_width(text: str) -> float:
 
 
 def wrap_text(text: str, width_em: float) -> list[str]:
-    """Words of `text` in lines no wider than `width_em` (a longer word gets its own line)."""
+    """Words of `text` in lines no wider than `width_em` (a longer word gets its own line).
+
+    Text with Chinese in it breaks by the rules of Chinese line breaking (lib.i18n.wrap):
+    between characters, never before ，。、；：） or after （, Latin words kept whole."""
+    if any(is_cjk(char) for char in text):
+        return [line for line in cjk_wrap(text, width_em, text_width) if line]
     lines: list[str] = []
     for word in text.split():
         if lines and text_width(lines[-1] + " " + word) <= width_em:
