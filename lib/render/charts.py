@@ -1,10 +1,15 @@
 """Pure chart builders: exhibit rows -> Plotly figures, one function per chart kind, one theme.
 
-Every string taken from the data is escaped (Plotly renders an HTML subset).
+Every string taken from the data is escaped (Plotly renders an HTML subset). Interface text is
+translated when a figure is built (`_` in the current language); the data's own text arrives in
+that language already. Keys in the frames (measure, method, arm role, unit) stay English and are
+translated where shown. The font list names CJK families after the Latin ones, so the browser,
+PNG and SVG draw Chinese with a Chinese font and Latin with the house font.
 """
 
 import math
 import textwrap
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,9 +22,18 @@ from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import chart_scale
 from lib.evidence.text import display_n, display_p, join_split_digits, printed_decimals
+from lib.i18n import N_, _, _f
+from lib.i18n.wrap import is_cjk
+from lib.i18n.wrap import wrap as cjk_wrap
 
 TEMPLATE = "phasewise"
-FONT = "Source Sans Pro, Arial, sans-serif"
+#: Latin first (each character takes the first family that has it), then Chinese: Noto Sans CJK
+#: SC / Source Han Sans SC (the same design; Linux, and kaleido's PNG and SVG here), PingFang SC
+#: (macOS, iOS), Microsoft YaHei (Windows). The SC families keep the Simplified glyph forms.
+FONT = (
+    "Source Sans Pro, Arial, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, "
+    "Microsoft YaHei, sans-serif"
+)
 TEXT_COLOR = "#1A1A1A"
 MUTED_COLOR = "#555555"
 GRID_COLOR = "#E3E3E3"
@@ -29,14 +43,19 @@ ROLE_COLORS = {"intervention": "#0072B2", "control": "#E69F00", "single": "#009E
 # Groups formed by what happened to the patients are not treatments: neutral greys, never the
 # intervention/control colours.
 OUTCOME_GROUP_COLORS = {"intervention": "#4D4D4D", "control": "#A6A6A6"}
-OUTCOME_GROUP_NOTE = "Groups formed by outcome: "
+OUTCOME_GROUP_NOTE = N_("Groups formed by outcome: ")
 ROLE_ORDER = {"intervention": 0, "control": 1, "single": 2}
 METHOD_COLORS = {"as published": "#000000", "computed": "#CC79A7"}
 METHOD_SYMBOLS = {"as published": "square", "computed": "diamond"}
-METHOD_NAMES = {"as published": "As published", "computed": "Computed from events/n"}
+METHOD_NAMES = {"as published": N_("As published"), "computed": N_("Computed from events/n")}
 PUBLICATION_HATCH = "/"
-PUBLICATION_LEGEND = "Hatched = from the publication:  "
-SINGLE_ARM_NAME = "Single arm, registry or case"
+PUBLICATION_LEGEND = N_("Hatched = from the publication:  ")
+SINGLE_ARM_NAME = N_("Single arm, registry or case")
+#: Arm roles as the charts name them (the frames' arm_role values are these keys).
+ROLE_NAMES = {"intervention": N_("intervention"), "control": N_("control"), "single": N_("single")}
+#: A CJK character counts as this many Latin characters where labels are wrapped by length
+#: (lib.i18n.wrap.estimate_em: 1 em against 0.55 em).
+CJK_CHARS = 1 / 0.55
 BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
 LABEL_ROW = 40  # px: one two-line value label and its gap
@@ -117,13 +136,23 @@ def _number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace("-", "−")
 
 
+def unit_text(unit: str) -> str:
+    """A unit key ("%", "months", "patients") in the current language."""
+    return unit if unit == "%" else _(unit)
+
+
 def _value_text(row: Mapping) -> str:
     """The value as the source gives it (its decimals, no gap); counts as "5/6 (83%)"."""
     if row["computed"]:
         events = row["value"] if _missing(row["events"]) else row["events"]
         return f"{int(events)}/{int(row['n'])} ({row['plot_value']:.0f}%)"
     number = _number(row["value"], printed_decimals(str(row["as_printed"])))
-    return number + ("%" if row["plot_unit"] == "%" else f" {plotly_html(row['plot_unit'])}")
+    unit = row["plot_unit"]
+    if unit == "%":
+        return number + "%"
+    if unit == "months":
+        return _f("{number} months", number=number)
+    return f"{number} {plotly_html(unit_text(unit))}"
 
 
 def _not_plotted(row: Mapping) -> str:
@@ -133,12 +162,12 @@ def _not_plotted(row: Mapping) -> str:
     )
     flags = _flags(row)
     if "truncated" in flags:
-        return f"printed as '{printed}' — truncated in source, not plotted"
+        return _f("printed as '{printed}' — truncated in source, not plotted", printed=printed)
     if "no_denominator" in flags or (row["unit"] == "patients" and _missing(row["n"])):
-        return f"{printed} — denominator not stated, not plotted"
+        return _f("{printed} — denominator not stated, not plotted", printed=printed)
     if "direction_only" in flags:
-        return f"{printed} — direction only, not plotted"
-    return f"printed as '{printed}' — not plotted"
+        return _f("{printed} — direction only, not plotted", printed=printed)
+    return _f("printed as '{printed}' — not plotted", printed=printed)
 
 
 def _p_text(p: object) -> str:
@@ -147,7 +176,36 @@ def _p_text(p: object) -> str:
 
 
 def _source(origin: object) -> str:
-    return "publication" if origin == "publication" else "document"
+    return _("publication") if origin == "publication" else _("document")
+
+
+def role_text(role: str) -> str:
+    """An arm role key in the current language."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+_COMPUTED = "computed from events/n ("
+
+
+def _shown(row: Mapping, label: str, key: str) -> str:
+    """An effect row's text for display: its `label` column (lib.evidence.selection makes it
+    in the current language), else its English `key` column translated here."""
+    text = row.get(label)
+    if not _missing(text) and str(text):
+        return str(text)
+    english = "" if _missing(row.get(key)) else str(row.get(key))
+    if english.startswith(_COMPUTED) and english.endswith(")"):  # "... (Newcombe ...)"
+        return _f("computed from events/n ({method})", method=_(english[len(_COMPUTED) : -1]))
+    return _(english) if english else english
+
+
+def label_chars(text: str) -> float:
+    """Length in Latin characters: a CJK character counts CJK_CHARS, a combining mark 0."""
+    return sum(CJK_CHARS if is_cjk(c) else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def has_cjk(text: str) -> bool:
+    return any(is_cjk(c) for c in text)
 
 
 def _flags(row: Mapping) -> tuple[str, ...]:
@@ -158,15 +216,26 @@ def _present(parts: Iterable[object]) -> list[str]:
     return [str(p) for p in parts if not _missing(p) and str(p).strip()]
 
 
+def wrap_label(text: str, width: float, break_long_words: bool = False) -> list[str]:
+    """`text` in lines of about `width` Latin characters. Text with Chinese in it wraps by the
+    rules of Chinese line breaking (lib.i18n.wrap: between characters, never before ，。、；：）
+    or after （), a CJK character counting as CJK_CHARS; other text at spaces only."""
+    if has_cjk(text):
+        return [line for line in cjk_wrap(text, width, label_chars) if line] or [text]
+    return textwrap.wrap(
+        text, int(width), break_long_words=break_long_words, break_on_hyphens=False
+    ) or [text]
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    return wrap_label(text, width)
 
 
 def _label(parts: Iterable[object], width: int) -> str:
     """Parts joined by " · ", wrapped at the separators into lines of about `width` characters."""
     lines: list[str] = []
     for part in _present(parts):
-        if lines and len(lines[-1]) + 3 + len(part) <= width:
+        if lines and label_chars(lines[-1]) + 3 + label_chars(part) <= width:
             lines[-1] += " · " + part
         else:
             if lines:
@@ -266,30 +335,33 @@ def _value_hover(row: Mapping, heading: str) -> str:
     if _missing(row["plot_value"]):
         value = _not_plotted(row)
     else:
-        value = _value_text(row) + (" — computed from events/n" if row["computed"] else "")
+        value = _value_text(row)
+        if row["computed"]:
+            value = _f("{value} — computed from events/n", value=value)
     ci = (
-        "No CI reported"
+        _("No CI reported")
         if _missing(row["ci_low"])
-        else (
-            f"CI {_number(row['ci_low'], 1)}–{_number(row['ci_high'], 1)}"
-            f" ({plotly_html(row['ci_method'])})"
+        else _f(
+            "CI {low}–{high} ({method})",
+            low=_number(row["ci_low"], 1),
+            high=_number(row["ci_high"], 1),
+            method=plotly_html(row["ci_method"]),  # made in the current language
         )
     )
     lines = [
         heading,
         _label([row["endpoint_label"], row["time_point"], row["subgroup"]], 200),
-        f"Value: {value}",
-        f"Printed as: “{plotly_html(row['as_printed'])}”",
+        _f("Value: {value}", value=value),
+        _f("Printed as: “{printed}”", printed=plotly_html(row["as_printed"])),
         display_n(row["n"]),
         ci,
-        f"Source: {_source(row['origin'])}",
+        _f("Source: {source}", source=_source(row["origin"])),
     ]
     if row["arm_role"] != "single":
-        lines.append(f"p: {_p_text(row['p_as_printed'])}")
+        lines.append(_f("p: {p}", p=_p_text(row["p_as_printed"])))
     if _flags(row):
-        lines.append(
-            "Caveats: " + plotly_html(", ".join(FLAG_LABELS.get(k, k) for k in _flags(row)))
-        )
+        flags = _(", ").join(_(FLAG_LABELS.get(k, k)) for k in _flags(row))
+        lines.append(_f("Caveats: {caveats}", caveats=plotly_html(flags)))
     return "<br>".join(lines)
 
 
@@ -297,7 +369,7 @@ def _value_hover(row: Mapping, heading: str) -> str:
 
 
 def _category(row: Mapping) -> str:
-    origin = "(publication)" if row["origin"] == "publication" else None
+    origin = _("(publication)") if row["origin"] == "publication" else None
     time = row.get("group_time") or row["time_point"]
     if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
         time = None  # "Median overall survival", not "... survival median"
@@ -310,9 +382,10 @@ def _by_outcome(rows: pd.DataFrame) -> bool:
 
 def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
     if unit == "%":
-        return "Patients (%)"
+        return _("Patients (%)")
     labels = rows["endpoint_label"].unique()
-    return f"{plotly_html(labels[0]) if len(labels) == 1 else 'Value'} ({plotly_html(unit)})"
+    label = plotly_html(labels[0]) if len(labels) == 1 else _("Value")
+    return _f("{label} ({unit})", label=label, unit=plotly_html(unit_text(unit)))
 
 
 def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
@@ -340,8 +413,10 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         records = part.to_dict("records")
         offset = -group / 2 + slot * width
         texts = [f"{_value_text(r)}<br>{display_n(r['n'])}" for r in records]
-        role = "group defined by outcome" if by_outcome else arm["arm_role"]
-        heading = f"<b>{plotly_html(arm['arm'])}</b> ({plotly_html(role)})"
+        role = _("group defined by outcome") if by_outcome else role_text(arm["arm_role"])
+        heading = _f(
+            "{arm} ({role})", arm=f"<b>{plotly_html(arm['arm'])}</b>", role=plotly_html(role)
+        )
         colors = OUTCOME_GROUP_COLORS if by_outcome else ROLE_COLORS
         traces.append(
             dict(
@@ -375,8 +450,8 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
             for text, category in zip(texts, part["category"], strict=True)
         ]
     publication = (rows["origin"] == "publication").any()
-    legend = (OUTCOME_GROUP_NOTE if by_outcome else "") + (
-        PUBLICATION_LEGEND if publication else ""
+    legend = (_(OUTCOME_GROUP_NOTE) if by_outcome else "") + (
+        _(PUBLICATION_LEGEND) if publication else ""
     )
     return _figure(
         title,
@@ -441,7 +516,8 @@ _SCALES = {
 
 def _interval(row: Mapping, scale: _Scale) -> str:
     low, high = (_number(row[k], scale.decimals) for k in ("low", "high"))
-    return f"{_number(row['estimate'], scale.decimals)} ({low}{scale.separator}{high})"
+    separator = _(" to ") if scale.separator == " to " else scale.separator
+    return f"{_number(row['estimate'], scale.decimals)} ({low}{separator}{high})"
 
 
 def _favours_low(row: Mapping) -> bool:
@@ -465,7 +541,15 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     records = rows.to_dict("records")
     rows["label"] = _unique(
         [
-            _label([r["study"], r["endpoint_label"], r["time_point"], r["measure"]], 28)
+            _label(
+                [
+                    r["study"],
+                    r["endpoint_label"],
+                    r["time_point"],
+                    _shown(r, "measure_label", "measure"),
+                ],
+                28,
+            )
             for r in records
         ],
         rows["figure_id"],
@@ -477,7 +561,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     traces = [
         dict(
             type="scatter",
-            name=METHOD_NAMES[kind],
+            name=_(METHOD_NAMES[kind]),
             x=part["estimate"].to_numpy(float),
             y=list(part["label"]),
             mode="markers",
@@ -499,7 +583,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     # Computed rows say so beside the number, so a black-and-white print keeps the distinction.
     estimates = [
         _note(
-            _interval(r, spec) + (" · computed" if r["kind"] == "computed" else ""),
+            _interval(r, spec) + (_(" · computed") if r["kind"] == "computed" else ""),
             TEXT_COLOR,
             name="estimate",
             xref="paper",
@@ -537,7 +621,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
         annotations=[
             *estimates,
             _note(
-                "<b>Estimate (95% CI)</b>",
+                f"<b>{_('Estimate (95% CI)')}</b>",
                 TEXT_COLOR,
                 name="header",
                 xref="paper",
@@ -569,7 +653,8 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         return dict(
             range=[low - pad, high + pad],
             title=dict(
-                text="Risk difference, percentage points (intervention − control)", standoff=44
+                text=_("Risk difference, percentage points (intervention − control)"),
+                standoff=44,
             ),
         )
     lo, hi = math.log10(low) - 0.15, math.log10(high) + 0.15
@@ -578,38 +663,55 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
         if lo <= math.log10(t) <= hi
     ]
-    names = " or ".join(m.lower() for m in _SCALES["ratio"].measures if m in set(rows["measure"]))
+    shown = set(rows["measure"])
+    if shown >= {"Hazard ratio", "Risk ratio"}:
+        title = _("Hazard ratio or risk ratio (log scale, intervention vs control)")
+    elif "Hazard ratio" in shown:
+        title = _("Hazard ratio (log scale, intervention vs control)")
+    else:
+        title = _("Risk ratio (log scale, intervention vs control)")
     return dict(
         type="log",
         range=[lo, hi],
         tickvals=ticks,
         ticktext=[f"{t:g}" for t in ticks],
-        title=dict(text=f"{names.capitalize()} (log scale, intervention vs control)", standoff=44),
+        title=dict(text=title, standoff=44),
     )
 
 
 def _direction_note(rows: pd.DataFrame) -> str:
     directions = set(rows["favours_low"])
     if len(directions) > 1:
-        return "Direction differs between rows: see each row's hover"
+        return _("Direction differs between rows: see each row's hover")
     if directions == {True}:
-        return "← favours intervention | favours control →"
-    return "← favours control | favours intervention →"
+        return _("← favours intervention | favours control →")
+    return _("← favours control | favours intervention →")
 
 
 def _effect_hover(row: Mapping, spec: _Scale) -> str:
     low, high = ("intervention", "control") if row["favours_low"] else ("control", "intervention")
     lines = [
         f"<b>{_label([row['study'], row['endpoint_label'], row['time_point']], 200)}</b>",
-        f"{plotly_html(row['measure'])}: {_interval(row, spec)}, 95% CI",
-        f"Method: {plotly_html(row['method'])}",
+        _f(
+            "{measure}: {interval}, 95% CI",
+            measure=plotly_html(_shown(row, "measure_label", "measure")),
+            interval=_interval(row, spec),
+        ),
+        _f("Method: {method}", method=plotly_html(_shown(row, "method_label", "method"))),
     ]
     if _present([row["n_text"]]):
-        lines.append(f"Events/n (intervention vs control): {plotly_html(row['n_text'])}")
+        lines.append(
+            _f("Events/n (intervention vs control): {counts}", counts=plotly_html(row["n_text"]))
+        )
     lines += [
-        f"p: {_p_text(row['p_as_printed'])}",
-        f"Source: {_source(row['origin'])}",
-        f"Below {spec.null:g} favours {low}; above {spec.null:g} favours {high}",
+        _f("p: {p}", p=_p_text(row["p_as_printed"])),
+        _f("Source: {source}", source=_source(row["origin"])),
+        _f(
+            "Below {null} favours {low}; above {null} favours {high}",
+            null=f"{spec.null:g}",
+            low=role_text(low),
+            high=role_text(high),
+        ),
     ]
     return "<br>".join(lines)
 
@@ -645,7 +747,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     ]
     bar = dict(
         type="bar",
-        name=SINGLE_ARM_NAME,
+        name=_(SINGLE_ARM_NAME),
         orientation="h",
         y=labels,
         x=rows["plot_value"].to_numpy(float),
@@ -681,10 +783,10 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         bargap=BAR_GAP,
         showlegend=True,
         annotations=notes,
-        legend=dict(title=dict(text=PUBLICATION_LEGEND if publication else "", side="top left")),
+        legend=dict(title=dict(text=_(PUBLICATION_LEGEND) if publication else "", side="top left")),
         # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
         xaxis=dict(
-            title=dict(text="Patients (%)"), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]
+            title=dict(text=_("Patients (%)")), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]
         ),
         yaxis=dict(
             categoryorder="array", categoryarray=labels, autorange="reversed", showgrid=False

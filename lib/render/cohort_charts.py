@@ -7,10 +7,13 @@ beside the published figures; the centre's mark on a published chart; the landma
 Every estimate comes from lib.cohort (the statistics libraries); this module only draws. Group
 labels are the uploader's own text: each one passes through `plotly_html` and is never put into
 a hover template, so it shows as text. Nothing here keeps a cohort: figures are built per call.
+
+Interface text is translated as each figure or sentence is built (`_` in the current language);
+numbers are formatted the same in every language. Keys (endpoints, phases, risk-table rows,
+the landmark warnings' kinds) stay English and are translated where shown.
 """
 
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.cohort.estimates import (
+    MIN_COMPLETENESS,
     MIN_EVENTS,
     CohortEstimates,
     Curve,
@@ -37,12 +41,21 @@ from lib.cohort.literature import (
     literature_time_points,
 )
 from lib.cohort.records import ALL_PATIENTS, Cohort
-from lib.dataset.vocabulary import DISEASES, ENDPOINTS, PHASES
+from lib.dataset.vocabulary import (
+    DISEASES,
+    ENDPOINTS,
+    FLAG_LABELS,
+    PHASE_LABELS,
+    PHASES,
+    VERIFICATION_LABELS,
+)
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import chart_scale
 from lib.evidence.text import display_ci, display_count, display_n
-from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR
+from lib.i18n import N_, _, _f
+from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR, wrap_label
+from lib.render.charts import label_chars as chars
 
 if TYPE_CHECKING:
     from lib.dataset.records import Dataset
@@ -54,9 +67,9 @@ CENTRE_SYMBOL = "diamond"
 PUBLISHED_COLOR = "#000000"
 ENDPOINT_COLORS = {"os": "#1A1A1A", "cir": "#D55E00", "nrm": "#0072B2"}
 ENDPOINT_NAMES = {
-    "os": "Overall survival",
-    "cir": "Relapse (cumulative incidence)",
-    "nrm": "Non-relapse mortality",
+    "os": N_("Overall survival"),
+    "cir": N_("Relapse (cumulative incidence)"),
+    "nrm": N_("Non-relapse mortality"),
 }
 ENDPOINT_SHORT = {"os": "OS", "cir": "CIR", "nrm": "NRM"}
 #: Group curves: Okabe-Ito without the yellow (too pale for a line on white), then dashed.
@@ -64,14 +77,25 @@ GROUP_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 GROUP_DASHES = ("solid", "dash", "dot")
 #: What each phase means as a time origin, for axis titles.
 ORIGINS = {
-    "induction": "start of induction",
-    "consolidation": "start of consolidation",
-    "maintenance": "start of maintenance",
-    "transplant": "transplant (day 0)",
-    "relapse": "relapse",
+    "induction": N_("start of induction"),
+    "consolidation": N_("start of consolidation"),
+    "maintenance": N_("start of maintenance"),
+    "transplant": N_("transplant (day 0)"),
+    "relapse": N_("relapse"),
 }
-SYNTHETIC_LABEL = "synthetic demo data, not patients"
-CENTRE_NAME = "Our centre"
+SYNTHETIC_LABEL = N_("synthetic demo data, not patients")
+CENTRE_NAME = N_("Our centre")
+#: The risk table's rows (the keys of `risk_counts`), as shown.
+RISK_ROWS = {
+    "At risk": N_("At risk"),
+    "Deaths": N_("Deaths"),
+    "Relapses": N_("Relapses"),
+    "NRM deaths": N_("NRM deaths"),
+    "Censored": N_("Censored"),
+}
+#: Risk-table row names up to this many Latin characters (a CJK character counts as about two)
+#: sit in the left margin; longer ones get a line of their own.
+RISK_LABEL_CHARS = 12
 BAND_OPACITY = 0.16
 RISK_FONT_SIZE = 13
 RISK_LINE_PX = 19
@@ -114,7 +138,7 @@ def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
 
 def percent(value: float | None, decimals: int = 1) -> str:
     """'62.7%', or 'not estimable'."""
-    return "not estimable" if value is None else f"{value:.{decimals}f}%"
+    return _("not estimable") if value is None else f"{value:.{decimals}f}%"
 
 
 def estimate_text(estimate: float | None, low: float | None, high: float | None) -> str:
@@ -131,7 +155,24 @@ def p_text(p: float) -> str:
 
 
 def months_text(months: float) -> str:
-    return f"{months:g} months"
+    return _f("{months} months", months=f"{months:g}")
+
+
+def phase_text(phase: str) -> str:
+    """A phase key as a sentence shows it: 'transplant' in English, '移植' in Chinese."""
+    return lower_first(_(PHASE_LABELS[phase])) if phase in PHASE_LABELS else phase
+
+
+def endpoint_text(endpoint: str) -> str:
+    """A dataset endpoint's label in the current language."""
+    return _(ENDPOINTS[endpoint][0]) if endpoint in ENDPOINTS else endpoint
+
+
+def lower_first(text: str) -> str:
+    """'Overall survival' -> 'overall survival' (Chinese and 'GVHD ...' unchanged)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def logrank_text(test: LogRank | None) -> str:
@@ -139,8 +180,8 @@ def logrank_text(test: LogRank | None) -> str:
     if test is None:
         return ""
     if test.p_value is None:
-        return f"no log-rank test: {test.reason}"
-    return f"log-rank {p_text(test.p_value)} (overall survival across groups)"
+        return _f("no log-rank test: {reason}", reason=test.reason)
+    return _f("log-rank {p} (overall survival across groups)", p=p_text(test.p_value))
 
 
 def median_text(median: Median | None) -> str:
@@ -148,27 +189,41 @@ def median_text(median: Median | None) -> str:
     if median is None:
         return ""
     if median.months is None:
-        low = "" if median.ci_low is None else f" (95% CI from {median.ci_low:.1f} months)"
-        return f"Median overall survival not reached{low}"
-    high = "not reached" if median.ci_high is None else f"{median.ci_high:.1f}"
+        if median.ci_low is None:
+            return _("Median overall survival not reached")
+        return _f(
+            "Median overall survival not reached (95% CI from {low} months)",
+            low=f"{median.ci_low:.1f}",
+        )
+    high = _("not reached") if median.ci_high is None else f"{median.ci_high:.1f}"
     low = "–" if median.ci_low is None else f"{median.ci_low:.1f}"
-    return f"Median overall survival {median.months:.1f} months (95% CI {low}–{high})"
+    return _f(
+        "Median overall survival {months} months (95% CI {low}–{high})",
+        months=f"{median.months:.1f}",
+        low=low,
+        high=high,
+    )
 
 
 def group_name(group: str) -> str:
-    return "All patients" if group == ALL_PATIENTS else group
+    return _("All patients") if group == ALL_PATIENTS else group
 
 
 def centre_name(synthetic: bool, short: bool = False) -> str:
     """'Our centre', marked synthetic for the demo cohort ('(synthetic)' where space is short)."""
     if not synthetic:
-        return CENTRE_NAME
-    return f"{CENTRE_NAME} ({'synthetic' if short else SYNTHETIC_LABEL})"
+        return _(CENTRE_NAME)
+    return _f(
+        "{centre} ({label})",
+        centre=_(CENTRE_NAME),
+        label=_("synthetic") if short else _(SYNTHETIC_LABEL),
+    )
 
 
 def _wrapped(text: str, width: int) -> str:
-    """Escaped, wrapped at spaces into lines of about `width` characters."""
-    lines = textwrap.wrap(text, width, break_long_words=True) or [text]
+    """Escaped, wrapped into lines of about `width` characters (at spaces; Chinese between
+    characters, by its line-breaking rules)."""
+    lines = wrap_label(text, width, break_long_words=True)
     return "<br>".join(plotly_html(line) for line in lines)
 
 
@@ -303,9 +358,14 @@ def _curve_traces(
     months, estimate, low, high = _extended(curve, last)
     xs, ys = _band(months, low, high)
     ci = [display_ci(lo, hi) for lo, hi in zip(low, high, strict=True)]
+    at, with_ci, without_ci = (
+        _("{value}% at {month} months"),
+        _("95% CI {ci}"),
+        _("95% CI not defined here"),
+    )
     hover = [
-        f"{plotly_html(name)}<br>{value:.1f}% at {month:.1f} months<br>"
-        + (f"95% CI {text}" if text else "95% CI not defined here")
+        f"{plotly_html(name)}<br>{at.format(value=f'{value:.1f}', month=f'{month:.1f}')}<br>"
+        + (with_ci.format(ci=text) if text else without_ci)
         for month, value, text in zip(months, estimate, ci, strict=True)
     ]
     traces = []
@@ -321,7 +381,7 @@ def _curve_traces(
                 line=dict(width=0),
                 hoverinfo="skip",
                 showlegend=False,
-                name=f"{plotly_html(name)}, 95% CI",
+                name=_f("{name}, 95% CI", name=plotly_html(name)),
             )
         )
     traces.append(
@@ -347,7 +407,7 @@ def _curve_traces(
                 y=curve.estimate[at],
                 mode="markers",
                 marker=dict(symbol="line-ns-open", size=9, color=color, line=dict(width=1.6)),
-                name=f"{plotly_html(name)}, censored",
+                name=_f("{name}, censored", name=plotly_html(name)),
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -361,7 +421,7 @@ def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray
     notes: list[dict] = []
     line = 1  # line 0 is the table's heading
     for label, color, counts in rows:
-        on_own_line = len(label) > 12
+        on_own_line = chars(label) > RISK_LABEL_CHARS
         if on_own_line:
             notes.append(
                 _risk_note(
@@ -404,7 +464,7 @@ def _risk_note(text: str, color: str, line: int, bold: bool = False, **position)
 
 
 def _risk_lines(rows: list[tuple[str, str, np.ndarray]]) -> int:
-    return sum(2 if len(label) > 12 else 1 for label, _, _ in rows)
+    return sum(2 if chars(label) > RISK_LABEL_CHARS else 1 for label, _color, _n in rows)
 
 
 def _legend_height(traces: list[dict]) -> int:
@@ -413,7 +473,7 @@ def _legend_height(traces: list[dict]) -> int:
     names = [t["name"] for t in traces if t.get("showlegend")]
     if not names:
         return 12
-    rows = len(names) if max(len(name) for name in names) > 16 else math.ceil(len(names) / 2)
+    rows = len(names) if max(chars(name) for name in names) > 16 else math.ceil(len(names) / 2)
     return 14 + 22 * rows
 
 
@@ -457,7 +517,7 @@ def _curve_figure(
                 font=dict(size=14),
             ),
             xaxis=dict(
-                title=dict(text=f"Months from {ORIGINS.get(phase, phase)}", standoff=8),
+                title=dict(text=_f("Months from {origin}", origin=_origin(phase)), standoff=8),
                 range=[0, max(last, float(ticks[-1])) * 1.02 + 0.5],
                 tickvals=list(ticks),
                 ticktext=[f"{t:g}" for t in ticks],
@@ -468,6 +528,19 @@ def _curve_figure(
             hovermode="closest",
         ),
     )
+
+
+def _origin(phase: str) -> str:
+    return _(ORIGINS[phase]) if phase in ORIGINS else phase
+
+
+def _endpoint_name(endpoint: str) -> str:
+    """A cohort endpoint's curve name in the current language."""
+    return _(ENDPOINT_NAMES[endpoint])
+
+
+def _risk_label(key: str) -> str:
+    return _(RISK_ROWS[key])
 
 
 def _curves_for(estimates: CohortEstimates, disease: str, phase: str) -> dict[tuple, Curve]:
@@ -481,9 +554,11 @@ def _curves_for(estimates: CohortEstimates, disease: str, phase: str) -> dict[tu
 def _subtitles(
     disease: str, phase: str, patients: int, synthetic: bool, extra: str = ""
 ) -> list[str]:
-    first = " · ".join([disease, f"time origin: {phase}", display_n(patients)])
+    first = " · ".join(
+        [disease, _f("time origin: {phase}", phase=phase_text(phase)), display_n(patients)]
+    )
     if synthetic:
-        first += f" · {SYNTHETIC_LABEL}"
+        first += f" · {_(SYNTHETIC_LABEL)}"
     return [first, extra] if extra else [first]
 
 
@@ -504,20 +579,20 @@ def survival_figure(
     counts = risk_counts(times, "os", ticks)
     color = ENDPOINT_COLORS["os"]
     return _curve_figure(
-        f"Overall survival, {disease}",
+        _f("Overall survival, {disease}", disease=disease),
         _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
-        _curve_traces(curve, last, "Overall survival", color, "solid", legend=False),
+        _curve_traces(curve, last, _endpoint_name("os"), color, "solid", legend=False),
         [
-            (label, TEXT_COLOR if label == "At risk" else MUTED_COLOR, n)
-            for label, n in counts.items()
+            (_risk_label(key), TEXT_COLOR if key == "At risk" else MUTED_COLOR, n)
+            for key, n in counts.items()
         ],
         ticks,
         last,
         phase,
-        "Overall survival (%)",
+        _("Overall survival (%)"),
         100.0,
         legend=False,
-        header="At risk; events and censored so far",
+        header=_("At risk; events and censored so far"),
     )
 
 
@@ -536,24 +611,24 @@ def incidence_figure(
         traces += _curve_traces(
             curves[(ALL_PATIENTS, endpoint)],
             last,
-            ENDPOINT_NAMES[endpoint],
+            _endpoint_name(endpoint),
             ENDPOINT_COLORS[endpoint],
             "solid",
             legend=True,
         )
     colors = {"Relapses": ENDPOINT_COLORS["cir"], "NRM deaths": ENDPOINT_COLORS["nrm"]}
     return _curve_figure(
-        f"Relapse and non-relapse mortality, {disease}",
+        _f("Relapse and non-relapse mortality, {disease}", disease=disease),
         _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
         traces,
-        [(label, colors.get(label, TEXT_COLOR), n) for label, n in counts.items()],
+        [(_risk_label(key), colors.get(key, TEXT_COLOR), n) for key, n in counts.items()],
         ticks,
         last,
         phase,
-        "Cumulative incidence (%)",
+        _("Cumulative incidence (%)"),
         _y_max(curves[(ALL_PATIENTS, e)] for e in ("cir", "nrm")),
         legend=True,
-        header="At risk (alive and relapse-free); events and censored so far",
+        header=_("At risk (alive and relapse-free); events and censored so far"),
     )
 
 
@@ -578,20 +653,24 @@ def group_figure(
         )
         rows.append((group, color, risk_counts(times, endpoint, ticks)["At risk"]))
     test = next((t for t in estimates.logrank if t.disease == disease and t.phase == phase), None)
-    extra = logrank_text(test) if endpoint == "os" else "no test for cumulative incidence"
+    extra = logrank_text(test) if endpoint == "os" else _("no test for cumulative incidence")
     is_os = endpoint == "os"
     return _curve_figure(
-        f"{ENDPOINT_NAMES[endpoint]} by group, {disease}",
+        _f(
+            "{endpoint} by group, {disease}",
+            endpoint=_endpoint_name(endpoint),
+            disease=disease,
+        ),
         _subtitles(disease, phase, int(stratum.sum()), cohort.synthetic, extra),
         traces,
         rows,
         ticks,
         last,
         phase,
-        "Overall survival (%)" if is_os else "Cumulative incidence (%)",
+        _("Overall survival (%)") if is_os else _("Cumulative incidence (%)"),
         100.0 if is_os else _y_max(curves[(g, endpoint)] for g in groups),
         legend=True,
-        header="Number at risk" + ("" if is_os else " (alive and relapse-free)"),
+        header=_("Number at risk") if is_os else _("Number at risk (alive and relapse-free)"),
     )
 
 
@@ -647,20 +726,34 @@ class WarningSummary:
 
 
 def warning_summary(landmarks: Iterable[Landmark]) -> WarningSummary:
+    """Estimable landmarks' warnings by kind. The kind comes from the landmark's numbers (events
+    below MIN_EVENTS, completeness below MIN_COMPLETENESS, the order lib.cohort writes the
+    warnings in), never from the wording, which may be in any language."""
     few, incomplete, total = [], [], 0
     for lm in landmarks:
         if lm.estimate is None:
             continue
         total += 1
-        where = (
-            f"{lm.disease} {lm.phase}, {group_name(lm.group)}: {ENDPOINT_SHORT[lm.endpoint]} at "
-            f"{months_text(lm.months)}"
+        where = _f(
+            "{disease} {phase}, {group}: {endpoint} at {months}",
+            disease=lm.disease,
+            phase=phase_text(lm.phase),
+            group=group_name(lm.group),
+            endpoint=ENDPOINT_SHORT[lm.endpoint],
+            months=months_text(lm.months),
         )
-        for warning in lm.warnings:
-            if f"fewer than {MIN_EVENTS}" in warning:
-                few.append(f"{where} ({warning})")
-            elif "complete" in warning:
-                incomplete.append(f"{where} ({warning})")
+        kinds = [
+            k
+            for k, on in (
+                ("few", lm.events < MIN_EVENTS),
+                ("incomplete", lm.completeness < MIN_COMPLETENESS),
+            )
+            if on
+        ]
+        # Paired from the end: a "not estimable" warning, if any, comes first.
+        for kind, warning in zip(reversed(kinds), reversed(lm.warnings), strict=False):
+            line = _f("{where} ({warning})", where=where, warning=warning)
+            (few if kind == "few" else incomplete).append(line)
     return WarningSummary(tuple(few), tuple(incomplete), total)
 
 
@@ -687,23 +780,51 @@ def _published_label(row: BesideLiterature) -> str:
 
 def _published_value(row: BesideLiterature) -> str:
     if row.published_value is None:
-        return f"printed as “{row.published_as_printed}”, not plotted"
+        return _f("printed as “{printed}”, not plotted", printed=row.published_as_printed)
     return estimate_text(row.published_value, row.published_ci_low, row.published_ci_high)
+
+
+def _origin_name(origin: str) -> str:
+    return _("publication") if origin == "publication" else _("document")
 
 
 def _published_hover(row: BesideLiterature) -> str:
     lines = [
         f"<b>{plotly_html(row.study_label)}</b> · {plotly_html(row.arm_label)}",
-        plotly_html(f"{ENDPOINTS[row.endpoint][0]}, {row.time_label}"),
-        plotly_html(f"Published: {_published_value(row)}; printed as “{row.published_as_printed}”"),
+        plotly_html(
+            _f(
+                "{endpoint}, {time}",
+                endpoint=endpoint_text(row.endpoint),
+                time=row.time_label,
+            )
+        ),
+        plotly_html(
+            _f(
+                "Published: {value}; printed as “{printed}”",
+                value=_published_value(row),
+                printed=row.published_as_printed,
+            )
+        ),
         plotly_html(display_n(row.published_n)),
-        "95% CI " + ("as published" if row.published_ci_low is not None else "not published"),
-        plotly_html(f"Source: {row.source_label} ({row.origin})"),
-        plotly_html(f"Verification: {row.verification}"),
-        plotly_html(f"Study phase: {row.study_phase}"),
+        _("95% CI as published") if row.published_ci_low is not None else _("95% CI not published"),
+        plotly_html(
+            _f(
+                "Source: {source} ({origin})",
+                source=row.source_label,
+                origin=_origin_name(row.origin),
+            )
+        ),
+        plotly_html(
+            _f(
+                "Verification: {status}",
+                status=_(VERIFICATION_LABELS.get(row.verification, row.verification)),
+            )
+        ),
+        plotly_html(_f("Study phase: {phase}", phase=phase_text(row.study_phase))),
     ]
     if row.flags:
-        lines.append(plotly_html("Flags: " + ", ".join(row.flags)))
+        flags = _(", ").join(_(FLAG_LABELS.get(flag, flag)) for flag in row.flags)
+        lines.append(plotly_html(_f("Flags: {flags}", flags=flags)))
     return "<br>".join(lines)
 
 
@@ -711,16 +832,31 @@ def _centre_hover(row: BesideLiterature, synthetic: bool) -> str:
     lines = [
         f"<b>{plotly_html(centre_name(synthetic))}</b>",
         plotly_html(
-            f"{row.disease}, time origin {row.phase}, {group_name(row.group)}, "
-            f"{display_n(row.centre_patients)}"
+            _f(
+                "{disease}, time origin {phase}, {group}, {n}",
+                disease=row.disease,
+                phase=phase_text(row.phase),
+                group=group_name(row.group),
+                n=display_n(row.centre_patients),
+            )
         ),
         plotly_html(
-            f"{ENDPOINTS[row.endpoint][0]} at {months_text(row.months)}: "
-            f"{estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high)}"
+            _f(
+                "{endpoint} at {months}: {estimate}",
+                endpoint=endpoint_text(row.endpoint),
+                months=months_text(row.months),
+                estimate=estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
+            )
         ),
-        plotly_html(f"At risk {row.centre_at_risk:,}, events so far {row.centre_events:,}"),
-        *(plotly_html(f"Warning: {warning}") for warning in row.centre_warnings),
-        plotly_html(CAVEAT),
+        plotly_html(
+            _f(
+                "At risk {at_risk}, events so far {events}",
+                at_risk=f"{row.centre_at_risk:,}",
+                events=f"{row.centre_events:,}",
+            )
+        ),
+        *(plotly_html(_f("Warning: {warning}", warning=w)) for w in row.centre_warnings),
+        plotly_html(_(CAVEAT)),
     ]
     return "<br>".join(lines)
 
@@ -755,7 +891,9 @@ def _forest_rows(rows: Sequence[BesideLiterature], synthetic: bool) -> list[list
     """Per endpoint and time: a heading, the centre's row(s), then each published figure."""
     blocks = []
     for (endpoint, months), block in literature_blocks(rows):
-        heading = f"{ENDPOINTS[endpoint][0]}, {months_text(months)}"
+        heading = _f(
+            "{endpoint}, {time}", endpoint=endpoint_text(endpoint), time=months_text(months)
+        )
         items = [_ForestRow(f"<b>{plotly_html(heading)}</b>", "header")]
         for row in {(r.phase, r.group): r for r in block}.values():
             who = " · ".join(
@@ -776,7 +914,7 @@ def _forest_rows(rows: Sequence[BesideLiterature], synthetic: bool) -> list[list
         for row in {r.record_id: r for r in block}.values():
             source = row.source_label
             if not row.same_phase:
-                source += f" · study phase: {row.study_phase}"
+                source += _f(" · study phase: {phase}", phase=phase_text(row.study_phase))
             items.append(
                 _ForestRow(
                     _wrapped(_published_label(row), 46)
@@ -839,18 +977,21 @@ def literature_figure(
         _forest_trace([i for i in items if i.kind == "centre"], "centre", synthetic),
         _forest_trace([i for i in items if i.kind == "published"], "published", synthetic),
     ]
-    subtitles = [CAVEAT + (f" · {SYNTHETIC_LABEL}" if synthetic else "")]
+    subtitles = [_(CAVEAT) + (f" · {_(SYNTHETIC_LABEL)}" if synthetic else "")]
     top = _title_height(subtitles) + 30
     return go.Figure(
         data=traces,
         layout=dict(
             template=TEMPLATE,
-            title=_title(f"{disease}: our centre beside the published figures", subtitles),
+            title=_title(
+                _f("{disease}: our centre beside the published figures", disease=disease),
+                subtitles,
+            ),
             height=round(top + 100 + total * FOREST_LINE_PX),
             margin=dict(l=30, r=200, t=top, b=100),
             showlegend=True,
             xaxis=dict(
-                title=dict(text="Percent, with 95% CI", standoff=10),
+                title=dict(text=_("Percent, with 95% CI"), standoff=10),
                 range=[0, 100],
                 ticksuffix="%",
             ),
@@ -868,7 +1009,7 @@ def literature_figure(
             annotations=[
                 *notes,
                 dict(
-                    text="<b>Estimate (95% CI)</b>",
+                    text=f"<b>{_('Estimate (95% CI)')}</b>",
                     showarrow=False,
                     xref="paper",
                     x=1.02,
@@ -925,7 +1066,7 @@ def _forest_trace(items: list[_ForestRow], kind: str, synthetic: bool) -> dict:
     )
     return dict(
         type="scatter",
-        name=plotly_html(centre_name(synthetic) if centre else "Published figure"),
+        name=plotly_html(centre_name(synthetic) if centre else _("Published figure")),
         x=estimate,
         y=[item.middle for item in items],
         mode="markers",
@@ -1077,9 +1218,10 @@ def centre_overlay(
     several = len(by_disease) > 1
     for shift, (disease, points) in enumerate(by_disease.items()):
         first = points[0][1]
-        name = (
-            f"{centre_name(synthetic, short=True)}{f' {disease}' if several else ''}, "
-            f"n = {first.centre_patients:,}"
+        name = _f(
+            "{centre}, n = {n}",
+            centre=centre_name(synthetic, short=True) + (f" {disease}" if several else ""),
+            n=f"{first.centre_patients:,}",
         )
         estimate = np.array([r.centre_estimate for _, r in points], dtype=float)
         low = np.array([np.nan if r.centre_ci_low is None else r.centre_ci_low for _, r in points])
@@ -1144,12 +1286,24 @@ def overlay_caption(rows: Sequence[BesideLiterature], synthetic: bool = False) -
     for row in rows:
         seen.setdefault((row.disease, row.phase, row.endpoint, row.months), row)
     return [
-        f"◆ {centre_name(synthetic)}, {row.disease} from {row.phase}, "
-        f"{display_n(row.centre_patients)}: {ENDPOINTS[row.endpoint][0].lower()} at "
-        f"{months_text(row.months)} "
-        f"{estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high)}"
-        f", at risk {row.centre_at_risk:,}"
-        + (f" ({'; '.join(row.centre_warnings)})" if row.centre_warnings else "")
+        "◆ "
+        + _f(
+            "{centre}, {disease} from {phase}, {n}: {endpoint} at {months} {estimate}, "
+            "at risk {at_risk}",
+            centre=centre_name(synthetic),
+            disease=row.disease,
+            phase=phase_text(row.phase),
+            n=display_n(row.centre_patients),
+            endpoint=lower_first(endpoint_text(row.endpoint)),
+            months=months_text(row.months),
+            estimate=estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
+            at_risk=f"{row.centre_at_risk:,}",
+        )
+        + (
+            _f(" ({warnings})", warnings="; ".join(row.centre_warnings))
+            if row.centre_warnings
+            else ""
+        )
         for row in seen.values()
     ]
 

@@ -102,7 +102,11 @@ def comparative_cases():
 
 def test_template_is_registered_with_the_house_theme():
     layout = pio.templates[charts.TEMPLATE].layout
-    assert layout.font.family == "Source Sans Pro, Arial, sans-serif"
+    families = [f.strip() for f in layout.font.family.split(",")]
+    # Latin first (each character takes the first family that has it), then Chinese ones.
+    assert families[:2] == ["Source Sans Pro", "Arial"] and families[-1] == "sans-serif"
+    assert {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei"} <= set(families[2:])
+    assert layout.hoverlabel.font.family == layout.font.family
     assert (layout.font.size, layout.title.font.size) == (16, 20)
     assert layout.title.xanchor == "left"
     assert layout.plot_bgcolor == layout.paper_bgcolor == "white"
