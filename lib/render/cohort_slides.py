@@ -4,7 +4,7 @@ A section slide (patients, what the estimates are and are not), one slide per di
 origin (overall survival; relapse and non-relapse mortality, with their risk tables) and one per
 disease, time origin and endpoint beside the published figures. The demo cohort's slides say
 they are synthetic. Images are drawn by a private exporter whose memory of images ends with the
-deck, so no picture of a cohort outlives the build.
+deck, so no picture of a cohort outlives the build. In the current language, like the deck.
 """
 
 import io
@@ -17,15 +17,16 @@ from pptx.util import Inches, Pt
 from lib.cohort.literature import CAVEAT
 from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.records import Dataset
-from lib.dataset.vocabulary import ENDPOINTS
-from lib.evidence.text import display_n, plural
+from lib.evidence.text import display_n
+from lib.i18n import N_, _, _f, _nf
 from lib.render import cohort_charts as cc
-from lib.render.images import ImageExporter, png_size
+from lib.render.images import RENDER_TIMEOUT_S, ImageExporter, png_size
 from lib.render.pptx import (
     ACCENT,
     BADGE_STYLES,
     BODY_BOTTOM,
     CONTENT_WIDTH,
+    FONT,
     MARGIN,
     MUTED,
     SMALL_SIZE,
@@ -35,10 +36,11 @@ from lib.render.pptx import (
     _plain_shape,
     _set_title,
     _text_box,
+    typeset,
 )
 
-LOCAL_DATA = "Local data, for internal review"
-SECTION_TITLE = "Our centre beside the literature"
+LOCAL_DATA = N_("Local data, for internal review")
+SECTION_TITLE = N_("Our centre beside the literature")
 CHART_WIDTH_PX = 760  # each of two charts side by side
 FOREST_WIDTH_PX = 1100
 SCALE = 2
@@ -47,13 +49,21 @@ GAP = 0.3
 
 def local_label(synthetic: bool) -> str:
     """The words on every centre slide."""
-    return LOCAL_DATA + (" · SYNTHETIC DEMO DATA, not patients" if synthetic else "")
+    if synthetic:
+        return _("Local data, for internal review · SYNTHETIC DEMO DATA, not patients")
+    return _(LOCAL_DATA)
 
 
 def add_centre_slides(
-    prs, centre: cc.CentreResults, diseases: list[str], ds: Dataset, browser_path=None
+    prs,
+    centre: cc.CentreResults,
+    diseases: list[str],
+    ds: Dataset,
+    browser_path=None,
+    timeout: float = RENDER_TIMEOUT_S,
 ) -> int:
-    """Append the centre's slides for the selected diseases; returns how many were added."""
+    """Append the centre's slides for the selected diseases; returns how many were added.
+    `timeout`: the exporter's wait for each image (see lib.render.images)."""
     shown = cc.strata(centre.cohort, diseases)
     if not shown:
         return 0
@@ -61,7 +71,7 @@ def add_centre_slides(
     _section_slide(prs, centre, shown, ds)
     # A private exporter: the shared one remembers its last images, and a cohort's must not
     # outlive this deck. The browser itself is shared (it is already running in the app).
-    with ImageExporter(browser_path) as exporter:
+    with ImageExporter(browser_path, timeout=timeout) as exporter:
         for disease, phase, patients in shown:
             _curves_slide(prs, centre, disease, phase, patients, exporter)
         for disease, phase, _ in shown:
@@ -81,7 +91,7 @@ def _banner(page, synthetic: bool, where: str) -> None:
     """The header line and the 'local data' label in the top right corner."""
     _text_box(page, MARGIN, 0.22, 4.0, [_Para(where, 16, bold=True, color=ACCENT)])
     fill, color = BADGE_STYLES["warning"]
-    width = 4.6 if not synthetic else 6.8
+    width = 4.6 if not synthetic else 6.8  # the English is the longer
     shape = _plain_shape(
         page, MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN + CONTENT_WIDTH - width, 0.18, width, 0.38, fill
     )
@@ -91,45 +101,70 @@ def _banner(page, synthetic: bool, where: str) -> None:
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.CENTER
     run = paragraph.runs[0]
+    run.font.name = FONT
     run.font.size = Pt(14)
     run.font.bold = True
     run.font.color.rgb = color
+    typeset(frame)
 
 
 def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:
     page = _new_slide(prs)
-    _banner(page, centre.synthetic, "Our centre")
-    bottom = _set_title(page, SECTION_TITLE, 0.9, size=34)
+    _banner(page, centre.synthetic, _("Our centre"))
+    bottom = _set_title(page, _(SECTION_TITLE), 0.9, size=34)
     cohort = centre.cohort
-    counts = ", ".join(f"{d} {p} {display_n(n)}" for d, p, n in shown)
+    counts = ", ".join(f"{d} {cc.phase_text(p)} {display_n(n)}" for d, p, n in shown)
     paras = [
         _Para(
-            f"{plural(len(cohort), 'patient', 'patients')} in the file; shown: {counts}",
+            _nf(
+                "{count} patient in the file; shown: {counts}",
+                "{count} patients in the file; shown: {counts}",
+                len(cohort),
+                count=f"{len(cohort):,}",
+                counts=counts,
+            ),
             20,
             bold=True,
         ),
         _Para(
-            "Overall survival: Kaplan-Meier. Relapse and non-relapse mortality: cumulative "
-            "incidence with competing risks (Aalen-Johansen), never 1 - Kaplan-Meier. "
-            "Pointwise 95% CIs on the log(-log) scale.",
+            _(
+                "Overall survival: Kaplan-Meier. Relapse and non-relapse mortality: cumulative "
+                "incidence with competing risks (Aalen-Johansen), never 1 - Kaplan-Meier. "
+                "Pointwise 95% CIs on the log(-log) scale."
+            ),
             16,
         ),
         _Para(
-            f"{CAVEAT} The published figures come from other patients, selected, treated and "
-            "followed differently.",
+            _f(
+                "{caveat} The published figures come from other patients, selected, treated "
+                "and followed differently.",
+                caveat=_(CAVEAT),
+            ),
             16,
             bold=True,
         ),
         _Para(
-            f"Deck built {date.today().isoformat()} · Phasewise dataset v{ds.info.version}",
+            _f(
+                "Deck built {built} · Phasewise dataset v{version}",
+                built=date.today().isoformat(),
+                version=ds.info.version,
+            ),
             SMALL_SIZE,
             color=MUTED,
         ),
     ]
     if centre.synthetic:
-        paras.insert(0, _Para(cc.SYNTHETIC_LABEL.capitalize() + ".", 20, bold=True))
+        paras.insert(0, _Para(_("Synthetic demo data, not patients."), 20, bold=True))
     _text_box(page, MARGIN, bottom + 0.4, CONTENT_WIDTH, paras)
-    _notes(page, [SECTION_TITLE, local_label(centre.synthetic), CAVEAT, *centre.estimates.methods])
+    _notes(
+        page,
+        [
+            _(SECTION_TITLE),
+            local_label(centre.synthetic),
+            _(CAVEAT),
+            *centre.estimates.methods,  # in the language they were made in
+        ],
+    )
 
 
 def _picture(page, png: bytes, left: float, top: float, width: float, height: float, name: str):
@@ -149,8 +184,9 @@ def _picture(page, png: bytes, left: float, top: float, width: float, height: fl
 
 def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter) -> None:
     page = _new_slide(prs)
-    _banner(page, centre.synthetic, "Our centre")
-    top = _set_title(page, f"{disease}, time origin {phase}: {display_n(patients)}", 0.62) + 0.1
+    _banner(page, centre.synthetic, _("Our centre"))
+    where = dict(disease=disease, phase=cc.phase_text(phase), n=display_n(patients))
+    top = _set_title(page, _f("{disease}, time origin {phase}: {n}", **where), 0.62) + 0.1
     median = next(
         (
             m
@@ -164,14 +200,18 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
     width = (CONTENT_WIDTH - GAP) / 2
     height = BODY_BOTTOM - top
     figures = (
-        ("Overall survival", cc.survival_figure(centre.cohort, centre.estimates, disease, phase)),
         (
-            "Relapse and non-relapse mortality",
+            _("Overall survival"),
+            cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+        ),
+        (
+            _("Relapse and non-relapse mortality"),
             cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
         ),
     )
     for index, (name, figure) in enumerate(figures):
-        png = exporter.render(figure, "png", width=CHART_WIDTH_PX, scale=SCALE)
+        what = f"centre chart {index + 1} of the {disease} {phase} slide"
+        png = exporter.render(figure, "png", width=CHART_WIDTH_PX, scale=SCALE, what=what)
         _picture(page, png, MARGIN + index * (width + GAP), top, width, height, name)
     landmarks = [
         lm
@@ -181,13 +221,19 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
     _notes(
         page,
         [
-            f"{disease}, time origin {phase}, {display_n(patients)}",
+            _f("{disease}, time origin {phase}, {n}", **where),
             local_label(centre.synthetic),
             cc.median_text(median),
             *(
-                f"{cc.ENDPOINT_SHORT[lm.endpoint]} at {cc.months_text(lm.months)}: "
-                f"{cc.estimate_text(lm.estimate, lm.ci_low, lm.ci_high)}, at risk {lm.at_risk}, "
-                f"events {lm.events}" + (f" ({'; '.join(lm.warnings)})" if lm.warnings else "")
+                _f(
+                    "{endpoint} at {months}: {estimate}, at risk {at_risk}, events {events}",
+                    endpoint=cc.ENDPOINT_SHORT[lm.endpoint],
+                    months=cc.months_text(lm.months),
+                    estimate=cc.estimate_text(lm.estimate, lm.ci_low, lm.ci_high),
+                    at_risk=lm.at_risk,
+                    events=lm.events,
+                )
+                + (_f(" ({warnings})", warnings="; ".join(lm.warnings)) if lm.warnings else "")
                 for lm in landmarks
             ),
         ],
@@ -196,22 +242,36 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
 
 def _literature_slide(prs, centre, disease, phase, endpoint, rows, exporter) -> None:
     page = _new_slide(prs)
-    _banner(page, centre.synthetic, "Our centre")
-    title = f"{disease} from {phase}: {ENDPOINTS[endpoint][0].lower()} beside the literature"
+    _banner(page, centre.synthetic, _("Our centre"))
+    title = _f(
+        "{disease} from {phase}: {endpoint} beside the literature",
+        disease=disease,
+        phase=cc.phase_text(phase),
+        endpoint=cc.lower_first(cc.endpoint_text(endpoint)),
+    )
     top = _set_title(page, title, 0.62) + 0.1
     figure = cc.literature_figure(rows, disease, centre.synthetic)
-    png = exporter.render(figure, "png", width=FOREST_WIDTH_PX, scale=SCALE)
-    _picture(page, png, MARGIN, top, CONTENT_WIDTH, BODY_BOTTOM - top, "Beside the literature")
+    what = f"centre chart {disease} {phase} {endpoint} beside the literature"
+    png = exporter.render(figure, "png", width=FOREST_WIDTH_PX, scale=SCALE, what=what)
+    _picture(page, png, MARGIN, top, CONTENT_WIDTH, BODY_BOTTOM - top, _("Beside the literature"))
     _notes(
         page,
         [
             title,
             local_label(centre.synthetic),
-            CAVEAT,
+            _(CAVEAT),
             *(
-                f"{row.study_label} · {row.arm_label} ({row.time_label}): published "
-                f"{row.published_as_printed}; source {row.source_label}; ours "
-                f"{cc.estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high)}"
+                _f(
+                    "{study} · {arm} ({time}): published {published}; source {source}; ours {ours}",
+                    study=row.study_label,
+                    arm=row.arm_label,
+                    time=row.time_label,
+                    published=row.published_as_printed,
+                    source=row.source_label,
+                    ours=cc.estimate_text(
+                        row.centre_estimate, row.centre_ci_low, row.centre_ci_high
+                    ),
+                )
                 for row in {r.record_id: r for r in rows}.values()
             ),
         ],

@@ -1,5 +1,10 @@
 """The slide deck (.pptx) of a disease selection: a title slide, one slide per exhibit (chart,
 key numbers, caveats, source; full citations and notes in the speaker notes) and the references.
+
+In the current language (build it inside `using_language`). Every text run, notes included,
+names an East Asian typeface besides the Latin one (`<a:ea>`: python-pptx sets only `<a:latin>`,
+and without it PowerPoint for Mac, LibreOffice and Google Slides draw Chinese as boxes); in a
+Chinese deck every run is marked ``lang="zh-CN"`` (spelling, line breaking, font fallback).
 """
 
 import io
@@ -19,16 +24,18 @@ from pptx.util import Emu, Inches, Pt
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence.exhibits import Exhibit, selection_exhibits
-from lib.evidence.text import integrative_note, join_split_digits, plural
+from lib.evidence.text import integrative_note, join_split_digits
+from lib.i18n import N_, _, _f, _nf, current_language
+from lib.i18n.wrap import is_cjk
 from lib.render import images
 from lib.render.images import ImageExporter, figure_image, text_width
 
-DECK_TITLE = "Phasewise — leukaemia evidence by phase"
-HONESTY_NOTE = (
+DECK_TITLE = N_("Phasewise — leukaemia evidence by phase")
+HONESTY_NOTE = N_(
     "Figures come from conference and news reports, partly machine-translated, "
     "checked against the publications where possible; see the notes for every source."
 )
-REFERENCES_TITLE = "References"
+REFERENCES_TITLE = N_("References")
 
 # Geometry in inches: 16:9.
 SLIDE_WIDTH, SLIDE_HEIGHT = 40 / 3, 7.5
@@ -40,12 +47,23 @@ PAD_X, PAD_Y = 0.06, 0.04  # text box insets
 
 # Type in points: large enough for a tumour-board projector.
 FONT = "Arial"
+#: The East Asian typeface of every run: Microsoft YaHei (微软雅黑) ships with every Windows
+#: since Vista and with Microsoft Office for Mac, so PowerPoint and WPS on the machines Chinese
+#: hospitals use draw it as designed; a sans-serif like Arial. Where it is missing (Linux,
+#: LibreOffice, Google Slides) the run's lang="zh-CN" leads the font fallback to a Simplified
+#: Chinese sans (Noto Sans CJK SC here), never to a Japanese or Traditional one.
+EA_FONT = "Microsoft YaHei"
+#: The language tag of a deck's runs (none in English: the viewer's default).
+LANG_TAGS = {"zh": "zh-CN"}
 TITLE_SIZE = 28
 BODY_SIZE = 16
 MIN_BODY_SIZE = 12
 SMALL_SIZE = 12
 BODY_SIZES = (16, 15, 14, 13, 12)
 LINE = 1.2  # line height in font sizes (Arial single spacing is ~1.15)
+#: A paragraph with Chinese in it: CJK fonts are taller (Microsoft YaHei ~1.32, Noto Sans CJK
+#: ~1.45 at single spacing).
+LINE_CJK = 1.45
 
 # The chart is rendered narrower than the 1600 px download, so its text stays legible on a
 # slide, and at twice the pixel density for projectors.
@@ -77,10 +95,14 @@ class _Para:
     space_after: float = 0.35  # in font sizes
 
 
-def deck_filename(diseases: list[str], version: str) -> str:
-    """A file name naming the selection and dataset version: phasewise-AML-MDS-v1.0.0.pptx."""
+def deck_filename(diseases: list[str], version: str, lang: str | None = None) -> str:
+    """A file name naming the selection and dataset version: phasewise-AML-MDS-v1.0.0.pptx;
+    a deck in another language than English (default: the current one) ends -zh.pptx, so the
+    two sit side by side in a folder. Only ids: the same in every language."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
-    return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}.pptx"
+    lang = lang or current_language()
+    suffix = "" if lang == "en" else f"-{lang}"
+    return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}{suffix}.pptx"
 
 
 def build_deck(
@@ -121,9 +143,14 @@ def build_deck(
     if centre is not None:
         from lib.render.cohort_slides import add_centre_slides  # it builds on this module
 
-        add_centre_slides(prs, centre, selection, ds, exporter.browser_path)
+        add_centre_slides(prs, centre, selection, ds, exporter.browser_path, exporter.timeout)
     citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
     _references_slides(prs, citations, ds)
+    for page in prs.slides:  # every run, whoever wrote it
+        for shape in page.shapes:
+            if shape.has_text_frame:
+                typeset(shape.text_frame)
+        typeset(page.notes_slide.notes_text_frame)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -134,7 +161,7 @@ def build_deck(
 
 def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
     page = _new_slide(prs)
-    bottom = _set_title(page, DECK_TITLE, 1.6, size=40)
+    bottom = _set_title(page, _(DECK_TITLE), 1.6, size=40)
     _plain_shape(page, MSO_SHAPE.RECTANGLE, MARGIN + PAD_X, bottom + 0.3, 1.6, 0.08, ACCENT)
     reviewed = ds.info.last_reviewed.isoformat()
     _text_box(
@@ -143,34 +170,52 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
         3.05,
         CONTENT_WIDTH,
         [
-            _Para(", ".join(selection) or "No disease selected", 32, bold=True, color=ACCENT),
+            _Para(", ".join(selection) or _("No disease selected"), 32, bold=True, color=ACCENT),
             _Para(
-                f"{plural(count, 'figure slide', 'figure slides')} in phase order",
+                _nf(
+                    "{count} figure slide in phase order",
+                    "{count} figure slides in phase order",
+                    count,
+                    count=f"{count:,}",
+                ),
                 20,
                 color=MUTED,
             ),
             _Para(
-                f"Dataset v{ds.info.version} · last reviewed {reviewed} · "
-                f"deck built {date.today().isoformat()}",
+                _f(
+                    "Dataset v{version} · last reviewed {reviewed} · deck built {built}",
+                    version=ds.info.version,
+                    reviewed=reviewed,
+                    built=date.today().isoformat(),
+                ),
                 20,
             ),
         ],
     )
-    box = _text_box(page, MARGIN, 5.35, CONTENT_WIDTH, [_Para(HONESTY_NOTE, 18)])
+    box = _text_box(page, MARGIN, 5.35, CONTENT_WIDTH, [_Para(_(HONESTY_NOTE), 18)])
     box.fill.solid()
     box.fill.fore_color.rgb = BADGE_STYLES["warning"][0]
     _notes(
         page,
         [
-            DECK_TITLE,
+            _(DECK_TITLE),
             ds.info.title,
-            f"Selection: {', '.join(selection)}",
-            f"Dataset version {ds.info.version}, last reviewed {reviewed}.",
+            _f("Selection: {diseases}", diseases=", ".join(selection)),
+            _f(
+                "Dataset version {version}, last reviewed {reviewed}.",
+                version=ds.info.version,
+                reviewed=reviewed,
+            ),
             *(
-                f"Changelog {c.version} ({c.date.isoformat()}): {c.summary}"
+                _f(
+                    "Changelog {version} ({date}): {summary}",
+                    version=c.version,
+                    date=c.date.isoformat(),
+                    summary=c.summary,
+                )
                 for c in ds.info.changelog
             ),
-            HONESTY_NOTE,
+            _(HONESTY_NOTE),
         ],
     )
 
@@ -188,7 +233,13 @@ def _figure_slide(
     _header(
         page,
         slide.phase_label,
-        f"Figure {number} of {total} · {', '.join(selection)} · dataset v{ds.info.version}",
+        _f(
+            "Figure {number} of {total} · {diseases} · dataset v{version}",
+            number=number,
+            total=total,
+            diseases=", ".join(selection),
+            version=ds.info.version,
+        ),
     )
     top = _set_title(page, slide.slide_title, 0.62) + 0.12
     height = _source_line(page, slide.source_line) - 0.12 - top
@@ -212,11 +263,24 @@ def _references_slides(prs, citations: list[str], ds: Dataset) -> None:
             break
     for index, page_paras in enumerate(pages):
         page = _new_slide(prs)
-        title = REFERENCES_TITLE + (f" ({index + 1} of {len(pages)})" if len(pages) > 1 else "")
+        title = (
+            _f(
+                "References ({number} of {total})",
+                number=index + 1,
+                total=len(pages),
+            )
+            if len(pages) > 1
+            else _(REFERENCES_TITLE)
+        )
         _set_title(page, title, 0.45)
         _text_box(page, MARGIN, top, CONTENT_WIDTH, page_paras, height=height)
         _notes(
-            page, [title, *(p.text for p in page_paras), f"Phasewise dataset v{ds.info.version}."]
+            page,
+            [
+                title,
+                *(p.text for p in page_paras),
+                _f("Phasewise dataset v{version}.", version=ds.info.version),
+            ],
         )
 
 
@@ -337,7 +401,9 @@ def _chart_and_panel(
     )
     picture.name = "Chart"
     # Alt text for screen readers and for anyone reusing the picture.
-    picture._element.nvPicPr.cNvPr.set("descr", f"{slide.chart_title}. " + "; ".join(numbers))
+    picture._element.nvPicPr.cNvPr.set(
+        "descr", _f("{title}. {numbers}", title=slide.chart_title, numbers="; ".join(numbers))
+    )
     left = MARGIN + chart_width + GAP
     _panel(page, slide.badges, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)
 
@@ -370,7 +436,7 @@ def _panel(
 
 def _number_paras(numbers: list[str], size: float) -> list[_Para]:
     return [
-        _Para("Key numbers", size, bold=True, color=ACCENT, space_after=0.25),
+        _Para(_("Key numbers"), size, bold=True, color=ACCENT, space_after=0.25),
         *(_Para(n, size, bullet=True) for n in numbers),
     ]
 
@@ -393,33 +459,45 @@ def _fit_panel(
 
 def _slide_notes(slide: Exhibit, number: int, total: int, ds: Dataset) -> list[str]:
     caveats = [
-        f"- {badge.label}: {badge.help}"
+        "- " + _f("{caveat}: {explanation}", caveat=badge.label, explanation=badge.help)
         if badge.help not in ("", badge.label)
         else f"- {badge.label}"
         for badge in slide.badges
     ]
     return [
         slide.slide_title,
-        f"{slide.phase_label} · figure {number} of {total} · {slide.chart_title}",
+        _f(
+            "{phase} · figure {number} of {total} · {chart}",
+            phase=slide.phase_label,
+            number=number,
+            total=total,
+            chart=slide.chart_title,
+        ),
         "",
-        "Key numbers:",
+        _("Key numbers:"),
         *(f"- {n}" for n in (*slide.key_numbers, *slide.statements)),
         "",
-        *(["Caveats:", *caveats, ""] if caveats else []),
+        *([_("Caveats:"), *caveats, ""] if caveats else []),
         slide.source_line,
         "",
-        "Integrative care note:",
-        integrative_note(slide.notes) or "No integrative note for this phase.",
+        _("Integrative care note:"),
+        integrative_note(slide.notes) or _("No integrative note for this phase."),
         "",
-        "Citations:",
+        _("Citations:"),
         *(f"{i}. {c}" for i, c in enumerate(slide.citations, start=1)),
         "",
-        f"Phasewise dataset v{ds.info.version}, last reviewed {ds.info.last_reviewed.isoformat()}.",
+        _f(
+            "Phasewise dataset v{version}, last reviewed {reviewed}.",
+            version=ds.info.version,
+            reviewed=ds.info.last_reviewed.isoformat(),
+        ),
     ]
 
 
 def _notes(page, lines: list[str]) -> None:
-    page.notes_slide.notes_text_frame.text = "\n".join(lines)
+    frame = page.notes_slide.notes_text_frame
+    frame.text = "\n".join(lines)
+    typeset(frame)
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -460,6 +538,37 @@ def _fill(
         font = run.font
         font.name, font.size, font.bold = FONT, Pt(para.size), para.bold
         font.color.rgb = para.color
+    typeset(frame)
+
+
+#: What may follow <a:ea> in <a:rPr> (CT_TextCharacterProperties' sequence).
+_AFTER_EA = tuple(
+    qn(tag) for tag in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+)
+
+
+def typeset(frame, lang: str | None = None) -> None:
+    """Every run of a text frame: the East Asian typeface (EA_FONT) besides the Latin one, and
+    in Chinese (default: the current language) lang="zh-CN" with English as the alternative
+    language. Idempotent."""
+    tag = LANG_TAGS.get(lang or current_language())
+    for run in frame._txBody.iter(qn("a:r")):
+        properties = run.get_or_add_rPr()
+        east_asian = properties.find(qn("a:ea"))
+        if east_asian is None:
+            east_asian = etree.Element(qn("a:ea"))
+            latin = properties.find(qn("a:latin"))
+            following = next((c for c in properties if c.tag in _AFTER_EA), None)
+            if latin is not None:
+                latin.addnext(east_asian)
+            elif following is not None:
+                following.addprevious(east_asian)
+            else:
+                properties.append(east_asian)
+        east_asian.set("typeface", EA_FONT)
+        if tag:
+            properties.set("lang", tag)
+            properties.set("altLang", "en-US")
 
 
 def _bullet(paragraph, size: float) -> None:
@@ -474,13 +583,21 @@ def _bullet(paragraph, size: float) -> None:
 
 
 def _lines(para: _Para, width: float) -> int:
+    """How many lines PowerPoint will break the paragraph into (wrapped as PowerPoint wraps:
+    at spaces, and between Chinese characters by the rules of Chinese line breaking)."""
     usable = width - 2 * PAD_X - (para.size * 0.9 / 72 if para.bullet else 0)
     return max(1, len(images.wrap_text(para.text, usable * 72 / para.size)))
 
 
+def _line_height(para: _Para) -> float:
+    return LINE_CJK if any(is_cjk(char) for char in para.text) else LINE
+
+
 def _height(paras: list[_Para], width: float) -> float:
     """Inches a text box needs for these paragraphs (estimated a little generously)."""
-    points = sum(_lines(p, width) * p.size * LINE + p.size * p.space_after for p in paras)
+    points = sum(
+        _lines(p, width) * p.size * _line_height(p) + p.size * p.space_after for p in paras
+    )
     return points / 72 + 2 * PAD_Y + 0.04
 
 

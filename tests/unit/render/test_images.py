@@ -27,14 +27,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture(scope="session")
-def exporter():
-    # Session-wide: while one exporter is open, the other test module's exporter shares its
-    # browser instead of starting another (~3 s).
-    with ImageExporter() as ex:
-        yield ex
-
-
 @pytest.fixture(scope="module")
 def aml_slides(dataset, table):
     return selection_exhibits(dataset, table, ["AML"])

@@ -15,20 +15,11 @@ from pptx.util import Pt
 
 from lib.evidence.exhibits import selection_exhibits
 from lib.evidence.text import integrative_note
-from lib.render.images import ImageExporter
 from lib.render.pptx import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
 from tests.unit.conftest import REPO_ROOT
 
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
 IDS = ["-".join(s) for s in SELECTIONS]
-
-
-@pytest.fixture(scope="session")
-def exporter():
-    # Session-wide: while one exporter is open, the other test module's exporter shares its
-    # browser instead of starting another (~3 s).
-    with ImageExporter() as ex:
-        yield ex
 
 
 @pytest.fixture(scope="module")
