@@ -168,7 +168,7 @@ def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:
 
 
 def _picture(page, png: bytes, left: float, top: float, width: float, height: float, name: str):
-    """The image as large as fits the box, keeping its shape."""
+    """The image as large as fits the box, keeping its shape; `name` is also its alt text."""
     pixels_wide, pixels_high = png_size(png)
     scale = min(width / pixels_wide, height / pixels_high)
     picture = page.shapes.add_picture(
@@ -179,6 +179,7 @@ def _picture(page, png: bytes, left: float, top: float, width: float, height: fl
         Inches(pixels_high * scale),
     )
     picture.name = name
+    picture._element.nvPicPr.cNvPr.set("descr", name)  # for screen readers
     return picture
 
 

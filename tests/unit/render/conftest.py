@@ -30,9 +30,10 @@ def chinese_messages() -> Messages:
     return Messages(singular, plural, main.plural_index)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chinese():
-    """Chinese translations for the session (see the module's docstring)."""
+    """Chinese translations for a test module (see this file's docstring); the missing
+    translations recorded from its start."""
     with pytest.MonkeyPatch.context() as patch:
         zh = Translator("zh", chinese_messages())
         english = catalog.translator("en")

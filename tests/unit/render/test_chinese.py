@@ -286,3 +286,17 @@ def test_chinese_png_and_svg_render_with_chinese_fonts(built, exporter):
 def test_nothing_shown_in_chinese_lacks_a_translation(built, zh_figures):
     # Every _() the charts, images and deck called in Chinese found its translation.
     assert not {msgid for lang, msgid in missing_translations() if lang == "zh"}
+
+
+def test_chinese_captions_and_slide_text_wrap_by_the_chinese_rules():
+    text = (
+        "来源：Xia Linghui教授2022年CSH（中华医学会血液学分会）学术会议报告：高危AML/MDS异基因"
+        "造血干细胞移植(allo-HSCT)后复发的防治，数据已尽可能与发表文献核对。"
+    )
+    for width in (8, 11, 17, 30):
+        lines = images.wrap_text(text, width)
+        assert len(lines) > 1
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # no character lost
+        for line in lines:
+            assert line[0] not in NO_BREAK_BEFORE and line[-1] not in NO_BREAK_AFTER
+        assert any("allo-HSCT" in line for line in lines)  # a Latin word stays whole
