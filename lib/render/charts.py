@@ -621,7 +621,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
         annotations=[
             *estimates,
             _note(
-                f"<b>{_('Estimate (95% CI)')}</b>",
+                "<b>" + _("Estimate (95% CI)") + "</b>",
                 TEXT_COLOR,
                 name="header",
                 xref="paper",

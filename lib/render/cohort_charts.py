@@ -1009,7 +1009,7 @@ def literature_figure(
             annotations=[
                 *notes,
                 dict(
-                    text=f"<b>{_('Estimate (95% CI)')}</b>",
+                    text="<b>" + _("Estimate (95% CI)") + "</b>",
                     showarrow=False,
                     xref="paper",
                     x=1.02,
