@@ -37,11 +37,20 @@ def _read(path: Path):
 
 ZH = _read(PO)
 ENTRIES = [m for m in ZH if m.id]
-TRANSLATED = {m.id: m.string for m in ENTRIES if m.string and not m.fuzzy}
 
 
 def _ids(message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _forms(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+#: msgid (a plural's singular) -> its translation, for entries with every form translated.
+TRANSLATED = {
+    _ids(m): m.string for m in ENTRIES if all(_forms(m)) and _forms(m) and not m.fuzzy
+}
 
 
 # --- complete -----------------------------------------------------------------------------------
@@ -58,18 +67,25 @@ def test_every_msgid_has_a_chinese_msgstr(message):
     assert forms and all(form.strip() for form in forms), f"no translation: {message.id!r}"
 
 
-#: msgids whose Chinese is the same symbol.
-SAME_IN_CHINESE = {"%"}
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _words(text: str) -> str:
+    """The text's own letters, placeholders taken out."""
+    return re.sub(r"[^A-Za-z]", "", _PLACEHOLDER.sub("", text))
 
 
 @pytest.mark.parametrize("message", ENTRIES, ids=_ids)
 def test_every_msgstr_is_chinese(message):
-    if message.id in SAME_IN_CHINESE:
-        assert message.string == message.id
-        return
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    for form in forms:
-        assert re.search(r"[\u4e00-\u9fff]", form), f"left in English: {message.id!r} -> {form!r}"
+    """Chinese characters in every translation, except a pattern made of placeholders and
+    punctuation ('{label} ({unit})', '%'), whose Chinese only changes the punctuation or order."""
+    for form in _forms(message):
+        if re.search(r"[\u4e00-\u9fff]", form):
+            continue
+        english = _ids(message)
+        assert set(_words(form)) <= set(_words(english)) and len(_words(english)) <= 3, (
+            f"left in English: {message.id!r} -> {form!r}"
+        )
 
 
 def _vocabulary_labels() -> Iterator[tuple[str, str]]:
@@ -192,8 +208,9 @@ def test_placeholder_patterns():
 
 
 _HALF_WIDTH_IN_CHINESE = re.compile(r"[,;:?!]")
-#: Half-width brackets hold a Latin abbreviation after its Chinese term: 总生存(OS).
-_ABBREVIATION = re.compile(r"\([A-Za-z0-9][A-Za-z0-9/\- ]*\)")
+#: Half-width brackets hold Latin text only: an abbreviation after its Chinese term (总生存(OS)),
+#: a unit (总生存率(%)) or a formula (log(-log)); Chinese inside brackets takes （）.
+_LATIN_BRACKETS = re.compile(r"\([^()\u4e00-\u9fff]*\)")
 
 
 @pytest.mark.parametrize("message", ENTRIES, ids=_ids)
@@ -203,7 +220,7 @@ def test_chinese_punctuation_is_full_width(message):
         if not re.search(r"[\u4e00-\u9fff]", text):
             continue
         assert not _HALF_WIDTH_IN_CHINESE.search(text), text
-        bare = _ABBREVIATION.sub("", text)
+        bare = _LATIN_BRACKETS.sub("", text)
         assert "(" not in bare and ")" not in bare, text
 
 
