@@ -9,6 +9,7 @@ Every row says it is synthetic: case codes start with SYNTHETIC- and group label
 
 import argparse
 import csv
+import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import Cohort
 from lib.cohort.template import TEMPLATE_COLUMNS
-from lib.i18n import N_
+from lib.i18n import N_, _
 
 DEMO_SEED = 20250613
 DEMO_PATH = Path(__file__).resolve().parents[2] / "data" / "demo_cohort.csv"
@@ -61,7 +62,7 @@ def demo_rows(seed: int = DEMO_SEED) -> list[dict[str, str]]:
         p_nrm,
         bands,
     ) in _STRATA:
-        for _ in range(count):
+        for _patient in range(count):
             treated = rng.random() < on_maintenance
             year = int(rng.integers(2016, 2024))
             start = year + rng.random()
@@ -111,8 +112,13 @@ def demo_csv(seed: int = DEMO_SEED) -> str:
 
 
 def load_demo_cohort(path: Path = DEMO_PATH) -> Cohort:
-    """The shipped demo cohort, read and validated like any uploaded file."""
-    return load_cohort(path.read_bytes(), filename=path.name)
+    """The shipped demo cohort, read and validated like any uploaded file, its group labels in
+    the current language (the file's are English; a centre's own file keeps its own labels)."""
+    cohort = load_cohort(path.read_bytes(), filename=path.name)
+    if cohort.group is None:
+        return cohort
+    labels = np.array([_(label) for label in cohort.group], dtype=object)
+    return dataclasses.replace(cohort, group=labels)
 
 
 def main(argv: list[str] | None = None) -> int:
