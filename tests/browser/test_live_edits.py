@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import DEFAULT_DATA_DIR, StreamlitServer, wait_for_app
 from tests.unit.conftest import edit, record
+from tests.unit.dataset.translation_sync import sync_translation
 
 LOAD_TIMEOUT_MS = 90_000
 TITLE = "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"  # studies.yaml sorafenib-flt3
@@ -43,14 +44,25 @@ def change(data_dir: Path, file_name: str, mutate) -> bytes:
     path = data_dir / file_name
     before, old = path.stat().st_mtime_ns, path.read_bytes()
     edit(data_dir, file_name, mutate)
+    _follow_in_chinese(data_dir)
     touch_later(path, before)
     return old
+
+
+def _follow_in_chinese(data_dir: Path) -> None:
+    """Keep translations/zh.yaml in step with an English text edit (a stand-in Chinese), as an
+    editor would, so the edit under test is the only change that can make the data invalid."""
+    chinese = data_dir / "translations" / "zh.yaml"
+    before = chinese.stat().st_mtime_ns
+    if sync_translation(data_dir):
+        touch_later(chinese, before)
 
 
 def restore(data_dir: Path, file_name: str, content: bytes) -> None:
     path = data_dir / file_name
     before = path.stat().st_mtime_ns
     path.write_bytes(content)
+    _follow_in_chinese(data_dir)
     touch_later(path, before)
 
 

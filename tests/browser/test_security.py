@@ -23,6 +23,7 @@ from playwright.sync_api import Dialog, Locator, Page, Request, expect
 from lib.dataset.loading import load_dataset
 from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
 from tests.unit.conftest import arm, edit, record
+from tests.unit.dataset.translation_sync import sync_translation
 
 LOAD_TIMEOUT_MS = 90_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -78,6 +79,7 @@ def _payloads(data_dir: Path) -> None:
     edit(data_dir, "notes.yaml", notes)
     edit(data_dir, "outcomes.yaml", outcomes)
     edit(data_dir, "key_facts.yaml", key_facts)
+    sync_translation(data_dir)  # the Chinese carries each payload too (译：<payload>)
 
 
 @dataclass(frozen=True)
