@@ -41,7 +41,6 @@ from lib.render.images import ImageExporter
 from lib.render.pptx import build_deck
 from tests.untranslated import (
     Finding,
-    has_cjk,
     leftovers,
     numbers,
     scan,
@@ -406,6 +405,8 @@ def test_numbers_are_read_as_printed() -> None:
 
 
 # --- the deck in Chinese ------------------------------------------------------------------------
+# The typeface and language of every run (<a:ea>, lang="zh-CN") are tests/unit/render/
+# test_chinese.py's; here, the words on the slides and in the notes.
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -417,55 +418,6 @@ def chinese_deck():
         dataset = load_dataset(DATA, lang="zh")
         data = build_deck(dataset, figure_table(dataset), ["MDS"], exporter)
     return Presentation(io.BytesIO(data))
-
-
-def _runs(prs) -> Iterator[tuple[str, object]]:
-    """(where, a:r element) for every text run of every slide and of its speaker notes."""
-    for number, slide in enumerate(prs.slides, start=1):
-        parts = [("slide", slide.shapes._spTree)]
-        if slide.has_notes_slide:
-            parts.append(("notes", slide.notes_slide.shapes._spTree))
-        for part, tree in parts:
-            for run in tree.iter(f"{A}r"):
-                yield f"slide {number} {part}", run
-
-
-def _text(run) -> str:
-    return "".join(t.text or "" for t in run.iter(f"{A}t"))
-
-
-def _attribute(run, child: str, name: str) -> str:
-    """An attribute of the run's properties (``rPr``) or of one of their children, or ''."""
-    properties = run.find(f"{A}rPr")
-    if properties is None:
-        return ""
-    element = properties if not child else properties.find(f"{A}{child}")
-    return "" if element is None else (element.get(name) or "").strip()
-
-
-def test_chinese_deck_names_an_east_asian_typeface_on_every_run(chinese_deck) -> None:
-    """python-pptx sets only the Latin typeface: without <a:ea typeface=...>, PowerPoint on
-    macOS, LibreOffice and Google Slides draw the Chinese as empty boxes."""
-    runs = list(_runs(chinese_deck))
-    assert runs
-    lacking = [
-        f"{where}: {_text(run)[:40]!r}"
-        for where, run in runs
-        if not _attribute(run, "ea", "typeface")
-    ]
-    assert lacking == [], f"{len(lacking)} of {len(runs)} runs without <a:ea typeface>:\n" + (
-        "\n".join(lacking[:30])
-    )
-
-
-def test_chinese_deck_marks_its_chinese_runs_as_chinese(chinese_deck) -> None:
-    """A run of Chinese text says so (lang="zh-CN"): fonts and proofing follow it."""
-    wrong = [
-        f"{where}: {_text(run)[:40]!r} lang={_attribute(run, '', 'lang')!r}"
-        for where, run in _runs(chinese_deck)
-        if has_cjk(_text(run)) and not _attribute(run, "", "lang").startswith("zh")
-    ]
-    assert wrong == [], f"{len(wrong)} Chinese runs not marked zh:\n" + "\n".join(wrong[:30])
 
 
 def _paragraphs(prs) -> Iterator[tuple[str, str, bool]]:

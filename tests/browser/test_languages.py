@@ -310,3 +310,26 @@ def test_screenshots_go_to_an_ignored_folder() -> None:
     ignored = (REPO_ROOT / ".gitignore").read_text().split()
     assert "test-results/" in ignored
     assert Path(RESULTS).name == "test-results"
+
+
+def test_the_on_screen_detector_finds_planted_english_and_skips_excerpts(
+    page: Page, app_server: str
+) -> None:
+    """The check above, proven on the real page: an English sentence added to it is found, an
+    excerpt labelled 原文 (as the cards draw it) is not."""
+    page.goto(f"{app_server}/sources?disease=AML&lang=zh")
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+    assert english_left(page) == []
+    page.get_by_test_id("stMain").evaluate(
+        """(main) => {
+             const planted = document.createElement('div');
+             planted.innerHTML = '<p>Select at least one disease to see the figures.</p>'
+               + '<blockquote><p><span data-testid="stMarkdownBadge">原文</span> the 1-year '
+               + 'cumulative recurrence rate of the sorafenib group was lower than that of the '
+               + 'control group</p></blockquote>';
+             main.prepend(planted);
+           }"""
+    )
+    found = english_left(page)
+    assert any("Select at least one disease" in f for f in found), found
+    assert not any("recurrence rate" in f for f in found), found
