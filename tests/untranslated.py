@@ -119,9 +119,7 @@ _EXCERPT_LINE = re.compile(rf"^\s*>\s*(?::[a-z]+(?:-[a-z]+)*\[)?\s*{EXCERPT_LABE
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|\"[^\"]*\"|'[^']*'")
 _SENTENCE_BREAK = re.compile(r"[\n。；！？：|]|·\s|(?<=[.!?;:])\s+(?=\S)|\s-\s")
 # "Value:", "Study phase:": a field's name before its value (one to three words, then a colon).
-_FIELD_LABEL = re.compile(
-    r"(?<![A-Za-z'’-])([A-Za-z]+(?:[ -][A-Za-z]+){0,2})\s*[:：](?!//)"
-)
+_FIELD_LABEL = re.compile(r"(?<![A-Za-z'’-])([A-Za-z]+(?:[ -][A-Za-z]+){0,2})\s*[:：](?!//)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _PLACEHOLDER = " \u2403 "  # breaks runs of words where something was removed
 
@@ -342,3 +340,36 @@ def numbers(text: str) -> set[str]:
 def truncated_p_values(text: str) -> int:
     """How many truncated p-values ("P=0." with no digits after) `text` shows."""
     return len(_TRUNCATED_P.findall(normalise(text)))
+
+
+def _truncated_in(node: Any, found: set[str]) -> None:
+    if isinstance(node, Mapping):
+        kinds = {f.get("kind") for f in node.get("flags") or () if isinstance(f, Mapping)}
+        if "truncated" in kinds:
+            for printed in (node.get("as_printed"), (node.get("p") or {}).get("as_printed")):
+                if isinstance(printed, str) and re.search(r"\d\.$", printed.strip()):
+                    found.add(printed.strip())
+        for value in node.values():
+            _truncated_in(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _truncated_in(item, found)
+
+
+@cache
+def truncated_figures(data_dir: Path) -> frozenset[str]:
+    """The figures the dataset flags as cut off in the source and ending in a bare point
+    ("P=0.", "95."): shown as printed, never completed."""
+    found: set[str] = set()
+    for path in sorted(Path(data_dir).glob("*.yaml")):
+        _truncated_in(yaml.safe_load(path.read_text(encoding="utf-8")), found)
+    return frozenset(found)
+
+
+def truncated_counts(text: str, figures: Iterable[str]) -> dict[str, int]:
+    """How often each truncated figure is shown as printed (not followed by a digit or %)."""
+    text = normalise(text)
+    return {
+        figure: len(re.findall(rf"(?<![\w.]){re.escape(figure)}(?![\d%])", text))
+        for figure in sorted(figures)
+    }

@@ -44,6 +44,8 @@ from tests.untranslated import (
     leftovers,
     numbers,
     scan,
+    truncated_counts,
+    truncated_figures,
     truncated_p_values,
     verbatim_pattern,
 )
@@ -77,7 +79,7 @@ class Snapshot:
     missing: frozenset[tuple[str, str]]
     shown: list[tuple[str, str, bool]] = field(default_factory=list)  # (where, text, is_label)
     numbers: set[str] = field(default_factory=set)
-    truncated: int = 0
+    truncated: dict[str, int] = field(default_factory=dict)  # truncated figure -> times shown
 
 
 def _proto_texts(message: Message, where: str) -> Iterator[tuple[str, str, bool]]:
@@ -198,7 +200,7 @@ def take(at: AppTest) -> Snapshot:
         missing=frozenset(m for m in missing_translations() if m[0] == "zh"),
         shown=shown,
         numbers=numbers(every),
-        truncated=truncated_p_values(every),
+        truncated=truncated_counts(every, truncated_figures(DATA)),
     )
 
 
@@ -277,8 +279,8 @@ def check_both_languages(subtests, en: Snapshot, zh: Snapshot) -> None:
         assert (sorted(en.numbers - zh.numbers), sorted(zh.numbers - en.numbers)) == ([], []), (
             "(shown only in English, shown only in Chinese)"
         )
-    with subtests.test("zh: truncated p-values stay truncated"):
-        assert zh.truncated == en.truncated
+    with subtests.test("zh: truncated figures stay truncated"):
+        assert zh.truncated == en.truncated, "(truncated figure -> times shown)"
 
 
 MATRIX = [(page, selection) for page in PAGES for selection in SELECTIONS]
@@ -402,6 +404,14 @@ def test_numbers_are_read_as_printed() -> None:
     assert numbers(shown) == {"24.5%", "38.0%", "24.5", "38.0", "0.45", "P=.006", "P=0."}
     assert truncated_p_values(shown) == 1
     assert truncated_p_values("P=0.04") == 0
+
+
+def test_truncated_figures_come_from_the_dataset_and_are_counted_as_printed() -> None:
+    figures = truncated_figures(DATA)
+    assert {"P=0.", "95."} <= figures
+    shown = "P=0.（原文截断）；原文为“95.”；95.2%；95% CI；P=0.034"
+    assert truncated_counts(shown, figures)["P=0."] == 1
+    assert truncated_counts(shown, figures)["95."] == 1
 
 
 # --- the deck in Chinese ------------------------------------------------------------------------
