@@ -62,7 +62,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "consensus": ("title", "summary"),
     "glossary": ("correct_term", "basis"),
     "publications": ("checked", "unconfirmed"),
-    "documents": ("title", "translation_note"),
+    "documents": ("title", "outlet", "date", "translation_note"),
     "info": ("title",),
 }
 _SPLIT_FIELDS = {c: tuple(tuple(f.split(".")) for f in fs) for c, fs in FIELDS.items()}
