@@ -65,11 +65,11 @@ WHAT_HAPPENS = (
 )
 INTERNAL_ERROR = N_("could not be processed (an internal error; no content shown)")
 #: Under the uploader in a language other than English: Streamlit draws the drop zone's words
-#: ("Drag and drop file here", "Browse files", the size limit) in English whatever the language
+#: (its "Upload" button, "10MB per file", the formats) in English whatever the language
 #: (streamlit/streamlit#10380), so the page says in the reader's language what to do.
 UPLOADER_HINT = N_(
-    "Drag the file onto the box above, or click “Browse files” to choose it. The box's own "
-    "words are Streamlit's and stay in English."
+    "Drag the file onto the box above, or click “Upload” to choose it. The box's own words are "
+    "Streamlit's and stay in English."
 )
 CHART_CONFIG = widgets.CHART_CONFIG
 
