@@ -5,6 +5,7 @@ import streamlit as st
 from lib.app import widgets
 from lib.app.state import overview_for
 from lib.evidence.escape import markdown
+from lib.evidence.text import enumeration
 from lib.i18n import _, _f, _nf
 
 
@@ -15,7 +16,7 @@ def journey() -> None:
         _f(
             "Published relapse and survival figures with integrative-care notes · showing "
             "{diseases}",
-            diseases=", ".join(diseases),
+            diseases=enumeration(diseases),
         )
     )
     overview = overview_for(state, diseases)

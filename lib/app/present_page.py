@@ -14,7 +14,7 @@ from lib.app.links import slide_number, view_query
 from lib.app.state import DataState, figure_for, selection_exhibits_for
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import Exhibit
-from lib.evidence.text import note_text
+from lib.evidence.text import enumeration, note_text
 from lib.i18n import _, _f, _nf, current_language
 
 CHART_CONFIG = {**widgets.CHART_CONFIG, "displayModeBar": False}
@@ -102,7 +102,7 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str], c
                     phase=slide.phase_label,
                     number=number,
                     count=count,
-                    diseases=", ".join(diseases),
+                    diseases=enumeration(diseases),
                 )
             )
         )
