@@ -26,7 +26,7 @@ from pathlib import Path
 from benchmarks import REPO
 
 SECTIONS = ["load", "scripts", "painted", "deck"]
-OPTIONAL = ["replicas", "cohort"]  # written separately; skipped while absent
+OPTIONAL = ["replicas", "cohort", "language"]  # written separately; skipped while absent
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
 
 
