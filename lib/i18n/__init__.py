@@ -15,7 +15,8 @@ every layer may use it.
 A translator's round, from the repo root::
 
     pybabel extract -F babel.cfg -k _ -k N_ -o lib/i18n/locales/phasewise.pot .
-    pybabel update -i lib/i18n/locales/phasewise.pot -d lib/i18n/locales -D phasewise
+    pybabel update -i lib/i18n/locales/phasewise.pot -d lib/i18n/locales -D phasewise \
+        --no-fuzzy-matching --ignore-obsolete
     # edit lib/i18n/locales/zh/LC_MESSAGES/phasewise.po (Poedit, Lokalize, any editor)
     pytest tests/unit/i18n
 """
