@@ -38,12 +38,15 @@ def session_language() -> Language:
 
 
 def language_switch(lang: Language) -> None:
-    """The sidebar's English / 中文 switch, and ``?lang=`` in the URL naming the language shown.
+    """The sidebar's English / 中文 switch, and ``?lang=`` in the URL once the language is not
+    the browser's own.
 
     Not a widget bound to the URL: a bound radio writes its label (``?lang=中文``) rather than
-    the option. The URL is written on every run instead, so it always names the language shown:
-    a copied address opens in that language, whatever the recipient's browser language, and page
-    links keep it.
+    the option. The URL is written by the run instead: once it carries ``lang`` (a deep link, or
+    a switch away from the browser's language) it names the language shown, so a copied address
+    opens in that language whatever the recipient's browser language, and page links keep it.
+    An address without ``lang`` stays as it was: it opens in each reader's browser language.
+    ("Link to this view" always names the language.)
     """
     st.sidebar.radio(
         SWITCH_LABEL,
@@ -53,8 +56,19 @@ def language_switch(lang: Language) -> None:
         key=SWITCH_KEY,
         horizontal=True,
     )
-    if st.query_params.get(LANG_KEY) != lang:
-        st.query_params[LANG_KEY] = lang
+    named = address_language(lang)
+    if named is not None and st.query_params.get(LANG_KEY) != named:
+        st.query_params[LANG_KEY] = named
+
+
+def address_language(lang: Language) -> Language | None:
+    """The language the address bar names: `lang` once the URL carries ``lang`` or `lang` is
+    not the browser's own; None (no ``lang`` in the address) otherwise."""
+    if st.query_params.get(LANG_KEY) is not None or lang != resolve_language(
+        None, st.context.locale
+    ):
+        return lang
+    return None
 
 
 def in_session_language(function: Callable[P, R]) -> Callable[P, R]:

@@ -19,15 +19,17 @@ from lib.i18n import SUPPORTED
 _SLIDE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
-def view_query(diseases: list[str], extra: dict, lang: str) -> str:
+def view_query(diseases: list[str], extra: dict, lang: str | None) -> str:
     """The query string of a view ('?disease=MDS&slide=3&lang=zh'): the diseases (omitted when
-    all), the extra parameters that differ from their defaults, and always the language."""
-    if lang not in SUPPORTED:
+    all), the extra parameters that differ from their defaults, and the language (omitted when
+    None: the reader's browser language decides)."""
+    if lang is not None and lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}; expected one of {SUPPORTED}")
     params = [] if list(diseases) == list(DISEASES) else [(DISEASE_KEY, d) for d in diseases]
     params += [(key, str(value)) for key, value in extra.items() if value not in (None, "", 1)]
-    params.append((LANG_KEY, lang))
-    return f"?{urlencode(params)}"
+    if lang is not None:
+        params.append((LANG_KEY, lang))
+    return f"?{urlencode(params)}" if params else ""
 
 
 def view_link(current_url: str, page_path: str, diseases: list[str], extra: dict, lang: str) -> str:

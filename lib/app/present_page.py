@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.app import widgets
 from lib.app.keys import SLIDE_KEY, SLIDE_TARGET_KEY
-from lib.app.language import in_session_language
+from lib.app.language import address_language, in_session_language
 from lib.app.links import slide_number, view_query
 from lib.app.state import DataState, figure_for, selection_exhibits_for
 from lib.evidence.escape import markdown
@@ -86,7 +86,8 @@ def render_present() -> None:
 def _address_script(diseases: list[str], number: int) -> str:
     """A script that sets the address bar to this slide's URL (validated values only), the
     language kept in it."""
-    search = json.dumps(view_query(diseases, {SLIDE_KEY: number}, current_language()))
+    lang = address_language(current_language())
+    search = json.dumps(view_query(diseases, {SLIDE_KEY: number}, lang))
     return (
         f"<script>if (location.search !== {search}) "
         f"history.replaceState(history.state, '', location.pathname + {search});</script>"

@@ -41,8 +41,9 @@ PAGES = {
     "present": 1,
 }
 ROUTE_COOKIE = "phasewise_route"
-MDS_TRANSPLANT_STUDY = "Decitabine-intensified"  # dec-mbucy-mds (MDS)
-AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity"  # kps-mac-ric (AML)
+# The start of each study's title, in English and Chinese (data/translations/zh.yaml).
+MDS_TRANSPLANT_STUDY = "Decitabine-intensified|高危骨髓增生异常综合征"  # dec-mbucy-mds (MDS)
+AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity|Karnofsky功能状态评分"  # kps-mac-ric
 CENTRE_SCRIPTS = [REPO_ROOT / "app_pages" / "centre.py", REPO_ROOT / "pages" / "centre.py"]
 DEMO_COHORT = REPO_ROOT / "data" / "demo_cohort.csv"
 UPLOADS = 10
@@ -118,9 +119,9 @@ def chips(page: Page):
 
 def expect_mds_only(page: Page) -> None:
     expect(chips(page)).to_have_text(["MDS"])
-    study = page.get_by_role("heading", name=re.compile("^" + MDS_TRANSPLANT_STUDY))
+    study = page.get_by_role("heading", name=re.compile(f"^({MDS_TRANSPLANT_STUDY})"))
     expect(study).to_be_visible()
-    aml = page.get_by_role("heading", name=re.compile("^" + AML_TRANSPLANT_STUDY))
+    aml = page.get_by_role("heading", name=re.compile(f"^({AML_TRANSPLANT_STUDY})"))
     expect(aml).to_have_count(0)
 
 
@@ -328,15 +329,19 @@ class HealthPoller:
         self._thread.join()
 
 
+VIEW = "disease=MDS&lang=zh"  # what the URL keeps: the disease and the language
+
+
 def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
     browser: Browser, record_property
 ) -> None:
-    """Its own pair of replicas (this one is killed): SIGKILL the replica a browser sits on."""
+    """Its own pair of replicas (this one is killed): SIGKILL the replica a browser sits on. The
+    page, the disease and the language (Chinese here) live in the URL and survive it."""
     launched = Launched(2).start()
     try:
         context = browser.new_context()
         page = context.new_page()
-        page.goto(f"{launched.url}/transplant?disease=MDS")
+        page.goto(f"{launched.url}/transplant?{VIEW}")
         expect_painted(page, 1)
         expect_mds_only(page)
         victim = launched.replica(upstream_of(context, launched.url))
@@ -356,15 +361,16 @@ def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
             assert connects(survivor) == 1  # the session now lives there
             assert upstream_of(context, launched.url) == f"127.0.0.1:{survivor['port']}"
             expect_mds_only(page)
-            assert page.url == f"{launched.url}/transplant?disease=MDS"
+            assert page.url == f"{launched.url}/transplant?{VIEW}"
+            expect(page.get_by_role("heading", level=1)).to_have_text("移植")
 
             # The new session works: a sidebar link keeps the URL's selection...
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Relapse").click()
-            expect(page).to_have_url(f"{launched.url}/relapse?disease=MDS")
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="复发").click()
+            expect(page).to_have_url(f"{launched.url}/relapse?{VIEW}")
             expect_painted(page, 1)
             expect(chips(page)).to_have_text(["MDS"])
             # ...and so does a reload, now served by the survivor.
-            page.goto(f"{launched.url}/transplant?disease=MDS")
+            page.goto(f"{launched.url}/transplant?{VIEW}")
             expect_painted(page, 1)
             expect_mds_only(page)
             time.sleep(0.3)  # a few more health polls after the reload
