@@ -6,6 +6,7 @@ keys starting with `_` go to the JSON only. These helpers are shared by the sect
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -35,3 +36,12 @@ def verdict(value: float | None, limit: float | None, inclusive: bool = False) -
     if value is None or limit is None:
         return "-"
     return "PASS" if value < limit or (inclusive and value == limit) else "MISS"
+
+
+def cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, from /proc; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -3,20 +3,37 @@
 Each phase page of a real `streamlit run` server (shipped data) and benchmarks/anchor_app.py (a
 title and one Plotly chart, served the same way) are opened in turn in one tab, interleaved, after
 one warm-up visit each. Time = performance.now() (origin: navigation start) at the first animation
-frame where the app is connected and idle, the page heading is there and every chart the page drew
-on its warm-up visit has a visible svg. `ratio` = page median / anchor median, same run.
+frame where the app is connected and idle, the page heading is there and every chart the page's
+run sent (the `plotly_chart` elements in its WebSocket messages, counted on the warm-up visit) has
+a visible svg. `ratio` = page median / anchor median, same run. `anchor at /deep` is the same bare
+page served at a deep link (benchmarks/anchor_deep_app.py), as every phase page is (`ratio to
+/deep`: page median / its median); it is not the target's reference.
+
+Where the time goes (medians; these hold on a busy machine, where wall times do not):
+`main-thread CPU ms` is the CPU time of the renderer's main thread for the document up to
+painted (Chromium's ThreadTime metric): JavaScript, style, layout, text shaping, Plotly's drawing;
+`CPU ratio` compares it with the anchor's. `server CPU ms`: the page's server process, per view.
+`probe ms`: a deep link (`/induction`) makes Streamlit's frontend first try
+`/induction/_stcore/health`, which fails, and retry at the root 100 ms later; this is the time
+from that first probe to the second (the anchor, at `/`, has none). `DOM nodes` and `WS KB`
+(every message of the run, its charts' figures in `chart KB`) at painted.
 """
 
 from __future__ import annotations
 
+import base64
+import statistics
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks import REPO, median, verdict
+from benchmarks import REPO, cpu_s, median, verdict
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
 TARGET_RATIO = 1.3
+DEEP = "anchor at /deep"
 # Plotly keeps a chart's svg hidden until it is sized, so a visible svg means drawn.
 PAINTED_JS = """(minCharts) => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -32,6 +49,56 @@ PAINTED_JS = """(minCharts) => {
   }
   return performance.now();
 }"""
+# After painted: the document's size, and the deep-link probe (see the docstring).
+PAGE_FACTS_JS = """() => {
+  const health = performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('/_stcore/health'));
+  const root = health.find((e) => new URL(e.name).pathname === '/_stcore/health');
+  const first = health[0];
+  return {
+    nodes: document.getElementsByTagName('*').length,
+    probe: root && first && first !== root ? root.startTime - first.startTime : 0,
+  };
+}"""
+
+
+class Frames:
+    """The WebSocket messages a page receives (Chromium's network events, decoded)."""
+
+    def __init__(self, context, page) -> None:
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        self.payloads: list[bytes] = []
+        self.cdp.on(
+            "Network.webSocketFrameReceived",
+            lambda e: self.payloads.append(base64.b64decode(e["response"]["payloadData"])),
+        )
+
+    def clear(self) -> None:
+        self.payloads.clear()
+
+    def summary(self) -> dict:
+        """Message bytes, and the plotly_chart elements' count and bytes."""
+        charts = []
+        for payload in self.payloads:
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            delta = msg.delta if msg.WhichOneof("type") == "delta" else None
+            if (
+                delta is not None
+                and delta.WhichOneof("type") == "new_element"
+                and delta.new_element.WhichOneof("type") == "plotly_chart"
+            ):
+                charts.append(len(payload))
+        return {"bytes": sum(map(len, self.payloads)), "charts": charts}
+
+    def main_thread_ms(self) -> float:
+        """CPU time of the renderer's main thread for the current document."""
+        metrics = {
+            m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]
+        }
+        return 1000 * metrics.get("ThreadTime", 0.0)
 
 
 def _open(page, url: str, charts: int) -> float:
@@ -45,38 +112,83 @@ def _open(page, url: str, charts: int) -> float:
     return float(handle.json_value())
 
 
+def _warm(page, frames: Frames, url: str) -> dict:
+    """One untimed visit: server and browser caches; the charts the page's run sent."""
+    frames.clear()
+    _open(page, url, 0)
+    page.wait_for_timeout(1000)  # any message still on its way
+    summary = frames.summary()
+    exceptions = page.get_by_test_id("stException").count()
+    if exceptions:
+        raise RuntimeError(f"{url} shows {exceptions} exception(s)")
+    return summary
+
+
 def run(quick: bool) -> list[dict]:
     reps = 1 if quick else 7
     app = StreamlitServer(REPO, data_dir=REPO / "data")
     anchor = StreamlitServer(REPO, script="benchmarks/anchor_app.py")
-    with app as app_url, anchor as anchor_url, sync_playwright() as playwright:
+    deep = StreamlitServer(REPO, script="benchmarks/anchor_deep_app.py")
+    with app as app_url, anchor as anchor_url, deep as deep_url, sync_playwright() as playwright:
+        servers = {"anchor": anchor.proc.pid, DEEP: deep.proc.pid}
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        targets = {"anchor": f"{anchor_url}/", **{p: f"{app_url}/{p}" for p in PHASES}}
-        charts, times = {}, {name: [] for name in targets}
-        for name, url in targets.items():  # warm-up: server and browser caches, chart counts
-            _open(page, url, 0)
-            page.wait_for_timeout(1000)
-            charts[name] = page.get_by_test_id("stPlotlyChart").count()
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        frames = Frames(context, page)
+        targets = {
+            "anchor": f"{anchor_url}/",
+            DEEP: f"{deep_url}/deep",
+            **{p: f"{app_url}/{p}" for p in PHASES},
+        }
+        sent = {name: _warm(page, frames, url) for name, url in targets.items()}
+        names = ("wall", "cpu", "server", "probe", "nodes", "bytes")
+        samples = {name: {k: [] for k in names} for name in targets}
         for _ in range(reps):
             for name, url in targets.items():
-                times[name].append(_open(page, url, charts[name]))
+                server = servers.get(name, app.proc.pid)
+                frames.clear()
+                before = cpu_s(server) or 0.0
+                wall = _open(page, url, len(sent[name]["charts"]))
+                server_ms = 1000 * ((cpu_s(server) or 0.0) - before)
+                facts = page.evaluate(PAGE_FACTS_JS)
+                got = samples[name]
+                got["wall"].append(wall)
+                got["cpu"].append(frames.main_thread_ms())
+                got["server"].append(server_ms)
+                got["probe"].append(facts["probe"])
+                got["nodes"].append(facts["nodes"])
+                got["bytes"].append(frames.summary()["bytes"])
         browser.close()
-    anchor_ms = median(times["anchor"])
+    anchor_wall = median(samples["anchor"]["wall"])
+    deep_wall = median(samples[DEEP]["wall"])
+    anchor_cpu = median(samples["anchor"]["cpu"])
     rows = []
-    for name, values in times.items():
-        ratio = median(values) / anchor_ms
+    for name, got in samples.items():
+        ratio = median(got["wall"]) / anchor_wall
+        phase = name in PHASES
         rows.append(
             {
                 "page": name,
-                "charts": charts[name],
-                "runs": len(values),
-                "median ms": round(median(values)),
-                "max ms": round(max(values)),
+                "charts": len(sent[name]["charts"]),
+                "runs": len(got["wall"]),
+                "median ms": round(median(got["wall"])),
+                "max ms": round(max(got["wall"])),
                 "ratio": round(ratio, 2),
-                "target": "-" if name == "anchor" else f"<= {TARGET_RATIO}",
-                "": "-" if name == "anchor" else verdict(ratio, TARGET_RATIO, inclusive=True),
-                "_times_ms": values,
+                "target": f"<= {TARGET_RATIO}" if phase else "-",
+                "": verdict(ratio, TARGET_RATIO, inclusive=True) if phase else "-",
+                "ratio to /deep": round(median(got["wall"]) / deep_wall, 2),
+                "main-thread CPU ms": round(median(got["cpu"])),
+                "CPU ratio": round(median(got["cpu"]) / anchor_cpu, 2) if anchor_cpu else None,
+                "server CPU ms": round(median(got["server"])),
+                "probe ms": round(median(got["probe"])),
+                "DOM nodes": round(median(got["nodes"])),
+                "WS KB": round(median(got["bytes"]) / 1024, 1),
+                "chart KB": round(sum(sent[name]["charts"]) / 1024, 1),
+                "_times_ms": got["wall"],
+                "_main_thread_cpu_ms": [round(v) for v in got["cpu"]],
+                "_server_cpu_ms": [round(v) for v in got["server"]],
+                "_chart_bytes": sent[name]["charts"],
+                "_spread_ms": round(statistics.pstdev(got["wall"])) if len(got["wall"]) > 1 else 0,
             }
         )
     return rows
