@@ -366,7 +366,7 @@ def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
 
             # The new session works: a sidebar link keeps the URL's selection...
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="复发").click()
-            expect(page).to_have_url(f"{launched.url}/relapse?{VIEW}")
+            expect(page).to_have_url(f"{launched.url}/relapse?{VIEW}", timeout=15_000)
             expect_painted(page, 1)
             expect(chips(page)).to_have_text(["MDS"])
             # ...and so does a reload, now served by the survivor.
