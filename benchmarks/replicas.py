@@ -456,16 +456,19 @@ async def drive_light(url: str, todo: list[Plan]) -> Results:
 
 
 async def warm_light(launched: Launched) -> None:
-    """Every replica runs every page once (its own caches), directly, not through nginx;
-    untimed."""
+    """Every replica runs every page with every disease selection of the plans once (its own
+    caches are per selection), directly, not through nginx; untimed."""
     for replica in launched.state["replicas"]:
-        session = Session(replica["url"])
-        try:
-            for how, path in [("open", "/"), *(("switch", p) for p in PAGES if p != "/")]:
+        for selection in SELECTIONS:
+            session = Session(replica["url"])
+            try:
                 with contextlib.suppress(ViewError):
-                    await (session.open(path) if how == "open" else session.switch(path))
-        finally:
-            await session.close()
+                    await session.open("/", selection.lstrip("?"))
+                    for path in PAGES:
+                        if path != "/":
+                            await session.switch(path)
+            finally:
+                await session.close()
 
 
 async def measure_light(
