@@ -25,6 +25,7 @@ from lib.evidence.text import display_n, display_p, join_split_digits, printed_d
 from lib.i18n import N_, _, _f
 from lib.i18n.wrap import is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
+from lib.render.text_metrics import label_width_px
 
 TEMPLATE = "phasewise"
 #: Latin first (each character takes the first family that has it), then Chinese: Noto Sans CJK
@@ -88,6 +89,8 @@ VALUE_COLUMNS = [
     "flags",
 ]
 
+#: The template's margins (px); a chart's own `margin` overrides some of them.
+_MARGIN = dict(l=90, r=60, t=100, b=60)
 _AXIS = dict(
     gridcolor=GRID_COLOR,
     linecolor="#9A9A9A",
@@ -107,7 +110,7 @@ pio.templates[TEMPLATE] = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(OKABE_ITO),
-        margin=dict(l=90, r=60, t=100, b=60),
+        margin=_MARGIN,
         xaxis=_AXIS,
         yaxis=_AXIS,
         # Below everything: above the plot it would collide with the printed p values.
@@ -288,6 +291,54 @@ def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     return go.Figure(
         data=traces, layout=dict(template=TEMPLATE, title=dict(text=plotly_html(title)), **layout)
     )
+
+
+#: The narrowest a card's chart usually is (a 1280 px laptop window: 491 px; 600 px at 1440, and
+#: in the print handout): where the legend's rows are assumed to wrap. Wider, a legend may take
+#: a row less than reserved: a little white below it, never a second draw.
+CARD_CHART_WIDTH = 480
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` as a page draws it: margins presized for a card's width
+    (`_presized_margin`), so the browser draws it once. Images and slides keep Plotly's own
+    margins, fitted to their width (kaleido's second draw costs no reader anything)."""
+    spec = fig.to_plotly_json()
+    return go.Figure(fig).update_layout(margin=_presized_margin(spec["data"], spec["layout"]))
+
+
+def _presized_margin(traces: list[dict], layout: dict) -> dict:
+    """Margins wide enough for the labels Plotly's automargin would make room for.
+
+    Profiled in Chromium (docs/benchmarks.md), a chart's biggest cost on a phase page is drawn
+    twice: Plotly draws it, measures its labels, widens the margins and draws it again. Set
+    before it draws, margins that already fit leave automargin (still on) nothing to push, so it
+    draws once. The estimate errs wide (lib.render.text_metrics): too small would cost only the
+    redraw it saves, too large a few pixels of white. Left: the widest category label of a
+    horizontal chart; bottom: the category labels' lines, the axis title, the legend's rows.
+    """
+    margin = {**_MARGIN, **layout.get("margin", {})}
+    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
+    if yaxis.get("categoryarray"):  # single arm and forest: labels left of the plot
+        widest = max(label_width_px(label, 16) for label in yaxis["categoryarray"])
+        margin["l"] = max(margin["l"], math.ceil(1.05 * widest + 24))
+    if xaxis.get("categoryarray"):  # arm comparison: wrapped category labels under the bars
+        bottom = 7 + 17 * max(str(x).count("<br>") + 1 for x in xaxis["categoryarray"])
+    elif xaxis.get("type") == "log" or xaxis.get("title", {}).get("standoff"):
+        bottom = 100  # forest: ticks and the axis title below its standoff
+    else:
+        bottom = 68  # single arm: ticks, the axis title, a legend title that may wrap
+    plot_width = CARD_CHART_WIDTH - margin["l"] - margin["r"]
+    rows, used = 1, 0.0
+    for trace in traces:
+        item = label_width_px(trace.get("name", ""), 15) + 40  # the symbol and the gap
+        if used and used + item > plot_width:
+            rows, used = rows + 1, 0.0
+        used += item
+    legend_title = layout.get("legend", {}).get("title", {}).get("text")
+    legend = 45 + (23 if legend_title else 0) + 22 * (rows - 1)
+    margin["b"] = max(margin["b"], bottom + legend + 3)
+    return margin
 
 
 def _height(labels: list[str], chrome: int) -> int:

@@ -37,6 +37,7 @@ from lib.i18n import _f
 from lib.i18n.wrap import is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
 from lib.render import charts
+from lib.render.text_metrics import text_width
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 BROWSER_ENV = "BROWSER_PATH"
@@ -445,27 +446,6 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 # --- text ------------------------------------------------------------------------------------
-
-_NARROW = set(" il.,:;'|!ijftrI()[]/-\u00b7")
-_WIDE = set("mwMW%@—")
-
-
-def text_width(text: str) -> float:
-    """Approximate width of `text` in ems, for Arial-like fonts (a little on the wide side); a
-    CJK character is 1 em."""
-    total = 0.0
-    for char in text:
-        if is_cjk(char):
-            total += 1.0
-        elif char in _NARROW:
-            total += 0.3
-        elif char in _WIDE:
-            total += 0.9
-        elif char.isupper():
-            total += 0.68
-        else:
-            total += 0.56
-    return total
 
 
 def wrap_text(text: str, width_em: float) -> list[str]:

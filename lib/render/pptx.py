@@ -28,7 +28,8 @@ from lib.evidence.text import integrative_note, join_split_digits
 from lib.i18n import N_, _, _f, _nf, current_language
 from lib.i18n.wrap import is_cjk
 from lib.render import images
-from lib.render.images import ImageExporter, figure_image, text_width
+from lib.render.images import ImageExporter, figure_image
+from lib.render.text_metrics import text_width
 
 DECK_TITLE = N_("Phasewise — leukaemia evidence by phase")
 HONESTY_NOTE = N_(

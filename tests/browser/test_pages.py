@@ -373,3 +373,22 @@ def test_link_to_this_view_opens_with_the_current_address(page: Page, app_server
     page.goto(link.inner_text().strip())
     expect_loaded(page, "Transplant")
     expect(chips(page)).to_have_text(["MDS"])
+
+
+# --- charts drawn once (docs/benchmarks.md: Plotly's automargin redraw) -------------------------
+
+PUSHED_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
+  const set = gd._fullLayout.margin, drawn = gd._fullLayout._size;
+  return ['l', 'r', 't', 'b'].filter(side => drawn[side] > set[side] + 0.5)
+    .map(side => `${gd.layout.title.text}: ${side}`);
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_charts_fit_their_presized_margins(page: Page, app_server: str, lang: str) -> None:
+    """Every chart of the phases with the most charts fits the margins set before it draws, so
+    Plotly's automargin has nothing to push and draws it once (a push means a second draw)."""
+    for path, charts in (("maintenance", 5), ("transplant", 4), ("relapse", 4)):
+        page.goto(f"{app_server}/{path}?lang={lang}&handout=true")
+        wait_for_app(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
+        assert page.evaluate(PUSHED_MARGINS) == [], (path, lang)

@@ -611,3 +611,26 @@ def test_hover_templates_are_complete_sentences_not_column_dumps(sorafenib, rela
             assert all(key in hover for key in ("Value:", "Printed as:", "Source:"))
             assert ("95% CI" in hover) != ("No CI reported" in hover)
             assert not re.search(r"\b(nan|None|<NA>)\b", hover)
+
+
+# --- margins presized for the screen (docs/benchmarks.md: the chart drawn once) ------------
+
+
+def test_for_screen_presizes_margins_and_leaves_the_figure_alone(sorafenib, relapse_single):
+    for fig in (charts.arm_comparison(sorafenib, "t"), charts.single_arm(relapse_single, "t")):
+        before = fig.to_json()
+        screen = charts.for_screen(fig)
+        assert fig.to_json() == before  # images and slides keep Plotly's own margins
+        margin = screen.layout.margin
+        assert (margin.l, margin.r, margin.t, margin.b) >= (0, 0, 100, 60)
+        assert margin.b > 60  # room for the category labels and the legend below the plot
+
+
+def test_presized_left_margin_grows_with_the_widest_label():
+    layout = {"yaxis": {"categoryarray": ["short"]}}
+    narrow = charts._presized_margin([], layout)["l"]
+    layout = {"yaxis": {"categoryarray": ["short", "a much longer label<br>on two lines"]}}
+    wide = charts._presized_margin([], layout)["l"]
+    chinese = charts._presized_margin([], {"yaxis": {"categoryarray": ["全部复发患者 · 总生存"]}})
+    assert narrow == 90 < wide  # the template's margin is the floor
+    assert chinese["l"] >= 1.05 * 16 * 11  # a Chinese character is a full em wide
