@@ -13,8 +13,7 @@ from lib.i18n import _, using_language
 
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
 
-with using_language(session_language()) as language:
-    language_switch(language.lang)
+with using_language(language_switch(session_language())):
     overview = st.Page(
         "app_pages/overview.py", title=_("Overview"), icon=":material/route:", default=True
     )
@@ -32,7 +31,10 @@ with using_language(session_language()) as language:
         "app_pages/present.py", title=_("Present"), url_path="present", icon=":material/slideshow:"
     )
     centre = st.Page(
-        "app_pages/centre.py", title=_("Our centre"), url_path="centre", icon=":material/monitoring:"
+        "app_pages/centre.py",
+        title=_("Our centre"),
+        url_path="centre",
+        icon=":material/monitoring:",
     )
 
     st.sidebar.multiselect(

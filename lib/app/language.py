@@ -37,7 +37,7 @@ def session_language() -> Language:
     return resolve_language(chosen, st.context.locale)
 
 
-def language_switch(lang: Language) -> None:
+def language_switch(lang: Language) -> Language:
     """The sidebar's English / 中文 switch, and ``?lang=`` in the URL once the language is not
     the browser's own.
 
@@ -47,8 +47,13 @@ def language_switch(lang: Language) -> None:
     opens in that language whatever the recipient's browser language, and page links keep it.
     An address without ``lang`` stays as it was: it opens in each reader's browser language.
     ("Link to this view" always names the language.)
+
+    Returns the language the page is drawn in: the switch's value. It differs from `lang` when
+    the browser holds a choice this server session has not seen yet (a reconnect to another
+    replica or a restarted server: the first run of the new session is then a click, whose URL
+    may no longer carry lang).
     """
-    st.sidebar.radio(
+    lang = st.sidebar.radio(
         SWITCH_LABEL,
         SUPPORTED,
         index=SUPPORTED.index(lang),
@@ -59,6 +64,7 @@ def language_switch(lang: Language) -> None:
     named = address_language(lang)
     if named is not None and st.query_params.get(LANG_KEY) != named:
         st.query_params[LANG_KEY] = named
+    return lang
 
 
 def address_language(lang: Language) -> Language | None:

@@ -2,6 +2,7 @@
 a deep link's first view, a page switch, references to messages it already has."""
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,10 @@ async def _views(url: str):
 
 def test_views_over_the_websocket():
     with StreamlitServer(REPO, data_dir=REPO / "data") as url:
-        session, first, switch, again = asyncio.run(_views(url))
+        # In a thread of its own: a browser test earlier in this worker may have left the sync
+        # Playwright API's event loop running in this thread, where asyncio.run refuses to start.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            session, first, switch, again = pool.submit(asyncio.run, _views(url)).result()
     assert session.cookie("_streamlit_xsrf")
     assert {"/", "/induction", "/maintenance"} <= set(session.pages)
     for view in (first, switch, again):
