@@ -5,14 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.i18n import language
-from lib.i18n.catalog import (
-    Messages,
-    Translator,
-    catalogue_path,
-    clear_missing_translations,
-    read_catalogue,
-)
+from lib.i18n.catalog import clear_missing_translations, translator
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,26 +23,11 @@ def valid_rows() -> tuple[str, ...]:
 
 # --- Chinese -------------------------------------------------------------------------------------
 
-#: This package's translations, written beside the catalogue until they are merged into it.
-PART = REPO_ROOT / ".i18n-parts" / "cohort.po"
-
 
 @pytest.fixture
-def zh_catalogue(monkeypatch):
-    """The Chinese catalogue, with this package's part file merged in when it is still separate,
-    for `using_language("zh")` and the command line's `--lang zh`. Clears the record of missing
-    translations before and after."""
-    shipped = read_catalogue(catalogue_path("zh"), "zh")
-    singular, plural = dict(shipped.singular), dict(shipped.plural)
-    if PART.exists():
-        part = read_catalogue(PART, "zh")
-        singular.update(part.singular)
-        plural.update(part.plural)
-    chinese = Translator("zh", Messages(singular, plural, shipped.plural_index))
-    real = language.translator
-    monkeypatch.setattr(
-        language, "translator", lambda lang: chinese if lang == "zh" else real(lang)
-    )
+def zh_catalogue():
+    """The shipped Chinese translator, for `using_language("zh")` and the command line's
+    `--lang zh`. Clears the record of missing translations before and after."""
     clear_missing_translations()
-    yield chinese
+    yield translator("zh")
     clear_missing_translations()

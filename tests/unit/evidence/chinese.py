@@ -1,25 +1,15 @@
-"""Chinese for the evidence and export tests: the catalogue they translate with, and checks that
-Chinese text has no English left in it and the same numbers as the English.
-
-The catalogue is the shipped one (lib/i18n/locales/zh/.../phasewise.po) with the evidence
-area's part file (.i18n-parts/evidence.po, while it is being written) laid under it; once the
-part is merged the shipped catalogue alone has every message and the part is not needed.
+"""Chinese for the evidence and export tests: checks that Chinese text has no English left in it
+and the same numbers as the English, and the columns that never change with the language. They
+translate with the shipped catalogue (lib/i18n/locales/zh/.../phasewise.po).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
-import pytest
 
-from lib.i18n import catalog
-from lib.i18n.catalog import Messages, Translator, catalogue_path, read_catalogue
-from tests.unit.conftest import REPO_ROOT
-
-PART = REPO_ROOT / ".i18n-parts" / "evidence.po"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Three English words in a row: a phrase someone forgot to translate. Abbreviations ("TBF vs
 #: BF"), drug names and an English term after its Chinese one ("永恒时间偏倚，immortal-time
@@ -27,28 +17,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_PHRASE = re.compile(r"\b[A-Za-z][a-z'-]+(?:,? [A-Za-z][a-z'-]+){2,}")
 #: Numbers as printed: digits with their separators ("12,744", "0.034", "24.5").
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-@cache
-def messages() -> Messages:
-    """The shipped Chinese catalogue, with the part file's messages where it has none."""
-    shipped = read_catalogue(catalogue_path("zh"), "zh")
-    if not PART.exists():
-        return shipped
-    part = read_catalogue(PART, "zh")
-    return Messages(
-        {**part.singular, **shipped.singular},
-        {**part.plural, **shipped.plural},
-        shipped.plural_index,
-    )
-
-
-def use_catalogue(monkeypatch: pytest.MonkeyPatch) -> Translator:
-    """`translator("zh")` (so `_` under ``using_language("zh")``) translates with `messages()`."""
-    zh = Translator("zh", messages())
-    real = catalog._translator
-    monkeypatch.setattr(catalog, "_translator", lambda lang: zh if lang == "zh" else real(lang))
-    return zh
 
 
 def has_chinese(text: object) -> bool:
@@ -95,3 +63,48 @@ def verbatim_strings(table: pd.DataFrame, ds=None) -> set[str]:
         found |= {d.outlet for d in ds.documents}
         found |= {p.citation for p in ds.publications}
     return found
+
+
+#: Columns of the figure table and the export that hold ids, codes, numbers or the source's own
+#: words: the same in every language.
+SAME_IN_EVERY_LANGUAGE = [
+    "figure_id",
+    "kind",
+    "phase",
+    "diseases",
+    "study_id",
+    "design",
+    "arms_defined_by",
+    "arm_id",
+    "arm_role",
+    "endpoint",
+    "endpoint_wording",
+    "time_point_months",
+    "value",
+    "as_printed",
+    "unit",
+    "n",
+    "events",
+    "ci_low",
+    "ci_high",
+    "p_as_printed",
+    "p_value",
+    "hr",
+    "hr_ci_low",
+    "hr_ci_high",
+    "favours",
+    "origin",
+    "source_id",
+    "citation",
+    "pmid",
+    "doi",
+    "url",
+    "verification_status",
+    "flags",
+    "excerpt",
+    "evidence_ref",
+    "linked_figures",
+    "headline",
+    "dataset_version",
+    "last_reviewed",
+]

@@ -11,7 +11,6 @@ from lib.evidence.figures import figure_table
 from lib.i18n import using_language
 from lib.i18n.catalog import clear_missing_translations, missing_translations
 from tests.unit.conftest import DATA_DIR
-from tests.unit.evidence import chinese
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +23,6 @@ def dataset_zh() -> Dataset:
 def zh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The test body runs in Chinese with the evidence catalogue; it fails if any interface
     string asked for had no Chinese."""
-    chinese.use_catalogue(monkeypatch)
     clear_missing_translations()
     with using_language("zh"):
         yield

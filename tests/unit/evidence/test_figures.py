@@ -4,7 +4,7 @@ import pandas as pd
 
 from lib.evidence.figures import EXPORT_COLUMNS, export_frame, export_headers, figure_table
 from lib.i18n import using_language
-from tests.unit.evidence.chinese import has_chinese
+from tests.unit.evidence.chinese import SAME_IN_EVERY_LANGUAGE, has_chinese
 
 
 def row(frame: pd.DataFrame, figure_id: str) -> pd.Series:
@@ -62,49 +62,6 @@ def test_list_cells_are_tuples_and_export_joins_them(table):
 
 
 # --- in Chinese -----------------------------------------------------------------------------
-
-#: Columns that hold ids, codes, numbers or the source's own words: the same in every language.
-SAME_IN_EVERY_LANGUAGE = [
-    "figure_id",
-    "kind",
-    "phase",
-    "diseases",
-    "study_id",
-    "design",
-    "arms_defined_by",
-    "arm_id",
-    "arm_role",
-    "endpoint",
-    "endpoint_wording",
-    "time_point_months",
-    "value",
-    "as_printed",
-    "unit",
-    "n",
-    "events",
-    "ci_low",
-    "ci_high",
-    "p_as_printed",
-    "p_value",
-    "hr",
-    "hr_ci_low",
-    "hr_ci_high",
-    "favours",
-    "origin",
-    "source_id",
-    "citation",
-    "pmid",
-    "doi",
-    "url",
-    "verification_status",
-    "flags",
-    "excerpt",
-    "evidence_ref",
-    "linked_figures",
-    "headline",
-    "dataset_version",
-    "last_reviewed",
-]
 
 
 def test_labels_in_chinese_ids_and_numbers_unchanged(dataset_zh, table_zh):

@@ -48,9 +48,7 @@ def _forms(message) -> tuple[str, ...]:
 
 
 #: msgid (a plural's singular) -> its translation, for entries with every form translated.
-TRANSLATED = {
-    _ids(m): m.string for m in ENTRIES if all(_forms(m)) and _forms(m) and not m.fuzzy
-}
+TRANSLATED = {_ids(m): m.string for m in ENTRIES if all(_forms(m)) and _forms(m) and not m.fuzzy}
 
 
 # --- complete -----------------------------------------------------------------------------------

@@ -1,45 +1,17 @@
-"""Fixtures of the render tests: Chinese as the app will have it, and one export browser.
-
-`chinese` makes `_()` in "zh" read the catalogue together with the translations of
-.i18n-parts/*.po not merged into it yet (while several parts of the code are translated at
-once); once they are merged, or where there are none, it is the catalogue alone.
-"""
-
-from pathlib import Path
+"""Fixtures of the render tests: Chinese as the app has it, and one export browser."""
 
 import pytest
 
 from lib.i18n import catalog
-from lib.i18n.catalog import Messages, Translator, catalogue_path, read_catalogue
 from lib.render.images import ImageExporter
-from tests.unit.conftest import REPO_ROOT
-
-PARTS = REPO_ROOT / ".i18n-parts"
-
-
-def chinese_messages() -> Messages:
-    """The zh catalogue, with what the unmerged parts add (the catalogue wins a conflict)."""
-    main = read_catalogue(catalogue_path("zh"), "zh")
-    singular, plural = {}, {}
-    for part in sorted(PARTS.glob("*.po")) if PARTS.is_dir() else []:
-        found = read_catalogue(Path(part), "zh")
-        singular.update(found.singular)
-        plural.update(found.plural)
-    singular.update(main.singular)
-    plural.update(main.plural)
-    return Messages(singular, plural, main.plural_index)
 
 
 @pytest.fixture(scope="module")
 def chinese():
-    """Chinese translations for a test module (see this file's docstring); the missing
-    translations recorded from its start."""
-    with pytest.MonkeyPatch.context() as patch:
-        zh = Translator("zh", chinese_messages())
-        english = catalog.translator("en")
-        patch.setattr(catalog, "_translator", lambda lang: zh if lang == "zh" else english)
-        catalog.clear_missing_translations()
-        yield zh
+    """The shipped Chinese translator, the missing translations recorded from the module's
+    start."""
+    catalog.clear_missing_translations()
+    yield catalog.translator("zh")
 
 
 @pytest.fixture(scope="session")
