@@ -15,7 +15,7 @@ from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
 from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
-from lib.evidence.text import is_editorial
+from lib.evidence.text import is_editorial, labelled
 from lib.i18n import _, _f, _nf
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -140,7 +140,7 @@ def note_panel(
             st.markdown(bold(_("With the Western treatment on this page")))
             st.markdown(
                 "\n".join(
-                    f"- **{markdown(p.western)}**: {_note_markdown(p.integrative)}"
+                    "- " + labelled(f"**{markdown(p.western)}**", _note_markdown(p.integrative))
                     for p in note.pairings
                 )
             )
