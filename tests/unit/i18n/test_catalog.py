@@ -58,11 +58,16 @@ def test_catalogue_has_entries():
     assert len(ENTRIES) >= 140
 
 
-@pytest.mark.parametrize("message", ENTRIES, ids=_ids)
-def test_every_msgid_has_a_chinese_msgstr(message):
-    assert not message.fuzzy, f"fuzzy (unconfirmed) translation: {message.id!r}"
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    assert forms and all(form.strip() for form in forms), f"no translation: {message.id!r}"
+def test_every_msgid_has_a_chinese_msgstr():
+    """Every entry translated and confirmed; the failure lists every entry that is not."""
+    problems = []
+    for message in ENTRIES:
+        if message.fuzzy:
+            problems.append(f"fuzzy (unconfirmed) translation: {message.id!r}")
+        forms = _forms(message)
+        if not (forms and all(form.strip() for form in forms)):
+            problems.append(f"no translation: {message.id!r}")
+    assert not problems, "\n".join(problems)
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -73,17 +78,19 @@ def _words(text: str) -> str:
     return re.sub(r"[^A-Za-z]", "", _PLACEHOLDER.sub("", text))
 
 
-@pytest.mark.parametrize("message", ENTRIES, ids=_ids)
-def test_every_msgstr_is_chinese(message):
+def test_every_msgstr_is_chinese():
     """Chinese characters in every translation, except a pattern made of placeholders and
-    punctuation ('{label} ({unit})', '%'), whose Chinese only changes the punctuation or order."""
-    for form in _forms(message):
-        if re.search(r"[\u4e00-\u9fff]", form):
-            continue
-        english = _ids(message)
-        assert set(_words(form)) <= set(_words(english)) and len(_words(english)) <= 3, (
-            f"left in English: {message.id!r} -> {form!r}"
-        )
+    punctuation ('{label} ({unit})', '%'), whose Chinese only changes the punctuation or order.
+    The failure lists every translation left in English."""
+    problems = []
+    for message in ENTRIES:
+        for form in _forms(message):
+            if re.search(r"[\u4e00-\u9fff]", form):
+                continue
+            english = _ids(message)
+            if not (set(_words(form)) <= set(_words(english)) and len(_words(english)) <= 3):
+                problems.append(f"left in English: {message.id!r} -> {form!r}")
+    assert not problems, "\n".join(problems)
 
 
 def _vocabulary_labels() -> Iterator[tuple[str, str]]:
@@ -104,10 +111,16 @@ def _vocabulary_labels() -> Iterator[tuple[str, str]]:
         yield f"ENDPOINTS[{key}].definition", definition
 
 
-@pytest.mark.parametrize(("where", "label"), list(_vocabulary_labels()), ids=lambda v: v)
-def test_every_vocabulary_label_is_translated(where, label):
+def test_every_vocabulary_label_is_translated():
     # A label added to lib/dataset/vocabulary.py fails here until the catalogue translates it.
-    assert label in TRANSLATED, f"{where}: {label!r} has no Chinese in {PO.name}"
+    labels = list(_vocabulary_labels())
+    assert len(labels) >= 50
+    missing = [
+        f"{where}: {label!r} has no Chinese in {PO.name}"
+        for where, label in labels
+        if label not in TRANSLATED
+    ]
+    assert not missing, "\n".join(missing)
 
 
 def test_every_vocabulary_table_is_covered():
@@ -141,10 +154,13 @@ def _extracted() -> dict[str, list[str]]:
     return found
 
 
-EXTRACTED = _extracted()
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, list[str]]:
+    """The extraction, done once by the worker that runs these tests (not at collection)."""
+    return _extracted()
 
 
-def test_extraction_finds_the_labels_badges_and_pages():
+def test_extraction_finds_the_labels_badges_and_pages(extracted):
     for msgid in (
         "Induction",  # vocabulary table
         "Cumulative incidence of relapse",  # a tuple inside a table
@@ -156,23 +172,23 @@ def test_extraction_finds_the_labels_badges_and_pages():
         "Phases of care",  # st.navigation({...}) keys
         "Small n (smallest group {n})",  # lib/i18n/pending.py
     ):
-        assert msgid in EXTRACTED, msgid
-    assert "" not in EXTRACTED
-    assert "warning" not in EXTRACTED  # a badge's tone is no label
-    assert "discrepant" not in EXTRACTED  # nor a key looked up in a table
+        assert msgid in extracted, msgid
+    assert "" not in extracted
+    assert "warning" not in extracted  # a badge's tone is no label
+    assert "discrepant" not in extracted  # nor a key looked up in a table
 
 
-def test_every_extracted_string_is_translated():
-    missing = {m: where for m, where in EXTRACTED.items() if m not in TRANSLATED}
+def test_every_extracted_string_is_translated(extracted):
+    missing = {m: where for m, where in extracted.items() if m not in TRANSLATED}
     assert not missing, (
         "interface strings without Chinese (run pybabel extract / update, then translate): "
         f"{missing}"
     )
 
 
-def test_template_holds_every_extracted_string():
+def test_template_holds_every_extracted_string(extracted):
     template = {_ids(m) for m in _read(TEMPLATE) if m.id}
-    assert set(EXTRACTED) <= template, sorted(set(EXTRACTED) - template)
+    assert set(extracted) <= template, sorted(set(extracted) - template)
 
 
 def test_catalogue_and_template_have_the_same_msgids():
@@ -190,13 +206,17 @@ def placeholders(text: str) -> list[str]:
     return sorted(_BRACES.findall(text) + _PERCENT.findall(text))
 
 
-@pytest.mark.parametrize("message", ENTRIES, ids=_ids)
-def test_placeholders_match(message):
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    expected = placeholders(ids[-1])
-    for form in forms:
-        assert placeholders(form) == expected, (message.id, form)
+def test_placeholders_match():
+    """Every form of every translation has its msgid's placeholders; the failure lists every
+    form that has not."""
+    problems = []
+    for message in ENTRIES:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        expected = placeholders(ids[-1])
+        for form in _forms(message):
+            if placeholders(form) != expected:
+                problems.append(f"{message.id!r} -> {form!r}: {placeholders(form)} != {expected}")
+    assert not problems, "\n".join(problems)
 
 
 def test_placeholder_patterns():
@@ -211,15 +231,20 @@ _HALF_WIDTH_IN_CHINESE = re.compile(r"[,;:?!]")
 _LATIN_BRACKETS = re.compile(r"\([^()\u4e00-\u9fff]*\)")
 
 
-@pytest.mark.parametrize("message", ENTRIES, ids=_ids)
-def test_chinese_punctuation_is_full_width(message):
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    for text in forms:
-        if not re.search(r"[\u4e00-\u9fff]", text):
-            continue
-        assert not _HALF_WIDTH_IN_CHINESE.search(text), text
-        bare = _LATIN_BRACKETS.sub("", text)
-        assert "(" not in bare and ")" not in bare, text
+def test_chinese_punctuation_is_full_width():
+    """No half-width , ; : ? ! in a Chinese translation, and its brackets hold Latin text only;
+    the failure lists every translation that breaks either rule."""
+    problems = []
+    for message in ENTRIES:
+        for text in _forms(message):
+            if not re.search(r"[\u4e00-\u9fff]", text):
+                continue
+            if _HALF_WIDTH_IN_CHINESE.search(text):
+                problems.append(f"half-width punctuation: {message.id!r} -> {text!r}")
+            bare = _LATIN_BRACKETS.sub("", text)
+            if "(" in bare or ")" in bare:
+                problems.append(f"half-width bracket around Chinese: {message.id!r} -> {text!r}")
+    assert not problems, "\n".join(problems)
 
 
 #: Terms as the Chinese guidelines write them (../shared/reference/zh-terms.md).
@@ -248,9 +273,13 @@ GUIDELINE_TERMS = {
 }
 
 
-@pytest.mark.parametrize(("english", "term"), GUIDELINE_TERMS.items())
-def test_guideline_terms(english, term):
-    assert term in TRANSLATED[english]
+def test_guideline_terms():
+    problems = [
+        f"{english!r}: {term!r} not in {TRANSLATED.get(english)!r}"
+        for english, term in GUIDELINE_TERMS.items()
+        if term not in TRANSLATED.get(english, "")
+    ]
+    assert not problems, "\n".join(problems)
 
 
 # --- the translator -----------------------------------------------------------------------------
