@@ -21,8 +21,11 @@ from lib.evidence.figures import figure_table
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
-SOURCES_DIR = Path(os.environ.get("PHASEWISE_SOURCES_DIR", REPO_ROOT.parent / "shared" / "sources"))
-EVIDENCE_FILE = REPO_ROOT.parent / "shared" / "reference" / "evidence.yaml"
+#: The source documents and the curated reference, copied into the tests (tests/fixtures/reference/
+#: README.md) so the provenance checks run in any clone; the variables point at another copy.
+REFERENCE_DIR = REPO_ROOT / "tests" / "fixtures" / "reference"
+SOURCES_DIR = Path(os.environ.get("PHASEWISE_SOURCES_DIR", REFERENCE_DIR / "sources"))
+EVIDENCE_FILE = Path(os.environ.get("PHASEWISE_EVIDENCE_FILE", REFERENCE_DIR / "evidence.yaml"))
 
 # Same semantics as yaml.safe_load / yaml.safe_dump; libyaml's versions are ~10x faster, which
 # matters because the rule suite rewrites a 30 KB file per case.

@@ -1,8 +1,9 @@
 """The shipped dataset: valid, complete against the reference, and faithful to its sources.
 
-Excerpts are checked against the source documents (PHASEWISE_SOURCES_DIR, default
-../shared/sources) and publication excerpts against ../shared/reference/evidence.yaml, both after
-collapsing whitespace, the same convention the reference uses for its quotes.
+Excerpts are checked against the source documents and publication excerpts against the curated
+reference, both copied into tests/fixtures/reference/ (PHASEWISE_SOURCES_DIR and
+PHASEWISE_EVIDENCE_FILE point at another copy), after collapsing whitespace, the same convention the
+reference uses for its quotes.
 """
 
 import re
@@ -39,8 +40,7 @@ def provenances(ds: Dataset) -> list[tuple[str, Provenance]]:
 
 @pytest.fixture(scope="module")
 def evidence() -> dict:
-    if not EVIDENCE_FILE.is_file():
-        pytest.skip(f"reference file {EVIDENCE_FILE} is not present")
+    assert EVIDENCE_FILE.is_file(), f"reference file {EVIDENCE_FILE} is missing"
     return yaml.load(
         EVIDENCE_FILE.read_text(encoding="utf-8"),
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
@@ -50,8 +50,8 @@ def evidence() -> dict:
 @pytest.fixture(scope="module")
 def documents(dataset) -> dict[str, str]:
     """Source document text by document id, whitespace collapsed."""
-    if not SOURCES_DIR.is_dir():
-        pytest.skip(f"source documents not found in {SOURCES_DIR} (set PHASEWISE_SOURCES_DIR)")
+    missing = [d.file for d in dataset.documents if not (SOURCES_DIR / d.file).is_file()]
+    assert not missing, f"source documents missing from {SOURCES_DIR}: {missing}"
     return {
         d.id: normalise((SOURCES_DIR / d.file).read_text(encoding="utf-8"))
         for d in dataset.documents
