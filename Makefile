@@ -16,11 +16,12 @@ PYTEST_ARGS ?=
 CHROMIUM     := /usr/bin/chromium
 BROWSER_PKGS := chromium fonts-noto-cjk
 
-.PHONY: help run test browser-deps lint validate bench clean
+.PHONY: help run test test-quick browser-deps lint validate bench clean
 
 help:
 	@echo "make run       start the dashboard on http://$(ADDRESS):$(PORT)"
 	@echo "make test      install test extras + browser deps, run the whole pytest suite"
+	@echo "make test-quick  the same without the tests marked slow (while editing)"
 	@echo "make lint      ruff check"
 	@echo "make validate  validate the data/ directory"
 	@echo "make bench     run the benchmarks (docs/benchmarks.md)"
@@ -45,10 +46,18 @@ run: $(VENV)/.installed-run browser-deps
 	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
 # Two workers: the browser tests wait on their servers and browsers, so the cores stay busy.
+# --dist loadgroup: tests spread one by one, except the tests that read the full decks
+# (xdist_group "decks"), which share one worker so each deck is built once (tests/conftest.py).
+# The `slow` tests (the benchmark harness's quick run, inputs at the size limits) are collected
+# first, so they run from the start beside the rest; `make test-quick` leaves them out.
 WORKERS ?= 2
+PYTEST_DIST := -n $(WORKERS) --dist loadgroup
 
 test: $(VENV)/.installed-test browser-deps nginx-deps
-	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_DIST) $(PYTEST_ARGS)
+
+test-quick: $(VENV)/.installed-test browser-deps nginx-deps
+	$(BIN)/python -m pytest $(PYTEST_DIST) -m "not slow" $(PYTEST_ARGS)
 
 browser-deps:
 	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \

@@ -19,7 +19,6 @@ centre page with the demo cohort loaded.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -28,17 +27,11 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import Message
-from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
 from lib.app.language import SWITCH_KEY
-from lib.dataset.loading import load_dataset
-from lib.evidence.figures import figure_table
-from lib.i18n import using_language
 from lib.i18n.catalog import clear_missing_translations, missing_translations
-from lib.render.images import ImageExporter
-from lib.render.pptx import build_deck
 from tests.untranslated import (
     Finding,
     leftovers,
@@ -422,12 +415,10 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def chinese_deck():
-    """The MDS deck built in Chinese (its few slides keep the export browser's work short)."""
-    with using_language("zh"), ImageExporter() as exporter:
-        dataset = load_dataset(DATA, lang="zh")
-        data = build_deck(dataset, figure_table(dataset), ["MDS"], exporter)
-    return Presentation(io.BytesIO(data))
+def chinese_deck(full_deck):
+    """The Chinese deck of every disease with the demo centre's slides: the session's
+    (tests/conftest.py), shared with the render tests."""
+    return full_deck("zh").presentation()
 
 
 def _paragraphs(prs) -> Iterator[tuple[str, str, bool]]:
@@ -446,6 +437,7 @@ def _paragraphs(prs) -> Iterator[tuple[str, str, bool]]:
                     yield f"slide {number} notes", line, False
 
 
+@pytest.mark.xdist_group("decks")
 def test_chinese_deck_has_no_english_left(chinese_deck) -> None:
     """Slide text and speaker notes in Chinese, excerpts (labelled 原文), citations and the
     source's own words aside."""

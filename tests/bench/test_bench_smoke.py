@@ -13,6 +13,7 @@ from tests.fixtures.synthetic import generate
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # the harness end to end: servers, browsers, a deck (see `slow`)
 @pytest.mark.browser  # the painted section drives chromium against streamlit servers
 def test_quick_run_prints_the_tables(tmp_path):
     out = tmp_path / "latest.json"

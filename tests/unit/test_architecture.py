@@ -4,8 +4,6 @@ imports Streamlit, and nothing puts Streamlit into its legacy `pages/` mode."""
 import ast
 from pathlib import Path
 
-import pytest
-
 from tests.unit.conftest import REPO_ROOT
 
 LIB = REPO_ROOT / "lib"

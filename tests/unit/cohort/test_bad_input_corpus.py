@@ -54,7 +54,16 @@ def test_the_corpus_has_at_least_30_cases():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("name", CASES)
+#: Generated inputs at the size limits (200,000 rows, 10 MB): see the `slow` marker.
+LARGE = {"rows_at_limit", "rows_over_limit", "over_size_limit"}
+
+
+def _param(name: str):
+    spec = yaml.safe_load((CORPUS / name / "case.yaml").read_text(encoding="utf-8"))
+    return pytest.param(name, marks=[pytest.mark.slow] if spec.get("generate") in LARGE else [])
+
+
+@pytest.mark.parametrize("name", [_param(name) for name in CASES])
 def test_case(name, tmp_path, capsys):
     spec, path = _case(name, tmp_path)
     sheet = ["--sheet", spec["sheet"]] if spec.get("sheet") else []

@@ -316,6 +316,8 @@ def _param(case: Case):
     marks = (
         [pytest.mark.xfail(strict=True, reason=case.spec["xfail"])] if "xfail" in case.spec else []
     )
+    if (case.spec.get("generate") or {}).get("megabytes"):  # the 50 MB file: see `slow`
+        marks.append(pytest.mark.slow)
     return pytest.param(case, id=case.name, marks=marks)
 
 

@@ -2,17 +2,13 @@
 Chinese line-breaking rules kept, and every number as in English.
 
 One English and one Chinese deck of every disease with the demo centre's slides, built once for
-the module: the Chinese with the session's export browser, the English (whose text and numbers
-are compared) with blank images of the same sizes for its figure slides.
+the session (tests/conftest.py, shared with the other tests that read a full deck).
 """
 
-import io
 import re
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-import zlib
 from collections import Counter
 
 import pytest
@@ -20,16 +16,15 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from lib.cohort.demo import load_demo_cohort
-from lib.dataset.loading import load_dataset
-from lib.evidence.exhibits import selection_exhibits
-from lib.evidence.figures import figure_table
 from lib.i18n import missing_translations, using_language
 from lib.i18n.wrap import NO_BREAK_AFTER, NO_BREAK_BEFORE, is_cjk
 from lib.render import charts, images
 from lib.render import cohort_charts as cc
-from lib.render.pptx import EA_FONT, build_deck, deck_filename
+from lib.render.pptx import EA_FONT, deck_filename
 from tests.unit.conftest import DATA_DIR, REPO_ROOT
+
+#: One worker builds the decks (tests/conftest.py), so each is built once per run.
+pytestmark = pytest.mark.xdist_group("decks")
 
 ALL = ["AML", "MDS", "ALL"]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -50,43 +45,14 @@ def same_numbers(english: str, chinese: str) -> bool:
     return not numbers(english) - numbers(chinese)
 
 
-def blank_png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    pixels = zlib.compress((b"\0" + b"\xff" * width) * height, 1)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
-
-
-class BlankExporter:
-    """An exporter whose images are blank, of the size the real one would draw."""
-
-    def __init__(self, real: images.ImageExporter):
-        self.browser_path, self.timeout = real.browser_path, real.timeout
-
-    def render(self, fig, fmt="png", width=None, height=None, scale=1, what=""):
-        wide = int(width or fig.layout.width or images.DEFAULT_WIDTH)
-        high = int(height or images.figure_height(fig))
-        return blank_png(round(wide * scale), round(high * scale))
-
-
 @pytest.fixture(scope="module")
-def built(chinese, exporter):
-    """lang -> (dataset, figure table, exhibits, demo centre, deck reopened)."""
+def built(chinese, full_deck):
+    """lang -> (dataset, figure table, exhibits, demo centre, deck reopened): the session's full
+    decks (tests/conftest.py)."""
     out = {}
     for lang in ("en", "zh"):
-        with using_language(lang):
-            ds = load_dataset(DATA_DIR, lang)
-            table = figure_table(ds)
-            centre = cc.centre_results(load_demo_cohort(), ds)
-            drawing = exporter if lang == "zh" else BlankExporter(exporter)
-            deck = build_deck(ds, table, ALL, drawing, centre=centre)
-            exhibits = selection_exhibits(ds, table, ALL)
-            out[lang] = (ds, table, exhibits, centre, Presentation(io.BytesIO(deck)))
+        deck = full_deck(lang)
+        out[lang] = (deck.dataset, deck.table, deck.exhibits, deck.centre, deck.presentation())
     return out
 
 

@@ -375,7 +375,8 @@ def test_no_centre_slides_for_diseases_it_lacks(dataset):
     assert add_centre_slides(Presentation(), only_aml, ["MDS"], dataset) == 0
 
 
-def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, table):
+@pytest.mark.xdist_group("decks")
+def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, table, exporter):
     import io
 
     from pptx import Presentation
@@ -384,7 +385,7 @@ def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, t
     from lib.render.cohort_slides import LOCAL_DATA
     from lib.render.pptx import REFERENCES_TITLE, build_deck
 
-    prs = Presentation(io.BytesIO(build_deck(dataset, table, ["MDS"], centre=demo)))
+    prs = Presentation(io.BytesIO(build_deck(dataset, table, ["MDS"], exporter, centre=demo)))
     titles = [page.shapes.title.text if page.shapes.title else "" for page in prs.slides]
     figures = len(selection_exhibits(dataset, table, ["MDS"]))
     local = [

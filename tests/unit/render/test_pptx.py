@@ -18,6 +18,9 @@ from lib.evidence.text import integrative_note
 from lib.render.pptx import DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
 from tests.unit.conftest import REPO_ROOT
 
+#: One worker builds the decks (tests/conftest.py), so each is built once per run.
+pytestmark = pytest.mark.xdist_group("decks")
+
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
 IDS = ["-".join(s) for s in SELECTIONS]
 
