@@ -25,7 +25,7 @@ help:
 	@echo "make lint      ruff check"
 	@echo "make validate  validate the data/ directory"
 	@echo "make bench     run the benchmarks (docs/benchmarks.md)"
-	@echo "make serve-replicas  REPLICAS=2 replicas behind nginx on PORT (default 8080)"
+	@echo "make serve-replicas  REPLICAS=2 replicas behind nginx on PORT (default 8080), supervisord"
 	@echo "make clean     remove .venv and caches"
 
 # --- virtualenv -------------------------------------------------------------
@@ -72,10 +72,12 @@ browser-deps:
 		exit 1; \
 	fi
 
-# --- replicas behind nginx (deploy/nginx.conf, deploy/replicas.py) --------------------------
-# `make serve-replicas [REPLICAS=2] [PORT=8080] [ADDRESS=127.0.0.1]`: REPLICAS streamlit servers on
-# free ports of 127.0.0.1 and nginx in front on ADDRESS:PORT, in the foreground; Ctrl-C stops all.
+# --- replicas behind nginx, under supervisord (deploy/serve.py, supervisord.conf, nginx.conf) ---
+# `make serve-replicas [REPLICAS=2] [PORT=8080] [ADDRESS=127.0.0.1] [REPLICA_PORT=8501]`: REPLICAS
+# streamlit servers on 127.0.0.1:REPLICA_PORT, REPLICA_PORT+1, ... and nginx in front on
+# ADDRESS:PORT, in the foreground; a replica that dies is restarted; Ctrl-C stops all.
 REPLICAS ?= 2
+REPLICA_PORT ?= 8501
 # PORT's file default (8501) belongs to `make run`; a PORT given on the command line or in the
 # environment is used as is.
 REPLICAS_PORT = $(if $(filter file,$(origin PORT)),8080,$(PORT))
@@ -84,7 +86,8 @@ NGINX_PKGS := nginx-light
 .PHONY: serve-replicas nginx-deps
 
 serve-replicas: $(VENV)/.installed-run nginx-deps
-	exec $(BIN)/python -m deploy.replicas --replicas $(REPLICAS) --port $(REPLICAS_PORT) --address $(ADDRESS)
+	exec $(BIN)/python -m deploy.serve --replicas $(REPLICAS) --port $(REPLICAS_PORT) \
+		--address $(ADDRESS) --first-replica-port $(REPLICA_PORT)
 
 nginx-deps:
 	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then \

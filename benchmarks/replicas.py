@@ -1,9 +1,10 @@
 """Replicas behind nginx: simulated sessions with reading pauses, 1 replica vs 2 (same run).
 
-Each configuration is `python -m deploy.replicas` (deploy/nginx.conf in front of N `streamlit
-run` replicas) on the same proxy port. A session opens a deep link (page and disease filter from
-a seeded plan) with a fresh routing cookie (so its own replica and Streamlit session), then
-switches page twice, reading 2-8 s after each view. Two kinds of client drive the same plans:
+Each configuration is `python -m deploy.serve` (supervisord running N `streamlit run` replicas
+and nginx with deploy/nginx.conf in front) on the same proxy port. A session opens a deep link
+(page and disease filter from a seeded plan) with a fresh routing cookie (so its own replica and
+Streamlit session), then switches page twice, reading 2-8 s after each view. Two kinds of client
+drive the same plans:
 
 * `light`: 100 sessions (10 when quick) of benchmarks/wsclient.py, a Python client of Streamlit's
   own protocol (the page's HTTP load and probes, the cookies, then `rerun_script` over the
@@ -51,8 +52,8 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from benchmarks import cpu_s
 from benchmarks.wsclient import Session, ViewError
-from deploy.replicas import Launched, free_ports
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.served import Launched, free_ports
 
 BROWSER_ARGS = [
     *CHROMIUM_ARGS,

@@ -1,1 +1,1 @@
-"""Deployment: the production profile, the nginx configuration and the replica supervisor."""
+"""Deployment: the production profile, nginx's configuration, the replicas under supervisord."""

@@ -1,14 +1,14 @@
-"""Two replicas behind nginx: deploy/nginx.conf run by deploy/replicas.py (make serve-replicas).
+"""Two replicas behind nginx under supervisord: deploy/serve.py (make serve-replicas).
 
 Every page loads through the proxy and paints its charts; the routing cookie keeps a browser on
 one replica (its WebSocket included) and spreads browsers over both; uploads pass the proxy's
 body limit and reach the session's replica; and killing the replica a browser sits on leaves
 that browser working on the other one with what its URL holds, while /_stcore/health through the
-proxy stays ``ok``.
+proxy stays ``ok``, and supervisord starts the killed replica again.
 
-The supervisor runs as a subprocess on free ports (so parallel workers do not collide). Which
-replica answered is read from nginx's ``X-Upstream`` header; where a session's WebSocket lives is
-read from each replica's own ``/_stcore/metrics`` (connect counters).
+The stack runs as a subprocess on free ports (tests/browser/served.py, so parallel workers do
+not collide). Which replica answered is read from nginx's ``X-Upstream`` header; where a
+session's WebSocket lives is read from each replica's own ``/_stcore/metrics`` (connect counters).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from deploy.replicas import Launched
 from tests.browser.helpers import REPO_ROOT, wait_for_app
+from tests.browser.served import Launched, healthy, process_tree
 
 # url path -> at least this many charts painted (all diseases selected, repo data/)
 PAGES = {
@@ -122,24 +122,6 @@ def expect_mds_only(page: Page) -> None:
     expect(study).to_be_visible()
     aml = page.get_by_role("heading", name=re.compile(f"^({AML_TRANSPLANT_STUDY})"))
     expect(aml).to_have_count(0)
-
-
-def process_tree(root: int) -> set[int]:
-    """``root`` and every process descended from it (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        tree.add(pid)
-        todo.extend(children.get(pid, []))
-    return tree
 
 
 def running(pid: int) -> bool:
@@ -324,14 +306,23 @@ class HealthPoller:
         self._thread.join()
 
 
+RESTART_TIMEOUT_S = 120
 VIEW = "disease=MDS&lang=zh"  # what the URL keeps: the disease and the language
 
 
-def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
+def restarted(launched: Launched, victim: dict) -> bool:
+    """supervisord runs a new process for ``victim`` and it answers its health check on its port."""
+    info = launched.info(victim["name"])
+    new = info["statename"] == "RUNNING" and info["pid"] != victim["pid"]
+    return new and healthy(victim["url"])
+
+
+def test_killing_a_browsers_replica_moves_it_to_the_other_and_supervisord_restarts_it(
     browser: Browser, record_property
 ) -> None:
     """Its own pair of replicas (this one is killed): SIGKILL the replica a browser sits on. The
-    page, the disease and the language (Chinese here) live in the URL and survive it."""
+    page, the disease and the language (Chinese here) live in the URL and survive it; the killed
+    replica is started again and answers on its own port."""
     launched = Launched(2).start()
     try:
         context = browser.new_context()
@@ -359,26 +350,38 @@ def test_killing_a_browsers_replica_moves_it_to_the_other_with_its_url(
             assert page.url == f"{launched.url}/transplant?{VIEW}"
             expect(page.get_by_role("heading", level=1)).to_have_text("移植")
 
-            # The new session works: a sidebar link keeps the URL's selection...
+            # supervisord starts the killed replica again (bounded wait: a cold start on a busy
+            # machine), while the proxy keeps answering.
+            deadline = killed + RESTART_TIMEOUT_S
+            while not restarted(launched, victim) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            restarted_s = time.monotonic() - killed
+            assert restarted(launched, victim), launched.output()
+
+            # The new session still works: a sidebar link keeps the URL's selection (a page run
+            # on a cold replica: as long as a load)...
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="复发").click()
-            expect(page).to_have_url(f"{launched.url}/relapse?{VIEW}", timeout=15_000)
+            expect(page).to_have_url(f"{launched.url}/relapse?{VIEW}", timeout=LOAD_TIMEOUT_MS)
             expect_painted(page, 1)
             expect(chips(page)).to_have_text(["MDS"])
-            # ...and so does a reload, now served by the survivor.
+            # ...and so does a reload.
             page.goto(f"{launched.url}/transplant?{VIEW}")
             expect_painted(page, 1)
             expect_mds_only(page)
             time.sleep(0.3)  # a few more health polls after the reload
         record_property("reconnected_after_kill_s", round(reconnected_s, 2))
-        print(f"\nreconnected and painted {reconnected_s:.2f} s after the kill; "
-              f"{len(poller.results)} health checks through the proxy")  # fmt: skip
+        record_property("restarted_after_kill_s", round(restarted_s, 2))
+        print(f"\nreconnected and painted {reconnected_s:.2f} s after the kill, replica back "
+              f"after {restarted_s:.2f} s; {len(poller.results)} health checks through the "
+              "proxy")  # fmt: skip
         assert poller.results and set(poller.results) == {"200 ok"}, poller.results
         assert health(launched.url) == "200 ok"
         context.close()
     finally:
         tree = process_tree(launched.proc.pid) if launched.proc else set()
         code = launched.stop()
-    # Stopping the supervisor stops every process it started (nginx, its workers, the replicas).
-    assert code == 0, launched.output()
-    assert len(tree) >= 4  # supervisor, nginx master and worker(s), the surviving replica
+    # Stopping supervisord stops every process it started (nginx, its workers, the replicas):
+    # none was left for the harness to kill.
+    assert code == 0 and launched.leftovers == []
+    assert len(tree) >= 5  # supervisord, nginx master and worker(s), both replicas
     assert [pid for pid in tree if running(pid)] == []

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit import config as st_config
 
+from deploy.serve import find_nginx, prepare, render
+
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTION = tomllib.loads((REPO / "deploy" / "config.production.toml").read_text())
 DEVELOPMENT = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
@@ -108,8 +110,6 @@ def test_websocket_location_upgrades_unbuffered_with_a_long_read_timeout():
 
 
 def test_rendering_fills_in_only_the_replica_lines_and_the_listen_line():
-    from deploy.replicas import render
-
     hosts = ["10.0.0.5:8501", "10.0.0.6:8501", "10.0.0.6:8502"]
     rendered = render(NGINX_CONF, hosts, "443 ssl")
     servers = re.findall(r"^\s*server (\S+) max_fails=\d+ fail_timeout=\d+s;", rendered, re.M)
@@ -121,9 +121,57 @@ def test_rendering_fills_in_only_the_replica_lines_and_the_listen_line():
         render(NGINX_CONF, ["10.0.0.5:8501; evil"], "8080")
 
 
-def test_nginx_accepts_the_rendered_configuration(tmp_path):
-    from deploy.replicas import find_nginx, render
+@pytest.fixture
+def prepared(tmp_path, monkeypatch) -> tuple[Path, dict[str, str]]:
+    """A run directory for three replicas from port 9101, nginx on 0.0.0.0:9100."""
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
+    env = prepare(tmp_path / "run", 3, 9100, "0.0.0.0", 9101, "/usr/sbin/nginx")
+    return tmp_path / "run", env
 
+
+def test_the_run_directory_gets_nginx_conf_for_the_replicas(prepared):
+    run, env = prepared
+    assert sorted(p.name for p in run.iterdir()) == ["logs", "nginx.conf", "temp"]
+    upstreams = [f"127.0.0.1:{port}" for port in (9101, 9102, 9103)]
+    assert (run / "nginx.conf").read_text() == render(NGINX_CONF, upstreams, "0.0.0.0:9100")
+    assert env["PHASEWISE_RUN"] == str(run)
+    assert (env["PHASEWISE_REPLICAS"], env["PHASEWISE_FIRST_PORT"]) == ("3", "9101")
+    assert env["PHASEWISE_UPLOAD_MB"] == str(PRODUCTION["server"]["maxUploadSize"])
+    assert len(env["STREAMLIT_SERVER_COOKIE_SECRET"]) >= 32  # one secret for every replica
+
+
+def test_supervisord_runs_each_replica_and_nginx_restarts_them_and_stops_their_groups(prepared):
+    """deploy/supervisord.conf as supervisord itself reads it, with the launcher's environment."""
+    from supervisor.datatypes import RestartUnconditionally
+    from supervisor.options import ServerOptions
+
+    run, env = prepared
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        options = ServerOptions()  # reads the environment here
+        options.realize(["-c", str(REPO / "deploy" / "supervisord.conf")])
+    groups = {group.name: group.process_configs for group in options.process_group_configs}
+    assert sorted(groups) == ["nginx", "replica"]
+    replicas, (nginx,) = groups["replica"], groups["nginx"]
+    assert [p.name for p in replicas] == ["replica-9101", "replica-9102", "replica-9103"]
+    for process in [*replicas, nginx]:
+        assert process.autorestart is RestartUnconditionally  # whenever it exits
+        assert process.stopasgroup and process.killasgroup  # with what it started
+        assert process.stdout_logfile.startswith(f"{run}/logs/")  # never the terminal or /tmp
+    for process, port in zip(replicas, (9101, 9102, 9103), strict=True):
+        words = process.command.split()
+        assert words[1:5] == ["-m", "streamlit", "run", "streamlit_app.py"]
+        assert f"--server.port={port}" in words and "--server.address=127.0.0.1" in words
+        assert f"--server.maxUploadSize={env['PHASEWISE_UPLOAD_MB']}" in words
+        assert Path(process.directory).resolve() == REPO
+    nginx_command = ["/usr/sbin/nginx", "-p", f"{run}/", "-c", f"{run}/nginx.conf"]
+    assert nginx.command.split()[:5] == nginx_command
+    assert nginx.priority > max(p.priority for p in replicas)  # started last, stopped first
+    assert options.nodaemon  # in the foreground: Ctrl-C reaches it
+
+
+def test_nginx_accepts_the_rendered_configuration(tmp_path):
     nginx = find_nginx()
     if nginx is None:
         pytest.skip("nginx is not installed (make nginx-deps)")
