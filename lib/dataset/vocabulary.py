@@ -57,6 +57,7 @@ Endpoint = Literal[
     "rfs",
     "grfs",
     "nrm",
+    "cr",
     "cr_cri",
     "reported_cr",
     "orr",
@@ -101,6 +102,10 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "nrm": (
         "Non-relapse mortality",
         "Probability of death from any cause other than relapse, relapse as a competing risk.",
+    ),
+    "cr": (
+        "Complete remission (CR)",
+        "Share of patients in complete remission with full count recovery (CRi not counted).",
     ),
     "cr_cri": (
         "Complete remission (CR/CRi)",

@@ -151,7 +151,9 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
             study.design_note or _("Design as reported in the source."),
         )
     ]
-    if study.design != "rct" and study.is_comparative:
+    # A design the source does not report is not known to be non-randomised: its design badge
+    # ("Design not reported") says all there is to say.
+    if study.design not in ("rct", "not_reported") and study.is_comparative:
         badges.append(
             Badge(
                 _("Not randomised"),

@@ -89,6 +89,15 @@ def test_badges_of_a_small_non_randomised_study(dataset, table):
     assert "Truncated in source" in found
 
 
+@pytest.mark.parametrize("study_id", ["dec-mbucy-mds", "flamsa-bu", "tbf-conditioning"])
+def test_a_study_whose_design_is_not_reported_is_not_called_non_randomised(
+    dataset, table, study_id
+):
+    found = labels(dataset, table, study_id)
+    assert "Design not reported" in found
+    assert "Not randomised" not in found
+
+
 def test_badges_of_a_study_with_a_truncated_figure(dataset, table):
     found = labels(dataset, table, "ifn-rux")
     assert "Truncated in source" in found
