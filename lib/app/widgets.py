@@ -101,6 +101,8 @@ def headline_row(items: list[Headline]) -> None:
 def headline_item(item: Headline, with_source: bool = True) -> None:
     """One key number: what it is, the value as the source gives it, n/time/p, source, caveats."""
     st.markdown(f"**{markdown(item.label)}**", help=markdown(item.source))
+    if item.context:
+        st.caption(markdown(item.context))
     st.markdown(f"### {markdown(item.value)}")
     st.caption(markdown(item.detail))
     if with_source:

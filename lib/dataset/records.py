@@ -162,6 +162,10 @@ class Study(Record):
     phase_rationale: Text
     diseases: tuple[Disease, ...] = Field(min_length=1)
     population: Text
+    # The population in a few words, shown with the design on a headline card ("adults with AML
+    # who relapsed after allo-HSCT ..."): required for a study with a headline figure, and holds
+    # no number (numbers come from the figures).
+    population_label: ShortText | None = None
     design: Design
     design_note: Text | None = None
     document: Id

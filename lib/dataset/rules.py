@@ -257,6 +257,87 @@ def headlines(ds: Dataset, index: _Index) -> Iterator[Problem]:
             )
 
 
+#: A figure typed into a label: a number not part of a name such as FLT3-ITD or CR1.
+_TYPED_NUMBER = re.compile(r"(?<![A-Za-z0-9.-])\d+(?:[.,]\d+)?%?")
+
+
+def headline_populations(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A headline card names its population and design (a relapse headline read under "AML, MDS,
+    ALL" must not pass for all relapsed leukaemia): its study needs a `population_label` and a
+    reported design. A population label holds no number: the numbers come from the figures."""
+    for name in ("outcomes", "comparisons"):
+        for figure in getattr(ds, name):
+            study = index.studies.get(figure.study)
+            if not figure.headline or study is None:
+                continue
+            missing = []
+            if study.population_label is None:
+                missing.append(f"study {study.id!r} has no population_label")
+            if study.design == "not_reported":
+                missing.append(f"study {study.id!r} does not report its design")
+            if missing:
+                yield problem(
+                    name,
+                    figure.id,
+                    "headline",
+                    "a headline names its population and design: " + "; ".join(missing),
+                )
+    for study in ds.studies:
+        typed = _TYPED_NUMBER.search(study.population_label or "")
+        if typed:
+            yield problem(
+                "studies",
+                study.id,
+                "population_label",
+                f"holds the number {typed.group()!r}; a label names the population, the figures "
+                "give the numbers",
+            )
+
+
+#: Words in an excerpt that report remission with incomplete count recovery.
+_CRI_WORDS = re.compile(r"\bCRi\b|incomplete (hematologic|haematologic|count|blood)", re.IGNORECASE)
+
+
+def remission_endpoints(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A figure labelled CR/CRi must come from an excerpt that reports CRi; one that reports
+    complete remission only is endpoint `cr` (the Blood 2011 microtransplantation trial)."""
+    for name in ("outcomes", "comparisons"):
+        for figure in getattr(ds, name):
+            if figure.endpoint == "cr_cri" and not _CRI_WORDS.search(figure.excerpt):
+                yield problem(
+                    name,
+                    figure.id,
+                    "endpoint",
+                    "cr_cri, but the excerpt reports complete remission without CRi: use cr",
+                )
+
+
+def discrepancy_flags(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """'Differs from publication' is for a count that differs. A document's n verified with a
+    nuance (it counts the analysed patients where the publication counts the randomised) is
+    flagged `analysed_vs_randomised`; one a few patients off is a `minor_discrepancy`."""
+    instead = {
+        "verified": "analysed_vs_randomised",
+        "verified_with_nuance": "analysed_vs_randomised",
+        "discrepant_minor": "minor_discrepancy",
+    }
+    for study in ds.studies:
+        counts = [("n.", study.n), ("n_published.", study.n_published)]
+        counts += [(f"arms.{arm.id}.n.", arm.n) for arm in study.arms]
+        for prefix, count in counts:
+            if count is None or count.verification.status not in instead:
+                continue
+            for position, flag in enumerate(count.flags):
+                if flag.kind == "discrepant":
+                    yield problem(
+                        "studies",
+                        study.id,
+                        f"{prefix}flags.{position}.kind",
+                        f"'discrepant' on a count whose status is {count.verification.status}: "
+                        f"name what differs ({instead[count.verification.status]})",
+                    )
+
+
 #: Words in a verification note that say something was not found or does not match.
 _UNVERIFIED_WORDS = re.compile(
     r"\b(not (found|reported|checked|given|stated)|not in (that|the|its) "
@@ -314,6 +395,9 @@ RULES: tuple[Rule, ...] = (
     comparison_references,
     other_references,
     headlines,
+    headline_populations,
+    remission_endpoints,
+    discrepancy_flags,
     verification_notes,
     programme_counts,
     figure_phases,

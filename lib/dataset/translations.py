@@ -54,7 +54,14 @@ RECORD_NAMES = {
 }
 #: Plain (not list) text fields of each collection, by dotted location in the record.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "studies": ("title", "short_label", "population", "phase_rationale", "design_note"),
+    "studies": (
+        "title",
+        "short_label",
+        "population",
+        "population_label",
+        "phase_rationale",
+        "design_note",
+    ),
     "outcomes": ("time_point.label", "subgroup", "phase_rationale"),
     "comparisons": ("statement", "time_point.label", "subgroup", "phase_rationale"),
     "key_facts": ("label", "scope", "counted", "time_point.label"),

@@ -189,6 +189,8 @@ FlagKind = Literal[
     "no_citation",
     "curve_estimate",
     "same_claim",
+    "analysed_vs_randomised",
+    "minor_discrepancy",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -211,6 +213,8 @@ FLAG_LABELS = {
     "no_citation": "No citation given",
     "curve_estimate": "Survival-curve estimate",
     "same_claim": "Same claim as another figure",
+    "analysed_vs_randomised": "Analysed vs randomised n",
+    "minor_discrepancy": "Minor difference from publication",
 }
 #: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
 NO_HEADLINE_FLAGS = frozenset(

@@ -27,6 +27,7 @@ class Headline:
 
     figure_id: str
     label: str
+    context: str  # design and population: "Registry analysis: adults with AML who relapsed ..."
     value: str
     detail: str
     source: str
@@ -103,6 +104,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
             Headline(
                 figure_id=row["figure_id"],
                 label=label,
+                context=headline_context(row),
                 value=value,
                 detail=detail,
                 source=source_line(row),
@@ -111,6 +113,17 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
             )
         )
     return items
+
+
+def headline_context(row: pd.Series) -> str:
+    """Who was studied and how, for a headline card: 'Registry analysis: adults with AML who
+    relapsed after allo-HSCT in first complete remission (EBMT registry)'. Validation makes sure
+    every headline figure's study has both (lib.dataset.rules.headline_populations)."""
+    design = _(DESIGN_LABELS[row["design"]]) if isinstance(row["design"], str) else ""
+    population = row["population_label"] if isinstance(row["population_label"], str) else ""
+    if design and population:
+        return labelled(design, population)
+    return design or population
 
 
 def _display(row: pd.Series) -> str:
@@ -194,13 +207,20 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
         "non_randomised_comparison",
         "curve_estimate",
         "same_claim",
+        "analysed_vs_randomised",
+        "minor_discrepancy",
     ):
         if kind in flags:
             badges.append(Badge(_(FLAG_LABELS[kind]), "warning", _flag_help(rows, kind)))
-    if (
-        statuses & {"not_verified_discrepant_with_published", "discrepant_minor"}
-        and "discrepant" not in flags
-    ):
+    if "discrepant_minor" in statuses and not flags & {"discrepant", "minor_discrepancy"}:
+        badges.append(
+            Badge(
+                _(FLAG_LABELS["minor_discrepancy"]),
+                "warning",
+                _("At least one figure differs slightly from the publication."),
+            )
+        )
+    if "not_verified_discrepant_with_published" in statuses and "discrepant" not in flags:
         discrepant = FLAG_LABELS["discrepant"]  # the English, translated below
         badges.append(
             Badge(

@@ -136,7 +136,8 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     rows.extend(_outcome_row(find, o) for o in ds.outcomes)
     rows.extend(_comparison_row(find, c) for c in ds.comparisons)
     rows.extend(_key_fact_row(find, f) for f in ds.key_facts)
-    table = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+    # The headline cards' population label rides along; it is not an export column.
+    table = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, "population_label"])
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
     # Also on the frame itself, so an export of an empty selection still names its dataset.
@@ -208,6 +209,7 @@ def _study_columns(study: Study, figure=None) -> dict:
         "study": study.short_label,
         "design": study.design,
         "arms_defined_by": study.arms_defined_by,
+        "population_label": study.population_label,
     }
 
 

@@ -144,3 +144,46 @@ def test_headlines_in_chinese_keep_ids_and_numbers(dataset_zh, table_zh):
         assert numbers(item.value) == numbers(english[figure_id].value), figure_id
         assert numbers(item.detail) == numbers(english[figure_id].detail), figure_id
     assert chinese["sora.cir1y"].value == "7% vs 24.5%"
+
+
+# --- headlines name their population and design; nuances are not 'differs' -----------------
+
+
+def test_every_headline_names_its_population_and_design(dataset, table):
+    cards = {
+        h.figure_id: h for phase in PHASES for h in headlines(filter_table(table, phase=phase))
+    }
+    assert cards
+    for card in cards.values():
+        design, _colon, population = card.context.partition(": ")
+        assert design and population, card
+    relapse = cards["ebmt.os2y"].context
+    assert relapse.startswith("Registry analysis: ")
+    assert "relapsed after allo-HSCT" in relapse and "first complete remission" in relapse
+    assert "EBMT" in relapse
+    assert cards["sora.cir1y"].context.startswith("Randomised controlled trial: ")
+
+
+def test_headline_population_and_design_in_chinese(table_zh):
+    cards = {
+        h.figure_id: h for phase in PHASES for h in headlines(filter_table(table_zh, phase=phase))
+    }
+    relapse = cards["ebmt.os2y"].context
+    assert relapse.startswith("登记研究：") and "首次完全缓解" in relapse and "复发" in relapse
+    assert "EBMT" in relapse
+
+
+def test_a_count_verified_with_a_nuance_is_not_called_different(dataset, table):
+    gdec = labels(dataset, table, "gdec-maintenance")
+    assert "Analysed vs randomised n" in gdec
+    assert "Differs from publication" not in gdec
+    ebmt = labels(dataset, table, "ebmt-relapse")
+    assert "Minor difference from publication" in ebmt
+    assert "Differs from publication" not in ebmt
+
+
+def test_nuance_badges_in_chinese(dataset_zh, table_zh):
+    gdec = [b.label for b in study_badges(table_zh, dataset_zh.study("gdec-maintenance"))]
+    ebmt = [b.label for b in study_badges(table_zh, dataset_zh.study("ebmt-relapse"))]
+    assert "分析例数（非随机分组例数）" in gdec and "与发表文献不符" not in gdec
+    assert "与发表文献略有出入" in ebmt and "与发表文献不符" not in ebmt
