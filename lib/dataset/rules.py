@@ -219,33 +219,38 @@ def _time_known(figure) -> bool:
     return figure.time_point.months is not None or figure.endpoint == "median_os"
 
 
+def _outcome_refusal(outcome, study) -> str | None:
+    arm = next((a for a in study.arms if a.id == outcome.arm), None)
+    n_known = (
+        outcome.n is not None or (arm is not None and arm.n is not None) or study.n is not None
+    )
+    flags = tuple(f.kind for f in outcome.flags)
+    return headline_refusal(
+        "outcome", outcome.endpoint, flags, study.arms_defined_by, n_known, _time_known(outcome)
+    )
+
+
+def _comparison_refusal(comp, study) -> str | None:
+    arms = [a for a in study.arms if a.id in (comp.intervention_arm, comp.control_arm)]
+    n_known = all(a.n is not None for a in arms) or study.n is not None
+    flags = tuple(f.kind for f in comp.flags)
+    return headline_refusal(
+        "comparison", comp.endpoint, flags, study.arms_defined_by, n_known, _time_known(comp)
+    )
+
+
+_REFUSAL = {"outcomes": _outcome_refusal, "comparisons": _comparison_refusal}
+
+
 def headlines(ds: Dataset, index: _Index) -> Iterator[Problem]:
-    for outcome in ds.outcomes:
-        study = index.studies.get(outcome.study)
-        if not outcome.headline or study is None:
-            continue
-        arm = next((a for a in study.arms if a.id == outcome.arm), None)
-        n_known = (
-            outcome.n is not None or (arm is not None and arm.n is not None) or study.n is not None
-        )
-        flags = tuple(f.kind for f in outcome.flags)
-        why = headline_refusal(
-            "outcome", outcome.endpoint, flags, study.arms_defined_by, n_known, _time_known(outcome)
-        )
-        if why:
-            yield problem("outcomes", outcome.id, "headline", f"not a headline figure: {why}")
-    for comp in ds.comparisons:
-        study = index.studies.get(comp.study)
-        if not comp.headline or study is None:
-            continue
-        arms = [a for a in study.arms if a.id in (comp.intervention_arm, comp.control_arm)]
-        n_known = all(a.n is not None for a in arms) or study.n is not None
-        flags = tuple(f.kind for f in comp.flags)
-        why = headline_refusal(
-            "comparison", comp.endpoint, flags, study.arms_defined_by, n_known, _time_known(comp)
-        )
-        if why:
-            yield problem("comparisons", comp.id, "headline", f"not a headline figure: {why}")
+    for name, refusal in _REFUSAL.items():
+        for figure in getattr(ds, name):
+            study = index.studies.get(figure.study)
+            if not figure.headline or study is None:
+                continue
+            why = refusal(figure, study)
+            if why:
+                yield problem(name, figure.id, "headline", f"not a headline figure: {why}")
     for fact in ds.key_facts:
         if fact.headline:
             yield problem(
@@ -268,8 +273,8 @@ def headline_populations(ds: Dataset, index: _Index) -> Iterator[Problem]:
     for name in ("outcomes", "comparisons"):
         for figure in getattr(ds, name):
             study = index.studies.get(figure.study)
-            if not figure.headline or study is None:
-                continue
+            if not figure.headline or study is None or _REFUSAL[name](figure, study):
+                continue  # not a headline at all: the headline rule says why
             missing = []
             if study.population_label is None:
                 missing.append(f"study {study.id!r} has no population_label")

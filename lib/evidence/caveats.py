@@ -213,9 +213,10 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
         if kind in flags:
             badges.append(Badge(_(FLAG_LABELS[kind]), "warning", _flag_help(rows, kind)))
     if "discrepant_minor" in statuses and not flags & {"discrepant", "minor_discrepancy"}:
+        minor = FLAG_LABELS["minor_discrepancy"]  # the English, translated below
         badges.append(
             Badge(
-                _(FLAG_LABELS["minor_discrepancy"]),
+                _(minor),
                 "warning",
                 _("At least one figure differs slightly from the publication."),
             )
