@@ -88,6 +88,9 @@ class PValue(Record):
     as_printed: ShortText
     value: float | None = Field(default=None, gt=0, le=1)
     relation: Literal["=", "<", ">"] = "="
+    # Where the source prints words instead of a p-value ("all statistically different"): the
+    # words as read, translated with the dataset (the printed text stays on record).
+    reads: ShortText | None = None
 
 
 class HazardRatio(Record):
@@ -218,6 +221,9 @@ class Outcome(Provenance):
     time_point: TimePoint
     value: float | None = None
     as_printed: ShortText
+    # Where the source prints words instead of a figure ("over one year"): the words as read,
+    # shown in the value's place and translated with the dataset; `as_printed` stays as printed.
+    reads: ShortText | None = None
     unit: Unit
     n: int | None = Field(default=None, ge=1)
     events: int | None = Field(default=None, ge=0)
@@ -287,6 +293,7 @@ class KeyFact(Provenance):
     scope: ShortText
     value: float | None = None
     as_printed: ShortText
+    reads: ShortText | None = None  # as for an outcome: "over 700" read in the page's language
     unit: Literal["percent", "patients", "count", "months"]
     counted: ShortText | None = None
     time_point: TimePoint

@@ -343,6 +343,39 @@ def discrepancy_flags(ds: Dataset, index: _Index) -> Iterator[Problem]:
                     )
 
 
+#: A printed text that is words, not only a figure: "over 700", "all statistically different".
+_PRINTED_WORDS = re.compile(r"[a-z]{3,}")
+
+
+def printed_words(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """Where the source prints words in a figure's place, the figure says how they read
+    (`reads`, translated with the dataset): a Chinese page must not show English there."""
+    for name in ("outcomes", "key_facts"):
+        for figure in getattr(ds, name):
+            kinds = {flag.kind for flag in figure.flags}
+            words = (figure.value is None and "truncated" not in kinds) or kinds & {
+                "approximate",
+                "lower_bound",
+            }
+            if words and _PRINTED_WORDS.search(figure.as_printed) and figure.reads is None:
+                yield problem(
+                    name,
+                    figure.id,
+                    "reads",
+                    f"shown as the source's words {figure.as_printed!r}: say how they read "
+                    "(reads), so that each language shows them in its own words",
+                )
+    for comp in ds.comparisons:
+        if comp.p and _PRINTED_WORDS.search(comp.p.as_printed) and comp.p.reads is None:
+            yield problem(
+                "comparisons",
+                comp.id,
+                "p.reads",
+                f"the p-value is printed as words {comp.p.as_printed!r}: say how they read "
+                "(p.reads), so that each language shows them in its own words",
+            )
+
+
 #: Words in a verification note that say something was not found or does not match.
 _UNVERIFIED_WORDS = re.compile(
     r"\b(not (found|reported|checked|given|stated)|not in (that|the|its) "
@@ -403,6 +436,7 @@ RULES: tuple[Rule, ...] = (
     headline_populations,
     remission_endpoints,
     discrepancy_flags,
+    printed_words,
     verification_notes,
     programme_counts,
     figure_phases,

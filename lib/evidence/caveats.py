@@ -12,11 +12,14 @@ from lib.dataset.rules import headline_refusal
 from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
 from lib.evidence.selection import SMALL_N
 from lib.evidence.text import (
+    bracketed,
     display_count,
     display_n,
     display_p,
     display_value,
     labelled,
+    publication_effect,
+    read_words,
 )
 from lib.i18n import _, _f
 
@@ -85,7 +88,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                     [
                         row["time_point"],
                         f"n={ns}" if ns else display_n(None),
-                        display_p(row["p_as_printed"], row["flags"]),
+                        _headline_p(table, row),
                     ],
                 )
             )
@@ -127,7 +130,33 @@ def headline_context(row: pd.Series) -> str:
 
 
 def _display(row: pd.Series) -> str:
-    return display_value(row["value"], row["as_printed"], row["unit"], row["flags"], row["n"])
+    return read_words(row, "reads") or display_value(
+        row["value"], row["as_printed"], row["unit"], row["flags"], row["n"]
+    )
+
+
+def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
+    """The headline's p. Where the document gives words, not a p-value ('all statistically
+    different'), the words as read with the publication's hazard ratio and p beside them, from
+    the publication's comparison of the same endpoint and time point."""
+    words = read_words(row, "p_reads")
+    if not words:
+        return display_p(row["p_as_printed"], row["flags"])
+    twins = table[
+        (table["kind"] == "comparison")
+        & (table["origin"] == "publication")
+        & (table["study_id"] == row["study_id"])
+        & (table["endpoint"] == row["endpoint"])
+        & (table["time_point_months"] == row["time_point_months"])
+        & table["hr"].notna()
+    ]
+    if twins.empty:
+        return words
+    twin = twins.iloc[0]
+    return bracketed(
+        words,
+        publication_effect(twin["hr"], twin["hr_ci_low"], twin["hr_ci_high"], twin["p_as_printed"]),
+    )
 
 
 def source_line(row: pd.Series) -> str:

@@ -205,7 +205,7 @@ class Exhibit:
                     claims["endpoint_label"],
                     claims["time_point"],
                     [text.direction(r.favours, r.arm, r.comparator_arm) for r in records],
-                    [text.display_p(r.p_as_printed, r.flags) for r in records],
+                    [text.p_text(r) for r in records],
                     claims["origin"].map(lambda origin: _(ORIGIN_LABELS[origin])),
                 ],
                 strict=True,

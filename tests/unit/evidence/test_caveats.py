@@ -187,3 +187,45 @@ def test_nuance_badges_in_chinese(dataset_zh, table_zh):
     ebmt = [b.label for b in study_badges(table_zh, dataset_zh.study("ebmt-relapse"))]
     assert "分析例数（非随机分组例数）" in gdec and "与发表文献不符" not in gdec
     assert "与发表文献略有出入" in ebmt and "与发表文献不符" not in ebmt
+
+
+# --- no English in a value's place on Chinese pages -------------------------------------------
+
+
+def test_printed_words_read_in_chinese_in_a_values_place(table_zh):
+    """'over one year', 'over 700', 'about 40', 'all statistically different' read in Chinese
+    where the figure stands; the printed words stay in the table's as-printed column. (Hazard
+    ratios printed in full are shown from their numbers by the number formatting.)"""
+    from lib.evidence import text
+    from lib.evidence.selection import records
+
+    shown = {}
+    for row in records(table_zh[table_zh["kind"] != "sample_size"]):
+        if row.unit == "hazard ratio":
+            continue
+        value = text.figure_value(row)
+        p = text.p_text(row) if row.kind == "comparison" else ""
+        assert not re.search(r"[a-z]{3,}", value + p), (row.figure_id, value, p)
+        shown[row.figure_id] = (value, p)
+    assert shown["hu-case-2.survival"][0] == "一年以上"
+    assert shown["mst-patients"][0] == "700余例"
+    assert shown["mst-centres"][0] == "约40家"
+    assert shown["untreated-secondary-aml"][0] == "约三个月"
+    assert shown["gdec.cir2y"][1] == "均有统计学差异"
+    printed = table_zh.set_index("figure_id")["as_printed"]
+    assert (
+        printed["mst-patients"] == "over 700" and printed["hu-case-2.survival"] == "over one year"
+    )
+
+
+def test_a_p_given_in_words_shows_the_publications_figures_beside_them(table, table_zh):
+    with using_language("en"):
+        english = {h.figure_id: h for h in headlines(filter_table(table, phase="maintenance"))}
+    assert english["gdec.cir2y"].detail.endswith(
+        "all statistically different (publication: HR 0.32 (95% CI 0.18–0.57), P < .01)"
+    )
+    with using_language("zh"):
+        chinese = {h.figure_id: h for h in headlines(filter_table(table_zh, phase="maintenance"))}
+    assert chinese["gdec.cir2y"].detail.endswith(
+        "均有统计学差异（发表文献：HR 0.32（95% CI 0.18–0.57），P < .01）"
+    )
