@@ -37,10 +37,10 @@ def journey() -> None:
             )
     st.caption(
         _(
-            "Figures come from three conference and news reports (two machine-translated "
-            "from Chinese), checked where possible against the publications; see Sources for "
-            "what was checked. Studies differ in design, patients and follow-up: compare "
-            "within a study, not across studies."
+            "Figures come from three conference and news reports (two translated from "
+            "Chinese, one of them by machine), checked where possible against the "
+            "publications; see Sources for what was checked. Studies differ in design, "
+            "patients and follow-up: compare within a study, not across studies."
         )
     )
 

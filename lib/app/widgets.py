@@ -15,7 +15,7 @@ from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
 from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
-from lib.evidence.text import is_editorial, labelled
+from lib.evidence.text import bracketed, is_editorial, labelled
 from lib.i18n import _, _f, _nf
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -101,6 +101,8 @@ def headline_row(items: list[Headline]) -> None:
 def headline_item(item: Headline, with_source: bool = True) -> None:
     """One key number: what it is, the value as the source gives it, n/time/p, source, caveats."""
     st.markdown(f"**{markdown(item.label)}**", help=markdown(item.source))
+    if item.context:
+        st.caption(markdown(item.context))
     st.markdown(f"### {markdown(item.value)}")
     st.caption(markdown(item.detail))
     if with_source:
@@ -158,8 +160,10 @@ def note_panel(
     if consensus:
         st.markdown(bold(_("Consensus documents")))
         for item in consensus:
-            year = f" ({item.year_as_printed})" if item.year_as_printed else ""
-            st.markdown(f"- {markdown(item.title + year)}: {markdown(item.summary)}")
+            title = (
+                bracketed(item.title, item.year_as_printed) if item.year_as_printed else item.title
+            )
+            st.markdown(f"- {markdown(labelled(title, item.summary))}")
             for flag in item.flags:
                 label = markdown(_(FLAG_LABELS[flag.kind]))
                 st.caption(f":orange-badge[{label}] {markdown(flag.note)}")

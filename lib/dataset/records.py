@@ -88,6 +88,9 @@ class PValue(Record):
     as_printed: ShortText
     value: float | None = Field(default=None, gt=0, le=1)
     relation: Literal["=", "<", ">"] = "="
+    # Where the source prints words instead of a p-value ("all statistically different"): the
+    # words as read, translated with the dataset (the printed text stays on record).
+    reads: ShortText | None = None
 
 
 class HazardRatio(Record):
@@ -162,6 +165,10 @@ class Study(Record):
     phase_rationale: Text
     diseases: tuple[Disease, ...] = Field(min_length=1)
     population: Text
+    # The population in a few words, shown with the design on a headline card ("adults with AML
+    # who relapsed after allo-HSCT ..."): required for a study with a headline figure, and holds
+    # no number (numbers come from the figures).
+    population_label: ShortText | None = None
     design: Design
     design_note: Text | None = None
     document: Id
@@ -214,6 +221,9 @@ class Outcome(Provenance):
     time_point: TimePoint
     value: float | None = None
     as_printed: ShortText
+    # Where the source prints words instead of a figure ("over one year"): the words as read,
+    # shown in the value's place and translated with the dataset; `as_printed` stays as printed.
+    reads: ShortText | None = None
     unit: Unit
     n: int | None = Field(default=None, ge=1)
     events: int | None = Field(default=None, ge=0)
@@ -283,6 +293,7 @@ class KeyFact(Provenance):
     scope: ShortText
     value: float | None = None
     as_printed: ShortText
+    reads: ShortText | None = None  # as for an outcome: "over 700" read in the page's language
     unit: Literal["percent", "patients", "count", "months"]
     counted: ShortText | None = None
     time_point: TimePoint

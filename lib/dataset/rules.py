@@ -219,33 +219,38 @@ def _time_known(figure) -> bool:
     return figure.time_point.months is not None or figure.endpoint == "median_os"
 
 
+def _outcome_refusal(outcome, study) -> str | None:
+    arm = next((a for a in study.arms if a.id == outcome.arm), None)
+    n_known = (
+        outcome.n is not None or (arm is not None and arm.n is not None) or study.n is not None
+    )
+    flags = tuple(f.kind for f in outcome.flags)
+    return headline_refusal(
+        "outcome", outcome.endpoint, flags, study.arms_defined_by, n_known, _time_known(outcome)
+    )
+
+
+def _comparison_refusal(comp, study) -> str | None:
+    arms = [a for a in study.arms if a.id in (comp.intervention_arm, comp.control_arm)]
+    n_known = all(a.n is not None for a in arms) or study.n is not None
+    flags = tuple(f.kind for f in comp.flags)
+    return headline_refusal(
+        "comparison", comp.endpoint, flags, study.arms_defined_by, n_known, _time_known(comp)
+    )
+
+
+_REFUSAL = {"outcomes": _outcome_refusal, "comparisons": _comparison_refusal}
+
+
 def headlines(ds: Dataset, index: _Index) -> Iterator[Problem]:
-    for outcome in ds.outcomes:
-        study = index.studies.get(outcome.study)
-        if not outcome.headline or study is None:
-            continue
-        arm = next((a for a in study.arms if a.id == outcome.arm), None)
-        n_known = (
-            outcome.n is not None or (arm is not None and arm.n is not None) or study.n is not None
-        )
-        flags = tuple(f.kind for f in outcome.flags)
-        why = headline_refusal(
-            "outcome", outcome.endpoint, flags, study.arms_defined_by, n_known, _time_known(outcome)
-        )
-        if why:
-            yield problem("outcomes", outcome.id, "headline", f"not a headline figure: {why}")
-    for comp in ds.comparisons:
-        study = index.studies.get(comp.study)
-        if not comp.headline or study is None:
-            continue
-        arms = [a for a in study.arms if a.id in (comp.intervention_arm, comp.control_arm)]
-        n_known = all(a.n is not None for a in arms) or study.n is not None
-        flags = tuple(f.kind for f in comp.flags)
-        why = headline_refusal(
-            "comparison", comp.endpoint, flags, study.arms_defined_by, n_known, _time_known(comp)
-        )
-        if why:
-            yield problem("comparisons", comp.id, "headline", f"not a headline figure: {why}")
+    for name, refusal in _REFUSAL.items():
+        for figure in getattr(ds, name):
+            study = index.studies.get(figure.study)
+            if not figure.headline or study is None:
+                continue
+            why = refusal(figure, study)
+            if why:
+                yield problem(name, figure.id, "headline", f"not a headline figure: {why}")
     for fact in ds.key_facts:
         if fact.headline:
             yield problem(
@@ -254,6 +259,120 @@ def headlines(ds: Dataset, index: _Index) -> Iterator[Problem]:
                 "headline",
                 "not a headline figure: "
                 + headline_refusal("key_fact", "", (), "allocation", False, False),
+            )
+
+
+#: A figure typed into a label: a number not part of a name such as FLT3-ITD or CR1.
+_TYPED_NUMBER = re.compile(r"(?<![A-Za-z0-9.-])\d+(?:[.,]\d+)?%?")
+
+
+def headline_populations(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A headline card names its population and design (a relapse headline read under "AML, MDS,
+    ALL" must not pass for all relapsed leukaemia): its study needs a `population_label` and a
+    reported design. A population label holds no number: the numbers come from the figures."""
+    for name in ("outcomes", "comparisons"):
+        for figure in getattr(ds, name):
+            study = index.studies.get(figure.study)
+            if not figure.headline or study is None or _REFUSAL[name](figure, study):
+                continue  # not a headline at all: the headline rule says why
+            missing = []
+            if study.population_label is None:
+                missing.append(f"study {study.id!r} has no population_label")
+            if study.design == "not_reported":
+                missing.append(f"study {study.id!r} does not report its design")
+            if missing:
+                yield problem(
+                    name,
+                    figure.id,
+                    "headline",
+                    "a headline names its population and design: " + "; ".join(missing),
+                )
+    for study in ds.studies:
+        typed = _TYPED_NUMBER.search(study.population_label or "")
+        if typed:
+            yield problem(
+                "studies",
+                study.id,
+                "population_label",
+                f"holds the number {typed.group()!r}; a label names the population, the figures "
+                "give the numbers",
+            )
+
+
+#: Words in an excerpt that report remission with incomplete count recovery.
+_CRI_WORDS = re.compile(r"\bCRi\b|incomplete (hematologic|haematologic|count|blood)", re.IGNORECASE)
+
+
+def remission_endpoints(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A figure labelled CR/CRi must come from an excerpt that reports CRi; one that reports
+    complete remission only is endpoint `cr` (the Blood 2011 microtransplantation trial)."""
+    for name in ("outcomes", "comparisons"):
+        for figure in getattr(ds, name):
+            if figure.endpoint == "cr_cri" and not _CRI_WORDS.search(figure.excerpt):
+                yield problem(
+                    name,
+                    figure.id,
+                    "endpoint",
+                    "cr_cri, but the excerpt reports complete remission without CRi: use cr",
+                )
+
+
+def discrepancy_flags(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """'Differs from publication' is for a count that differs. A document's n verified with a
+    nuance (it counts the analysed patients where the publication counts the randomised) is
+    flagged `analysed_vs_randomised`; one a few patients off is a `minor_discrepancy`."""
+    instead = {
+        "verified": "analysed_vs_randomised",
+        "verified_with_nuance": "analysed_vs_randomised",
+        "discrepant_minor": "minor_discrepancy",
+    }
+    for study in ds.studies:
+        counts = [("n.", study.n), ("n_published.", study.n_published)]
+        counts += [(f"arms.{arm.id}.n.", arm.n) for arm in study.arms]
+        for prefix, count in counts:
+            if count is None or count.verification.status not in instead:
+                continue
+            for position, flag in enumerate(count.flags):
+                if flag.kind == "discrepant":
+                    yield problem(
+                        "studies",
+                        study.id,
+                        f"{prefix}flags.{position}.kind",
+                        f"'discrepant' on a count whose status is {count.verification.status}: "
+                        f"name what differs ({instead[count.verification.status]})",
+                    )
+
+
+#: A printed text that is words, not only a figure: "over 700", "all statistically different".
+_PRINTED_WORDS = re.compile(r"[a-z]{3,}")
+
+
+def printed_words(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """Where the source prints words in a figure's place, the figure says how they read
+    (`reads`, translated with the dataset): a Chinese page must not show English there."""
+    for name in ("outcomes", "key_facts"):
+        for figure in getattr(ds, name):
+            kinds = {flag.kind for flag in figure.flags}
+            words = (figure.value is None and "truncated" not in kinds) or kinds & {
+                "approximate",
+                "lower_bound",
+            }
+            if words and _PRINTED_WORDS.search(figure.as_printed) and figure.reads is None:
+                yield problem(
+                    name,
+                    figure.id,
+                    "reads",
+                    f"shown as the source's words {figure.as_printed!r}: say how they read "
+                    "(reads), so that each language shows them in its own words",
+                )
+    for comp in ds.comparisons:
+        if comp.p and _PRINTED_WORDS.search(comp.p.as_printed) and comp.p.reads is None:
+            yield problem(
+                "comparisons",
+                comp.id,
+                "p.reads",
+                f"the p-value is printed as words {comp.p.as_printed!r}: say how they read "
+                "(p.reads), so that each language shows them in its own words",
             )
 
 
@@ -314,6 +433,10 @@ RULES: tuple[Rule, ...] = (
     comparison_references,
     other_references,
     headlines,
+    headline_populations,
+    remission_endpoints,
+    discrepancy_flags,
+    printed_words,
     verification_notes,
     programme_counts,
     figure_phases,

@@ -8,9 +8,11 @@ editorial sentence (`{editorial: ...}`), `aims.2.editorial`. Arm ids contain dot
 never parsed: `text_fields` walks the English record and gives each field's path together with
 its location in the parsed YAML, and the translation is looked up by the whole path.
 
-Not translated, so never in the file: ids, numbers, source excerpts, `as_printed`,
+Not translated, so never in the file: ids, numbers, source excerpts, `as_printed` (its words
+as read, `reads`, are),
 `endpoint_wording` and `source_wording` (the source's own words), the characters and pinyin of a
-TCM principle, citations, URLs. A principle's `gloss` is its explanation in the dataset's
+TCM principle, citations (except a publication not found, which is described in words, and one
+of a Chinese-language journal, cited in Chinese), URLs. A principle's `gloss` is its explanation in the dataset's
 language.
 """
 
@@ -54,10 +56,17 @@ RECORD_NAMES = {
 }
 #: Plain (not list) text fields of each collection, by dotted location in the record.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "studies": ("title", "short_label", "population", "phase_rationale", "design_note"),
-    "outcomes": ("time_point.label", "subgroup", "phase_rationale"),
-    "comparisons": ("statement", "time_point.label", "subgroup", "phase_rationale"),
-    "key_facts": ("label", "scope", "counted", "time_point.label"),
+    "studies": (
+        "title",
+        "short_label",
+        "population",
+        "population_label",
+        "phase_rationale",
+        "design_note",
+    ),
+    "outcomes": ("time_point.label", "subgroup", "phase_rationale", "reads"),
+    "comparisons": ("statement", "time_point.label", "subgroup", "phase_rationale", "p.reads"),
+    "key_facts": ("label", "scope", "counted", "time_point.label", "reads"),
     "notes": ("scope", "key_message"),
     "consensus": ("title", "summary"),
     "glossary": ("correct_term", "basis"),
@@ -153,6 +162,15 @@ def text_fields(collection: str, record: Any) -> list[TextField]:
             for i, text in _items(record.get(name)):
                 put(f"{name}.{i}", (name, i), text)
         put("evidence_level", ("evidence_level",), record.get("evidence_level"))
+    elif collection == "publications":
+        # A reference stays as published (an English paper is cited in English in Chinese text
+        # too); a description of a report not found, or a citation of a Chinese-language
+        # journal, is text for the reader and is translated.
+        citation = record.get("citation")
+        if record.get("status") == "not_found" or (
+            isinstance(citation, str) and re.search(r"[\u4e00-\u9fff]", citation)
+        ):
+            put("citation", ("citation",), citation)
     elif collection == "info":
         for i, entry in _items(record.get("changelog")):
             if isinstance(entry, dict):

@@ -57,6 +57,7 @@ Endpoint = Literal[
     "rfs",
     "grfs",
     "nrm",
+    "cr",
     "cr_cri",
     "reported_cr",
     "orr",
@@ -101,6 +102,10 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "nrm": (
         "Non-relapse mortality",
         "Probability of death from any cause other than relapse, relapse as a competing risk.",
+    ),
+    "cr": (
+        "Complete remission (CR)",
+        "Share of patients in complete remission with full count recovery (CRi not counted).",
     ),
     "cr_cri": (
         "Complete remission (CR/CRi)",
@@ -184,6 +189,8 @@ FlagKind = Literal[
     "no_citation",
     "curve_estimate",
     "same_claim",
+    "analysed_vs_randomised",
+    "minor_discrepancy",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -206,6 +213,8 @@ FLAG_LABELS = {
     "no_citation": "No citation given",
     "curve_estimate": "Survival-curve estimate",
     "same_claim": "Same claim as another figure",
+    "analysed_vs_randomised": "Analysed vs randomised n",
+    "minor_discrepancy": "Minor difference from publication",
 }
 #: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
 NO_HEADLINE_FLAGS = frozenset(

@@ -89,8 +89,22 @@ def bibliography(ds: Dataset, table: pd.DataFrame) -> list[Reference]:
         for p in ds.publications
     ]
     figures = table[table["kind"] != "sample_size"]
+    # A publication also carries the document's figures of the studies that cite it (venetoclax
+    # bridging, Dec-mBuCy2: the document reports them, the publication is what they come from).
+    citing: dict[str, set[str]] = {}
+    for study in ds.studies:
+        if study.publication:
+            citing.setdefault(study.publication, set()).add(study.id)
     return [
-        Reference(number, kind, citation, status, checked, links, _resting_on(figures, ref_id))
+        Reference(
+            number,
+            kind,
+            citation,
+            status,
+            checked,
+            links,
+            _resting_on(figures, ref_id, citing.get(ref_id, set())),
+        )
         for number, (kind, ref_id, citation, status, checked, links) in enumerate(entries, 1)
     ]
 
@@ -108,9 +122,12 @@ def _publication_links(publication) -> tuple[tuple[str, str], ...]:
     return tuple(links)
 
 
-def _resting_on(figures: pd.DataFrame, source_id: str) -> tuple[tuple[str, str], ...]:
-    """The figures taken from a source, as (phase, label) in phase order."""
-    rows = figures[figures["source_id"] == source_id]
+def _resting_on(
+    figures: pd.DataFrame, source_id: str, studies: set[str] = frozenset()
+) -> tuple[tuple[str, str], ...]:
+    """The figures taken from a source, or from the studies that cite it (`studies`), as
+    (phase, label) in phase order."""
+    rows = figures[(figures["source_id"] == source_id) | figures["study_id"].isin(studies)]
     rows = rows.sort_values("phase", key=lambda p: p.map(PHASES.index), kind="stable")
     return tuple(
         (r.phase, " · ".join(x for x in (r.study, r.endpoint_label, r.time_point) if x))

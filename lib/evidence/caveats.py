@@ -12,11 +12,14 @@ from lib.dataset.rules import headline_refusal
 from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
 from lib.evidence.selection import SMALL_N
 from lib.evidence.text import (
+    bracketed,
     display_count,
     display_n,
     display_p,
     display_value,
     labelled,
+    publication_effect,
+    read_words,
 )
 from lib.i18n import _, _f
 
@@ -27,6 +30,7 @@ class Headline:
 
     figure_id: str
     label: str
+    context: str  # design and population: "Registry analysis: adults with AML who relapsed ..."
     value: str
     detail: str
     source: str
@@ -84,7 +88,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                     [
                         row["time_point"],
                         f"n={ns}" if ns else display_n(None),
-                        display_p(row["p_as_printed"], row["flags"]),
+                        _headline_p(table, row),
                     ],
                 )
             )
@@ -103,6 +107,7 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
             Headline(
                 figure_id=row["figure_id"],
                 label=label,
+                context=headline_context(row),
                 value=value,
                 detail=detail,
                 source=source_line(row),
@@ -113,8 +118,45 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
     return items
 
 
+def headline_context(row: pd.Series) -> str:
+    """Who was studied and how, for a headline card: 'Registry analysis: adults with AML who
+    relapsed after allo-HSCT in first complete remission (EBMT registry)'. Validation makes sure
+    every headline figure's study has both (lib.dataset.rules.headline_populations)."""
+    design = _(DESIGN_LABELS[row["design"]]) if isinstance(row["design"], str) else ""
+    population = row["population_label"] if isinstance(row["population_label"], str) else ""
+    if design and population:
+        return labelled(design, population)
+    return design or population
+
+
 def _display(row: pd.Series) -> str:
-    return display_value(row["value"], row["as_printed"], row["unit"], row["flags"], row["n"])
+    return read_words(row, "reads") or display_value(
+        row["value"], row["as_printed"], row["unit"], row["flags"], row["n"]
+    )
+
+
+def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
+    """The headline's p. Where the document gives words, not a p-value ('all statistically
+    different'), the words as read with the publication's hazard ratio and p beside them, from
+    the publication's comparison of the same endpoint and time point."""
+    words = read_words(row, "p_reads")
+    if not words:
+        return display_p(row["p_as_printed"], row["flags"])
+    twins = table[
+        (table["kind"] == "comparison")
+        & (table["origin"] == "publication")
+        & (table["study_id"] == row["study_id"])
+        & (table["endpoint"] == row["endpoint"])
+        & (table["time_point_months"] == row["time_point_months"])
+        & table["hr"].notna()
+    ]
+    if twins.empty:
+        return words
+    twin = twins.iloc[0]
+    return bracketed(
+        words,
+        publication_effect(twin["hr"], twin["hr_ci_low"], twin["hr_ci_high"], twin["p_as_printed"]),
+    )
 
 
 def source_line(row: pd.Series) -> str:
@@ -151,7 +193,9 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
             study.design_note or _("Design as reported in the source."),
         )
     ]
-    if study.design != "rct" and study.is_comparative:
+    # A design the source does not report is not known to be non-randomised: its design badge
+    # ("Design not reported") says all there is to say.
+    if study.design not in ("rct", "not_reported") and study.is_comparative:
         badges.append(
             Badge(
                 _("Not randomised"),
@@ -192,13 +236,21 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
         "non_randomised_comparison",
         "curve_estimate",
         "same_claim",
+        "analysed_vs_randomised",
+        "minor_discrepancy",
     ):
         if kind in flags:
             badges.append(Badge(_(FLAG_LABELS[kind]), "warning", _flag_help(rows, kind)))
-    if (
-        statuses & {"not_verified_discrepant_with_published", "discrepant_minor"}
-        and "discrepant" not in flags
-    ):
+    if "discrepant_minor" in statuses and not flags & {"discrepant", "minor_discrepancy"}:
+        minor = FLAG_LABELS["minor_discrepancy"]  # the English, translated below
+        badges.append(
+            Badge(
+                _(minor),
+                "warning",
+                _("At least one figure differs slightly from the publication."),
+            )
+        )
+    if "not_verified_discrepant_with_published" in statuses and "discrepant" not in flags:
         discrepant = FLAG_LABELS["discrepant"]  # the English, translated below
         badges.append(
             Badge(

@@ -205,7 +205,7 @@ class Exhibit:
                     claims["endpoint_label"],
                     claims["time_point"],
                     [text.direction(r.favours, r.arm, r.comparator_arm) for r in records],
-                    [text.display_p(r.p_as_printed, r.flags) for r in records],
+                    [text.p_text(r) for r in records],
                     claims["origin"].map(lambda origin: _(ORIGIN_LABELS[origin])),
                 ],
                 strict=True,
@@ -311,13 +311,34 @@ def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
         if others
         else _("No disease has studies in this phase in the dataset.")
     )
-    return _f(
-        "No {diseases} studies in the {phase} phase in these sources. {where} Registry figures "
-        "and notes below still apply.",
-        diseases=text.enumeration(diseases),
-        phase=text.lower_first(_(PHASE_LABELS[phase])),
-        where=where,
-    )
+    wanted = set(diseases)
+    facts = any(f.phase == phase and wanted & set(f.diseases) for f in ds.key_facts)
+    notes = any(n.phase == phase and wanted & set(n.diseases) for n in ds.notes)
+    values = {
+        "diseases": text.enumeration(diseases),
+        "phase": text.lower_first(_(PHASE_LABELS[phase])),
+        "where": where,
+    }
+    # say only what the page does show (MDS maintenance has notes but no registry figure)
+    if facts and notes:
+        return _f(
+            "No {diseases} studies in the {phase} phase in these sources. {where} Registry "
+            "figures and notes below still apply.",
+            **values,
+        )
+    if facts:
+        return _f(
+            "No {diseases} studies in the {phase} phase in these sources. {where} The registry "
+            "figures on this page still apply.",
+            **values,
+        )
+    if notes:
+        return _f(
+            "No {diseases} studies in the {phase} phase in these sources. {where} The "
+            "integrative-care notes on this page still apply.",
+            **values,
+        )
+    return _f("No {diseases} studies in the {phase} phase in these sources. {where}", **values)
 
 
 # --- the four kinds of exhibit ---------------------------------------------------------------
@@ -550,7 +571,9 @@ def source_groups(rows: pd.DataFrame) -> tuple[SourceGroup, ...]:
 def _source_entry(row) -> SourceEntry:
     return SourceEntry(
         endpoint=row.endpoint_label,
-        subject=row.arm or row.study,
+        # a key fact's subject is its scope, whole sentences: its full stop would sit before the
+        # comma that joins the time point ("。，")
+        subject=(row.arm or row.study).rstrip("。. "),
         time_point=row.time_point or _("no time point"),
         value=text.claim_sentence(row, with_time=False)
         if row.kind == "comparison"

@@ -96,6 +96,10 @@ EXPORT_COLUMNS = [
 ]
 
 
+#: Columns the pages read that the exports leave out (the exports keep the printed text).
+DISPLAY_COLUMNS = ["population_label", "reads", "p_reads"]
+
+
 # --- the flat table ------------------------------------------------------------------------
 
 
@@ -136,7 +140,9 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     rows.extend(_outcome_row(find, o) for o in ds.outcomes)
     rows.extend(_comparison_row(find, c) for c in ds.comparisons)
     rows.extend(_key_fact_row(find, f) for f in ds.key_facts)
-    table = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+    # Display-only columns ride along, not exported: the headline cards' population label and
+    # the printed words as read in the session's language (`reads`, `p_reads`).
+    table = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, *DISPLAY_COLUMNS])
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
     # Also on the frame itself, so an export of an empty selection still names its dataset.
@@ -208,6 +214,7 @@ def _study_columns(study: Study, figure=None) -> dict:
         "study": study.short_label,
         "design": study.design,
         "arms_defined_by": study.arms_defined_by,
+        "population_label": study.population_label,
     }
 
 
@@ -264,6 +271,7 @@ def _outcome_row(find: _Lookup, outcome: Outcome) -> dict:
         "time_point_months": outcome.time_point.months,
         "value": outcome.value,
         "as_printed": outcome.as_printed,
+        "reads": outcome.reads,
         "unit": outcome.unit,
         "n": n,
         "n_source": n_source if n is not None else None,
@@ -300,7 +308,9 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
         "value": comp.hr.value if comp.hr else None,
         "as_printed": comp.hr.as_printed if comp.hr else (comp.p.as_printed if comp.p else ""),
         "unit": "hazard ratio" if comp.hr else "",
+        "reads": comp.p.reads if comp.p and not comp.hr else None,
         "p_as_printed": comp.p.as_printed if comp.p else None,
+        "p_reads": comp.p.reads if comp.p else None,
         "p_value": comp.p.value if comp.p else None,
         "hr": comp.hr.value if comp.hr else None,
         "hr_ci_low": comp.hr.ci.low if comp.hr and comp.hr.ci else None,
@@ -336,6 +346,7 @@ def _key_fact_row(find: _Lookup, fact: KeyFact) -> dict:
         "time_point_months": fact.time_point.months,
         "value": fact.value,
         "as_printed": fact.as_printed,
+        "reads": fact.reads,
         "unit": fact.counted or fact.unit,
         "headline": fact.headline,
     }

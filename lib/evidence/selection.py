@@ -138,6 +138,8 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
 def _printed_p(comparisons: list) -> str | None:
     """The printed p of the first comparison listing an outcome that prints one."""
     for comp in comparisons:
+        if isinstance(comp.p_reads, str):  # words, not a p-value: as read in the page's language
+            return comp.p_reads
         if isinstance(comp.p_as_printed, str):
             return truncated(comp.p_as_printed) if "truncated" in comp.flags else comp.p_as_printed
     return None

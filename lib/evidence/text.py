@@ -210,8 +210,25 @@ def plural(count: int, one: str, many: str) -> str:
 
 
 def figure_value(row) -> str:
-    """A figure row's value as it should be read (see display_value)."""
+    """A figure row's value as it should be read (see display_value); where the source prints
+    words instead of a figure, the words as read in the page's language (`reads`)."""
+    words = read_words(row, "reads")
+    if words:
+        return words
     return display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
+
+
+def read_words(row, column: str) -> str:
+    """The printed words of a row as read in the page's language ('over 700' -> 700余例), or ''
+    (`reads` for a value, `p_reads` for a p-value; the table carries them translated)."""
+    words = getattr(row, column, None) if not isinstance(row, dict) else row.get(column)
+    return words if isinstance(words, str) else ""
+
+
+def p_text(row) -> str:
+    """A figure row's p: the printed words as read ('all statistically different' ->
+    均有统计学差异) or the p-value as printed (see display_p)."""
+    return read_words(row, "p_reads") or display_p(row.p_as_printed, row.flags)
 
 
 def figure_sentence(row) -> str:
@@ -233,7 +250,7 @@ def claim_sentence(row, with_time: bool = True) -> str:
     parts = [
         row.statement,
         row.time_point if with_time else "",
-        display_p(row.p_as_printed, row.flags),
+        p_text(row),
     ]
     if not _is_missing(row.hr):
         parts.append(display_value(row.value, row.as_printed, row.unit))
@@ -259,6 +276,17 @@ def reference(citation: str, pmid, doi) -> str:
     if isinstance(doi, str) and doi:
         parts.append(f"doi:{doi}")
     return " ".join(parts)
+
+
+def publication_effect(hr, low, high, p_as_printed) -> str:
+    """The publication's hazard ratio and p beside a document's words, from the numbers:
+    'publication: HR 0.32 (95% CI 0.18–0.57), P < .01'."""
+    ratio = f"HR {float(hr):.2f}" if not _is_missing(hr) else ""
+    ci = display_ci(low, high, 2)
+    if ratio and ci:
+        ratio = bracketed(ratio, f"95% CI {ci}")
+    figures = clauses((ratio, display_p(p_as_printed) if not _is_missing(p_as_printed) else ""))
+    return _f("publication: {figures}", figures=figures)
 
 
 def direction(favours: str, intervention: str, control: str) -> str:

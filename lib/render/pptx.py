@@ -24,7 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence.exhibits import Exhibit, selection_exhibits
-from lib.evidence.text import integrative_note, join_split_digits
+from lib.evidence.text import enumeration, integrative_note, join_split_digits
 from lib.i18n import N_, _, _f, _nf, current_language
 from lib.i18n.wrap import is_cjk
 from lib.render import images
@@ -171,7 +171,7 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
         3.05,
         CONTENT_WIDTH,
         [
-            _Para(", ".join(selection) or _("No disease selected"), 32, bold=True, color=ACCENT),
+            _Para(enumeration(selection) or _("No disease selected"), 32, bold=True, color=ACCENT),
             _Para(
                 _nf(
                     "{count} figure slide in phase order",
@@ -201,7 +201,7 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
         [
             _(DECK_TITLE),
             ds.info.title,
-            _f("Selection: {diseases}", diseases=", ".join(selection)),
+            _f("Selection: {diseases}", diseases=enumeration(selection)),
             _f(
                 "Dataset version {version}, last reviewed {reviewed}.",
                 version=ds.info.version,
@@ -238,7 +238,7 @@ def _figure_slide(
             "Figure {number} of {total} · {diseases} · dataset v{version}",
             number=number,
             total=total,
-            diseases=", ".join(selection),
+            diseases=enumeration(selection),
             version=ds.info.version,
         ),
     )

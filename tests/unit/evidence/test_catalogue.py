@@ -1,5 +1,7 @@
 """lib.evidence.catalogue on the shipped dataset: the journey overview."""
 
+import pytest
+
 from lib.evidence.catalogue import bibliography, glossary_table, phase_overview
 from lib.evidence.figures import figure_table
 from lib.i18n import using_language
@@ -31,9 +33,29 @@ def test_bibliography_is_numbered_with_links_and_the_figures_resting_on_each(dat
     assert "PMID 33108244" in gdec.citation and "doi:10.1200/JCO.19.03277" in gdec.citation
     assert ("PubMed 33108244", "https://pubmed.ncbi.nlm.nih.gov/33108244/") in gdec.links
     assert gdec.figures and {phase for phase, _ in gdec.figures} == {"maintenance"}
-    everything = [label for r in references for _, label in r.figures]
+    documents = references[: len(dataset.documents)]
+    from_documents = [label for r in documents for _, label in r.figures]
     figures = table[table["kind"] != "sample_size"]
-    assert len(everything) == len(figures)  # every figure rests on exactly one source
+    # every figure the documents print is listed under its document
+    assert len(from_documents) == (figures["origin"] == "document").sum()
+
+
+@pytest.mark.parametrize(
+    ("short", "study"), [("venhma", "venhma-bridge"), ("decbucy-mds", "dec-mbucy-mds")]
+)
+def test_a_publication_not_found_still_lists_the_figures_of_the_study_citing_it(
+    dataset, table, short, study
+):
+    """The document's figures of a study are attributed to the publication it cites, even when
+    that publication was not found: Sources must not say no figure rests on it."""
+    publication = next(p for p in dataset.publications if p.id == short)
+    [reference] = [
+        r
+        for r in bibliography(dataset, table)
+        if r.citation.startswith(publication.citation.rstrip())
+    ]
+    shown = table[(table["study_id"] == study) & (table["kind"] != "sample_size")]
+    assert len(reference.figures) == len(shown) > 0
 
 
 # --- in Chinese -----------------------------------------------------------------------------

@@ -89,6 +89,15 @@ def test_badges_of_a_small_non_randomised_study(dataset, table):
     assert "Truncated in source" in found
 
 
+@pytest.mark.parametrize("study_id", ["dec-mbucy-mds", "flamsa-bu", "tbf-conditioning"])
+def test_a_study_whose_design_is_not_reported_is_not_called_non_randomised(
+    dataset, table, study_id
+):
+    found = labels(dataset, table, study_id)
+    assert "Design not reported" in found
+    assert "Not randomised" not in found
+
+
 def test_badges_of_a_study_with_a_truncated_figure(dataset, table):
     found = labels(dataset, table, "ifn-rux")
     assert "Truncated in source" in found
@@ -135,3 +144,88 @@ def test_headlines_in_chinese_keep_ids_and_numbers(dataset_zh, table_zh):
         assert numbers(item.value) == numbers(english[figure_id].value), figure_id
         assert numbers(item.detail) == numbers(english[figure_id].detail), figure_id
     assert chinese["sora.cir1y"].value == "7% vs 24.5%"
+
+
+# --- headlines name their population and design; nuances are not 'differs' -----------------
+
+
+def test_every_headline_names_its_population_and_design(dataset, table):
+    cards = {
+        h.figure_id: h for phase in PHASES for h in headlines(filter_table(table, phase=phase))
+    }
+    assert cards
+    for card in cards.values():
+        design, _colon, population = card.context.partition(": ")
+        assert design and population, card
+    relapse = cards["ebmt.os2y"].context
+    assert relapse.startswith("Registry analysis: ")
+    assert "relapsed after allo-HSCT" in relapse and "first complete remission" in relapse
+    assert "EBMT" in relapse
+    assert cards["sora.cir1y"].context.startswith("Randomised controlled trial: ")
+
+
+def test_headline_population_and_design_in_chinese(table_zh):
+    cards = {
+        h.figure_id: h for phase in PHASES for h in headlines(filter_table(table_zh, phase=phase))
+    }
+    relapse = cards["ebmt.os2y"].context
+    assert relapse.startswith("登记研究：") and "首次完全缓解" in relapse and "复发" in relapse
+    assert "EBMT" in relapse
+
+
+def test_a_count_verified_with_a_nuance_is_not_called_different(dataset, table):
+    gdec = labels(dataset, table, "gdec-maintenance")
+    assert "Analysed vs randomised n" in gdec
+    assert "Differs from publication" not in gdec
+    ebmt = labels(dataset, table, "ebmt-relapse")
+    assert "Minor difference from publication" in ebmt
+    assert "Differs from publication" not in ebmt
+
+
+def test_nuance_badges_in_chinese(dataset_zh, table_zh):
+    gdec = [b.label for b in study_badges(table_zh, dataset_zh.study("gdec-maintenance"))]
+    ebmt = [b.label for b in study_badges(table_zh, dataset_zh.study("ebmt-relapse"))]
+    assert "分析例数（非随机分组例数）" in gdec and "与发表文献不符" not in gdec
+    assert "与发表文献略有出入" in ebmt and "与发表文献不符" not in ebmt
+
+
+# --- no English in a value's place on Chinese pages -------------------------------------------
+
+
+def test_printed_words_read_in_chinese_in_a_values_place(table_zh):
+    """'over one year', 'over 700', 'about 40', 'all statistically different' read in Chinese
+    where the figure stands; the printed words stay in the table's as-printed column. (Hazard
+    ratios printed in full are shown from their numbers by the number formatting.)"""
+    from lib.evidence import text
+    from lib.evidence.selection import records
+
+    shown = {}
+    for row in records(table_zh[table_zh["kind"] != "sample_size"]):
+        if row.unit == "hazard ratio":
+            continue
+        value = text.figure_value(row)
+        p = text.p_text(row) if row.kind == "comparison" else ""
+        assert not re.search(r"[a-z]{3,}", value + p), (row.figure_id, value, p)
+        shown[row.figure_id] = (value, p)
+    assert shown["hu-case-2.survival"][0] == "一年以上"
+    assert shown["mst-patients"][0] == "700余例"
+    assert shown["mst-centres"][0] == "约40家"
+    assert shown["untreated-secondary-aml"][0] == "约三个月"
+    assert shown["gdec.cir2y"][1] == "均有统计学差异"
+    printed = table_zh.set_index("figure_id")["as_printed"]
+    assert (
+        printed["mst-patients"] == "over 700" and printed["hu-case-2.survival"] == "over one year"
+    )
+
+
+def test_a_p_given_in_words_shows_the_publications_figures_beside_them(table, table_zh):
+    with using_language("en"):
+        english = {h.figure_id: h for h in headlines(filter_table(table, phase="maintenance"))}
+    assert english["gdec.cir2y"].detail.endswith(
+        "all statistically different (publication: HR 0.32 (95% CI 0.18–0.57), P < .01)"
+    )
+    with using_language("zh"):
+        chinese = {h.figure_id: h for h in headlines(filter_table(table_zh, phase="maintenance"))}
+    assert chinese["gdec.cir2y"].detail.endswith(
+        "均有统计学差异（发表文献：HR 0.32（95% CI 0.18–0.57），P < .01）"
+    )

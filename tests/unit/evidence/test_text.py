@@ -217,7 +217,7 @@ def test_p_and_n_in_chinese(zh):
     assert display_p("all statistically different") == "原文“all statistically different”"
     with using_language("en"):
         assert display_p("all statistically different") == "all statistically different"
-    assert display_n(None) == "未说明例数"
+    assert display_n(None) == "分母未说明"
     assert display_n(1234) == "n=1,234"  # n prints one way in every language
 
 
@@ -235,7 +235,7 @@ def test_pair_sentence_in_chinese_is_one_sentence_with_chinese_punctuation(zh):
     )
     assert numbers(line) == numbers(english)
     unknown = [Arm(38.2, "38.2%", "percent", (), None), Arm(20.1, "20.1%", "percent", (), 102)]
-    assert "未说明例数" in txt.pair_sentence("总生存(OS)", "", unknown, None, "document")
+    assert "分母未说明" in txt.pair_sentence("总生存(OS)", "", unknown, None, "document")
 
 
 def test_direction_and_effect_sentence_in_chinese(zh):

@@ -256,7 +256,7 @@ def test_nothing_shown_in_chinese_lacks_a_translation(built, zh_figures):
 
 def test_chinese_captions_and_slide_text_wrap_by_the_chinese_rules():
     text = (
-        "来源：Xia Linghui教授2022年CSH（中华医学会血液学分会）学术会议报告：高危AML/MDS异基因"
+        "来源：夏凌辉教授2022年CSH（中华医学会血液学分会）学术会议报告：高危AML/MDS异基因"
         "造血干细胞移植(allo-HSCT)后复发的防治，数据已尽可能与发表文献核对。"
     )
     for width in (8, 11, 17, 30):
