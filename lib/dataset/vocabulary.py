@@ -23,6 +23,28 @@ PHASE_SUMMARIES = {
     "relapse": "Molecular (MRD) or haematologic relapse and its treatment",
 }
 
+#: What a study is on a phase page: the standard a new result is read against, a newer therapy,
+#: or integrative (TCM) care. The page shows references first.
+StudyRole = Literal["reference", "newer", "integrative"]
+STUDY_ROLES: tuple[str, ...] = ("reference", "newer", "integrative")
+STUDY_ROLE_LABELS = {
+    "reference": "Standard-of-care reference",
+    "newer": "Newer therapy",
+    "integrative": "Integrative / TCM",
+}
+STUDY_ROLE_NOTES = {
+    "reference": "A standard of care that guidelines cite: read the newer results of this phase "
+    "against it.",
+    "newer": "A newer therapy: read it against the standard-of-care references of this phase.",
+    "integrative": "Integrative care: traditional Chinese medicine with Western treatment.",
+}
+#: The labels as the Chinese interface shows them (also in the message catalogue).
+STUDY_ROLE_CHINESE = {
+    "reference": "标准治疗参照",
+    "newer": "新疗法",
+    "integrative": "中西医结合",
+}
+
 Disease = Literal["AML", "MDS", "ALL"]
 DISEASES: tuple[str, ...] = get_args(Disease)
 
@@ -184,6 +206,7 @@ FlagKind = Literal[
     "no_citation",
     "curve_estimate",
     "same_claim",
+    "arms_do_not_add_up",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -206,6 +229,7 @@ FLAG_LABELS = {
     "no_citation": "No citation given",
     "curve_estimate": "Survival-curve estimate",
     "same_claim": "Same claim as another figure",
+    "arms_do_not_add_up": "Arm sizes do not add up to the total",
 }
 #: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
 NO_HEADLINE_FLAGS = frozenset(
