@@ -77,6 +77,7 @@ Endpoint = Literal[
     "lfs",
     "dfs",
     "rfs",
+    "efs",
     "grfs",
     "nrm",
     "cr_cri",
@@ -115,6 +116,11 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "rfs": (
         "Relapse-free survival",
         "Probability of being alive without haematologic relapse at the time point.",
+    ),
+    "efs": (
+        "Event-free survival",
+        "Probability of being alive without an event the trial defines (e.g. induction failure, "
+        "relapse or death) at the time point.",
     ),
     "grfs": (
         "GVHD-free, relapse-free survival",
@@ -237,7 +243,7 @@ NO_HEADLINE_FLAGS = frozenset(
 )
 #: Endpoints a headline may show: relapse and survival (the dashboard's subject).
 HEADLINE_ENDPOINTS = frozenset(
-    {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "nrm"}
+    {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "efs", "nrm"}
 )
 ArmsDefinedBy = Literal["allocation", "outcome"]
 
