@@ -213,6 +213,7 @@ FlagKind = Literal[
     "curve_estimate",
     "same_claim",
     "arms_do_not_add_up",
+    "non_inferiority",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -236,10 +237,19 @@ FLAG_LABELS = {
     "curve_estimate": "Survival-curve estimate",
     "same_claim": "Same claim as another figure",
     "arms_do_not_add_up": "Arm sizes do not add up to the total",
+    "non_inferiority": "p tests non-inferiority",
 }
 #: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
 NO_HEADLINE_FLAGS = frozenset(
-    {"setting_uncertain", "promotional", "garbled", "implausible", "truncated", "same_claim"}
+    {
+        "setting_uncertain",
+        "promotional",
+        "garbled",
+        "implausible",
+        "truncated",
+        "same_claim",
+        "non_inferiority",
+    }
 )
 #: Endpoints a headline may show: relapse and survival (the dashboard's subject).
 HEADLINE_ENDPOINTS = frozenset(
