@@ -4,6 +4,8 @@ import streamlit as st
 
 from lib.app import widgets
 from lib.app.state import overview_for
+from lib.dataset.vocabulary import DISEASES
+from lib.evidence.coverage import overview_line
 from lib.evidence.escape import markdown
 from lib.evidence.text import enumeration
 from lib.i18n import _, _f, _nf
@@ -35,12 +37,16 @@ def journey() -> None:
                 label=_f("Open {phase}", phase=phase.label),
                 icon=":material/arrow_forward:",
             )
+    st.markdown(f"**{markdown(_('What the dataset covers'))}**")
+    for disease in DISEASES:  # the whole dataset, whatever the selection
+        st.caption(markdown(overview_line(state.dataset, disease)))
     st.caption(
         _(
             "Figures come from three conference and news reports (two translated from "
             "Chinese, one of them by machine), checked where possible against the "
-            "publications; see Sources for what was checked. Studies differ in design, "
-            "patients and follow-up: compare within a study, not across studies."
+            "publications, and from landmark randomised trials read in their published "
+            "abstracts; see Sources for what was checked. Studies differ in design, patients "
+            "and follow-up: compare within a study, not across studies."
         )
     )
 

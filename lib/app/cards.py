@@ -224,6 +224,8 @@ def _entry_markdown(entry: SourceEntry) -> str:
         "",
         f"    {_small(verification)}",
     ]
+    if entry.read:
+        lines += ["", f"    {_small(entry.read)}"]
     if entry.flag_notes:
         flags = _f("Flags: {flags}", flags=" | ".join(entry.flag_notes))
         lines += ["", f"    {_small(flags)}"]

@@ -9,6 +9,7 @@ import streamlit as st
 from lib.app import cards, widgets
 from lib.app.keys import HANDOUT_KEY
 from lib.app.state import DataState, phase_view_for
+from lib.evidence.escape import markdown
 from lib.evidence.exhibits import Exhibit
 from lib.i18n import _, _f
 
@@ -31,6 +32,7 @@ def render_phase(phase: str) -> None:
     if cards.handout_mode():
         st.html(cards.PRINT_CSS)
     st.caption(view.caption)
+    st.caption(markdown(" · ".join(view.coverage)), help=_("What the dataset holds for this phase."))
 
     evidence, notes = st.columns([2.1, 1], gap="large")
     notes_height = "content" if cards.handout_mode() else NOTES_HEIGHT

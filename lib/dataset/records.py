@@ -5,6 +5,7 @@ Per-record rules live on each model; cross-record rules (lib.dataset.rules) run 
 """
 
 from datetime import date
+from datetime import date as Date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
@@ -22,6 +23,7 @@ from lib.dataset.vocabulary import (
     FlagKind,
     Origin,
     Phase,
+    StudyRole,
     Unit,
     VerificationStatus,
 )
@@ -44,9 +46,18 @@ class Flag(Record):
     note: Text
 
 
+Address = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")]
+
+
 class Verification(Record):
+    """What was checked: the status, a note saying what was compared and, for a figure curated
+    from a publication, the date it was read and the address of the text read (the journal's
+    abstract or the PubMed Central article)."""
+
     status: VerificationStatus
     note: Text
+    date: Date | None = None
+    read: Address | None = None
 
 
 class Provenance(Record):
@@ -56,6 +67,9 @@ class Provenance(Record):
     source: Id
     excerpt: Text
     evidence_ref: EvidenceRef | None = None
+    # Where in the publication the figure is printed ("abstract, results"); required for a
+    # figure curated from a publication (lib.dataset.rules.publication_figures).
+    locator: ShortText | None = None
     verification: Verification
     flags: tuple[Flag, ...] = ()
 
@@ -137,7 +151,7 @@ class Publication(Record):
     year: int | None = Field(default=None, ge=1950, le=2100)
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{5,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+    url: Address | None = None
     status: CitationStatus
     checked: Text
     unconfirmed: Text | None = None
@@ -171,7 +185,10 @@ class Study(Record):
     population_label: ShortText | None = None
     design: Design
     design_note: Text | None = None
-    document: Id
+    role: StudyRole
+    # The source document a study was extracted from; a landmark trial curated from the
+    # literature has none and names its publication instead.
+    document: Id | None = None
     publication: Id | None = None
     n: Count | None = None
     n_published: Count | None = None
@@ -179,6 +196,17 @@ class Study(Record):
     # "outcome": the arms are groups formed by what happened to the patients (e.g. reached
     # transplant or not), not allocated treatments: compared, but biased by design.
     arms_defined_by: ArmsDefinedBy = "allocation"
+
+    @model_validator(mode="after")
+    def _sourced(self):
+        if self.document is None and self.publication is None:
+            raise ValueError("publication: a study without a document must name its publication")
+        return self
+
+    @property
+    def from_literature(self) -> bool:
+        """Curated from a publication, not extracted from one of the source documents."""
+        return self.document is None
 
     @property
     def is_comparative(self) -> bool:

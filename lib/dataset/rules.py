@@ -99,7 +99,7 @@ def unique_ids(ds: Dataset, index: _Index) -> Iterator[Problem]:
 
 def study_references(ds: Dataset, index: _Index) -> Iterator[Problem]:
     for study in ds.studies:
-        if study.document not in index.documents:
+        if study.document is not None and study.document not in index.documents:
             yield problem("studies", study.id, "document", f"unknown document {study.document!r}")
         yield from index.publication("studies", study.id, study.publication)
         for field, count in (("n.", study.n), ("n_published.", study.n_published)):
@@ -426,6 +426,129 @@ def figure_phases(ds: Dataset, index: _Index) -> Iterator[Problem]:
                 )
 
 
+# --- figures curated from a publication ----------------------------------------------------------
+
+
+def _study_figures(ds: Dataset) -> Iterator[tuple[str, str, str, Provenance, str | None]]:
+    """(collection, record, field prefix, figure, study id) for every figure with provenance:
+    sample sizes of studies and arms, outcomes and comparisons."""
+    for study in ds.studies:
+        for field, count in (("n.", study.n), ("n_published.", study.n_published)):
+            if count is not None:
+                yield "studies", study.id, field, count, study.id
+        for arm in study.arms:
+            if arm.n is not None:
+                yield "studies", study.id, f"arms.{arm.id}.n.", arm.n, study.id
+    for outcome in ds.outcomes:
+        yield "outcomes", outcome.id, "", outcome, outcome.study
+    for comp in ds.comparisons:
+        yield "comparisons", comp.id, "", comp, comp.study
+
+
+def publication_figures(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A figure curated from a publication (its study has no source document, or it names a
+    locator) says where it was read: the publication's PMID or DOI, the locator in the paper,
+    and a verification record with the date and the address of the text read."""
+    pubs = {p.id: p for p in ds.publications}
+    for collection, record, prefix, prov, study_id in _study_figures(ds):
+        study = index.studies.get(study_id)
+        curated = (study is not None and study.from_literature) or prov.locator is not None
+        if not curated or prov.origin != "publication":
+            continue
+        pub = pubs.get(prov.source)
+        if pub is not None and pub.pmid is None and pub.doi is None:
+            yield problem(
+                collection,
+                record,
+                f"{prefix}source",
+                f"publication {pub.id!r} has neither PMID nor DOI",
+            )
+        if prov.locator is None:
+            yield problem(
+                collection,
+                record,
+                f"{prefix}locator",
+                "missing: say where the figure is printed (e.g. 'abstract, results')",
+            )
+        for field, what in (("date", "the date it was read"), ("read", "the address read")):
+            if getattr(prov.verification, field) is None:
+                yield problem(
+                    collection,
+                    record,
+                    f"{prefix}verification.{field}",
+                    f"missing: a publication figure's verification records {what}",
+                )
+
+
+def arm_totals(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """Arm sizes from one source add up to the study's total from that source, or the total
+    carries the flag `arms_do_not_add_up` saying why (e.g. patients excluded after
+    randomisation)."""
+    for study in ds.studies:
+        for field, total in (("n", study.n), ("n_published", study.n_published)):
+            if total is None:
+                continue
+            arms = [a.n for a in study.arms]
+            if any(n is None or n.source != total.source for n in arms):
+                continue
+            added = sum(n.value for n in arms if n is not None)
+            if added != total.value and not total.has_flag("arms_do_not_add_up"):
+                yield problem(
+                    "studies",
+                    study.id,
+                    f"{field}.value",
+                    f"the arms add up to {added}, not {total.value}; correct the figures or "
+                    "flag the total arms_do_not_add_up",
+                )
+
+
+def _when(figure) -> tuple:
+    return (figure.time_point.months, figure.time_point.label.casefold())
+
+
+def duplicate_figures(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """One figure per trial, arm, endpoint, time point, subgroup and source: a second is a
+    duplicate (the same value read twice, or two values for one thing)."""
+    seen: dict[tuple, str] = {}
+    for outcome in ds.outcomes:
+        key = (
+            "outcome",
+            outcome.study,
+            outcome.arm,
+            outcome.endpoint,
+            outcome.subgroup,
+            *_when(outcome),
+            outcome.source,
+        )
+        if key in seen and seen[key] != outcome.id:  # a repeated id is reported as such
+            yield problem(
+                "outcomes",
+                outcome.id,
+                "endpoint",
+                f"duplicate of {seen[key]!r}: same study, arm, endpoint, time point and source",
+            )
+        seen.setdefault(key, outcome.id)
+    for comp in ds.comparisons:
+        key = (
+            "comparison",
+            comp.study,
+            comp.intervention_arm,
+            comp.control_arm,
+            comp.endpoint,
+            comp.subgroup,
+            *_when(comp),
+            comp.source,
+        )
+        if key in seen and seen[key] != comp.id:
+            yield problem(
+                "comparisons",
+                comp.id,
+                "endpoint",
+                f"duplicate of {seen[key]!r}: same study, arms, endpoint, time point and source",
+            )
+        seen.setdefault(key, comp.id)
+
+
 RULES: tuple[Rule, ...] = (
     unique_ids,
     study_references,
@@ -440,6 +563,9 @@ RULES: tuple[Rule, ...] = (
     verification_notes,
     programme_counts,
     figure_phases,
+    publication_figures,
+    arm_totals,
+    duplicate_figures,
 )
 
 

@@ -23,6 +23,28 @@ PHASE_SUMMARIES = {
     "relapse": "Molecular (MRD) or haematologic relapse and its treatment",
 }
 
+#: What a study is on a phase page: the standard a new result is read against, a newer therapy,
+#: or integrative (TCM) care. The page shows references first.
+StudyRole = Literal["reference", "newer", "integrative"]
+STUDY_ROLES: tuple[str, ...] = ("reference", "newer", "integrative")
+STUDY_ROLE_LABELS = {
+    "reference": "Standard-of-care reference",
+    "newer": "Newer therapy",
+    "integrative": "Integrative / TCM",
+}
+STUDY_ROLE_NOTES = {
+    "reference": "A standard of care that guidelines cite: read the newer results of this phase "
+    "against it.",
+    "newer": "A newer therapy: read it against the standard-of-care references of this phase.",
+    "integrative": "Integrative care: traditional Chinese medicine with Western treatment.",
+}
+#: The labels as the Chinese interface shows them (also in the message catalogue).
+STUDY_ROLE_CHINESE = {
+    "reference": "标准治疗参照",
+    "newer": "新疗法",
+    "integrative": "中西医结合",
+}
+
 Disease = Literal["AML", "MDS", "ALL"]
 DISEASES: tuple[str, ...] = get_args(Disease)
 
@@ -55,6 +77,7 @@ Endpoint = Literal[
     "lfs",
     "dfs",
     "rfs",
+    "efs",
     "grfs",
     "nrm",
     "cr",
@@ -94,6 +117,11 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "rfs": (
         "Relapse-free survival",
         "Probability of being alive without haematologic relapse at the time point.",
+    ),
+    "efs": (
+        "Event-free survival",
+        "Probability of being alive without an event the trial defines (e.g. induction failure, "
+        "relapse or death) at the time point.",
     ),
     "grfs": (
         "GVHD-free, relapse-free survival",
@@ -191,6 +219,8 @@ FlagKind = Literal[
     "same_claim",
     "analysed_vs_randomised",
     "minor_discrepancy",
+    "arms_do_not_add_up",
+    "non_inferiority",
 ]
 FLAG_LABELS = {
     "truncated": "Truncated in source",
@@ -215,14 +245,24 @@ FLAG_LABELS = {
     "same_claim": "Same claim as another figure",
     "analysed_vs_randomised": "Analysed vs randomised n",
     "minor_discrepancy": "Minor difference from publication",
+    "arms_do_not_add_up": "Arm sizes do not add up to the total",
+    "non_inferiority": "p tests non-inferiority",
 }
 #: Flags that keep a figure off the headline cards (see lib.evidence.caveats.headline_refusal).
 NO_HEADLINE_FLAGS = frozenset(
-    {"setting_uncertain", "promotional", "garbled", "implausible", "truncated", "same_claim"}
+    {
+        "setting_uncertain",
+        "promotional",
+        "garbled",
+        "implausible",
+        "truncated",
+        "same_claim",
+        "non_inferiority",
+    }
 )
 #: Endpoints a headline may show: relapse and survival (the dashboard's subject).
 HEADLINE_ENDPOINTS = frozenset(
-    {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "nrm"}
+    {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "efs", "nrm"}
 )
 ArmsDefinedBy = Literal["allocation", "outcome"]
 

@@ -9,7 +9,13 @@ import pandas as pd
 
 from lib.dataset.records import Study
 from lib.dataset.rules import headline_refusal
-from lib.dataset.vocabulary import DESIGN_LABELS, FLAG_LABELS, VERIFICATION_LABELS
+from lib.dataset.vocabulary import (
+    DESIGN_LABELS,
+    FLAG_LABELS,
+    STUDY_ROLE_LABELS,
+    STUDY_ROLE_NOTES,
+    VERIFICATION_LABELS,
+)
 from lib.evidence.selection import SMALL_N
 from lib.evidence.text import (
     bracketed,
@@ -187,6 +193,11 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
     """The caveats a clinician needs before reading a study's figures."""
     rows = table[table["study_id"] == study.id]
     badges = [
+        Badge(
+            _(STUDY_ROLE_LABELS[study.role]),
+            "info",
+            _(STUDY_ROLE_NOTES[study.role]),
+        ),
         Badge(
             _(DESIGN_LABELS[study.design]),
             "info" if study.design == "rct" else "warning",

@@ -24,7 +24,7 @@ from lib.dataset.vocabulary import (
     PHASES,
     VERIFICATION_LABELS,
 )
-from lib.evidence import selection, text
+from lib.evidence import coverage, selection, text
 from lib.evidence.catalogue import phase_notes
 from lib.evidence.caveats import Badge, Headline, cross_trial, headlines, study_badges
 from lib.i18n import N_, _, _f, _nf
@@ -228,6 +228,7 @@ class PhaseView:
     title: str
     caption: str
     headlines: tuple[Headline, ...]
+    coverage: tuple[str, ...]  # one line per selected disease: what the dataset holds here
     empty_message: str  # "" when the phase has studies for the selection
     exhibits: tuple[Exhibit, ...]
     notes: tuple[Note, ...]
@@ -262,6 +263,7 @@ def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]
             diseases=text.enumeration(diseases),
         ),
         headlines=tuple(headlines(in_view)),
+        coverage=tuple(coverage.phase_line(ds, disease, phase) for disease in diseases),
         empty_message="" if studies else _empty_message(ds, phase, diseases),
         exhibits=phase_exhibits(in_view, studies, phase, notes),
         notes=notes,
@@ -503,6 +505,7 @@ class SourceEntry:
     verification_note: str
     evidence_ref: str
     flag_notes: tuple[str, ...]
+    read: str = ""  # where a publication figure is printed and what text was read, and when
 
 
 @dataclass(frozen=True)
@@ -586,7 +589,18 @@ def _source_entry(row) -> SourceEntry:
         flag_notes=tuple(
             text.labelled(_(FLAG_LABELS[kind]), note) for kind, note in row.flag_notes
         ),
+        read=_read_line(row),
     )
+
+
+def _read_line(row) -> str:
+    """'Printed in: abstract, results · read on 2026-12-07: <address>' ('' when not recorded)."""
+    parts = []
+    if _text(row.locator):
+        parts.append(_f("Printed in: {locator}", locator=row.locator))
+    if _text(row.verified_on) and _text(row.read_url):
+        parts.append(_f("read on {date}: {address}", date=row.verified_on, address=row.read_url))
+    return " · ".join(parts)
 
 
 def _text(value) -> str:

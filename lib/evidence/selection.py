@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from lib.dataset.records import Dataset, Study
-from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, UNIT_LABELS
+from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, STUDY_ROLES, UNIT_LABELS
 from lib.evidence import stats
 from lib.evidence.text import truncated
 from lib.i18n import N_, _, _f
@@ -61,9 +61,11 @@ def filter_table(
 
 def phase_studies(ds: Dataset, phase: str, diseases: Iterable[str]) -> list[Study]:
     """Studies with figures in one phase (their own, or figures placed there) that concern at
-    least one selected disease, in dataset order."""
+    least one selected disease: standard-of-care references first, then newer therapies, then
+    integrative care, each in dataset order (so a new result is read against the standard)."""
     wanted = set(diseases)
-    return [s for s in ds.studies if phase in study_phases(ds, s) and wanted & set(s.diseases)]
+    found = [s for s in ds.studies if phase in study_phases(ds, s) and wanted & set(s.diseases)]
+    return sorted(found, key=lambda s: STUDY_ROLES.index(s.role))
 
 
 def study_phases(ds: Dataset, study: Study) -> set[str]:

@@ -85,7 +85,7 @@ def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
     download = info.value
-    assert download.suggested_filename == "phasewise-ALL-v1.1.1.pptx"
+    assert download.suggested_filename == "phasewise-ALL-v1.2.0.pptx"
     deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
     texts = " ".join(
         shape.text_frame.text
@@ -93,7 +93,7 @@ def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str)
         for shape in slide.shapes
         if shape.has_text_frame
     )
-    assert "ALL" in texts and "1.1.1" in texts and "Donor lymphocyte infusion" in texts
+    assert "ALL" in texts and "1.2.0" in texts and "Donor lymphocyte infusion" in texts
 
 
 def test_figure_png_download_has_the_context_drawn_in(page: Page, app_server: str):

@@ -75,3 +75,20 @@ def test_the_centre_phase_is_told_apart_from_the_study_phase(rows):
 def test_no_row_for_a_time_the_estimates_do_not_include(dataset):
     estimates = estimate_cohort(load_demo_cohort(), (6.0,), curves=False)
     assert beside_literature(dataset, estimates) == ()
+
+
+def test_a_landmark_trial_from_the_literature_joins_the_rows_by_its_data_alone(dataset, rows):
+    # E1910 (blinatumomab consolidation, ALL) was curated from its abstract: 3-year overall
+    # survival per arm. Nothing names it in the code; the demo cohort's ALL patients meet it on
+    # disease, endpoint and time point, with the figure's provenance.
+    e1910 = {row.record_id: row for row in rows if row.study_id == "e1910-blina"}
+    assert {"e1910.os3y.blina", "e1910.os3y.chemo"} <= set(e1910)
+    row = e1910["e1910.os3y.blina"]
+    assert (row.disease, row.endpoint, row.months) == ("ALL", "os", 36.0)
+    assert (row.published_value, row.published_as_printed) == (85, "85%")
+    assert row.origin == "publication" and row.source_id == "litzow-2024-e1910"
+    assert row.verification == "verified"
+    # And a curated transplant figure (BMT CTN 0901, 4-year transplant-related mortality) meets
+    # the AML and MDS strata.
+    trm = {(row.disease, row.endpoint) for row in rows if row.record_id == "ct0901.trm4y.mac"}
+    assert trm == {("AML", "nrm"), ("MDS", "nrm")}
