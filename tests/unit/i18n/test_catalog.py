@@ -103,6 +103,7 @@ def _vocabulary_labels() -> Iterator[tuple[str, str]]:
         "FLAG_LABELS",
         "VERIFICATION_LABELS",
         "CITATION_STATUS_LABELS",
+        "STUDY_ROLE_LABELS",
     ):
         for key, label in getattr(vocabulary, name).items():
             yield f"{name}[{key}]", label
