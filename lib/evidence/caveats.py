@@ -84,7 +84,9 @@ def headlines(table: pd.DataFrame) -> list[Headline]:
                     [
                         row["time_point"],
                         f"n={ns}" if ns else display_n(None),
-                        display_p(row["p_as_printed"], row["flags"]),
+                        display_p(
+                            row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"]
+                        ),
                     ],
                 )
             )

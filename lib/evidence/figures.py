@@ -96,6 +96,11 @@ EXPORT_COLUMNS = [
 ]
 
 
+#: Columns the pages read that the export leaves out: how a p-value relates to its `p_value`
+#: ("=", "<", ">"), for showing it from the number where the printed form is no decimal point.
+INTERNAL_COLUMNS = ["p_relation"]
+
+
 # --- the flat table ------------------------------------------------------------------------
 
 
@@ -136,7 +141,7 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     rows.extend(_outcome_row(find, o) for o in ds.outcomes)
     rows.extend(_comparison_row(find, c) for c in ds.comparisons)
     rows.extend(_key_fact_row(find, f) for f in ds.key_facts)
-    table = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+    table = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, *INTERNAL_COLUMNS])
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
     # Also on the frame itself, so an export of an empty selection still names its dataset.
@@ -302,6 +307,7 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
         "unit": "hazard ratio" if comp.hr else "",
         "p_as_printed": comp.p.as_printed if comp.p else None,
         "p_value": comp.p.value if comp.p else None,
+        "p_relation": comp.p.relation if comp.p else None,
         "hr": comp.hr.value if comp.hr else None,
         "hr_ci_low": comp.hr.ci.low if comp.hr and comp.hr.ci else None,
         "hr_ci_high": comp.hr.ci.high if comp.hr and comp.hr.ci else None,
