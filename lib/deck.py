@@ -16,6 +16,7 @@ from pptx import Presentation
 
 from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.vocabulary import DISEASES
+from lib.evidence import text as fmt
 from lib.evidence.figures import figure_table
 from lib.i18n import SUPPORTED, using_language
 from lib.render.images import ImageExportError
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"could not build the deck: {error}", file=sys.stderr)
             return 1
     count = len(Presentation(io.BytesIO(data)).slides)
-    print(f"{out}: {count} slides in {time.perf_counter() - started:.1f} s")
+    print(f"{out}: {count} slides in {fmt.seconds(time.perf_counter() - started, 1)}")
     return 0
 
 

@@ -17,6 +17,7 @@ from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence.figures import figure_table
 from lib.evidence.selection import phase_studies
+from lib.evidence.text import enumeration
 
 
 def summary(ds: Dataset) -> str:
@@ -26,22 +27,26 @@ def summary(ds: Dataset) -> str:
         f"{ds.info.title}",
         f"version {ds.info.version}, last reviewed {ds.info.last_reviewed.isoformat()}",
         "",
-        f"{'phase':<15}{'studies':>8}" + "".join(f"{d:>6}" for d in DISEASES) + f"{'all':>6}",
+        "phase".ljust(15)
+        + "studies".rjust(8)
+        + "".join(d.rjust(6) for d in DISEASES)
+        + "all".rjust(6),
     ]
     for phase in PHASES:
         rows = table[table["phase"] == phase]
         per_disease = [int(rows["diseases"].map(lambda ds_, d=d: d in ds_).sum()) for d in DISEASES]
         studies = len(phase_studies(ds, phase, DISEASES))
         lines.append(
-            f"{PHASE_LABELS[phase]:<15}{studies:>8}"
-            + "".join(f"{c:>6}" for c in per_disease)
-            + f"{len(rows):>6}"
+            PHASE_LABELS[phase].ljust(15)
+            + str(studies).rjust(8)
+            + "".join(str(c).rjust(6) for c in per_disease)
+            + str(len(rows)).rjust(6)
         )
     kinds = table["kind"].value_counts()
     lines += [
         "",
         "figures: "
-        + ", ".join(
+        + enumeration(
             f"{kinds.get(k, 0)} {k.replace('_', ' ')}s"
             for k in ("outcome", "comparison", "key_fact", "sample_size")
         ),

@@ -26,6 +26,7 @@ from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
 from lib.cohort.records import ALL_PATIENTS
 from lib.cohort.template import template_csv
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.evidence import text as fmt
 from lib.evidence.escape import markdown
 from lib.evidence.text import display_n
 from lib.i18n import N_, _, _f, _nf, current_language
@@ -194,8 +195,8 @@ def _start_panel() -> None:
 
 def _loaded_panel(centre: cc.CentreResults) -> None:
     cohort = centre.cohort
-    counts = ", ".join(
-        f"{disease} {int((cohort.disease == disease).sum()):,}"
+    counts = fmt.enumeration(
+        f"{disease} {fmt.count((cohort.disease == disease).sum())}"
         for disease in DISEASES
         if (cohort.disease == disease).any()
     )
@@ -217,7 +218,7 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
 
 def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
     """'**Your cohort is loaded in this session:** 320 patients (AML 200, MDS 120), 3 groups'."""
-    patients = _nf("{n} patient", "{n} patients", len(cohort), n=f"{len(cohort):,}")
+    patients = _nf("{n} patient", "{n} patients", len(cohort), n=fmt.count(len(cohort)))
     if cohort.has_groups:
         groups = _nf("{n} group", "{n} groups", len(_groups(cohort)))
         if synthetic:
@@ -348,7 +349,7 @@ def _report() -> None:
                 "and upload again. Rows are numbered as a spreadsheet numbers them (the header "
                 "is the first row with column names).",
                 count,
-                n=f"{count:,}",
+                n=fmt.count(count),
             ),
             icon=":material/block:",
         )
@@ -362,12 +363,12 @@ def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
     cohort = centre.cohort
     shown = cc.strata(cohort, diseases)
     if not shown:
-        present = ", ".join(d for d in DISEASES if (cohort.disease == d).any())
+        present = fmt.enumeration(d for d in DISEASES if (cohort.disease == d).any())
         st.info(
             _f(
                 "The cohort has no {diseases} patients (it has {present}). Change the disease "
                 "filter in the sidebar.",
-                diseases=", ".join(diseases),
+                diseases=fmt.enumeration(diseases),
                 present=present,
             )
         )
@@ -521,15 +522,25 @@ def _landmarks(centre: cc.CentreResults, landmarks: list, diseases: list[str]) -
                 _("Endpoint"),
                 help=_("OS overall survival; CIR relapse; NRM non-relapse mortality"),
             ),
-            "months": st.column_config.NumberColumn(_("Months"), format="%g"),
-            "estimate": st.column_config.NumberColumn(_("Estimate %"), format="%.1f"),
-            "ci_low": st.column_config.NumberColumn(_("95% CI low"), format="%.1f"),
-            "ci_high": st.column_config.NumberColumn(_("95% CI high"), format="%.1f"),
+            "months": st.column_config.NumberColumn(
+                _("Months"), format=fmt.table_number_format(None)
+            ),
+            "estimate": st.column_config.NumberColumn(
+                _("Estimate %"), format=fmt.table_number_format(1)
+            ),
+            "ci_low": st.column_config.NumberColumn(
+                _("95% CI low"), format=fmt.table_number_format(1)
+            ),
+            "ci_high": st.column_config.NumberColumn(
+                _("95% CI high"), format=fmt.table_number_format(1)
+            ),
             "at_risk": _("At risk"),
             "events": _("Events"),
             "censored": _("Censored"),
             "patients": _("Patients"),
-            "completeness": st.column_config.NumberColumn(_("Completeness %"), format="%.0f"),
+            "completeness": st.column_config.NumberColumn(
+                _("Completeness %"), format=fmt.table_number_format(0)
+            ),
             "warnings": st.column_config.TextColumn(_("Warnings"), width="large"),
         },
     )
@@ -661,7 +672,7 @@ def _literature_columns() -> dict:
     return {
         "disease": _("Disease"),
         "endpoint": _("Endpoint"),
-        "months": st.column_config.NumberColumn(_("Months"), format="%g"),
+        "months": st.column_config.NumberColumn(_("Months"), format=fmt.table_number_format(None)),
         "centre": _("Our centre (95% CI)"),
         "centre_n": _("Our patients (n)"),
         "centre_at_risk": _("Our patients at risk"),
@@ -681,7 +692,7 @@ def _literature_columns() -> dict:
 def _methods(centre: cc.CentreResults) -> None:
     st.header(_("Methods"))
     st.markdown("\n".join(f"- {markdown(line)}" for line in centre.estimates.methods))
-    versions = ", ".join(
+    versions = fmt.enumeration(
         f"{package} {metadata.version(package)}" for package in ("scipy", "statsmodels", "numpy")
     )
     st.caption(

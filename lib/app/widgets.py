@@ -12,6 +12,7 @@ from lib.app.keys import DISEASE_KEY
 from lib.app.state import DataState, current_data
 from lib.dataset.records import Consensus, Note
 from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
+from lib.evidence import text as fmt
 from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
 from lib.evidence.escape import markdown
@@ -57,7 +58,7 @@ def error_panel(problems: Sequence, stale: bool) -> None:
                 "The data files were changed and are now invalid ({n} problems). Showing the "
                 "last valid dataset until they are fixed.",
                 count,
-                n=f"{count:,}",
+                n=fmt.count(count),
             ),
             icon="⚠️",
         )
@@ -69,7 +70,7 @@ def error_panel(problems: Sequence, stale: bool) -> None:
                 "The dataset could not be loaded: {n} problems. Fix the data files; this page "
                 "reloads the data on the next view.",
                 count,
-                n=f"{count:,}",
+                n=fmt.count(count),
             ),
             icon="🚫",
         )
@@ -225,7 +226,7 @@ def reference_entry(reference: Reference) -> None:
         if reference.figures:
             count = len(reference.figures)
             with st.expander(
-                _nf("{n} figure rests on it", "{n} figures rest on it", count, n=f"{count:,}")
+                _nf("{n} figure rests on it", "{n} figures rest on it", count, n=fmt.count(count))
             ):
                 for phase in dict.fromkeys(phase for phase, _label in reference.figures):
                     st.page_link(f"app_pages/{phase}.py", label=_(PHASE_LABELS[phase]))

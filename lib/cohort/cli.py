@@ -18,6 +18,7 @@ from lib.cohort.estimates import DEFAULT_LANDMARKS, estimate_cohort
 from lib.cohort.export import estimates_json, landmarks_csv
 from lib.cohort.loading import load_cohort_file
 from lib.cohort.problems import CohortRejected, file_problem
+from lib.evidence import text as fmt
 from lib.i18n import SUPPORTED, _, _f, using_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_REFUSED = 0, 1, 2
@@ -47,7 +48,7 @@ def parse_times(text: str) -> tuple[float, ...]:
                 _f(
                     "{value} months is outside 0-{most}",
                     value=part.strip(),
-                    most=f"{MAX_MONTHS:g}",
+                    most=fmt.plain(MAX_MONTHS),
                 )
             )
         times.append(month)
@@ -74,7 +75,7 @@ def _parser() -> _Parser:
     parser.add_argument(
         "file", help=_("the cohort file: CSV (UTF-8 or GB18030), .xlsx (also .xls, .ods)")
     )
-    default_times = ",".join(f"{month:g}" for month in DEFAULT_LANDMARKS)
+    default_times = ",".join(fmt.plain(month) for month in DEFAULT_LANDMARKS)
     parser.add_argument(
         "--times",
         default=default_times,
@@ -142,7 +143,7 @@ def _run(argv: list[str] | None) -> int:
                     phase=landmark.phase,
                     group=repr(landmark.group),
                     endpoint=landmark.endpoint,
-                    months=f"{landmark.months:g}",
+                    months=fmt.plain(landmark.months),
                     warning=warning,
                 ),
                 file=sys.stderr,

@@ -19,6 +19,7 @@ import numpy as np
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import Cohort
 from lib.cohort.template import TEMPLATE_COLUMNS
+from lib.evidence import text as fmt
 from lib.i18n import N_, _
 
 DEMO_SEED = 20250613
@@ -89,16 +90,16 @@ def demo_rows(seed: int = DEMO_SEED) -> list[dict[str, str]]:
                     "group": MAINTENANCE if treated else NO_MAINTENANCE,
                     "year": str(year),
                     "age_band": str(rng.choice(bands)),
-                    "months_followup": f"{follow_up:.1f}",
+                    "months_followup": fmt.number(follow_up, 1),
                     "died": "1" if death <= follow_up_limit else "0",
                     # Rounded down so that it never passes the (rounded) end of follow-up.
-                    "months_to_relapse": f"{min(np.floor(relapse * 10) / 10, follow_up):.1f}"
+                    "months_to_relapse": fmt.number(min(np.floor(relapse * 10) / 10, follow_up), 1)
                     if relapsed
                     else "",
                 }
             )
     for number, row in enumerate(rows, start=1):
-        row["case_code"] = f"SYNTHETIC-{number:04d}"
+        row["case_code"] = "SYNTHETIC-" + str(number).zfill(4)
     return rows
 
 

@@ -16,6 +16,7 @@ from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, surv
 
 from lib.cohort.records import ALL_PATIENTS, Cohort
 from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence.text import number, plain, share
 from lib.i18n import _, _f, _nf
 
 CohortEndpoint = Literal["os", "cir", "nrm"]
@@ -66,7 +67,7 @@ def methods() -> tuple[str, ...]:
             "the event (or its competing event) before it. Clark's completeness index needs "
             "calendar dates, which a de-identified file does not hold.",
             events=MIN_EVENTS,
-            completeness=f"{MIN_COMPLETENESS:.0%}",
+            completeness=share(MIN_COMPLETENESS),
         ),
         _f(
             "At risk at t: patients still followed and event-free just before t; events: up to "
@@ -80,7 +81,8 @@ def methods() -> tuple[str, ...]:
 class Landmark:
     """One endpoint of one stratum at one time. Estimates and CIs in percent; None: not estimable.
 
-    `completeness` is a share (0-1); `warnings` are sentences for the reader.
+    `completeness` is a share (0-1); `warnings` are sentences for the reader, `warning_kinds`
+    their keys in the same order (WARNING_KINDS), so no one reads a kind back from the words.
     """
 
     disease: str
@@ -97,6 +99,11 @@ class Landmark:
     censored: int
     completeness: float
     warnings: tuple[str, ...] = ()
+    warning_kinds: tuple[str, ...] = ()
+
+
+#: The kinds of a landmark's warnings: beyond the follow-up, too few events, incomplete status.
+WARNING_KINDS = ("not_estimable", "few_events", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -427,31 +434,34 @@ def _landmark(
     # happened before it.
     completeness = float(((time >= month) | (known_before & (time <= month))).mean())
     low, high = ci if ci is not None else (None, None)
-    notes = []
+    notes, kinds = [], []
     if estimate is None:
+        kinds.append("not_estimable")
         notes.append(
             _f(
                 "not estimable beyond the longest follow-up ({months} months)",
-                months=f"{last:.1f}",
+                months=number(last, 1),
             )
         )
     if events < MIN_EVENTS:
+        kinds.append("few_events")
         notes.append(
             _nf(
                 "{n} event by {months} months: fewer than {least}, unstable",
                 "{n} events by {months} months: fewer than {least}, unstable",
                 events,
-                months=f"{month:g}",
+                months=plain(month),
                 least=MIN_EVENTS,
             )
         )
     if completeness < MIN_COMPLETENESS:
+        kinds.append("incomplete")
         notes.append(
             _f(
                 "follow-up {completeness} complete at {months} months (below {least})",
-                completeness=f"{completeness:.0%}",
-                months=f"{month:g}",
-                least=f"{MIN_COMPLETENESS:.0%}",
+                completeness=share(completeness),
+                months=plain(month),
+                least=share(MIN_COMPLETENESS),
             )
         )
     return Landmark(
@@ -469,6 +479,7 @@ def _landmark(
         censored=censored,
         completeness=completeness,
         warnings=tuple(notes),
+        warning_kinds=tuple(kinds),
     )
 
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict
 
 from lib.cohort.estimates import CohortEstimates, Landmark
+from lib.evidence import text as fmt
 from lib.evidence.escape import spreadsheet_cell
 from lib.i18n import N_, _, current_language
 
@@ -86,7 +87,7 @@ def landmarks_csv(estimates: CohortEstimates) -> str:
             [
                 spreadsheet_cell(value)
                 if isinstance(value, str)
-                else ("" if value is None else f"{value:g}" if name == "months" else value)
+                else ("" if value is None else fmt.plain(value) if name == "months" else value)
                 for name, value in row.items()
             ]
         )

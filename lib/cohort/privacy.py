@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lib.cohort.columns import COHORT_COLUMNS, HeaderMatch, close_column
 from lib.cohort.problems import CohortProblem, listed
 from lib.cohort.reading import RawTable
+from lib.evidence import text as fmt
 from lib.i18n import N_, _, _f
 
 #: With at least this many patients, a group column in which most labels differ is refused:
@@ -276,8 +277,8 @@ def _per_patient_refusal(table: RawTable, headers: HeaderMatch, index: int):
             _f(
                 "{labels} different labels for {patients} patients; a group column holds a few "
                 "labels to compare (e.g. a maintenance drug vs none)",
-                labels=f"{len(set(filled)):,}",
-                patients=f"{len(filled):,}",
+                labels=fmt.count(len(set(filled))),
+                patients=fmt.count(len(filled)),
             ),
         )
     ]

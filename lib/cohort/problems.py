@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lib.evidence import text as fmt
 from lib.i18n import _, _f, _nf, current_language, using_language
 
 #: Problems of one kind in one column listed one by one before the rest are summed up, so a file
@@ -108,7 +109,7 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
                     "{message} (and the same in {n} more rows after this one)",
                     more - 1,
                     message=problem.message,
-                    n=f"{more - 1:,}",
+                    n=fmt.count(more - 1),
                 )
                 if more > 1
                 else problem.message,
@@ -125,7 +126,7 @@ def summarised(problems: Iterable[CohortProblem]) -> list[CohortProblem]:
                     "{n} more problem not listed; fix these first",
                     "{n} more problems not listed; fix these first",
                     unlisted,
-                    n=f"{unlisted:,}",
+                    n=fmt.count(unlisted),
                 ),
                 kept[-1].kind,
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lib.cohort.columns import HEADER_TO_COLUMN, normalise_header
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem, listed, quoted
+from lib.evidence import text as fmt
 from lib.i18n import _, _f
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -83,7 +84,7 @@ def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = 
                         "unreadable from row {row}: a cell longer than {limit} characters or "
                         "broken quoting",
                         row=rows.line_num,
-                        limit=f"{csv.field_size_limit():,}",
+                        limit=fmt.count(csv.field_size_limit()),
                     )
                 )
             ]
@@ -123,7 +124,7 @@ def size_problem(size: int) -> CohortProblem | None:
     return file_problem(
         _f(
             "{size} bytes, over the {limit} MB limit (split the file, e.g. by disease)",
-            size=f"{size:,}",
+            size=fmt.count(size),
             limit=MAX_FILE_BYTES // 1024 // 1024,
         )
     )
@@ -202,7 +203,7 @@ def _workbook_rows(data: bytes, sheet: str | None):
                     file_problem(
                         _f(
                             "the workbook expands to {size} MB; the limit is {limit} MB",
-                            size=f"{expanded / 1024 / 1024:,.0f}",
+                            size=fmt.file_size_mb(expanded),
                             limit=MAX_WORKBOOK_EXPANDED_BYTES // 1024 // 1024,
                         )
                     )
@@ -286,7 +287,7 @@ def _too_many_rows() -> CohortProblem:
         _f(
             "more than {limit} patient rows; the limit is {limit} (split the file, e.g. by "
             "disease)",
-            limit=f"{MAX_PATIENT_ROWS:,}",
+            limit=fmt.count(MAX_PATIENT_ROWS),
         )
     )
 

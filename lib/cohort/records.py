@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.evidence import text as fmt
+
 #: A group label reserved for the whole cohort in estimates (a file may not use it).
 ALL_PATIENTS = "all"
 #: Case codes of the shipped synthetic rows (demo cohort, template examples) start with these.
@@ -73,7 +75,7 @@ class Cohort:
 
     def __repr__(self) -> str:
         # Never the patients themselves: a repr ends up in logs and tracebacks.
-        patients = "1 patient" if len(self) == 1 else f"{len(self):,} patients"
+        patients = "1 patient" if len(self) == 1 else f"{fmt.count(len(self))} patients"
         return f"Cohort({patients}, synthetic={self.synthetic})"
 
     @property

@@ -27,6 +27,7 @@ from lib.cohort.problems import CohortProblem, CohortRejected, listed, summarise
 from lib.cohort.reading import RawTable
 from lib.cohort.records import ALL_PATIENTS, SYNTHETIC_CODE_PREFIXES, Cohort
 from lib.dataset.vocabulary import DISEASES, PHASES
+from lib.evidence import text as fmt
 from lib.i18n import N_, _, _f
 
 DIED_VALUES = {
@@ -313,7 +314,7 @@ def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool, 
         problems += column.problems_where(numbers < 0, _(messages.negative))
         problems += column.problems_where(
             np.isfinite(numbers) & (numbers > limit),
-            _f(messages.too_large, limit=f"{limit:,.0f}", column=instead),
+            _f(messages.too_large, limit=fmt.count(round(limit)), column=instead),
         )
     if required:
         problems += column.problems_where(empty & (column.cells == ""), _(messages.empty))
@@ -356,7 +357,7 @@ def _group(column: _Column, _decimal_comma: bool):
                 column.label,
                 _f(
                     "{n} different groups; at most {most} can be compared",
-                    n=f"{distinct:,}",
+                    n=fmt.count(distinct),
                     most=MAX_GROUPS,
                 ),
             )

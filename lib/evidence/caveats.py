@@ -147,7 +147,9 @@ def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
     the publication's comparison of the same endpoint and time point."""
     words = read_words(row, "p_reads")
     if not words:
-        return display_p(row["p_as_printed"], row["flags"])
+        return display_p(
+            row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"]
+        )
     twins = table[
         (table["kind"] == "comparison")
         & (table["origin"] == "publication")

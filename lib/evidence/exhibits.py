@@ -417,7 +417,7 @@ def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
     effects = selection.effect_rows(table, [s.id for s in studies])
     drafts = []
     for scale, english in _FOREST_TITLES.items():
-        subset = effects[effects["measure"].str.contains(scale)]  # the English key
+        subset = effects[effects["scale"] == scale]
         if subset.empty:
             continue
         title = _(english)

@@ -99,8 +99,11 @@ EXPORT_COLUMNS = [
 ]
 
 
-#: Columns the pages read that the exports leave out (the exports keep the printed text).
-DISPLAY_COLUMNS = ["population_label", "reads", "p_reads"]
+#: Columns the pages read that the exports leave out (the exports keep the printed text): the
+#: headline cards' population label, the printed words as read in the session's language
+#: (`reads`, `p_reads`), and how a p-value relates to its `p_value` ("=", "<", ">"), for showing
+#: it from the number where the printed form has no decimal point.
+DISPLAY_COLUMNS = ["population_label", "reads", "p_reads", "p_relation"]
 
 
 # --- the flat table ------------------------------------------------------------------------
@@ -143,8 +146,7 @@ def figure_table(ds: Dataset) -> pd.DataFrame:
     rows.extend(_outcome_row(find, o) for o in ds.outcomes)
     rows.extend(_comparison_row(find, c) for c in ds.comparisons)
     rows.extend(_key_fact_row(find, f) for f in ds.key_facts)
-    # Display-only columns ride along, not exported: the headline cards' population label and
-    # the printed words as read in the session's language (`reads`, `p_reads`).
+    # Display-only columns ride along, not exported.
     table = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, *DISPLAY_COLUMNS])
     table["dataset_version"] = ds.info.version
     table["last_reviewed"] = ds.info.last_reviewed.isoformat()
@@ -318,6 +320,7 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
         "p_as_printed": comp.p.as_printed if comp.p else None,
         "p_reads": comp.p.reads if comp.p else None,
         "p_value": comp.p.value if comp.p else None,
+        "p_relation": comp.p.relation if comp.p else None,
         "hr": comp.hr.value if comp.hr else None,
         "hr_ci_low": comp.hr.ci.low if comp.hr and comp.hr.ci else None,
         "hr_ci_high": comp.hr.ci.high if comp.hr and comp.hr.ci else None,

@@ -16,7 +16,7 @@ import pandas as pd
 from lib.dataset.records import Dataset, Study
 from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, STUDY_ROLES, UNIT_LABELS
 from lib.evidence import stats
-from lib.evidence.text import truncated
+from lib.evidence.text import count_pairs, display_p
 from lib.i18n import N_, _, _f
 
 SMALL_N = 20
@@ -26,6 +26,9 @@ HAZARD_RATIO = N_("Hazard ratio")
 RISK_DIFFERENCE = N_("Risk difference (percentage points)")
 RISK_RATIO = N_("Risk ratio")
 AS_PUBLISHED = N_("as published")
+COMPUTED = "computed"  # from events/n: the row's `interval_method` names how
+#: The forest plot's scale by measure key: ratios (null 1) or differences (null 0).
+SCALES = {HAZARD_RATIO: "ratio", RISK_RATIO: "ratio", RISK_DIFFERENCE: "difference"}
 #: The interval methods of lib.evidence.stats, as shown.
 _METHOD_NAMES = {
     stats.WILSON: N_("Wilson score interval"),
@@ -138,12 +141,13 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
 
 
 def _printed_p(comparisons: list) -> str | None:
-    """The printed p of the first comparison listing an outcome that prints one."""
+    """The p of the first comparison listing an outcome that prints one, as shown
+    (`lib.evidence.text.display_p`: truncation marked, a decimal comma read as the number)."""
     for comp in comparisons:
         if isinstance(comp.p_reads, str):  # words, not a p-value: as read in the page's language
             return comp.p_reads
         if isinstance(comp.p_as_printed, str):
-            return truncated(comp.p_as_printed) if "truncated" in comp.flags else comp.p_as_printed
+            return display_p(comp.p_as_printed, comp.flags, comp.p_value, comp.p_relation)
     return None
 
 
@@ -174,7 +178,9 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             "endpoint": comp["endpoint"],
             "time_point": comp["time_point"],
             "figure_id": comp["figure_id"],
-            "p_as_printed": comp["p_as_printed"],
+            "p_as_printed": display_p(
+                comp["p_as_printed"], comp["flags"], comp["p_value"], comp["p_relation"]
+            ),
             "origin": comp["origin"],
             "lower_is_better": comp["endpoint"] in LOWER_IS_BETTER,
         }
@@ -186,7 +192,9 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "estimate": comp["hr"],
                     "low": comp["hr_ci_low"],
                     "high": comp["hr_ci_high"],
+                    "scale": SCALES[HAZARD_RATIO],
                     "method": AS_PUBLISHED,
+                    "interval_method": "",
                     "n_text": "",
                     "measure_label": _(HAZARD_RATIO),
                     "method_label": _(AS_PUBLISHED),
@@ -197,7 +205,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             (e_a, n_a), (e_b, n_b) = pair
             rd = stats.risk_difference(e_a, n_a, e_b, n_b)
             rr = stats.risk_ratio(e_a, n_a, e_b, n_b)
-            n_text = f"{e_a}/{n_a} vs {e_b}/{n_b}"
+            n_text = count_pairs(((e_a, n_a), (e_b, n_b)))
             rows.append(
                 {
                     **base,
@@ -205,7 +213,9 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "estimate": 100 * rd.value,
                     "low": 100 * rd.low,
                     "high": 100 * rd.high,
-                    "method": f"computed from events/n ({rd.method})",
+                    "scale": SCALES[RISK_DIFFERENCE],
+                    "method": COMPUTED,
+                    "interval_method": rd.method,
                     "n_text": n_text,
                     "measure_label": _(RISK_DIFFERENCE),
                     "method_label": _computed_method(rd.method),
@@ -218,7 +228,9 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "estimate": rr.value,
                     "low": rr.low,
                     "high": rr.high,
-                    "method": f"computed from events/n ({rr.method})",
+                    "scale": SCALES[RISK_RATIO],
+                    "method": COMPUTED,
+                    "interval_method": rr.method,
                     "n_text": n_text,
                     "measure_label": _(RISK_RATIO),
                     "method_label": _computed_method(rr.method),
@@ -238,7 +250,9 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
         "estimate",
         "low",
         "high",
+        "scale",
         "method",
+        "interval_method",
         "n_text",
         "measure_label",
         "method_label",

@@ -10,16 +10,21 @@ language too (`labelled`, `clauses`, `enumeration`...): full-width ，、；：�
 n, p and CIs print the same in every language.
 """
 
-import math
 import re
 from collections.abc import Iterable
+
+import pandas as pd
 
 from lib.i18n import _, _f, _nf, current_language
 
 # The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
 # a space is a list separator ("HR 0,25, 95% CI"), never a split decimal.
 _SPLIT_NUMBER = re.compile(r"(\d)\. (\d)")
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d.,])")
+# Thousands separators: "12,744", "1,234,567" (never after a leading 0: "0,012" is a decimal).
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?![\d.,])")
+# A decimal comma ("0,25", "68,0%", "p<0,0001"): a comma between digits that is no thousands
+# separator.
+_DIGITS_WITH_COMMAS = re.compile(r"(?<![\d,.])\d+(?:,\d+)+")
 _FIRST_NUMBER = re.compile(r"\d+(?:[.,]\s?(\d+))?")
 
 
@@ -39,16 +44,24 @@ def printed_decimals(as_printed: str) -> int:
     return len(match.group(1))
 
 
-def _is_missing(value) -> bool:
-    """None, NaN and pandas' NA all mean 'not reported'."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return False
+def has_decimal_comma(text: str) -> bool:
+    """Whether `text` writes a decimal with a comma ('0,25', 'p<0,0001', '68,0%'), as Dutch,
+    French and German summaries do; '12,744' (thousands) is not one."""
+    return any(
+        not _THOUSANDS.fullmatch(match.group())
+        for match in _DIGITS_WITH_COMMAS.finditer(text or "")
+    )
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN and pandas' NA mean 'not reported'; a string (even '') or a list-like is
+    something. The one test of a missing value for every module that shows figures."""
+    if value is None or isinstance(value, str):
+        return value is None
     try:
-        return math.isnan(float(value))
-    except TypeError:  # pandas.NA refuses float()
-        return True
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list-like: something to show
+        return False
 
 
 # --- punctuation: how pieces join in the current language ------------------------------------
@@ -63,6 +76,7 @@ _PUNCTUATION = {
         "close": ")",
         "sentence": " ",
         "stop": ".",
+        "to": " to ",
     },
     "zh": {
         "colon": "：",
@@ -73,6 +87,7 @@ _PUNCTUATION = {
         "close": "）",
         "sentence": "",
         "stop": "。",
+        "to": "至",
     },
 }
 
@@ -128,6 +143,135 @@ def lower_first(text: str) -> str:
     return text
 
 
+def span(low: str, high: str) -> str:
+    """Two formatted bounds that may be negative: 'low to high' ('low至high' in Chinese)."""
+    return f"{low}{_mark('to')}{high}"
+
+
+# --- numbers: every format of a number shown anywhere ----------------------------------------
+
+MINUS = "\u2212"  # a minus sign, not a hyphen: "−3.2"
+
+
+def number(value: float, decimals: int) -> str:
+    """A number with a decimal point and `decimals` places, negatives with a minus sign
+    ('0.25', '−3.2'); the same in every language."""
+    return f"{float(value):.{decimals}f}".replace("-", MINUS)
+
+
+def count(n) -> str:
+    """A whole count with thousands separators ('12,744')."""
+    return f"{int(n):,}"
+
+
+def plain(value: float) -> str:
+    """A number in its shortest form, no trailing zeros ('6', '12.5', '0.01'): months, ticks,
+    limits and settings."""
+    return f"{float(value):g}"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """An estimate in percent ('62.7%'), or 'not estimable'."""
+    return _("not estimable") if is_missing(value) else f"{number(value, decimals)}%"
+
+
+def estimate_percent(estimate, low, high) -> str:
+    """An estimate in percent with its CI: '62.7% (54.9–69.4)', the CI left out where it is
+    undefined."""
+    ci = display_ci(low, high)
+    return percent(estimate) + (f" ({ci})" if ci else "")
+
+
+def printed_estimate(value, as_printed: str, unit: str, low=None, high=None, flags=()) -> str:
+    """A published figure as read (display_value: the source's decimals, a decimal point) with
+    its CI where published: '38.3% (28.8–47.9)'."""
+    shown = display_value(value, as_printed, unit, flags)
+    if is_missing(value):
+        return shown
+    ci = display_ci(low, high, printed_decimals(as_printed))
+    return f"{shown} ({ci})" if ci else shown
+
+
+def share(fraction: float) -> str:
+    """A fraction in whole percent ('0.8' -> '80%'): thresholds and completeness."""
+    return f"{float(fraction):.0%}"
+
+
+def in_months(value: float) -> str:
+    """A duration: '6 months' ('6个月')."""
+    return _f("{months} months", months=plain(value))
+
+
+def events_of(events, n, percent_value: float) -> str:
+    """A count as the reader checks it: '5/6 (83%)'."""
+    return f"{int(events)}/{int(n)} ({number(percent_value, 0)}%)"
+
+
+def count_pairs(pairs: Iterable[tuple[int, int]]) -> str:
+    """Events/n of each arm: '5/6 vs 3/7'."""
+    return " vs ".join(f"{int(e)}/{int(n)}" for e, n in pairs)
+
+
+def estimate_interval(estimate: float, low: float, high: float, decimals: int, signed=False) -> str:
+    """An estimate and its interval: '0.25 (0.11–0.57)'; bounds that may be negative are
+    joined in words, '−3.2 (−10.1 to 4.5)' ('−3.2 (−10.1至4.5)')."""
+    lower, upper = number(low, decimals), number(high, decimals)
+    bounds = span(lower, upper) if signed else f"{lower}–{upper}"
+    return f"{number(estimate, decimals)} ({bounds})"
+
+
+def computed_p(p: float) -> str:
+    """A p-value this dashboard computed (a log-rank test): 'p = 0.64', 'p = 0.003',
+    'p < 0.001'."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {number(p, 2)}" if p >= 0.01 else f"p = {number(p, 3)}"
+
+
+def median_survival(months_value, ci_low, ci_high) -> str:
+    """'Median overall survival 28.2 months (95% CI 18.1–not reached)', or not reached."""
+    if is_missing(months_value):
+        if is_missing(ci_low):
+            return _("Median overall survival not reached")
+        return _f(
+            "Median overall survival not reached (95% CI from {low} months)",
+            low=number(ci_low, 1),
+        )
+    return _f(
+        "Median overall survival {months} months (95% CI {low}–{high})",
+        months=number(months_value, 1),
+        low="–" if is_missing(ci_low) else number(ci_low, 1),
+        high=_("not reached") if is_missing(ci_high) else number(ci_high, 1),
+    )
+
+
+def table_number_format(decimals: int | None) -> str:
+    """The printf format of a table column of numbers (Streamlit's NumberColumn): '%.1f' for
+    one decimal, '%g' (shortest) for None."""
+    return "%g" if decimals is None else f"%.{int(decimals)}f"
+
+
+def file_size_mb(size_bytes: float) -> str:
+    """A size in whole megabytes with separators ('1,024')."""
+    return f"{size_bytes / 1024 / 1024:,.0f}"
+
+
+def seconds(value: float, decimals: int | None = None) -> str:
+    """A duration in seconds: '60 s', or with fixed decimals '12.3 s'."""
+    return f"{plain(value) if decimals is None else number(value, decimals)} s"
+
+
+def unit_value(value: float, as_printed: str, unit: str, unit_label: str = "") -> str:
+    """A plotted value with the source's decimals: '38.2%', '14.5 months', '3 patients'
+    (`unit` a key: '%', 'months', or another shown as `unit_label`)."""
+    figure = number(value, printed_decimals(str(as_printed)))
+    if unit == "%":
+        return figure + "%"
+    if unit == "months":
+        return _f("{number} months", number=figure)
+    return f"{figure} {unit_label or unit}"
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 # A lowercase word: the source's own words stand where a figure would ("over 700").
@@ -152,58 +296,78 @@ def truncated(text: str) -> str:
 def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), n=None) -> str:
     """The figure as a clinician should read it, with the source's precision and wording."""
     kinds = set(flags or ())
-    if _is_missing(value):
+    if is_missing(value):
         printed = join_split_digits(as_printed)
         return truncated(printed) if "truncated" in kinds else source_words(printed)
     if kinds & {"approximate", "lower_bound"}:
         return source_words(join_split_digits(as_printed))
-    number = f"{float(value):,.{printed_decimals(as_printed)}f}"  # 12,744 as printed
+    decimals = printed_decimals(as_printed)
+    number = f"{float(value):,.{decimals}f}"  # 12,744 as printed
     if unit == "percent":
         return f"{number}%"
     if unit == "months":
         return _f("{number} months", number=number)
     if unit == "patients":
-        if not _is_missing(n):
-            return f"{number}/{int(n):,}"
+        if not is_missing(n):
+            return f"{number}/{count(n)}"
         return _nf(
             "{number} patient", "{number} patients", 1 if number == "1" else 2, number=number
         )
-    if unit in ("hazard ratio", ""):
+    if unit == "hazard ratio":
+        return display_hr(value, as_printed)
+    if unit == "":
         return source_words(join_split_digits(as_printed))
     return _f("{number} {unit}", number=number, unit=unit)
 
 
-def display_p(as_printed, flags: Iterable[str] = ()) -> str:
-    """A p-value as printed (split digits joined), or 'p not reported'; truncation is marked."""
-    if _is_missing(as_printed) or not str(as_printed).strip():
+def display_p(as_printed, flags: Iterable[str] = (), value=None, relation="=") -> str:
+    """A p-value as printed (split digits joined), or 'p not reported'; truncation is marked.
+    A printed form with a decimal comma ('p<0,0001') is shown from its `value` and `relation`
+    with the printed decimals ('p<0.0001'): a reader sees a decimal point; the printed form
+    stays on record (Table and Source tabs)."""
+    if is_missing(as_printed) or not str(as_printed).strip():
         return _("p not reported")
     text = join_split_digits(str(as_printed).strip())
     if "truncated" in (flags or ()) and text.endswith("."):
         return truncated(text)
+    if has_decimal_comma(text) and not is_missing(value):
+        relation = relation if relation in ("=", "<", ">") else "="
+        return f"p{relation}{number(value, printed_decimals(text))}"
     return source_words(text)
+
+
+def display_hr(value, as_printed: str, low=None, high=None) -> str:
+    """A hazard ratio as printed; one printed with decimal commas ('HR 0,25, 95% CI 0,11-0,57')
+    shown from its numbers with a decimal point ('HR 0.25, 95% CI 0.11–0.57')."""
+    printed = join_split_digits(str(as_printed or ""))
+    if is_missing(value) or not has_decimal_comma(printed):
+        return source_words(printed)
+    decimals = printed_decimals(printed)
+    if is_missing(low) or is_missing(high):
+        return _f("HR {hr}", hr=number(value, decimals))
+    return _f(
+        "HR {hr}, 95% CI {low}–{high}",
+        hr=number(value, decimals),
+        low=number(low, decimals),
+        high=number(high, decimals),
+    )
 
 
 def display_n(n) -> str:
     """n as every page, slide and image prints it: 'n=1,234' or 'n not stated'."""
-    return _("n not stated") if _is_missing(n) else f"n={int(n):,}"
+    return _("n not stated") if is_missing(n) else f"n={count(n)}"
 
 
 def display_count(n) -> str:
     """A count with the source's thousands separators ('12,744')."""
-    return f"{int(n):,}"
+    return count(n)
 
 
 def display_ci(low, high, decimals: int = 1) -> str:
     """A confidence interval as 'low–high', or '' when there is none."""
-    if _is_missing(low) or _is_missing(high):
+    if is_missing(low) or is_missing(high):
         return ""
-    return f"{float(low):.{decimals}f}–{float(high):.{decimals}f}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 problem', '3 problems': English only. Text shown in the interface uses
-    ``_nf("{n} problem", "{n} problems", count)`` instead (Chinese has no plural)."""
-    return f"{count:,} {one if count == 1 else many}"
+    return f"{number(low, decimals)}–{number(high, decimals)}"
 
 
 # --- sentences: one format per kind of figure, shared by cards, slides, images and exports ----
@@ -228,7 +392,9 @@ def read_words(row, column: str) -> str:
 def p_text(row) -> str:
     """A figure row's p: the printed words as read ('all statistically different' ->
     均有统计学差异) or the p-value as printed (see display_p)."""
-    return read_words(row, "p_reads") or display_p(row.p_as_printed, row.flags)
+    return read_words(row, "p_reads") or display_p(
+        row.p_as_printed, row.flags, row.p_value, row.p_relation
+    )
 
 
 def figure_sentence(row) -> str:
@@ -252,15 +418,15 @@ def claim_sentence(row, with_time: bool = True) -> str:
         row.time_point if with_time else "",
         p_text(row),
     ]
-    if not _is_missing(row.hr):
-        parts.append(display_value(row.value, row.as_printed, row.unit))
+    if not is_missing(row.hr):
+        parts.append(display_hr(row.hr, row.as_printed, row.hr_ci_low, row.hr_ci_high))
     return " · ".join(_present(parts))
 
 
 def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: str) -> str:
     """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
     numbers = " vs ".join(figure_value(arm) for arm in arms)
-    known = all(not _is_missing(arm.n) for arm in arms)
+    known = all(not is_missing(arm.n) for arm in arms)
     ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else display_n(None)
     head = clauses((endpoint, where))
     if origin == "publication":
@@ -310,9 +476,9 @@ def effect_sentence(row) -> str:
         endpoint=row.endpoint_label,
         time=row.time_point,
         measure=lower_first(measure),
-        estimate=f"{row.estimate:.2f}",
-        low=f"{row.low:.2f}",
-        high=f"{row.high:.2f}",
+        estimate=number(row.estimate, 2),
+        low=number(row.low, 2),
+        high=number(row.high, 2),
         method=method,
     )
 

@@ -21,7 +21,18 @@ from lib.dataset.vocabulary import FLAG_LABELS
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import chart_scale
-from lib.evidence.text import display_n, display_p, join_split_digits, printed_decimals
+from lib.evidence.text import (
+    display_n,
+    display_p,
+    enumeration,
+    estimate_interval,
+    events_of,
+    is_missing,
+    join_split_digits,
+    number,
+    plain,
+    unit_value,
+)
 from lib.i18n import N_, _, _f
 from lib.i18n.wrap import is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
@@ -131,12 +142,7 @@ pio.templates[TEMPLATE] = go.layout.Template(
 # --- text ------------------------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def _number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}".replace("-", "−")
+_missing = is_missing
 
 
 def unit_text(unit: str) -> str:
@@ -148,14 +154,9 @@ def _value_text(row: Mapping) -> str:
     """The value as the source gives it (its decimals, no gap); counts as "5/6 (83%)"."""
     if row["computed"]:
         events = row["value"] if _missing(row["events"]) else row["events"]
-        return f"{int(events)}/{int(row['n'])} ({row['plot_value']:.0f}%)"
-    number = _number(row["value"], printed_decimals(str(row["as_printed"])))
+        return events_of(events, row["n"], row["plot_value"])
     unit = row["plot_unit"]
-    if unit == "%":
-        return number + "%"
-    if unit == "months":
-        return _f("{number} months", number=number)
-    return f"{number} {plotly_html(unit_text(unit))}"
+    return unit_value(row["value"], row["as_printed"], unit, plotly_html(unit_text(unit)))
 
 
 def _not_plotted(row: Mapping) -> str:
@@ -187,9 +188,6 @@ def role_text(role: str) -> str:
     return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
-_COMPUTED = "computed from events/n ("
-
-
 def _shown(row: Mapping, label: str, key: str) -> str:
     """An effect row's text for display: its `label` column (lib.evidence.selection makes it
     in the current language), else its English `key` column translated here."""
@@ -197,8 +195,6 @@ def _shown(row: Mapping, label: str, key: str) -> str:
     if not _missing(text) and str(text):
         return str(text)
     english = "" if _missing(row.get(key)) else str(row.get(key))
-    if english.startswith(_COMPUTED) and english.endswith(")"):  # "... (Newcombe ...)"
-        return _f("computed from events/n ({method})", method=_(english[len(_COMPUTED) : -1]))
     return _(english) if english else english
 
 
@@ -394,8 +390,8 @@ def _value_hover(row: Mapping, heading: str) -> str:
         if _missing(row["ci_low"])
         else _f(
             "CI {low}–{high} ({method})",
-            low=_number(row["ci_low"], 1),
-            high=_number(row["ci_high"], 1),
+            low=number(row["ci_low"], 1),
+            high=number(row["ci_high"], 1),
             method=plotly_html(row["ci_method"]),  # made in the current language
         )
     )
@@ -411,7 +407,7 @@ def _value_hover(row: Mapping, heading: str) -> str:
     if row["arm_role"] != "single":
         lines.append(_f("p: {p}", p=_p_text(row["p_as_printed"])))
     if _flags(row):
-        flags = _(", ").join(_(FLAG_LABELS.get(k, k)) for k in _flags(row))
+        flags = enumeration(_(FLAG_LABELS.get(k, k)) for k in _flags(row))
         lines.append(_f("Caveats: {caveats}", caveats=plotly_html(flags)))
     return "<br>".join(lines)
 
@@ -566,9 +562,8 @@ _SCALES = {
 
 
 def _interval(row: Mapping, scale: _Scale) -> str:
-    low, high = (_number(row[k], scale.decimals) for k in ("low", "high"))
-    separator = _(" to ") if scale.separator == " to " else scale.separator
-    return f"{_number(row['estimate'], scale.decimals)} ({low}{separator}{high})"
+    signed = scale.separator == " to "
+    return estimate_interval(row["estimate"], row["low"], row["high"], scale.decimals, signed)
 
 
 def _favours_low(row: Mapping) -> bool:
@@ -725,7 +720,7 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         type="log",
         range=[lo, hi],
         tickvals=ticks,
-        ticktext=[f"{t:g}" for t in ticks],
+        ticktext=[plain(t) for t in ticks],
         title=dict(text=title, standoff=44),
     )
 
@@ -759,7 +754,7 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
         _f("Source: {source}", source=_source(row["origin"])),
         _f(
             "Below {null} favours {low}; above {null} favours {high}",
-            null=f"{spec.null:g}",
+            null=plain(spec.null),
             low=role_text(low),
             high=role_text(high),
         ),

@@ -23,8 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.cohort.estimates import (
-    MIN_COMPLETENESS,
-    MIN_EVENTS,
+    MIN_EVENTS,  # noqa: F401 (the centre page names it: cc.MIN_EVENTS)
     CohortEstimates,
     Curve,
     Landmark,
@@ -49,10 +48,11 @@ from lib.dataset.vocabulary import (
     PHASES,
     VERIFICATION_LABELS,
 )
+from lib.evidence import text as fmt
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import chart_scale
-from lib.evidence.text import display_ci, display_count, display_n
+from lib.evidence.text import display_n, lower_first
 from lib.i18n import N_, _, _f
 from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR, wrap_label
 from lib.render.charts import label_chars as chars
@@ -136,28 +136,6 @@ def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
 # --- text ------------------------------------------------------------------------------------
 
 
-def percent(value: float | None, decimals: int = 1) -> str:
-    """'62.7%', or 'not estimable'."""
-    return _("not estimable") if value is None else f"{value:.{decimals}f}%"
-
-
-def estimate_text(estimate: float | None, low: float | None, high: float | None) -> str:
-    """'62.7% (54.9–69.4)', the CI left out where it is undefined."""
-    ci = display_ci(low, high)
-    return percent(estimate) + (f" ({ci})" if ci else "")
-
-
-def p_text(p: float) -> str:
-    """A computed p-value: 'p = 0.64', 'p = 0.003', 'p < 0.001'."""
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
-
-
-def months_text(months: float) -> str:
-    return _f("{months} months", months=f"{months:g}")
-
-
 def phase_text(phase: str) -> str:
     """A phase key as a sentence shows it: 'transplant' in English, '移植' in Chinese."""
     return lower_first(_(PHASE_LABELS[phase])) if phase in PHASE_LABELS else phase
@@ -168,41 +146,20 @@ def endpoint_text(endpoint: str) -> str:
     return _(ENDPOINTS[endpoint][0]) if endpoint in ENDPOINTS else endpoint
 
 
-def lower_first(text: str) -> str:
-    """'Overall survival' -> 'overall survival' (Chinese and 'GVHD ...' unchanged)."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def logrank_text(test: LogRank | None) -> str:
     """What the page says about the log-rank test of overall survival between groups."""
     if test is None:
         return ""
     if test.p_value is None:
         return _f("no log-rank test: {reason}", reason=test.reason)
-    return _f("log-rank {p} (overall survival across groups)", p=p_text(test.p_value))
+    return _f("log-rank {p} (overall survival across groups)", p=fmt.computed_p(test.p_value))
 
 
 def median_text(median: Median | None) -> str:
     """'Median overall survival 28.2 months (95% CI 18.1–not reached)' or 'not reached'."""
     if median is None:
         return ""
-    if median.months is None:
-        if median.ci_low is None:
-            return _("Median overall survival not reached")
-        return _f(
-            "Median overall survival not reached (95% CI from {low} months)",
-            low=f"{median.ci_low:.1f}",
-        )
-    high = _("not reached") if median.ci_high is None else f"{median.ci_high:.1f}"
-    low = "–" if median.ci_low is None else f"{median.ci_low:.1f}"
-    return _f(
-        "Median overall survival {months} months (95% CI {low}–{high})",
-        months=f"{median.months:.1f}",
-        low=low,
-        high=high,
-    )
+    return fmt.median_survival(median.months, median.ci_low, median.ci_high)
 
 
 def group_name(group: str) -> str:
@@ -357,14 +314,16 @@ def _curve_traces(
 ) -> list[dict]:
     months, estimate, low, high = _extended(curve, last)
     xs, ys = _band(months, low, high)
-    ci = [display_ci(lo, hi) for lo, hi in zip(low, high, strict=True)]
+    ci = [fmt.display_ci(lo, hi) for lo, hi in zip(low, high, strict=True)]
     at, with_ci, without_ci = (
         _("{value}% at {month} months"),
         _("95% CI {ci}"),
         _("95% CI not defined here"),
     )
     hover = [
-        f"{plotly_html(name)}<br>{at.format(value=f'{value:.1f}', month=f'{month:.1f}')}<br>"
+        f"{plotly_html(name)}<br>"
+        + at.format(value=fmt.number(value, 1), month=fmt.number(month, 1))
+        + "<br>"
         + (with_ci.format(ci=text) if text else without_ci)
         for month, value, text in zip(months, estimate, ci, strict=True)
     ]
@@ -441,7 +400,7 @@ def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray
                 _risk_note(label, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
             )
         notes += [
-            _risk_note(display_count(count), color, line, xref="x", x=float(tick), xanchor="center")
+            _risk_note(fmt.count(count), color, line, xref="x", x=float(tick), xanchor="center")
             for tick, count in zip(ticks, counts, strict=True)
         ]
         line += 1
@@ -520,7 +479,7 @@ def _curve_figure(
                 title=dict(text=_f("Months from {origin}", origin=_origin(phase)), standoff=8),
                 range=[0, max(last, float(ticks[-1])) * 1.02 + 0.5],
                 tickvals=list(ticks),
-                ticktext=[f"{t:g}" for t in ticks],
+                ticktext=[fmt.plain(t) for t in ticks],
                 zeroline=False,
             ),
             yaxis=dict(title=dict(text=y_title), range=[0, y_max], ticksuffix="%"),
@@ -701,7 +660,7 @@ def landmark_frame(
             "censored": lm.censored,
             "patients": lm.patients,
             "completeness": round(100 * lm.completeness, 1),
-            "warnings": "; ".join(lm.warnings),
+            "warnings": fmt.semicolons(lm.warnings),
         }
         for lm in landmarks
         if wanted is None or lm.disease in wanted
@@ -726,9 +685,8 @@ class WarningSummary:
 
 
 def warning_summary(landmarks: Iterable[Landmark]) -> WarningSummary:
-    """Estimable landmarks' warnings by kind. The kind comes from the landmark's numbers (events
-    below MIN_EVENTS, completeness below MIN_COMPLETENESS, the order lib.cohort writes the
-    warnings in), never from the wording, which may be in any language."""
+    """Estimable landmarks' warnings by kind: each warning comes with its kind's key from
+    lib.cohort (`Landmark.warning_kinds`), never read back from the wording."""
     few, incomplete, total = [], [], 0
     for lm in landmarks:
         if lm.estimate is None:
@@ -740,20 +698,12 @@ def warning_summary(landmarks: Iterable[Landmark]) -> WarningSummary:
             phase=phase_text(lm.phase),
             group=group_name(lm.group),
             endpoint=ENDPOINT_SHORT[lm.endpoint],
-            months=months_text(lm.months),
+            months=fmt.in_months(lm.months),
         )
-        kinds = [
-            k
-            for k, on in (
-                ("few", lm.events < MIN_EVENTS),
-                ("incomplete", lm.completeness < MIN_COMPLETENESS),
-            )
-            if on
-        ]
-        # Paired from the end: a "not estimable" warning, if any, comes first.
-        for kind, warning in zip(reversed(kinds), reversed(lm.warnings), strict=False):
-            line = _f("{where} ({warning})", where=where, warning=warning)
-            (few if kind == "few" else incomplete).append(line)
+        for kind, warning in zip(lm.warning_kinds, lm.warnings, strict=True):
+            if kind in ("few_events", "incomplete"):
+                line = _f("{where} ({warning})", where=where, warning=warning)
+                (few if kind == "few_events" else incomplete).append(line)
     return WarningSummary(tuple(few), tuple(incomplete), total)
 
 
@@ -781,7 +731,7 @@ def _published_label(row: BesideLiterature) -> str:
 def _published_value(row: BesideLiterature) -> str:
     if row.published_value is None:
         return _f("printed as “{printed}”, not plotted", printed=row.published_as_printed)
-    return estimate_text(row.published_value, row.published_ci_low, row.published_ci_high)
+    return fmt.estimate_percent(row.published_value, row.published_ci_low, row.published_ci_high)
 
 
 def _origin_name(origin: str) -> str:
@@ -823,7 +773,7 @@ def _published_hover(row: BesideLiterature) -> str:
         plotly_html(_f("Study phase: {phase}", phase=phase_text(row.study_phase))),
     ]
     if row.flags:
-        flags = _(", ").join(_(FLAG_LABELS.get(flag, flag)) for flag in row.flags)
+        flags = fmt.enumeration(_(FLAG_LABELS.get(flag, flag)) for flag in row.flags)
         lines.append(plotly_html(_f("Flags: {flags}", flags=flags)))
     return "<br>".join(lines)
 
@@ -844,15 +794,17 @@ def _centre_hover(row: BesideLiterature, synthetic: bool) -> str:
             _f(
                 "{endpoint} at {months}: {estimate}",
                 endpoint=endpoint_text(row.endpoint),
-                months=months_text(row.months),
-                estimate=estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
+                months=fmt.in_months(row.months),
+                estimate=fmt.estimate_percent(
+                    row.centre_estimate, row.centre_ci_low, row.centre_ci_high
+                ),
             )
         ),
         plotly_html(
             _f(
                 "At risk {at_risk}, events so far {events}",
-                at_risk=f"{row.centre_at_risk:,}",
-                events=f"{row.centre_events:,}",
+                at_risk=fmt.count(row.centre_at_risk),
+                events=fmt.count(row.centre_events),
             )
         ),
         *(plotly_html(_f("Warning: {warning}", warning=w)) for w in row.centre_warnings),
@@ -892,7 +844,7 @@ def _forest_rows(rows: Sequence[BesideLiterature], synthetic: bool) -> list[list
     blocks = []
     for (endpoint, months), block in literature_blocks(rows):
         heading = _f(
-            "{endpoint}, {time}", endpoint=endpoint_text(endpoint), time=months_text(months)
+            "{endpoint}, {time}", endpoint=endpoint_text(endpoint), time=fmt.in_months(months)
         )
         items = [_ForestRow(f"<b>{plotly_html(heading)}</b>", "header")]
         for row in {(r.phase, r.group): r for r in block}.values():
@@ -908,7 +860,9 @@ def _forest_rows(rows: Sequence[BesideLiterature], synthetic: bool) -> list[list
                     f"<span style='color:{CENTRE_COLOR}'>{_wrapped(who, 46)}</span>",
                     "centre",
                     row,
-                    estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
+                    fmt.estimate_percent(
+                        row.centre_estimate, row.centre_ci_low, row.centre_ci_high
+                    ),
                 )
             )
         for row in {r.record_id: r for r in block}.values():
@@ -1099,7 +1053,9 @@ def literature_frame(rows: Sequence[BesideLiterature]) -> pd.DataFrame:
                 "disease": r.disease,
                 "endpoint": ENDPOINT_SHORT[r.endpoint],
                 "months": r.months,
-                "centre": estimate_text(r.centre_estimate, r.centre_ci_low, r.centre_ci_high),
+                "centre": fmt.estimate_percent(
+                    r.centre_estimate, r.centre_ci_low, r.centre_ci_high
+                ),
                 "centre_n": r.centre_patients,
                 "centre_at_risk": r.centre_at_risk,
                 "published": _published_value(r),
@@ -1221,7 +1177,7 @@ def centre_overlay(
         name = _f(
             "{centre}, n = {n}",
             centre=centre_name(synthetic, short=True) + (f" {disease}" if several else ""),
-            n=f"{first.centre_patients:,}",
+            n=fmt.count(first.centre_patients),
         )
         estimate = np.array([r.centre_estimate for _, r in points], dtype=float)
         low = np.array([np.nan if r.centre_ci_low is None else r.centre_ci_low for _, r in points])
@@ -1295,12 +1251,14 @@ def overlay_caption(rows: Sequence[BesideLiterature], synthetic: bool = False) -
             phase=phase_text(row.phase),
             n=display_n(row.centre_patients),
             endpoint=lower_first(endpoint_text(row.endpoint)),
-            months=months_text(row.months),
-            estimate=estimate_text(row.centre_estimate, row.centre_ci_low, row.centre_ci_high),
-            at_risk=f"{row.centre_at_risk:,}",
+            months=fmt.in_months(row.months),
+            estimate=fmt.estimate_percent(
+                row.centre_estimate, row.centre_ci_low, row.centre_ci_high
+            ),
+            at_risk=fmt.count(row.centre_at_risk),
         )
         + (
-            _f(" ({warnings})", warnings="; ".join(row.centre_warnings))
+            _f(" ({warnings})", warnings=fmt.semicolons(row.centre_warnings))
             if row.centre_warnings
             else ""
         )

@@ -17,6 +17,7 @@ from pptx.util import Inches, Pt
 from lib.cohort.literature import CAVEAT
 from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.records import Dataset
+from lib.evidence import text as fmt
 from lib.evidence.text import display_n
 from lib.i18n import N_, _, _f, _nf
 from lib.render import cohort_charts as cc
@@ -113,14 +114,14 @@ def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:
     _banner(page, centre.synthetic, _("Our centre"))
     bottom = _set_title(page, _(SECTION_TITLE), 0.9, size=34)
     cohort = centre.cohort
-    counts = ", ".join(f"{d} {cc.phase_text(p)} {display_n(n)}" for d, p, n in shown)
+    counts = fmt.enumeration(f"{d} {cc.phase_text(p)} {display_n(n)}" for d, p, n in shown)
     paras = [
         _Para(
             _nf(
                 "{count} patient in the file; shown: {counts}",
                 "{count} patients in the file; shown: {counts}",
                 len(cohort),
-                count=f"{len(cohort):,}",
+                count=fmt.count(len(cohort)),
                 counts=counts,
             ),
             20,
@@ -229,12 +230,12 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
                 _f(
                     "{endpoint} at {months}: {estimate}, at risk {at_risk}, events {events}",
                     endpoint=cc.ENDPOINT_SHORT[lm.endpoint],
-                    months=cc.months_text(lm.months),
-                    estimate=cc.estimate_text(lm.estimate, lm.ci_low, lm.ci_high),
+                    months=fmt.in_months(lm.months),
+                    estimate=fmt.estimate_percent(lm.estimate, lm.ci_low, lm.ci_high),
                     at_risk=lm.at_risk,
                     events=lm.events,
                 )
-                + (_f(" ({warnings})", warnings="; ".join(lm.warnings)) if lm.warnings else "")
+                + (_f(" ({warnings})", warnings=fmt.semicolons(lm.warnings)) if lm.warnings else "")
                 for lm in landmarks
             ),
         ],
@@ -248,7 +249,7 @@ def _literature_slide(prs, centre, disease, phase, endpoint, rows, exporter) -> 
         "{disease} from {phase}: {endpoint} beside the literature",
         disease=disease,
         phase=cc.phase_text(phase),
-        endpoint=cc.lower_first(cc.endpoint_text(endpoint)),
+        endpoint=fmt.lower_first(cc.endpoint_text(endpoint)),
     )
     top = _set_title(page, title, 0.62) + 0.1
     figure = cc.literature_figure(rows, disease, centre.synthetic)
@@ -267,9 +268,16 @@ def _literature_slide(prs, centre, disease, phase, endpoint, rows, exporter) -> 
                     study=row.study_label,
                     arm=row.arm_label,
                     time=row.time_label,
-                    published=row.published_as_printed,
+                    published=fmt.printed_estimate(
+                        row.published_value,
+                        row.published_as_printed,
+                        "percent",
+                        row.published_ci_low,
+                        row.published_ci_high,
+                        row.flags,
+                    ),
                     source=row.source_label,
-                    ours=cc.estimate_text(
+                    ours=fmt.estimate_percent(
                         row.centre_estimate, row.centre_ci_low, row.centre_ci_high
                     ),
                 )

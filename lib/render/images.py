@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Exhibit
-from lib.evidence.text import join_split_digits
+from lib.evidence.text import seconds
 from lib.i18n import _f
 from lib.i18n.wrap import is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
@@ -97,7 +97,7 @@ class _ExportBrowser:
         except _NoAnswer:
             self.stop(STOP_TIMEOUT_S)
             raise ImageExportError(
-                f"the chromium at {self.path} did not start within {timeout:g} s"
+                f"the chromium at {self.path} did not start within {seconds(timeout)}"
             ) from None
         except Exception as error:
             self.stop(STOP_TIMEOUT_S)
@@ -296,7 +296,7 @@ class ImageExporter:
             try:
                 return browser.render(spec, opts, self.timeout)
             except _NoAnswer:
-                failure = f"no image within {self.timeout:g} s"
+                failure = f"no image within {seconds(self.timeout)}"
             except Exception as error:
                 if browser.alive():
                     raise  # the browser answered: an error about this figure
@@ -403,7 +403,7 @@ def figure_with_context(
 
 def caption_lines(exhibit: Exhibit, dataset_version: str, key_numbers: bool = True) -> list[str]:
     """The context an exhibit's image carries: key numbers, caveats, source, dataset version."""
-    lines = [join_split_digits(number) for number in exhibit.key_numbers] if key_numbers else []
+    lines = list(exhibit.key_numbers) if key_numbers else []  # joined where they were made
     if exhibit.badges:
         caveats = " · ".join(badge.label for badge in exhibit.badges)
         lines.append(_f("Caveats: {caveats}", caveats=caveats))

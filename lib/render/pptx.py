@@ -24,7 +24,8 @@ from pptx.util import Emu, Inches, Pt
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence.exhibits import Exhibit, selection_exhibits
-from lib.evidence.text import enumeration, integrative_note, join_split_digits
+from lib.evidence.text import count as count_text
+from lib.evidence.text import enumeration, integrative_note, semicolons
 from lib.i18n import N_, _, _f, _nf, current_language
 from lib.i18n.wrap import is_cjk
 from lib.render import images
@@ -177,7 +178,7 @@ def _title_slide(prs, ds: Dataset, selection: list[str], count: int) -> None:
                     "{count} figure slide in phase order",
                     "{count} figure slides in phase order",
                     count,
-                    count=f"{count:,}",
+                    count=count_text(count),
                 ),
                 20,
                 color=MUTED,
@@ -244,7 +245,7 @@ def _figure_slide(
     )
     top = _set_title(page, slide.slide_title, 0.62) + 0.12
     height = _source_line(page, slide.source_line) - 0.12 - top
-    numbers = [join_split_digits(n) for n in (*slide.key_numbers, *slide.statements)]
+    numbers = [*slide.key_numbers, *slide.statements]  # already joined (lib.evidence.text)
     if png is None:
         _facts(page, slide.badges, numbers, top, height)
     else:
@@ -403,7 +404,7 @@ def _chart_and_panel(
     picture.name = "Chart"
     # Alt text for screen readers and for anyone reusing the picture.
     picture._element.nvPicPr.cNvPr.set(
-        "descr", _f("{title}. {numbers}", title=slide.chart_title, numbers="; ".join(numbers))
+        "descr", _f("{title}. {numbers}", title=slide.chart_title, numbers=semicolons(numbers))
     )
     left = MARGIN + chart_width + GAP
     _panel(page, slide.badges, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)

@@ -38,9 +38,8 @@ def test_join_split_digits(text, expected):
 def test_join_split_digits_keeps_list_commas():
     # a comma and a space between two numbers separate a list; they are not a split decimal
     assert join_split_digits("HR 0,25, 95% CI 0,11-0,57") == "HR 0,25, 95% CI 0,11-0,57"
-    assert display_value(0.25, "HR 0,25, 95% CI 0,11-0,57", "hazard ratio") == (
-        "HR 0,25, 95% CI 0,11-0,57"
-    )
+    # ... and a reader sees the number with a decimal point (the printed form stays on record)
+    assert display_value(0.25, "HR 0,25, 95% CI 0,11-0,57", "hazard ratio") == "HR 0.25"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +113,7 @@ def test_printed_decimals(as_printed, decimals):
             (3, "3 patients", "patients", "", math.nan), "3 patients", id="patients-nan-n"
         ),
         pytest.param((32, "32", "provinces", ""), "32 provinces", id="counted-unit"),
-        pytest.param((0.48, "HR 0,48", "hazard ratio", ()), "HR 0,48", id="hazard-ratio"),
+        pytest.param((0.48, "HR 0,48", "hazard ratio", ()), "HR 0.48", id="hazard-ratio"),
     ],
 )
 def test_display_value(args, expected):
@@ -196,7 +195,7 @@ ZH_VALUES = [
     ((5, "five were alive", "patients", "", 6), "5/6"),
     ((24.5, "24. 5%", "percent", ("reassembled",)), "24.5%"),
     ((32, "32", "省份", ""), "32个省份"),
-    ((0.48, "HR 0,48", "hazard ratio", ()), "HR 0,48"),  # as printed: the source's words
+    ((0.48, "HR 0,48", "hazard ratio", ()), "HR 0.48"),  # the number, with a decimal point
     ((700, "over 700", "patients", ("lower_bound",)), "原文“over 700”"),  # the source's words
 ]
 
@@ -308,3 +307,100 @@ def test_every_table_row_displays_in_chinese(table_zh):
     for item in table_zh.itertuples():
         shown = display_value(item.value, item.as_printed, item.unit, item.flags, item.n)
         assert not english_left(shown, [join_split_digits(item.as_printed or "")]), item.figure_id
+
+
+# --- one formatter: numbers, decimal commas, lists ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "comma"),
+    [
+        ("p<0,0001", True),
+        ("HR 0,25, 95% CI 0,11-0,57", True),
+        ("68,0%", True),
+        ("p=0,012", True),  # a leading 0 is never a thousands group
+        ("12,744", False),
+        ("n=8,160", False),
+        ("1,234,567 patients", False),
+        ("HR 0.25, 95% CI 0.11–0.57", False),
+        ("24. 5%", False),
+        ("1,23", True),
+    ],
+)
+def test_has_decimal_comma(text, comma):
+    assert txt.has_decimal_comma(text) is comma
+
+
+def test_printed_decimals_reads_a_decimal_comma_after_zero():
+    assert printed_decimals("p=0,012") == 3
+    assert printed_decimals("12,744") == 0
+
+
+@pytest.mark.parametrize(
+    ("printed", "value", "relation", "shown"),
+    [
+        ("p<0,0001", 0.0001, "<", "p<0.0001"),
+        ("p=0,0010", 0.001, "=", "p=0.0010"),  # the printed precision kept
+        ("p=0,012", 0.012, "=", "p=0.012"),
+        ("P = .006", 0.006, "=", "P = .006"),  # a decimal point: as printed
+        ("P=0. 001", 0.001, "=", "P=0.001"),
+    ],
+)
+def test_display_p_shows_a_decimal_point(printed, value, relation, shown):
+    assert display_p(printed, (), value, relation) == shown
+
+
+def test_display_p_never_completes_a_truncated_p():
+    assert display_p("P=0.", ("truncated",), None) == "P=0. (truncated in source)"
+    # a decimal comma without its number stays as printed: nothing is invented
+    assert display_p("p<0,0001", (), None) == "p<0,0001"
+
+
+def test_display_hr_from_its_numbers_where_printed_with_commas():
+    printed = "HR 0,25, 95% CI 0,11-0,57"
+    assert txt.display_hr(0.25, printed, 0.11, 0.57) == "HR 0.25, 95% CI 0.11–0.57"
+    with using_language("zh"):
+        assert txt.display_hr(0.25, printed, 0.11, 0.57) == "HR 0.25，95%置信区间 0.11–0.57"
+    point = "hazard ratio (HR) of 0.32 (95% CI, 0.18 to 0.57; P < .01)"
+    assert txt.display_hr(0.32, point, 0.18, 0.57) == point
+
+
+def test_numbers_print_one_way():
+    assert txt.number(-3.25, 1) == "\u22123.2"
+    assert txt.number(0.5, 2) == "0.50"
+    assert txt.count(12744) == "12,744"
+    assert txt.plain(12.0) == "12" and txt.plain(0.01) == "0.01"
+    assert txt.share(0.8) == "80%"
+    assert txt.percent(62.71) == "62.7%" and txt.percent(7, 0) == "7%"
+    assert txt.estimate_percent(62.7, 54.91, 69.44) == "62.7% (54.9–69.4)"
+    assert txt.estimate_percent(62.7, None, None) == "62.7%"
+    assert txt.events_of(5, 6, 83.33) == "5/6 (83%)"
+    assert txt.computed_p(0.6412) == "p = 0.64"
+    assert txt.computed_p(0.0031) == "p = 0.003"
+    assert txt.computed_p(0.0001) == "p < 0.001"
+    assert txt.table_number_format(1) == "%.1f" and txt.table_number_format(None) == "%g"
+    assert txt.printed_estimate(38.3, "38. 3%", "percent", 28.8, 47.9) == "38.3% (28.8–47.9)"
+    assert txt.printed_estimate(68.0, "68,0%", "percent") == "68.0%"
+
+
+def test_intervals_and_lists_join_in_the_language():
+    assert txt.estimate_interval(0.25, 0.11, 0.57, 2) == "0.25 (0.11–0.57)"
+    assert txt.estimate_interval(-3.2, -10.1, 4.5, 1, signed=True) == (
+        "\u22123.2 (\u221210.1 to 4.5)"
+    )
+    assert txt.enumeration(["AML", "MDS", ""]) == "AML, MDS"
+    with using_language("zh"):
+        assert txt.estimate_interval(-3.2, -10.1, 4.5, 1, signed=True) == (
+            "\u22123.2 (\u221210.1至4.5)"
+        )
+        assert txt.enumeration(["AML", "MDS", "ALL"]) == "AML、MDS、ALL"
+        assert txt.in_months(6) == "6个月"
+        assert has_chinese(txt.median_survival(28.21, 18.1, None))
+        assert "28.2" in txt.median_survival(28.21, 18.1, None)
+
+
+def test_one_missing_value_predicate():
+    for missing in (None, float("nan"), pd.NA, math.nan):
+        assert txt.is_missing(missing)
+    for present in ("", "x", 0, 0.0, (), ("truncated",)):
+        assert not txt.is_missing(present)

@@ -196,12 +196,17 @@ def test_arm_comparison_marks_computed_values_and_missing_n(table):
     assert all(text.endswith("<br>n not stated") for text in dec.data[0].text)
 
 
-def test_arm_comparison_joins_a_p_split_by_a_line_break(sorafenib):
-    printed = sorafenib.loc[sorafenib["figure_id"] == "sora.cir1y.control", "p_as_printed"]
-    assert printed.iloc[0] == "P=0. 001"  # as stored: digits split by the source's line break
+def test_arm_comparison_joins_a_p_split_by_a_line_break(table, sorafenib):
+    stored = table.loc[table["figure_id"] == "sora.cir1y", "p_as_printed"]
+    assert stored.iloc[0] == "P=0. 001"  # as stored: digits split by the source's line break
     fig = charts.arm_comparison(sorafenib, "Sorafenib")
     assert plain(notes(fig, "p")[0]) == "P=0.001"
-    assert [plain(text) for text in notes(fig, "p")][1:] == ["p<0,0001", "p=0,012"]
+
+
+def test_arm_comparison_shows_a_p_printed_with_a_decimal_comma_as_its_number(sorafenib):
+    # The Dutch summary prints "p<0,0001" and "p=0,012": the chart shows the numbers.
+    fig = charts.arm_comparison(sorafenib, "Sorafenib")
+    assert [plain(text) for text in notes(fig, "p")][1:] == ["p<0.0001", "p=0.012"]
 
 
 def test_arm_comparison_keeps_a_truncated_p_as_printed(table, sorafenib):
