@@ -32,7 +32,9 @@ def render_phase(phase: str) -> None:
     if cards.handout_mode():
         st.html(cards.PRINT_CSS)
     st.caption(view.caption)
-    st.caption(markdown(" · ".join(view.coverage)), help=_("What the dataset holds for this phase."))
+    st.caption(
+        markdown(" · ".join(view.coverage)), help=_("What the dataset holds for this phase.")
+    )
 
     evidence, notes = st.columns([2.1, 1], gap="large")
     notes_height = "content" if cards.handout_mode() else NOTES_HEIGHT

@@ -300,15 +300,19 @@ def headline_populations(ds: Dataset, index: _Index) -> Iterator[Problem]:
 
 
 #: Words in an excerpt that report remission with incomplete count recovery.
-_CRI_WORDS = re.compile(r"\bCRi\b|incomplete (hematologic|haematologic|count|blood)", re.IGNORECASE)
+_CRI_WORDS = re.compile(
+    r"\bCR[ip]\b|incomplete (hematologic|haematologic|count|blood)", re.IGNORECASE
+)
 
 
 def remission_endpoints(ds: Dataset, index: _Index) -> Iterator[Problem]:
-    """A figure labelled CR/CRi must come from an excerpt that reports CRi; one that reports
-    complete remission only is endpoint `cr` (the Blood 2011 microtransplantation trial)."""
+    """A figure labelled CR/CRi must come from an excerpt or endpoint wording that reports CRi
+    (or CRp); one that reports complete remission only is endpoint `cr` (the Blood 2011
+    microtransplantation trial)."""
     for name in ("outcomes", "comparisons"):
         for figure in getattr(ds, name):
-            if figure.endpoint == "cr_cri" and not _CRI_WORDS.search(figure.excerpt):
+            reported = f"{figure.excerpt} {getattr(figure, 'endpoint_wording', None) or ''}"
+            if figure.endpoint == "cr_cri" and not _CRI_WORDS.search(reported):
                 yield problem(
                     name,
                     figure.id,

@@ -38,12 +38,6 @@ STUDY_ROLE_NOTES = {
     "newer": "A newer therapy: read it against the standard-of-care references of this phase.",
     "integrative": "Integrative care: traditional Chinese medicine with Western treatment.",
 }
-#: The labels as the Chinese interface shows them (also in the message catalogue).
-STUDY_ROLE_CHINESE = {
-    "reference": "标准治疗参照",
-    "newer": "新疗法",
-    "integrative": "中西医结合",
-}
 
 Disease = Literal["AML", "MDS", "ALL"]
 DISEASES: tuple[str, ...] = get_args(Disease)

@@ -21,12 +21,11 @@ from lib.dataset.vocabulary import (
     DISEASES,
     PHASE_LABELS,
     PHASES,
-    STUDY_ROLE_CHINESE,
     STUDY_ROLE_LABELS,
     STUDY_ROLES,
 )
 from lib.evidence import selection, text
-from lib.i18n import _, _f, _nf
+from lib.i18n import _, _f, _nf, using_language
 
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "coverage.md"
 
@@ -108,6 +107,13 @@ def _trial(study: Study) -> str:
     return f"{study.short_label} [{STUDY_ROLE_LABELS[study.role]}]"
 
 
+def _role_in_both_languages(role: str) -> str:
+    """'Newer therapy (新疗法)': the English label with the catalogue's Chinese."""
+    with using_language("zh"):
+        chinese = _(STUDY_ROLE_LABELS[role])
+    return f"{STUDY_ROLE_LABELS[role]} ({chinese})"
+
+
 def coverage_markdown(ds: Dataset) -> str:
     """docs/coverage.md: disease x phase x trials, in English with the role names in Chinese."""
     lines = [
@@ -119,9 +125,7 @@ def coverage_markdown(ds: Dataset) -> str:
         "A study counts where its figures are shown: its own phase and any phase a figure is "
         "placed in. Randomised = a randomised controlled trial with allocated arms.",
         "",
-        "Roles: "
-        + "; ".join(f"{STUDY_ROLE_LABELS[r]} ({STUDY_ROLE_CHINESE[r]})" for r in STUDY_ROLES)
-        + ".",
+        "Roles: " + text.semicolons(_role_in_both_languages(r) for r in STUDY_ROLES) + ".",
         "",
         "| Disease | Phase | Randomised | Other | Randomised trials | Other studies |",
         "| --- | --- | ---: | ---: | --- | --- |",
@@ -129,8 +133,8 @@ def coverage_markdown(ds: Dataset) -> str:
     for disease in DISEASES:
         for phase in PHASES:
             found = cell(ds, disease, phase)
-            trials = "; ".join(_trial(s) for s in found.randomised) or "none in the dataset"
-            others = "; ".join(_trial(s) for s in found.other) or "none"
+            trials = text.semicolons(_trial(s) for s in found.randomised) or "none in the dataset"
+            others = text.semicolons(_trial(s) for s in found.other) or "none"
             lines.append(
                 f"| {disease} | {PHASE_LABELS[phase]} | {len(found.randomised)} | "
                 f"{len(found.other)} | {trials} | {others} |"

@@ -447,11 +447,11 @@ def reference(citation: str, pmid, doi) -> str:
 def publication_effect(hr, low, high, p_as_printed) -> str:
     """The publication's hazard ratio and p beside a document's words, from the numbers:
     'publication: HR 0.32 (95% CI 0.18–0.57), P < .01'."""
-    ratio = f"HR {float(hr):.2f}" if not _is_missing(hr) else ""
+    ratio = _f("HR {hr}", hr=number(hr, 2)) if not is_missing(hr) else ""
     ci = display_ci(low, high, 2)
     if ratio and ci:
         ratio = bracketed(ratio, f"95% CI {ci}")
-    figures = clauses((ratio, display_p(p_as_printed) if not _is_missing(p_as_printed) else ""))
+    figures = clauses((ratio, display_p(p_as_printed) if not is_missing(p_as_printed) else ""))
     return _f("publication: {figures}", figures=figures)
 
 
