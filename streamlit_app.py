@@ -55,4 +55,5 @@ with using_language(language_switch(session_language())):
     )
     sidebar_tools(page.url_path)
     page.run()
-    footer(current_data())
+    if page.url_path != "present":  # a slide has its source line; nothing below it
+        footer(current_data())

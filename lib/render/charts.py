@@ -303,6 +303,51 @@ def for_screen(fig: go.Figure) -> go.Figure:
     return go.Figure(fig).update_layout(margin=_presized_margin(spec["data"], spec["layout"]))
 
 
+#: Type on a slide, in px of a 1920x1080 slide (the presentation page scales the whole slide to
+#: the window, so these shrink in proportion on a 1280x720 projector): axis ticks, bar and
+#: estimate labels and the legend at least 1/60 of the slide height, the axis titles larger.
+SLIDE_FONT = 22
+SLIDE_LABEL_FONT = 20
+
+
+def for_slide(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """A copy of `fig` for a projector slide, `width` x `height` px of the 1920x1080 slide:
+    no title (the slide's heading names it), every label at SLIDE_LABEL_FONT px or more, the
+    right margin of a forest plot's estimate column widened with its type. Layout only."""
+    spec = fig.to_plotly_json()["layout"]
+    scale = SLIDE_LABEL_FONT / LABEL_FONT_SIZE
+    annotations = []
+    for note in spec.get("annotations", ()):
+        font = note.get("font", {})
+        note = {
+            **note,
+            "font": {**font, "size": max(SLIDE_LABEL_FONT, font.get("size", 0) * scale)},
+        }
+        for shift in ("xshift", "yshift"):  # rows of labels stacked by px keep their spacing
+            if note.get(shift):
+                note[shift] = note[shift] * scale
+        annotations.append(note)
+    header = any(a.get("name") == "header" for a in annotations)
+    margin = {**_MARGIN, **spec.get("margin", {})}
+    layout = dict(
+        title=dict(text=""),
+        width=width,
+        height=height,
+        autosize=False,
+        font=dict(size=SLIDE_FONT),
+        legend=dict(font=dict(size=SLIDE_LABEL_FONT)),
+        hoverlabel=dict(font=dict(size=SLIDE_LABEL_FONT)),
+        annotations=annotations,
+        margin=dict(
+            t=60 if header else 30,
+            r=math.ceil(margin["r"] * scale) if margin["r"] > _MARGIN["r"] else margin["r"],
+        ),
+        xaxis=dict(tickfont=dict(size=SLIDE_LABEL_FONT)),
+        yaxis=dict(tickfont=dict(size=SLIDE_LABEL_FONT)),
+    )
+    return go.Figure(fig).update_layout(**layout)
+
+
 def _presized_margin(traces: list[dict], layout: dict) -> dict:
     """Margins wide enough for the labels Plotly's automargin would make room for.
 
