@@ -1,7 +1,7 @@
 """Command line and functions for the flat export: one row per reported value, with provenance.
 
-python -m lib.export [--format csv|json] [--lang en|zh] [--disease AML] [--phase transplant]
-[DATA_DIR]
+python -m lib.export [--format csv|json|xlsx] [--lang en|zh] [--disease AML] [--phase transplant]
+[DATA_DIR] > file
 
 The language (default English) sets the labels and the dataset's text: CSV column headings, label
 values (endpoint labels, citation status, flag labels...) and the study titles, arm labels and
@@ -9,14 +9,24 @@ notes (data/translations). Ids, codes, numbers and text as printed in the source
 as-printed figures, citations) are the same in every language; JSON keys are always the column
 ids. CSV is UTF-8 with a byte
 order mark, so Excel reads Chinese; cells a spreadsheet would run as formulas are made text.
+XLSX (for LibreOffice, whose CSV import ignores the byte order mark and reads "15%", "12,744"
+and PMIDs as numbers) has typed cells: numbers as numbers; text, figures as printed and
+identifiers as text cells, which no spreadsheet evaluates.
 """
 
 import argparse
+import io
 import json
+import math
+import numbers
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.vocabulary import DISEASES, PHASES
@@ -46,6 +56,77 @@ def to_csv(table: pd.DataFrame) -> str:
     return BOM + to_csv_text(frame)
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The sheet of an XLSX export, and how wide its columns may grow (characters).
+SHEET_TITLE = "Phasewise"
+MAX_COLUMN_WIDTH = 60
+
+
+def frame_to_xlsx(frame: pd.DataFrame) -> bytes:
+    """Any frame as an .xlsx workbook of one sheet, headings (the frame's column names, as the
+    caller made them) in bold and frozen above typed cells: a number (int, float) is a number
+    cell, a bool a boolean cell, anything else its text in a text cell (so "15%", "12,744", a
+    PMID or a DOI stays as printed, and text that looks like a formula is stored as text and
+    marked so, never evaluated); missing values are empty cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE
+    headings = [str(c) for c in frame.columns]
+    sheet.append([None] * len(headings))
+    for column, heading in enumerate(headings, start=1):
+        _text_cell(sheet.cell(row=1, column=column), heading).font = Font(bold=True)
+    for row, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column)
+            if _missing(value):
+                continue
+            if isinstance(value, bool | np.bool_):
+                cell.value = bool(value)
+            elif isinstance(value, numbers.Number):
+                number = float(value)
+                cell.value = int(number) if number.is_integer() else number
+            else:
+                _text_cell(cell, value)
+    sheet.freeze_panes = "A2"
+    for column, heading in enumerate(headings, start=1):
+        texts = [heading, *(str(v) for v in frame.iloc[:200, column - 1] if not _missing(v))]
+        width = min(MAX_COLUMN_WIDTH, max(len(t) for t in texts) + 2)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array: not missing
+        return False
+
+
+def _text_cell(cell, value: object):
+    """The value's text in a text cell; one that a spreadsheet would run as a formula is also
+    marked "quote prefix", so editing it in Excel or LibreOffice keeps it text."""
+    text = str(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    if spreadsheet_cell(text) != text:
+        cell.quotePrefix = True
+    return cell
+
+
+def to_xlsx(table: pd.DataFrame) -> bytes:
+    """The export as an .xlsx workbook: the CSV's columns and headings (the session's
+    language), typed cells (`frame_to_xlsx`)."""
+    frame = export_frame(table)
+    frame.columns = export_headers()
+    return frame_to_xlsx(frame)
+
+
 def to_json(table: pd.DataFrame) -> str:
     """JSON: dataset identity plus a list of row objects (keyed by column id), nulls for missing
     values; labels in the language the table was made in (`figure_table` under
@@ -66,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m lib.export", description=__doc__.split("\n")[0]
     )
     parser.add_argument("data_dir", nargs="?", type=Path, default=None)
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default="csv",
+        help="xlsx: a workbook with typed cells, written to stdout (redirect it to a file)",
+    )
     parser.add_argument(
         "--lang", choices=SUPPORTED, default="en", help="language of labels and headings"
     )
@@ -83,8 +169,20 @@ def main(argv: list[str] | None = None) -> int:
         if ds is None:
             return 1
         table = filter_table(figure_table(ds), args.disease or DISEASES, args.phase)
-        _write(to_csv(table) if args.format == "csv" else to_json(table) + "\n")
+        if args.format == "xlsx":
+            _write_bytes(to_xlsx(table))
+        else:
+            _write(to_csv(table) if args.format == "csv" else to_json(table) + "\n")
     return 0
+
+
+def _write_bytes(data: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    if buffer is None:
+        raise SystemExit("lib.export: --format xlsx needs a binary stdout (redirect it to a file)")
+    buffer.write(data)
+    buffer.flush()
 
 
 def _write(text: str) -> None:

@@ -130,18 +130,29 @@ def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> No
 
 
 def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
-    """The numbers behind the exhibit, as printed and as read, with a CSV download."""
+    """The numbers behind the exhibit, as printed and as read, with CSV and XLSX downloads."""
     numbers = numbers_for(state, diseases, exhibit)
     st.dataframe(numbers, hide_index=True, width="stretch")
-    st.download_button(
-        _("Download CSV"),
-        exports.deferred(lambda: export.BOM + export.to_csv_text(numbers)),  # Excel: Chinese intact
-        file_name=f"phasewise-{exhibit.key}.csv",
-        mime="text/csv",
-        key=f"csv-{exhibit.key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            _("Download CSV"),
+            # Excel: Chinese intact
+            exports.deferred(lambda: export.BOM + export.to_csv_text(numbers)),
+            file_name=f"phasewise-{exhibit.key}.csv",
+            mime="text/csv",
+            key=f"csv-{exhibit.key}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.download_button(
+            _("Download XLSX"),
+            exports.deferred(lambda: export.frame_to_xlsx(numbers)),  # typed cells
+            file_name=f"phasewise-{exhibit.key}.xlsx",
+            mime=export.XLSX_MIME,
+            key=f"xlsx-{exhibit.key}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def source_list(groups: Sequence[SourceGroup]) -> None:

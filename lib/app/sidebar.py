@@ -47,6 +47,16 @@ def sidebar_tools(page_path: str) -> None:
             key="all-csv",
         )
         st.download_button(
+            "XLSX",
+            exports.deferred(lambda: export.to_xlsx(filter_table(table, diseases))),
+            file_name=f"{name}.xlsx",
+            mime=export.XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            help=_("Every figure for the selected diseases, with sources, as a workbook"),
+            key="all-xlsx",
+        )
+        st.download_button(
             "JSON",
             exports.deferred(lambda: export.to_json(filter_table(table, diseases))),
             file_name=f"{name}.json",
