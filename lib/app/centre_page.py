@@ -23,7 +23,7 @@ from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
 from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
-from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.records import ALL_PATIENTS, MIN_GROUP_PATIENTS, POOLED_GROUPS
 from lib.cohort.template import template_csv
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence.escape import markdown
@@ -47,6 +47,12 @@ NOT_KEPT = N_(
     "Uploaded data is not kept across server restarts: if the cohort is gone after a restart "
     "or a switch to another server, upload the file again."
 )
+#: The small-cell rule, said where groups are shown and under "What happens to your file".
+SMALL_CELL_RULE = N_(
+    "Small-cell rule: a group with fewer than {n} patients in a disease and time origin is never "
+    "drawn or listed on its own. Such groups are pooled as “Other groups (fewer than {n} patients "
+    "each)”; when even the pooled patients are fewer than {n}, they count under All patients only."
+)
 WHAT_HAPPENS = (
     N_(
         "It is read into this browser session's memory on the server, and nothing else: never "
@@ -60,8 +66,10 @@ WHAT_HAPPENS = (
     N_(
         "A file that looks identifying (names, record or ID-card numbers, phone numbers, e-mail "
         "addresses, calendar dates, free text) is refused as a whole; the report names the "
-        "column and the rule, never the values."
+        "column and the rule, never the values. Group labels that look like a person's name "
+        "and case codes shaped like record numbers are refused too."
     ),
+    SMALL_CELL_RULE,
 )
 INTERNAL_ERROR = N_("could not be processed (an internal error; no content shown)")
 #: Under the uploader in a language other than English: Streamlit draws the drop zone's words
@@ -148,7 +156,7 @@ def render_centre() -> None:
 def _about_panel() -> None:
     with st.container(border=True, key="centre-about"):
         st.markdown(widgets.bold(_("What happens to your file")))
-        st.markdown("\n".join(f"- {_(line)}" for line in WHAT_HAPPENS))
+        st.markdown("\n".join(f"- {_f(line, n=MIN_GROUP_PATIENTS)}" for line in WHAT_HAPPENS))
 
 
 def _start_panel() -> None:
@@ -247,7 +255,15 @@ def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
 
 
 def _groups(cohort) -> list[str]:
-    return sorted(set(cohort.group)) if cohort.group is not None else []
+    """Every group shown in some disease and time origin (the small-cell rule applied)."""
+    if cohort.group is None:
+        return []
+    shown = {
+        group
+        for disease, phase in set(zip(cohort.disease, cohort.phase, strict=True))
+        for group in cc.groups_of(cohort, disease, phase)
+    }
+    return sorted(shown, key=lambda group: (group == POOLED_GROUPS, group))
 
 
 def _upload_panel(state: DataState, loaded: bool) -> None:
@@ -308,11 +324,16 @@ def _load(state: DataState, read, origin: str) -> None:
         cohort = read()
         results = cc.centre_results(cohort, state.dataset)
     except CohortRejected as rejection:
-        st.session_state[REPORT_KEY] = (rejection.problems, rejection.privacy)
+        st.session_state[REPORT_KEY] = (
+            rejection.problems,
+            rejection.privacy,
+            rejection.problem_count,
+            rejection.row_count,
+        )
         return
     except Exception as error:  # an unexpected failure: say so without any content
         _LOG.warning("centre page: a cohort file failed (%s)", type(error).__name__)
-        st.session_state[REPORT_KEY] = ((file_problem(_(INTERNAL_ERROR)),), False)
+        st.session_state[REPORT_KEY] = ((file_problem(_(INTERNAL_ERROR)),), False, 1, 0)
         return
     label = "demo cohort (synthetic)" if origin == "demo" else "uploaded file"
     st.session_state[CENTRE_KEY] = CentreSession(results, state.signature, label)
@@ -326,7 +347,7 @@ def _report() -> None:
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
-    problems, privacy = report
+    problems, privacy, problem_count, row_count = report
     problems: tuple[CohortProblem, ...]
     if privacy:
         st.error(
@@ -338,17 +359,19 @@ def _report() -> None:
             icon=":material/shield:",
         )
     else:
-        count = len(problems)
+        rows = _nf("{n} row", "{n} rows", row_count, n=f"{row_count:,}")
         st.error(
             _nf(
-                "**The file was not loaded: {n} problem.** Nothing was loaded; fix it and "
-                "upload again. Rows are numbered as a spreadsheet numbers them (the header is "
-                "the first row with column names).",
-                "**The file was not loaded: {n} problems.** Nothing was loaded; fix them all "
-                "and upload again. Rows are numbered as a spreadsheet numbers them (the header "
-                "is the first row with column names).",
-                count,
-                n=f"{count:,}",
+                "**The file was not loaded: {n} problem in {rows}.** Nothing was loaded; fix "
+                "it and upload again. Rows are numbered as a spreadsheet numbers them (the "
+                "header is the first row with column names).",
+                "**The file was not loaded: {n} problems in {rows}.** Nothing was loaded; fix "
+                "them all and upload again. Rows are numbered as a spreadsheet numbers them (the "
+                "header is the first row with column names); a row with the same problem as the "
+                "rows above it may be summed up in one line.",
+                problem_count,
+                n=f"{problem_count:,}",
+                rows=rows,
             ),
             icon=":material/block:",
         )
@@ -440,7 +463,13 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
                     _by_group(centre, disease, phase, key, groups)
         else:
             if groups:
-                st.caption(markdown(_f("One group in this stratum: {group}", group=groups[0])))
+                st.caption(
+                    markdown(
+                        _f("One group in this stratum: {group}", group=cc.group_name(groups[0]))
+                    )
+                )
+            if cohort.has_groups:
+                st.caption(_f(SMALL_CELL_RULE, n=MIN_GROUP_PATIENTS))
             _all_patients(centre, disease, phase, key)
 
 
@@ -487,7 +516,8 @@ def _by_group(
         st.markdown(widgets.bold(_("Median overall survival by group")))
         st.markdown(
             "\n".join(
-                f"- {markdown(m.group)}: {markdown(cc.median_text(m))} ({display_n(m.patients)})"
+                f"- {markdown(cc.group_name(m.group))}: {markdown(cc.median_text(m))} "
+                f"({display_n(m.patients)})"
                 for m in medians
             )
         )

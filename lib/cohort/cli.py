@@ -18,6 +18,7 @@ from lib.cohort.estimates import DEFAULT_LANDMARKS, estimate_cohort
 from lib.cohort.export import estimates_json, landmarks_csv
 from lib.cohort.loading import load_cohort_file
 from lib.cohort.problems import CohortRejected, file_problem
+from lib.cohort.records import group_text
 from lib.i18n import SUPPORTED, _, _f, using_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_REFUSED = 0, 1, 2
@@ -113,7 +114,7 @@ def _run(argv: list[str] | None) -> int:
         print(_f("option --times: {error}", error=error), file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        cohort = load_cohort_file(args.file, sheet=args.sheet)
+        cohort = load_cohort_file(args.file, sheet=args.sheet, sheet_option="--sheet")
         estimates = estimate_cohort(cohort, times, curves=False)
     except CohortRejected as rejection:
         for problem in rejection.problems:
@@ -140,7 +141,7 @@ def _run(argv: list[str] | None) -> int:
                     "{warning}",
                     disease=landmark.disease,
                     phase=landmark.phase,
-                    group=repr(landmark.group),
+                    group=repr(group_text(landmark.group)),
                     endpoint=landmark.endpoint,
                     months=f"{landmark.months:g}",
                     warning=warning,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lib.cohort.estimates import ENDPOINTS, CohortEstimates, Landmark
+from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.i18n import N_
 
@@ -173,7 +174,7 @@ def _display_order(row: BesideLiterature) -> tuple:
         ENDPOINTS.index(row.endpoint),
         row.months,
         PHASES.index(row.phase),
-        row.group != "all",
+        row.group != ALL_PATIENTS,
         row.group,
         row.study_label,
         row.record_id,

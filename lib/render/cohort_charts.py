@@ -40,7 +40,7 @@ from lib.cohort.literature import (
     beside_literature,
     literature_time_points,
 )
-from lib.cohort.records import ALL_PATIENTS, Cohort
+from lib.cohort.records import ALL_PATIENTS, Cohort, group_text
 from lib.dataset.vocabulary import (
     DISEASES,
     ENDPOINTS,
@@ -206,7 +206,7 @@ def median_text(median: Median | None) -> str:
 
 
 def group_name(group: str) -> str:
-    return _("All patients") if group == ALL_PATIENTS else group
+    return group_text(group)
 
 
 def centre_name(synthetic: bool, short: bool = False) -> str:
@@ -264,10 +264,9 @@ def strata(cohort: Cohort, diseases: Iterable[str]) -> list[tuple[str, str, int]
 
 
 def groups_of(cohort: Cohort, disease: str, phase: str) -> list[str]:
-    """The stratum's group labels, sorted as the estimates sort them."""
-    if cohort.group is None:
-        return []
-    return sorted(set(cohort.group[members(cohort, disease, phase)]))
+    """The stratum's groups shown, in the estimates' order (the small-cell rule: a group under
+    MIN_GROUP_PATIENTS patients is pooled, or left out when still too small)."""
+    return cohort.shown_groups(members(cohort, disease, phase))
 
 
 def risk_ticks(last_month: float) -> np.ndarray:
