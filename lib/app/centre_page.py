@@ -658,17 +658,19 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
         for row in centre.beside
         if row.disease in diseases and row.phase == phase and row.group == group
     ]
-    if not rows:
-        st.info(
-            _(
-                "No published figure in the dataset has the same disease, endpoint (overall "
-                "survival, relapse, non-relapse mortality) and time point as this cohort."
-            )
-        )
-        return
-    for disease in DISEASES:
+    at_origin = {d for d, ph, _ in cc.strata(cohort, diseases) if ph == phase}
+    present = [d for d in DISEASES if d in at_origin]
+    for disease in present:
         mine = [row for row in rows if row.disease == disease]
         if not mine:
+            st.info(
+                _f(
+                    "{disease}: no published figure in the dataset has the same disease, endpoint "
+                    "(overall survival, relapse, non-relapse mortality), time point and time "
+                    "origin as this cohort, so there is nothing to set beside it.",
+                    disease=disease,
+                )
+            )
             continue
         st.plotly_chart(
             cc.literature_figure(mine, disease, centre.synthetic),
@@ -684,6 +686,39 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
                 key=f"centre-literature-table-{disease}",
                 column_config=_literature_columns(),
             )
+    _other_origins(centre, diseases, phase, group)
+
+
+def _other_origins(centre: cc.CentreResults, diseases: list[str], phase: str, group: str) -> None:
+    """The published figures left out because they count time from another origin."""
+    left_out = {
+        (row.disease, row.study_label, row.endpoint, row.time_label, row.published_origin)
+        for row in centre.other_origin
+        if row.disease in diseases and row.phase == phase and row.group == group
+    }
+    if not left_out:
+        return
+    lines = [
+        _f(
+            "{disease} · {study}: {endpoint}, {time}, measured from {origin}",
+            disease=disease,
+            study=study,
+            endpoint=cc.lower_first(cc.endpoint_text(endpoint)),
+            time=time,
+            origin=_phase_name(origin),
+        )
+        for disease, study, endpoint, time, origin in sorted(left_out)
+    ]
+    st.caption(
+        _f(
+            "Left out: {n} published figure(s) at a matching time point but measured from "
+            "another time origin than this cohort's ({phase}). Survival counted from another "
+            "starting point is a different quantity, so it is never drawn on the same axis:",
+            n=len(left_out),
+            phase=_phase_name(phase),
+        )
+    )
+    st.markdown("\n".join(f"- {markdown(line)}" for line in lines))
 
 
 def _literature_columns() -> dict:
@@ -720,6 +755,13 @@ def _methods(centre: cc.CentreResults) -> None:
 
 
 # --- the centre on the phase pages --------------------------------------------------------------
+
+
+def centre_error_bars(exhibit) -> str:
+    """The "Error bars" line under a published chart on which our centre's diamond is drawn
+    (in place of the exhibit's own, which speaks of the published bars only)."""
+    methods = sorted({m for m in exhibit.chart.data.get("ci_method", ()) if m})
+    return cc.overlay_error_bars(methods)
 
 
 def published_chart(state: DataState, diseases: list[str], exhibit, figure):
