@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib import export
 from lib.app import exports
-from lib.app.centre_page import published_chart
+from lib.app.centre_page import centre_error_bars, published_chart
 from lib.app.keys import HANDOUT_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
@@ -101,7 +101,9 @@ def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: b
         st.caption("  \n".join(markdown(line) for line in centre))
     if downloads:
         _image_buttons(exhibit.key, exports.image_download(state, exhibit))
-    if exhibit.error_bars:
+    if centre:  # the line names the centre's whisker too, never "none" under a drawn one
+        st.caption(centre_error_bars(exhibit))
+    elif exhibit.error_bars:
         st.caption(exhibit.error_bars)
 
 

@@ -23,7 +23,7 @@ from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
 from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
-from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.records import ALL_PATIENTS, MIN_GROUP_PATIENTS, POOLED_GROUPS
 from lib.cohort.template import template_csv
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence import text as fmt
@@ -48,6 +48,12 @@ NOT_KEPT = N_(
     "Uploaded data is not kept across server restarts: if the cohort is gone after a restart "
     "or a switch to another server, upload the file again."
 )
+#: The small-cell rule, said where groups are shown and under "What happens to your file".
+SMALL_CELL_RULE = N_(
+    "Small-cell rule: a group with fewer than {n} patients in a disease and time origin is never "
+    "drawn or listed on its own. Such groups are pooled as “Other groups (fewer than {n} patients "
+    "each)”; when even the pooled patients are fewer than {n}, they count under All patients only."
+)
 WHAT_HAPPENS = (
     N_(
         "It is read into this browser session's memory on the server, and nothing else: never "
@@ -61,8 +67,10 @@ WHAT_HAPPENS = (
     N_(
         "A file that looks identifying (names, record or ID-card numbers, phone numbers, e-mail "
         "addresses, calendar dates, free text) is refused as a whole; the report names the "
-        "column and the rule, never the values."
+        "column and the rule, never the values. Group labels that look like a person's name "
+        "and case codes shaped like record numbers are refused too."
     ),
+    SMALL_CELL_RULE,
 )
 INTERNAL_ERROR = N_("could not be processed (an internal error; no content shown)")
 #: Under the uploader in a language other than English: Streamlit draws the drop zone's words
@@ -149,7 +157,7 @@ def render_centre() -> None:
 def _about_panel() -> None:
     with st.container(border=True, key="centre-about"):
         st.markdown(widgets.bold(_("What happens to your file")))
-        st.markdown("\n".join(f"- {_(line)}" for line in WHAT_HAPPENS))
+        st.markdown("\n".join(f"- {_f(line, n=MIN_GROUP_PATIENTS)}" for line in WHAT_HAPPENS))
 
 
 def _start_panel() -> None:
@@ -248,7 +256,15 @@ def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
 
 
 def _groups(cohort) -> list[str]:
-    return sorted(set(cohort.group)) if cohort.group is not None else []
+    """Every group shown in some disease and time origin (the small-cell rule applied)."""
+    if cohort.group is None:
+        return []
+    shown = {
+        group
+        for disease, phase in set(zip(cohort.disease, cohort.phase, strict=True))
+        for group in cc.groups_of(cohort, disease, phase)
+    }
+    return sorted(shown, key=lambda group: (group == POOLED_GROUPS, group))
 
 
 def _upload_panel(state: DataState, loaded: bool) -> None:
@@ -309,11 +325,16 @@ def _load(state: DataState, read, origin: str) -> None:
         cohort = read()
         results = cc.centre_results(cohort, state.dataset)
     except CohortRejected as rejection:
-        st.session_state[REPORT_KEY] = (rejection.problems, rejection.privacy)
+        st.session_state[REPORT_KEY] = (
+            rejection.problems,
+            rejection.privacy,
+            rejection.problem_count,
+            rejection.row_count,
+        )
         return
     except Exception as error:  # an unexpected failure: say so without any content
         _LOG.warning("centre page: a cohort file failed (%s)", type(error).__name__)
-        st.session_state[REPORT_KEY] = ((file_problem(_(INTERNAL_ERROR)),), False)
+        st.session_state[REPORT_KEY] = ((file_problem(_(INTERNAL_ERROR)),), False, 1, 0)
         return
     label = "demo cohort (synthetic)" if origin == "demo" else "uploaded file"
     st.session_state[CENTRE_KEY] = CentreSession(results, state.signature, label)
@@ -327,7 +348,7 @@ def _report() -> None:
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
-    problems, privacy = report
+    problems, privacy, problem_count, row_count = report
     problems: tuple[CohortProblem, ...]
     if privacy:
         st.error(
@@ -339,17 +360,19 @@ def _report() -> None:
             icon=":material/shield:",
         )
     else:
-        count = len(problems)
+        rows = _nf("{n} row", "{n} rows", row_count, n=f"{row_count:,}")
         st.error(
             _nf(
-                "**The file was not loaded: {n} problem.** Nothing was loaded; fix it and "
-                "upload again. Rows are numbered as a spreadsheet numbers them (the header is "
-                "the first row with column names).",
-                "**The file was not loaded: {n} problems.** Nothing was loaded; fix them all "
-                "and upload again. Rows are numbered as a spreadsheet numbers them (the header "
-                "is the first row with column names).",
-                count,
-                n=fmt.count(count),
+                "**The file was not loaded: {n} problem in {rows}.** Nothing was loaded; fix "
+                "it and upload again. Rows are numbered as a spreadsheet numbers them (the "
+                "header is the first row with column names).",
+                "**The file was not loaded: {n} problems in {rows}.** Nothing was loaded; fix "
+                "them all and upload again. Rows are numbered as a spreadsheet numbers them (the "
+                "header is the first row with column names); a row with the same problem as the "
+                "rows above it may be summed up in one line.",
+                problem_count,
+                n=fmt.count(problem_count),
+                rows=rows,
             ),
             icon=":material/block:",
         )
@@ -441,7 +464,13 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
                     _by_group(centre, disease, phase, key, groups)
         else:
             if groups:
-                st.caption(markdown(_f("One group in this stratum: {group}", group=groups[0])))
+                st.caption(
+                    markdown(
+                        _f("One group in this stratum: {group}", group=cc.group_name(groups[0]))
+                    )
+                )
+            if cohort.has_groups:
+                st.caption(_f(SMALL_CELL_RULE, n=MIN_GROUP_PATIENTS))
             _all_patients(centre, disease, phase, key)
 
 
@@ -488,7 +517,8 @@ def _by_group(
         st.markdown(widgets.bold(_("Median overall survival by group")))
         st.markdown(
             "\n".join(
-                f"- {markdown(m.group)}: {markdown(cc.median_text(m))} ({display_n(m.patients)})"
+                f"- {markdown(cc.group_name(m.group))}: {markdown(cc.median_text(m))} "
+                f"({display_n(m.patients)})"
                 for m in medians
             )
         )
@@ -639,17 +669,19 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
         for row in centre.beside
         if row.disease in diseases and row.phase == phase and row.group == group
     ]
-    if not rows:
-        st.info(
-            _(
-                "No published figure in the dataset has the same disease, endpoint (overall "
-                "survival, relapse, non-relapse mortality) and time point as this cohort."
-            )
-        )
-        return
-    for disease in DISEASES:
+    at_origin = {d for d, ph, _ in cc.strata(cohort, diseases) if ph == phase}
+    present = [d for d in DISEASES if d in at_origin]
+    for disease in present:
         mine = [row for row in rows if row.disease == disease]
         if not mine:
+            st.info(
+                _f(
+                    "{disease}: no published figure in the dataset has the same disease, endpoint "
+                    "(overall survival, relapse, non-relapse mortality), time point and time "
+                    "origin as this cohort, so there is nothing to set beside it.",
+                    disease=disease,
+                )
+            )
             continue
         st.plotly_chart(
             cc.literature_figure(mine, disease, centre.synthetic),
@@ -665,6 +697,39 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
                 key=f"centre-literature-table-{disease}",
                 column_config=_literature_columns(),
             )
+    _other_origins(centre, diseases, phase, group)
+
+
+def _other_origins(centre: cc.CentreResults, diseases: list[str], phase: str, group: str) -> None:
+    """The published figures left out because they count time from another origin."""
+    left_out = {
+        (row.disease, row.study_label, row.endpoint, row.time_label, row.published_origin)
+        for row in centre.other_origin
+        if row.disease in diseases and row.phase == phase and row.group == group
+    }
+    if not left_out:
+        return
+    lines = [
+        _f(
+            "{disease} · {study}: {endpoint}, {time}, measured from {origin}",
+            disease=disease,
+            study=study,
+            endpoint=cc.lower_first(cc.endpoint_text(endpoint)),
+            time=time,
+            origin=_phase_name(origin),
+        )
+        for disease, study, endpoint, time, origin in sorted(left_out)
+    ]
+    st.caption(
+        _f(
+            "Left out: {n} published figure(s) at a matching time point but measured from "
+            "another time origin than this cohort's ({phase}). Survival counted from another "
+            "starting point is a different quantity, so it is never drawn on the same axis:",
+            n=len(left_out),
+            phase=_phase_name(phase),
+        )
+    )
+    st.markdown("\n".join(f"- {markdown(line)}" for line in lines))
 
 
 def _literature_columns() -> dict:
@@ -701,6 +766,13 @@ def _methods(centre: cc.CentreResults) -> None:
 
 
 # --- the centre on the phase pages --------------------------------------------------------------
+
+
+def centre_error_bars(exhibit) -> str:
+    """The "Error bars" line under a published chart on which our centre's diamond is drawn
+    (in place of the exhibit's own, which speaks of the published bars only)."""
+    methods = sorted({m for m in exhibit.chart.data.get("ci_method", ()) if m})
+    return cc.overlay_error_bars(methods)
 
 
 def published_chart(state: DataState, diseases: list[str], exhibit, figure):

@@ -18,6 +18,7 @@ from lib.cohort.estimates import DEFAULT_LANDMARKS, estimate_cohort
 from lib.cohort.export import estimates_json, landmarks_csv
 from lib.cohort.loading import load_cohort_file
 from lib.cohort.problems import CohortRejected, file_problem
+from lib.cohort.records import group_text
 from lib.evidence import text as fmt
 from lib.i18n import SUPPORTED, _, _f, using_language
 
@@ -114,7 +115,7 @@ def _run(argv: list[str] | None) -> int:
         print(_f("option --times: {error}", error=error), file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        cohort = load_cohort_file(args.file, sheet=args.sheet)
+        cohort = load_cohort_file(args.file, sheet=args.sheet, sheet_option="--sheet")
         estimates = estimate_cohort(cohort, times, curves=False)
     except CohortRejected as rejection:
         for problem in rejection.problems:
@@ -141,7 +142,7 @@ def _run(argv: list[str] | None) -> int:
                     "{warning}",
                     disease=landmark.disease,
                     phase=landmark.phase,
-                    group=repr(landmark.group),
+                    group=repr(group_text(landmark.group)),
                     endpoint=landmark.endpoint,
                     months=fmt.plain(landmark.months),
                     warning=warning,

@@ -4,10 +4,11 @@ Pure data. Headers are matched after `normalise_header` (case, spaces and hyphen
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from lib.i18n import _f
+from lib.i18n import _f, current_language
 
 #: Days per month used to turn `days_*` columns into months: the mean Gregorian month (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
@@ -30,29 +31,31 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("disease", ("疾病",), True, "AML, MDS or ALL"),
+    Column("disease", ("疾病", "病种", "诊断"), True, "AML, MDS or ALL"),
     Column(
         "phase",
-        ("阶段",),
+        ("阶段", "时间起点", "治疗阶段"),
         True,
         "the time origin: induction, consolidation, maintenance, transplant or relapse",
     ),
     Column(
         "months_followup",
-        ("随访月数",),
+        ("随访月数", "随访时间", "随访期", "生存时间", "总生存时间", "生存月数"),
         True,
         "months from the origin to death or last follow-up, >= 0",
     ),
-    Column("died", ("死亡",), True, "1/0 (also yes/no, true/false)"),
+    Column("died", ("死亡", "是否死亡", "死亡与否"), True, "1/0 (also yes/no, true/false)"),
     Column(
         "months_to_relapse",
-        ("复发月数",),
+        ("复发月数", "复发时间", "至复发月数", "至复发时间"),
         True,
         "months from the origin to relapse, <= months_followup; empty if no relapse",
     ),
-    Column("group", ("分组",), False, "a label to compare, at most 40 characters"),
-    Column("year", ("年份",), False, "year of the origin (a year only)"),
-    Column("age_band", ("年龄段",), False, "an age band such as 60-69, or 90+"),
+    Column("group", ("分组", "组别"), False, "a label to compare, at most 40 characters"),
+    Column("year", ("年份", "年度"), False, "year of the origin (a year only)"),
+    Column(
+        "age_band", ("年龄段", "年龄组", "年龄分组"), False, "an age band such as 60-69, or 90+"
+    ),
     Column("case_code", ("病例编号",), False, "a pseudonymous code, unique"),
     Column(
         "days_followup",
@@ -77,10 +80,22 @@ COHORT_COLUMNS = tuple(column.name for column in COLUMNS if column.months_of is 
 DAYS_ALTERNATIVE = {column.months_of: column.name for column in COLUMNS if column.months_of}
 
 
+#: A unit (or a note) in brackets ending a header: 随访月数（月）, months_followup (months).
+_UNIT = re.compile(r"\s*[(\[【]([^()\[\]【】]*)[)\]】]\s*$")
+_DAYS_UNIT = re.compile(r"天|日|d|days?", re.IGNORECASE)
+
+
 def normalise_header(header: str) -> str:
-    """A header as compared: trimmed, lower case, spaces and hyphens as underscores."""
-    text = header.replace("\ufeff", "").strip().lower()
+    """A header as compared: full-width forms as ASCII (NFKC), trimmed, lower case, spaces and
+    hyphens as underscores, a unit in brackets at the end left out."""
+    text = unicodedata.normalize("NFKC", header.replace("\ufeff", "")).strip().lower()
+    text = _UNIT.sub("", text)
     return "_".join(text.replace("-", " ").split())
+
+
+def _unit(header: str) -> str | None:
+    match = _UNIT.search(unicodedata.normalize("NFKC", header.replace("\ufeff", "")).strip())
+    return match[1].strip() if match else None
 
 
 #: Every accepted header (normalised) and the column it names.
@@ -89,6 +104,25 @@ HEADER_TO_COLUMN: dict[str, str] = {
     for column in COLUMNS
     for header in (column.name, *column.aliases)
 }
+
+
+def column_for_header(header: str) -> str | None:
+    """The cohort column a header names, or None. A months column whose unit in brackets says
+    days (随访月数（天）) is read as the days column."""
+    name = HEADER_TO_COLUMN.get(normalise_header(header))
+    unit = _unit(header) if name else None
+    if unit and _DAYS_UNIT.fullmatch(unit) and name in DAYS_ALTERNATIVE:
+        return DAYS_ALTERNATIVE[name]
+    return name
+
+
+def column_hint(name: str) -> str:
+    """A column named in a hint, as a reader of the current language would write its header:
+    months_followup in English, 随访月数（months_followup） in Chinese."""
+    aliases = COLUMN_BY_NAME[name].aliases if name in COLUMN_BY_NAME else ()
+    if current_language() == "zh" and aliases:
+        return f"{aliases[0]}（{name}）"
+    return name
 
 
 @dataclass(frozen=True)
@@ -134,7 +168,7 @@ def match_headers(headers: tuple[str, ...]) -> HeaderMatch:
     duplicates: dict[int, str] = {}
     unknown: list[int] = []
     for index, header in enumerate(headers):
-        name = HEADER_TO_COLUMN.get(normalise_header(header))
+        name = column_for_header(header)
         if name is None:
             unknown.append(index)
         elif name in known.values():

@@ -172,8 +172,9 @@ def estimate_cohort(
 ) -> CohortEstimates:
     """Landmarks at `times` (months), medians, log-rank tests and (optionally) curves.
 
-    One stratum per disease x phase present, each for all its patients (group "all") and, when
-    the file has groups, for each group.
+    One stratum per disease x phase present, each for all its patients (group ALL_PATIENTS)
+    and, when the file has groups, for each group shown (Cohort.shown_groups: the small-cell
+    rule).
     """
     months = tuple(sorted({float(month) for month in times}))
     landmarks: list[Landmark] = []
@@ -224,9 +225,8 @@ def _strata(cohort: Cohort):
     for disease, phase in _disease_phases(cohort):
         members = (cohort.disease == disease) & (cohort.phase == phase)
         yield disease, phase, ALL_PATIENTS, members
-        if cohort.has_groups:
-            for group in sorted(set(cohort.group[members])):
-                yield disease, phase, group, members & (cohort.group == group)
+        for group in cohort.shown_groups(members):  # small groups pooled or left out
+            yield disease, phase, group, members & (cohort.group == group)
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,6 +310,8 @@ def _median(stratum, sample: _Sample) -> Median:
 
 def _logrank(cohort: Cohort, disease: str, phase: str) -> LogRank:
     members = (cohort.disease == disease) & (cohort.phase == phase)
+    # Only the groups shown: patients of a group too small to show are not tested apart.
+    members &= np.isin(cohort.group, cohort.shown_groups(members))
     groups, sizes = np.unique(cohort.group[members].astype(str), return_counts=True)
     names = tuple(str(group) for group in groups)
 

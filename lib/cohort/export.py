@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict
 
 from lib.cohort.estimates import CohortEstimates, Landmark
+from lib.cohort.records import ALL_PATIENTS, group_text
 from lib.evidence import text as fmt
 from lib.evidence.escape import spreadsheet_cell
 from lib.i18n import N_, _, current_language
@@ -49,11 +50,23 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS)
 
 
+def _group_cell(group: str) -> str:
+    """A group key as written in the CSV: the whole cohort and the pooled small groups by their
+    names in the current language, a file's label as it is."""
+    return group_text(group)
+
+
+def _json_group(group: str) -> str | None:
+    """A group key in the JSON: null for the whole cohort, the pooled small groups by their
+    name, a file's label as it is."""
+    return None if group == ALL_PATIENTS else group_text(group)
+
+
 def _landmark_row(landmark: Landmark) -> dict:
     return {
         "disease": landmark.disease,
         "phase": landmark.phase,
-        "group": landmark.group,
+        "group": _group_cell(landmark.group),
         "endpoint": landmark.endpoint,
         "months": landmark.months,
         "estimate": _rounded(landmark.estimate),
@@ -102,6 +115,7 @@ def estimates_json(estimates: CohortEstimates) -> str:
         "estimates": [
             {
                 **_landmark_row(landmark),
+                "group": _json_group(landmark.group),
                 "patients": landmark.patients,
                 "censored": landmark.censored,
                 "completeness": round(landmark.completeness, 4),
@@ -109,9 +123,14 @@ def estimates_json(estimates: CohortEstimates) -> str:
             }
             for landmark in estimates.landmarks
         ],
-        "medians": [asdict(median) for median in estimates.medians],
+        "medians": [
+            {**asdict(median), "group": _json_group(median.group)} for median in estimates.medians
+        ],
         "patients": estimates.patients,
-        "logrank": [{**asdict(test), "groups": list(test.groups)} for test in estimates.logrank],
+        "logrank": [
+            {**asdict(test), "groups": [_json_group(group) for group in test.groups]}
+            for test in estimates.logrank
+        ],
         "synthetic": estimates.synthetic,
         "methods": list(estimates.methods),
     }

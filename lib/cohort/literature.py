@@ -4,11 +4,13 @@ Matches on disease, endpoint (os, cir, nrm) and time point in months; reads the 
 validated records (studies, outcomes, sources) directly. Not risk-adjusted: different patients.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lib.cohort.estimates import ENDPOINTS, CohortEstimates, Landmark
+from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.i18n import N_
 
@@ -64,10 +66,47 @@ class BesideLiterature:
     centre_at_risk: int
     centre_events: int
     centre_warnings: tuple[str, ...]
+    #: The time origin the published figure is measured from (see `figure_origin`).
+    published_origin: str = ""
 
     @property
     def same_phase(self) -> bool:
         return self.phase == self.study_phase
+
+    @property
+    def same_origin(self) -> bool:
+        """Whether the published figure counts time from the cohort's time origin: only then
+        do the two stand on one axis."""
+        return self.published_origin == self.phase
+
+
+#: A time point's label that names its origin (the dataset's labels are English).
+_ORIGIN_IN_LABEL = (
+    ("transplant", re.compile(r"transplant|hsct|\bhct\b|\bsct\b|allograft", re.IGNORECASE)),
+    ("relapse", re.compile(r"from relapse|after relapse|since relapse", re.IGNORECASE)),
+    ("induction", re.compile(r"induction|diagnosis", re.IGNORECASE)),
+    ("consolidation", re.compile(r"consolidation|\bremission\b", re.IGNORECASE)),
+)
+
+
+def figure_origin(time_label: str, study_phase: str) -> str:
+    """The time origin of a published figure: the one its time point names ("2 years after
+    transplant", "2 years from relapse"), else the phase its study belongs to."""
+    for origin, pattern in _ORIGIN_IN_LABEL:
+        if pattern.search(time_label or ""):
+            return origin
+    return study_phase
+
+
+def split_by_origin(
+    rows: Iterable["BesideLiterature"],
+) -> tuple[list["BesideLiterature"], list["BesideLiterature"]]:
+    """(rows on the cohort's time origin, rows measured from another): never one axis for two
+    origins."""
+    same, other = [], []
+    for row in rows:
+        (same if row.same_origin else other).append(row)
+    return same, other
 
 
 def comparable_outcomes(dataset: "Dataset") -> list["Outcome"]:
@@ -164,6 +203,7 @@ def _row(
         centre_at_risk=landmark.at_risk,
         centre_events=landmark.events,
         centre_warnings=landmark.warnings,
+        published_origin=figure_origin(outcome.time_point.label, study.phase),
     )
 
 
@@ -173,7 +213,7 @@ def _display_order(row: BesideLiterature) -> tuple:
         ENDPOINTS.index(row.endpoint),
         row.months,
         PHASES.index(row.phase),
-        row.group != "all",
+        row.group != ALL_PATIENTS,
         row.group,
         row.study_label,
         row.record_id,

@@ -9,8 +9,9 @@ is written.
 import re
 from dataclasses import dataclass
 
-from lib.cohort.columns import COHORT_COLUMNS, HeaderMatch, close_column
-from lib.cohort.problems import CohortProblem, listed
+from lib.cohort.columns import HeaderMatch
+from lib.cohort.names import looks_like_person_name
+from lib.cohort.problems import CohortProblem
 from lib.cohort.reading import RawTable
 from lib.evidence import text as fmt
 from lib.i18n import N_, _, _f
@@ -20,7 +21,7 @@ from lib.i18n import N_, _, _f
 PER_PATIENT_MIN_ROWS = 20
 PER_PATIENT_DISTINCT_SHARE = 0.5
 #: A case code made only of digits and at least this long looks like a hospital number.
-RECORD_NUMBER_DIGITS = 6
+RECORD_NUMBER_DIGITS = 5
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,6 @@ FREE_TEXT = PrivacyRule("free_text", N_("free text, which may name or describe a
 PER_PATIENT_LABEL = PrivacyRule(
     "per_patient_label", N_("a label that differs for nearly every patient (a name or a number?)")
 )
-UNKNOWN_COLUMN = PrivacyRule("unknown_column", N_("a column that is not part of a cohort file"))
 
 # Header rules, tried in this order on a header that names no cohort column. Checked on the
 # header lower-cased with spaces and hyphens as underscores.
@@ -63,7 +63,7 @@ _HEADER_RULES: tuple[tuple[PrivacyRule, re.Pattern], ...] = tuple(
         (DATE, r"date|日期|admission|discharge|入院|出院"),
         (
             RECORD_NUMBER,
-            r"mrn|record|病历|住院|门诊|就诊|登记|编号|号码|hospital|patient|accession"
+            r"mrn|record|病历|住院|门诊|就诊|登记|编号|号码|patient|accession|hosp(ital)?_?(no|id)$"
             r"|^id$|^id_|_id$|^pid$|^no$|number",
         ),
         (EXACT_AGE, r"^age$|^age_?(years|at)|^年龄$"),
@@ -102,10 +102,11 @@ _ID_CARD = re.compile(r"\d{17}[\dXx]")
 _MOBILE = re.compile(r"1\d{10}")
 _LONG_NUMBER = re.compile(r"\d{7,}")
 _DIGITS_ONLY = re.compile(rf"[0-9]{{{RECORD_NUMBER_DIGITS},}}")
+#: Letters then a number that starts with a year and runs on (ZY20190001, MZ2019123: an admission
+#: or outpatient number), or letters then eight or more digits.
+_PREFIXED_RECORD_NUMBER = re.compile(r"[A-Za-z]{1,4}[-_]?(?:(?:19|20)\d\d\d{3,}|\d{8,})")
 _EMBEDDED_ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
 _EMBEDDED_MOBILE = re.compile(r"(?<!\d)1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,2}·[\u4e00-\u9fff]{1,6}")
-_LATIN_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]*){1,3}|[A-Z][a-z]+,\s*[A-Z][a-z]+")
 
 
 def header_rule(header: str) -> PrivacyRule | None:
@@ -145,7 +146,7 @@ def privacy_refusals(table: RawTable, headers: HeaderMatch) -> list[CohortProble
     for index in headers.unknown:
         problems.extend(_unknown_column_refusal(table, headers, index))
     for index, name in (*headers.known.items(), *headers.duplicates.items()):
-        problems.extend(_cell_refusals(table, headers, index))
+        problems.extend(_cell_refusals(table, headers, index, names=name == "group"))
         if name == "group":
             problems.extend(_per_patient_refusal(table, headers, index))
         if name == "case_code":
@@ -208,22 +209,9 @@ def _unknown_column_refusal(table: RawTable, headers: HeaderMatch, index: int):
             what=_(rule.label),
         )
         return [_refusal(table.header_row, label, rule, detail)]
-    if not headers.has_header or (header and close_column(header)):
-        # Without a header row every column is "unknown": validation says the header is missing.
-        # A misspelt cohort column is reported by validation too, with the likely name.
-        return []
-    return [
-        _refusal(
-            table.header_row,
-            label,
-            UNKNOWN_COLUMN,
-            _f(
-                "not a cohort column, and it may identify patients; remove it, or rename it "
-                "if it is one of: {columns}",
-                columns=listed(COHORT_COLUMNS),
-            ),
-        )
-    ]
+    # Nothing identifying: validation ignores the column with a note (or, for a misspelt cohort
+    # column, names the likely one; without a header row, says the header is missing).
+    return []
 
 
 def _column_text_rule(values: tuple[str, ...]) -> PrivacyRule | None:
@@ -231,27 +219,37 @@ def _column_text_rule(values: tuple[str, ...]) -> PrivacyRule | None:
     filled = [value.strip() for value in values if value.strip()]
     if not filled:
         return None
-    names = sum(
-        1 for value in filled if _CHINESE_NAME.fullmatch(value) or _LATIN_NAME.fullmatch(value)
-    )
-    if names / len(filled) >= 0.5:
+    distinct = set(filled)
+    names = {value for value in distinct if looks_like_person_name(value)}
+    if names and sum(1 for value in filled if value in names) / len(filled) >= 0.5:
         return NAME
-    wordy = sum(1 for value in filled if len(value) > 40 or len(value.split()) >= 4)
-    if wordy / len(filled) >= 0.3:
+    wordy = [value for value in filled if len(value) > 40 or len(value.split()) >= 4]
+    # Free text differs from patient to patient; a value repeated down the column (a hospital's
+    # name in a multi-centre file) describes no one.
+    if len(wordy) / len(filled) >= 0.3 and len(set(wordy)) > len(wordy) / 2:
         return FREE_TEXT
     return None
 
 
-def _cell_refusals(table: RawTable, headers: HeaderMatch, index: int) -> list[CohortProblem]:
+def _cell_refusals(
+    table: RawTable, headers: HeaderMatch, index: int, *, names: bool = False
+) -> list[CohortProblem]:
+    """Cells refused one by one; with `names` (the group column), a person's name too."""
     values = table.columns[index]
     # Each distinct value is judged once: most columns repeat a few values many times.
-    flagged = {value: rule for value in set(values) if (rule := value_rule(value))}
+    flagged = {value: rule for value in set(values) if (rule := _cell_rule(value, names))}
     if not flagged:
         return []
     # One message per rule, written once, whatever the number of cells it concerns.
     messages = {
         rule: _refused(
-            rule, _f("looks like {what}; remove it (the value is not shown)", what=_(rule.label))
+            rule,
+            _(
+                "looks like a person's name; a group label names a treatment or a category, "
+                "never a patient; remove it (the value is not shown)"
+            )
+            if rule is NAME
+            else _f("looks like {what}; remove it (the value is not shown)", what=_(rule.label)),
         )
         for rule in set(flagged.values())
     }
@@ -261,6 +259,13 @@ def _cell_refusals(table: RawTable, headers: HeaderMatch, index: int) -> list[Co
         for row, value in zip(table.row_numbers, values, strict=True)
         if value in flagged
     ]
+
+
+def _cell_rule(value: str, names: bool) -> PrivacyRule | None:
+    rule = value_rule(value)
+    if rule is None and names and looks_like_person_name(value):
+        return NAME
+    return rule
 
 
 def _per_patient_refusal(table: RawTable, headers: HeaderMatch, index: int):
@@ -285,7 +290,7 @@ def _per_patient_refusal(table: RawTable, headers: HeaderMatch, index: int):
 
 
 def _record_number_codes(table: RawTable, headers: HeaderMatch, index: int):
-    message = _refused(
+    digits_only = _refused(
         RECORD_NUMBER,
         _f(
             "{digits} or more digits only looks like {what}; use a code not derived from any "
@@ -294,9 +299,27 @@ def _record_number_codes(table: RawTable, headers: HeaderMatch, index: int):
             what=_(RECORD_NUMBER.label),
         ),
     )
+    prefixed = _refused(
+        RECORD_NUMBER,
+        _(
+            "letters followed by a year and a serial number, or by eight or more digits, is "
+            "how admission and record numbers are written; use a code not derived from any "
+            "identifier, such as C001"
+        ),
+    )
+    verdicts: dict[str, str | None] = {}
+    for value in set(table.columns[index]):
+        code = value.strip()
+        if value_rule(value) is not None:  # already refused by its own rule
+            verdicts[value] = None
+        elif _DIGITS_ONLY.fullmatch(code):
+            verdicts[value] = digits_only
+        elif _PREFIXED_RECORD_NUMBER.fullmatch(code):
+            verdicts[value] = prefixed
+        else:
+            verdicts[value] = None
     return [
-        CohortProblem(row, headers.labels[index], message, "refused")
+        CohortProblem(row, headers.labels[index], verdicts[value], "refused")
         for row, value in zip(table.row_numbers, table.columns[index], strict=True)
-        if _DIGITS_ONLY.fullmatch(value.strip())
-        and value_rule(value) is None  # else already refused by its own rule
+        if verdicts[value]
     ]

@@ -73,10 +73,21 @@ def quoted(name: str) -> str:
 
 
 class CohortRejected(Exception):
-    """The file gave no cohort. Carries every problem found; `privacy` when it was refused."""
+    """The file gave no cohort. Carries every problem found; `privacy` when it was refused.
 
-    def __init__(self, problems: Iterable[CohortProblem]):
+    `problems` are the lines to show (summarised); `problem_count` and `row_count` count every
+    problem and every row with one, from `counted` (the problems before summarising) when given.
+    """
+
+    def __init__(
+        self,
+        problems: Iterable[CohortProblem],
+        counted: Iterable[CohortProblem] | None = None,
+    ):
         self.problems: tuple[CohortProblem, ...] = tuple(problems)
+        every = self.problems if counted is None else tuple(counted)
+        self.problem_count = len(every)
+        self.row_count = len({problem.row for problem in every if problem.row is not None})
         self.privacy = any(problem.kind == "refused" for problem in self.problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 

@@ -7,13 +7,15 @@ cells are judged later. Works in memory: nothing is written to disk.
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from lib.cohort.columns import HEADER_TO_COLUMN, normalise_header
+from lib.cohort.columns import HEADER_TO_COLUMN, HeaderMatch, normalise_header
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem, listed, quoted
 from lib.evidence import text as fmt
-from lib.i18n import _, _f
+from lib.i18n import _, _f, _nf
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PATIENT_ROWS = 200_000
@@ -47,15 +49,44 @@ class RawTable:
     problems: tuple[CohortProblem, ...] = ()
 
 
-def read_table(data: bytes, *, filename: str | None = None, sheet: str | None = None) -> RawTable:
-    """Read a cohort file's cells. Raises CohortRejected with file-level problems."""
+class DateCell(str):
+    """A workbook cell the spreadsheet holds as a date or time, as text (YYYY-MM-DD, so that the
+    privacy rules see a date), with the number behind it (`serial`: days since 1899-12-30, as
+    Excel and LibreOffice count) and its `year`."""
+
+    serial: float
+    year: int
+
+    def __new__(cls, text: str, serial: float, year: int):
+        cell = super().__new__(cls, text)
+        cell.serial, cell.year = serial, year
+        return cell
+
+
+#: A date cell of a year before this is a number that picked up a date format (12.5 months shown
+#: as 1900-01-12; 2019 typed into a `yyyy` cell shown as 1905): no cohort dates from before 1950.
+FIRST_REAL_DATE_YEAR = 1950
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def read_table(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    sheet: str | None = None,
+    sheet_option: str | None = None,
+) -> RawTable:
+    """Read a cohort file's cells. Raises CohortRejected with file-level problems.
+
+    `sheet_option` is how the caller chooses a sheet (the command line's `--sheet`), named in
+    the message asking for one."""
     too_large = size_problem(len(data))
     if too_large:
         raise CohortRejected([too_large])
     name = (filename or "").lower()
     # The content decides; the name only when the content says nothing.
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or name.endswith(_WORKBOOK_SUFFIXES):
-        return _table_from_rows(*_workbook_rows(data, sheet), decimal_comma=False)
+        return _table_from_rows(*_workbook_rows(data, sheet, sheet_option), decimal_comma=False)
     text, encoding_note = _decode(data)
     delimiter = _delimiter(text)
     notes = [encoding_note] if encoding_note else []
@@ -182,7 +213,7 @@ def _is_header_candidate(row: list[str]) -> bool:
     return any(cell.strip() for cell in row) and not row[0].lstrip().startswith(COMMENT_PREFIX)
 
 
-def _workbook_rows(data: bytes, sheet: str | None):
+def _workbook_rows(data: bytes, sheet: str | None, sheet_option: str | None = None):
     """The chosen sheet's rows as text cells, from cell A1, and notes.
 
     python-calamine (Rust) reads a sheet about ten times faster than openpyxl, which matters at
@@ -218,7 +249,7 @@ def _workbook_rows(data: bytes, sheet: str | None):
         raise CohortRejected([problem]) from None
     try:
         names = list(workbook.sheet_names)
-        chosen = _chosen_sheet(names, sheet)
+        chosen = _chosen_sheet(names, sheet, sheet_option)
         worksheet = workbook.get_sheet_by_name(chosen)
         # A rough early guard (blank rows count here); the exact count comes while reading.
         if worksheet.height > 2 * MAX_PATIENT_ROWS:
@@ -231,8 +262,87 @@ def _workbook_rows(data: bytes, sheet: str | None):
         raise CohortRejected([_unreadable_workbook()]) from None
     finally:
         workbook.close()
+    if data.startswith(_ZIP_MAGIC):
+        unsaved = _formulas_without_values(data, chosen)
+        if unsaved:
+            raise CohortRejected([_unsaved_formulas(*unsaved)])
     notes = [_f("read the sheet {sheet}", sheet=quoted(chosen))] if len(names) > 1 else []
     return ([_cell_text(value) for value in row] for row in cells), notes
+
+
+def _formulas_without_values(data: bytes, sheet: str) -> tuple[int, str] | None:
+    """(how many, the first cell) of the sheet's formula cells with no saved value, or None.
+
+    A workbook written by a program (openpyxl, a script) keeps formulas without their results
+    until a spreadsheet opens and saves it; the reader would see those cells as empty. Reads the
+    .xlsx (or .ods) parts directly; a workbook without formulas costs one search.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "content.xml" in names:  # OpenDocument: one part for every sheet
+                xml = archive.read("content.xml")
+                cells = re.findall(rb"<table:table-cell\b[^>]*\btable:formula=[^>]*>", xml)
+                missing = [cell for cell in cells if b"office:value-type" not in cell]
+                return (len(missing), "") if missing else None
+            path = _sheet_part(archive, names, sheet)
+            if path is None:
+                return None
+            xml = archive.read(path)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    if b"<f" not in xml:
+        return None
+    missing = [
+        match
+        for match in re.finditer(rb"<c\b([^>]*)>(.*?)</c>", xml, re.S)
+        if b"<f" in match[2] and not _SAVED_VALUE.search(match[2])
+    ]
+    if not missing:
+        return None
+    first = re.search(rb'\br="([A-Z]{1,3}[0-9]{1,7})"', missing[0][1])
+    return len(missing), first[1].decode() if first else ""
+
+
+_SAVED_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
+
+
+def _sheet_part(archive: zipfile.ZipFile, names: set[str], sheet: str) -> str | None:
+    """The path of an .xlsx sheet's part, from the workbook's list of sheets and its links."""
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    from html import unescape
+
+    for attributes in re.findall(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        name = re.search(r'\bname="([^"]*)"', attributes)
+        link = re.search(r'\br:id="([^"]*)"', attributes)
+        if name and link and unescape(name[1]) == sheet:
+            for relation in re.findall(r"<Relationship\b([^>]*)/?>", rels):
+                if re.search(rf'\bId="{re.escape(link[1])}"', relation):
+                    target = re.search(r'\bTarget="([^"]*)"', relation)
+                    if target:
+                        path = target[1].lstrip("/")
+                        return path if path.startswith("xl/") else f"xl/{path}"
+    return None
+
+
+def _unsaved_formulas(count: int, first: str) -> CohortProblem:
+    where = _f(", first in cell {cell}", cell=first) if first else ""
+    return file_problem(
+        _nf(
+            "the workbook has {n} formula without a saved value{where} (a workbook written by "
+            "a program); open it in Excel, WPS or LibreOffice and save it once, then upload it "
+            "again",
+            "the workbook has {n} formulas without saved values{where} (a workbook written by "
+            "a program); open it in Excel, WPS or LibreOffice and save it once, then upload it "
+            "again",
+            count,
+            n=f"{count:,}",
+            where=where,
+        )
+    )
 
 
 def _unreadable_workbook() -> CohortProblem:
@@ -248,7 +358,7 @@ def _protected_workbook() -> CohortProblem:
     )
 
 
-def _chosen_sheet(names: list[str], sheet: str | None) -> str:
+def _chosen_sheet(names: list[str], sheet: str | None, option: str | None = None) -> str:
     sheets = listed(quoted(name) for name in names)
     if sheet is None:
         if len(names) == 1:
@@ -257,6 +367,13 @@ def _chosen_sheet(names: list[str], sheet: str | None) -> str:
             [
                 file_problem(
                     _f(
+                        "the workbook has {n} sheets ({sheets}); choose one with {option}",
+                        n=len(names),
+                        sheets=sheets,
+                        option=f"{option} NAME",
+                    )
+                    if option
+                    else _f(
                         "the workbook has {n} sheets ({sheets}); choose one",
                         n=len(names),
                         sheets=sheets,
@@ -293,21 +410,81 @@ def _too_many_rows() -> CohortProblem:
 
 
 def _cell_text(value) -> str:
-    """A workbook cell as the text a CSV would hold: 12 not 12.0, dates as YYYY-MM-DD."""
+    """A workbook cell as the text a CSV would hold: 12 not 12.0, full-width forms as ASCII,
+    dates as a DateCell (YYYY-MM-DD, the number behind it kept)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
+        return value if value.isascii() else unicodedata.normalize("NFKC", value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime):
         # A date cell is kept recognisable as a date, so the privacy rules refuse it.
-        return value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
+        serial = (value - _EPOCH).total_seconds() / 86400
+        return DateCell(value.date().isoformat(), serial, value.year)
+    if isinstance(value, dt.date):
+        serial = float((value - _EPOCH.date()).days)
+        return DateCell(value.isoformat(), serial, value.year)
+    if isinstance(value, dt.time):  # a fraction of a day shown as a time
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return DateCell(value.isoformat(), seconds / 86400, 1899)
+    if isinstance(value, dt.timedelta):
+        return DateCell(str(value), value.total_seconds() / 86400, 1899)
     return str(value)
+
+
+def resolve_date_cells(table: RawTable, headers: HeaderMatch) -> RawTable:
+    """Date cells of the cohort columns, before the privacy rules see them.
+
+    In `year`, a date cell is read as its year (2019 typed into a cell formatted `yyyy` is the
+    number 2019 behind a date of 1905: read as 2019), with a note. In another cohort column, a
+    number that picked up a date format (a date before 1950) is a problem naming the cell: format
+    these cells as numbers. A later date stays a date, which the privacy rules refuse.
+    """
+    columns = list(table.columns)
+    problems = list(table.problems)
+    notes = list(table.notes)
+    for index, name in headers.known.items():
+        cells = columns[index]
+        if not any(isinstance(cell, DateCell) for cell in cells):
+            continue
+        new = list(cells)
+        read_as_year = 0
+        for position, cell in enumerate(cells):
+            if not isinstance(cell, DateCell):
+                continue
+            number = cell.year < FIRST_REAL_DATE_YEAR
+            if name == "year":
+                new[position] = f"{cell.serial:g}" if number else str(cell.year)
+                read_as_year += 1
+            elif number:
+                new[position] = f"{cell.serial:g}"
+                problems.append(
+                    CohortProblem(
+                        table.row_numbers[position],
+                        headers.labels[index],
+                        _(
+                            "formatted as a date in the spreadsheet; format these cells as "
+                            "numbers (Format Cells, Number) and save again"
+                        ),
+                    )
+                )
+        columns[index] = tuple(new)
+        if read_as_year:
+            notes.append(
+                _nf(
+                    "{column}: {n} cell formatted as a date read as its year",
+                    "{column}: {n} cells formatted as dates read as their year",
+                    read_as_year,
+                    column=headers.labels[index],
+                    n=f"{read_as_year:,}",
+                )
+            )
+    if not notes and not problems and columns == list(table.columns):
+        return table
+    return replace(table, columns=tuple(columns), problems=tuple(problems), notes=tuple(notes))
 
 
 def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable:
@@ -319,6 +496,10 @@ def _table_from_rows(rows, notes: list[str], *, decimal_comma: bool) -> RawTable
     for number, row in enumerate(rows, start=1):
         if not any(cell.strip() for cell in row):
             continue  # blank rows (Excel leaves them) are skipped and keep their numbers
+        if not all(cell.isascii() for cell in row):
+            # Full-width digits, letters and punctuation from a Chinese keyboard as ASCII
+            # (６８．３６９６ -> 68.3696, ＡＬＬ -> ALL, 18－29 -> 18-29); a DateCell is ASCII.
+            row = [cell if cell.isascii() else unicodedata.normalize("NFKC", cell) for cell in row]
         if header is None:
             if not _is_header_candidate(row):
                 continue  # a comment above the header, such as the template's guide

@@ -22,10 +22,11 @@ from lib.cohort.columns import (
     REQUIRED,
     HeaderMatch,
     close_column,
+    column_hint,
 )
 from lib.cohort.problems import CohortProblem, CohortRejected, listed, summarised
 from lib.cohort.reading import RawTable
-from lib.cohort.records import ALL_PATIENTS, SYNTHETIC_CODE_PREFIXES, Cohort
+from lib.cohort.records import SYNTHETIC_CODE_PREFIXES, Cohort, pool_small_groups
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.evidence import text as fmt
 from lib.i18n import N_, _, _f
@@ -42,6 +43,21 @@ DIED_VALUES = {
     "是": True,
     "否": False,
 }
+#: Cells that mean "nothing here" (R's NA, Excel's #N/A, a dash, 无): read as empty in the
+#: columns where empty has a meaning or is reported as such (no relapse; no year; required).
+MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-", "--", "—", "/", "无"})
+_MARKER_COLUMNS = frozenset(
+    {
+        "months_followup",
+        "days_followup",
+        "died",
+        "months_to_relapse",
+        "days_to_relapse",
+        "year",
+        "age_band",
+        "case_code",
+    }
+)
 #: Most groups a file may compare (each group is a stratum with its own curves).
 MAX_GROUPS = 20
 #: Earliest and latest year accepted in `year`.
@@ -95,6 +111,15 @@ def validate_table(table: RawTable, headers: HeaderMatch) -> Cohort:
         )
         for index, name in headers.known.items()
     }
+    marked = []
+    for name, column in columns.items():
+        if name in _MARKER_COLUMNS:
+            missing = column.cells.str.lower().isin(MISSING_MARKERS)
+            if missing.any():
+                columns[name] = _Column(
+                    column.label, column.cells.mask(missing, ""), column.rows, column.header_row
+                )
+                marked.append(column.label)
     values: dict[str, np.ndarray] = {}
     for name, column in columns.items():
         parsed, found = _PARSERS[name](column, table.decimal_comma)
@@ -104,20 +129,28 @@ def validate_table(table: RawTable, headers: HeaderMatch) -> Cohort:
     synthetic, found = _synthetic_rows(values.get("case_code"), columns.get("case_code"))
     problems.extend(found)
     if problems:
-        raise CohortRejected(summarised(problems))
+        raise CohortRejected(summarised(problems), counted=problems)
     months_followup = _months(values, "months_followup")
     months_to_relapse = _months(values, "months_to_relapse")
+    group, small_cells = values.get("group"), ()
+    if group is not None:
+        group, small_cells = pool_small_groups(values["disease"], values["phase"], group)
+        group = _shared(pd.Series(group, dtype=object))
     return Cohort(
         disease=values["disease"],
         phase=values["phase"],
         months_followup=months_followup,
         died=values["died"],
         months_to_relapse=months_to_relapse,
-        group=values.get("group"),
+        group=group,
         year=values.get("year"),
         age_band=values.get("age_band"),
         case_code=values.get("case_code"),
-        notes=table.notes + _conversion_notes(values),
+        notes=table.notes
+        + _ignored_columns(table, headers)
+        + _missing_notes(marked)
+        + _conversion_notes(values)
+        + small_cells,
         synthetic=synthetic,
     )
 
@@ -126,6 +159,36 @@ def _months(values: dict[str, np.ndarray], name: str) -> np.ndarray:
     if name in values:
         return values[name]
     return values[DAYS_ALTERNATIVE[name]] / DAYS_PER_MONTH
+
+
+def _missing_notes(columns: list[str]) -> tuple[str, ...]:
+    if not columns:
+        return ()
+    return (
+        _f(
+            "NA, N/A, - and 无 read as empty cells in {columns} (an empty months_to_relapse "
+            "means no relapse)",
+            columns=listed(columns),
+        ),
+    )
+
+
+def _ignored_columns(table: RawTable, headers: HeaderMatch) -> tuple[str, ...]:
+    """The note naming the columns that are not cohort columns (they passed the privacy rules,
+    so they identify no one): they are not read."""
+    ignored = [
+        headers.labels[index]
+        for index in headers.unknown
+        if table.headers[index] or any(value.strip() for value in table.columns[index])
+    ]
+    if not ignored:
+        return ()
+    return (
+        _f(
+            "not read, as they are not cohort columns (no identifier found in them): {columns}",
+            columns=listed(ignored),
+        ),
+    )
 
 
 def _conversion_notes(values: dict[str, np.ndarray]) -> tuple[str, ...]:
@@ -161,7 +224,10 @@ def _header_problems(table: RawTable, headers: HeaderMatch) -> list[CohortProble
                 CohortProblem(
                     row,
                     headers.labels[index],
-                    _f("not a cohort column; did you mean {column}?", column=suggestion),
+                    _f(
+                        "not a cohort column; did you mean {column}?",
+                        column=column_hint(suggestion),
+                    ),
                 )
             )
     present = set(headers.known.values())
@@ -344,10 +410,6 @@ def _group(column: _Column, _decimal_comma: bool):
     )
     problems += column.problems_where(
         labels.str.contains(_CONTROL), _("holds a line break or another control character")
-    )
-    problems += column.problems_where(
-        labels.str.lower() == ALL_PATIENTS,
-        _f("'{label}' is reserved for the whole cohort; use another label", label=ALL_PATIENTS),
     )
     distinct = labels[labels != ""].nunique()
     if distinct > MAX_GROUPS:

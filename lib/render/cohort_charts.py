@@ -38,8 +38,9 @@ from lib.cohort.literature import (
     BesideLiterature,
     beside_literature,
     literature_time_points,
+    split_by_origin,
 )
-from lib.cohort.records import ALL_PATIENTS, Cohort
+from lib.cohort.records import ALL_PATIENTS, Cohort, group_text
 from lib.dataset.vocabulary import (
     DISEASES,
     ENDPOINTS,
@@ -52,7 +53,7 @@ from lib.evidence import text as fmt
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import chart_scale
-from lib.evidence.text import display_n, lower_first
+from lib.evidence.text import display_n, lower_first, semicolons
 from lib.i18n import N_, _, _f
 from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR, wrap_label
 from lib.render.charts import label_chars as chars
@@ -115,7 +116,12 @@ class CentreResults:
 
     cohort: Cohort
     estimates: CohortEstimates
+    #: Published figures measured from the same time origin as the centre's estimate beside
+    #: them: the only ones ever drawn on one axis with it.
     beside: tuple[BesideLiterature, ...]
+    #: Published figures that match disease, endpoint and time but count time from another
+    #: origin (e.g. from relapse, beside a transplant cohort): listed, never drawn.
+    other_origin: tuple[BesideLiterature, ...] = ()
 
     @property
     def synthetic(self) -> bool:
@@ -130,7 +136,8 @@ def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
     comparable figures, and the rows beside those figures."""
     times = landmark_times(literature_time_points(dataset))
     estimates = estimate_cohort(cohort, times)
-    return CentreResults(cohort, estimates, beside_literature(dataset, estimates))
+    same, other = split_by_origin(beside_literature(dataset, estimates))
+    return CentreResults(cohort, estimates, tuple(same), tuple(other))
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -163,7 +170,7 @@ def median_text(median: Median | None) -> str:
 
 
 def group_name(group: str) -> str:
-    return _("All patients") if group == ALL_PATIENTS else group
+    return group_text(group)
 
 
 def centre_name(synthetic: bool, short: bool = False) -> str:
@@ -221,10 +228,9 @@ def strata(cohort: Cohort, diseases: Iterable[str]) -> list[tuple[str, str, int]
 
 
 def groups_of(cohort: Cohort, disease: str, phase: str) -> list[str]:
-    """The stratum's group labels, sorted as the estimates sort them."""
-    if cohort.group is None:
-        return []
-    return sorted(set(cohort.group[members(cohort, disease, phase)]))
+    """The stratum's groups shown, in the estimates' order (the small-cell rule: a group under
+    MIN_GROUP_PATIENTS patients is pooled, or left out when still too small)."""
+    return cohort.shown_groups(members(cohort, disease, phase))
 
 
 def risk_ticks(last_month: float) -> np.ndarray:
@@ -375,36 +381,33 @@ def _curve_traces(
 
 
 def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray) -> list[dict]:
-    """The table under the axis: each row's counts under the ticks. A row is (label, colour,
-    counts); a label that would not fit the left margin goes on a line of its own above."""
+    """The table under the axis: each row's counts under the ticks, its label on the same line
+    in the left margin. A label too long for the margin (a group's) is shortened with "…", in its
+    group's colour, the whole label on hover and in the legend above."""
     notes: list[dict] = []
-    line = 1  # line 0 is the table's heading
-    for label, color, counts in rows:
-        on_own_line = chars(label) > RISK_LABEL_CHARS
-        if on_own_line:
-            notes.append(
-                _risk_note(
-                    label,
-                    color,
-                    line,
-                    xref="paper",
-                    x=0,
-                    xanchor="left",
-                    xshift=-LEFT_PX + 8,
-                    bold=True,
-                )
-            )
-            line += 1
-        else:
-            notes.append(
-                _risk_note(label, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
-            )
+    for line, (label, color, counts) in enumerate(rows, start=1):  # line 0: the heading
+        shown = _fitted(label)
+        note = _risk_note(shown, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
+        if shown != label:
+            note["hovertext"] = plotly_html(label)
+        notes.append(note)
         notes += [
             _risk_note(fmt.count(count), color, line, xref="x", x=float(tick), xanchor="center")
             for tick, count in zip(ticks, counts, strict=True)
         ]
-        line += 1
     return notes
+
+
+def _fitted(label: str) -> str:
+    """The label as it fits the risk table's margin: itself, or its start and "…"."""
+    if chars(label) <= RISK_LABEL_CHARS:
+        return label
+    kept = ""
+    for character in label:
+        if chars(kept + character) > RISK_LABEL_CHARS - 1:
+            break
+        kept += character
+    return kept.rstrip() + "…"
 
 
 def _risk_note(text: str, color: str, line: int, bold: bool = False, **position) -> dict:
@@ -423,7 +426,7 @@ def _risk_note(text: str, color: str, line: int, bold: bool = False, **position)
 
 
 def _risk_lines(rows: list[tuple[str, str, np.ndarray]]) -> int:
-    return sum(2 if chars(label) > RISK_LABEL_CHARS else 1 for label, _color, _n in rows)
+    return len(rows)
 
 
 def _legend_height(traces: list[dict]) -> int:
@@ -607,10 +610,11 @@ def group_figure(
         color = GROUP_COLORS[index % len(GROUP_COLORS)]
         dash = GROUP_DASHES[(index // len(GROUP_COLORS)) % len(GROUP_DASHES)]
         times = _Times.of(cohort, members(cohort, disease, phase, group))
+        name = group_name(group)  # the pooled small groups by their name, never the key
         traces += _curve_traces(
-            curves[(group, endpoint)], times.last(endpoint), group, color, dash, legend=True
+            curves[(group, endpoint)], times.last(endpoint), name, color, dash, legend=True
         )
-        rows.append((group, color, risk_counts(times, endpoint, ticks)["At risk"]))
+        rows.append((name, color, risk_counts(times, endpoint, ticks)["At risk"]))
     test = next((t for t in estimates.logrank if t.disease == disease and t.phase == phase), None)
     extra = logrank_text(test) if endpoint == "os" else _("no test for cumulative incidence")
     is_os = endpoint == "os"
@@ -1083,8 +1087,8 @@ def overlay_rows(
     phase: str,
     diseases: Iterable[str],
 ) -> list[BesideLiterature]:
-    """The rows whose published figure is on this chart, for the whole cohort (group 'all') of
-    the page's phase (the same time origin) and a selected disease; [] when none matches."""
+    """The rows whose published figure is on this chart, for the whole cohort of the page's
+    phase, measured from the same time origin, and a selected disease; [] when none matches."""
     if chart is None or chart.kind not in ("arm", "single") or "figure_id" not in chart.data:
         return []
     on_chart = set(chart.data["figure_id"])
@@ -1095,6 +1099,7 @@ def overlay_rows(
         if row.record_id in on_chart
         and row.group == ALL_PATIENTS
         and row.phase == phase
+        and row.same_origin
         and row.disease in wanted
         and row.centre_estimate is not None
     ]
@@ -1190,9 +1195,12 @@ def centre_overlay(
             array=np.clip(high - estimate, 0, None),
             arrayminus=np.clip(estimate - low, 0, None),
             color=CENTRE_COLOR,
-            thickness=2,
-            width=4,
+            thickness=2.5,
+            width=7,
         )
+        # A white halo drawn first, under the whisker: over a hatched or dark bar a thin
+        # vermillion line alone is barely visible.
+        halo = dict(errors, color="white", thickness=6, width=10)
         marker = dict(
             symbol=CENTRE_SYMBOL, size=13, color=CENTRE_COLOR, line=dict(color="white", width=1)
         )
@@ -1205,20 +1213,23 @@ def centre_overlay(
             hovertemplate="%{customdata}<extra></extra>",
             showlegend=True,
         )
+        under = dict(
+            type="scatter",
+            mode="markers",
+            marker=dict(size=1, opacity=0),
+            hoverinfo="skip",
+            showlegend=False,
+            name=_f("{name}, 95% CI", name=plotly_html(name)),
+        )
         if chart.kind == "arm":
-            trace.update(
-                x=[where + 0.08 + 0.08 * shift for where, _ in points],
-                y=estimate,
-                xaxis="x2",
-                error_y=errors,
-            )
+            place = dict(x=[where + 0.08 + 0.08 * shift for where, _ in points], y=estimate)
+            under.update(place, xaxis="x2", error_y=halo)
+            trace.update(place, xaxis="x2", error_y=errors)
         else:
-            trace.update(
-                x=estimate,
-                y=[where + 0.28 + 0.1 * shift for where, _ in points],
-                yaxis="y2",
-                error_x=errors,
-            )
+            place = dict(x=estimate, y=[where + 0.28 + 0.1 * shift for where, _ in points])
+            under.update(place, yaxis="y2", error_x=halo)
+            trace.update(place, yaxis="y2", error_x=errors)
+        copy.add_trace(go.Scatter(**under))
         copy.add_trace(go.Scatter(**trace))
     if chart.kind == "arm":
         span = [-0.5, count - 0.5]
@@ -1234,6 +1245,22 @@ def centre_overlay(
             yaxis2=dict(overlaying="y", range=span, visible=False, fixedrange=True),
         )
     return copy
+
+
+def overlay_error_bars(methods: Sequence[str]) -> str:
+    """The chart's "Error bars" line when our centre's diamond is drawn on it: the published
+    bars' CI methods (none: they have no error bars) and the diamond's whisker, its 95% CI, so
+    that the line never says "none" under a drawn whisker."""
+    if not methods:
+        return _(
+            "Error bars: only on our centre's diamond, its 95% CI (log-log scale); the "
+            "published bars have none (no CI reported and no events/n to compute one)."
+        )
+    return _f(
+        "Error bars: {methods} on the published bars; on our centre's diamond, its 95% CI "
+        "(log-log scale).",
+        methods=semicolons(methods),
+    )
 
 
 def overlay_caption(rows: Sequence[BesideLiterature], synthetic: bool = False) -> list[str]:
@@ -1278,6 +1305,7 @@ __all__ = [
     "literature_figure",
     "literature_frame",
     "overlay_caption",
+    "overlay_error_bars",
     "overlay_rows",
     "survival_figure",
     "warning_summary",

@@ -83,9 +83,9 @@ def test_parse_times():
 
 
 def test_formula_and_html_labels_are_kept_as_text_and_neutralised_in_csv(tmp_path, capsys):
-    data = csv_bytes(
-        'AML,transplant,12,1,,"=HYPERLINK(""http://x.example"",""x"")"',
-        "AML,transplant,20,0,,<script>alert(1)</script>",
+    data = csv_bytes(  # five patients each: a smaller group is pooled (the small-cell rule)
+        *['AML,transplant,12,1,,"=HYPERLINK(""http://x.example"",""x"")"'] * 5,
+        *["AML,transplant,20,0,,<script>alert(1)</script>"] * 5,
         header=HEADER + ",group",
     )
     assert main([_file(tmp_path, data)]) == 0

@@ -5,6 +5,7 @@ import numpy as np
 from lib.cohort.demo import DEMO_PATH, demo_csv, load_demo_cohort, main
 from lib.cohort.estimates import estimate_cohort
 from lib.cohort.loading import load_cohort
+from lib.cohort.records import ALL_PATIENTS
 from lib.cohort.template import TEMPLATE_COLUMNS, template_csv
 
 
@@ -36,7 +37,8 @@ def test_the_demo_is_plausible():
     (aml,) = [
         lm
         for lm in estimates.landmarks
-        if (lm.disease, lm.phase, lm.group, lm.endpoint) == ("AML", "transplant", "all", "os")
+        if (lm.disease, lm.phase, lm.group, lm.endpoint)
+        == ("AML", "transplant", ALL_PATIENTS, "os")
     ]
     assert 45 < aml.estimate < 80  # two-year survival after allo-HSCT in AML
 

@@ -10,7 +10,7 @@ from lib.cohort.estimates import (
     log_log_interval,
     methods,
 )
-from lib.cohort.records import Cohort
+from lib.cohort.records import ALL_PATIENTS, Cohort
 
 
 def cohort(follow_up, died, relapse=None, *, group=None, disease="AML", phase="transplant"):
@@ -25,7 +25,7 @@ def cohort(follow_up, died, relapse=None, *, group=None, disease="AML", phase="t
     )
 
 
-def landmarks(estimates, endpoint, group="all"):
+def landmarks(estimates, endpoint, group=ALL_PATIENTS):
     return {
         lm.months: lm for lm in estimates.landmarks if lm.endpoint == endpoint and lm.group == group
     }
@@ -89,21 +89,30 @@ def test_log_log_interval_is_undefined_at_zero_and_one():
 
 
 def test_strata_are_disease_by_phase_then_groups():
-    diseases = np.array(["MDS", "AML", "AML", "MDS"], dtype=object)
-    phases = np.array(["transplant", "transplant", "induction", "transplant"], dtype=object)
-    groups = np.array(["B", "A", "A", "A"], dtype=object)
+    # Five patients per cell: a smaller group is not shown on its own (the small-cell rule).
+    diseases = np.repeat(np.array(["MDS", "AML", "AML", "MDS"], dtype=object), 5)
+    phases = np.repeat(
+        np.array(["transplant", "transplant", "induction", "transplant"], dtype=object), 5
+    )
+    groups = np.repeat(np.array(["B", "A", "A", "A"], dtype=object), 5)
     estimates = estimate_cohort(
-        cohort([5, 6, 7, 8], [1, 0, 1, 0], disease=diseases, phase=phases, group=groups),
+        cohort(
+            np.repeat([5, 6, 7, 8], 5),
+            np.repeat([1, 0, 1, 0], 5),
+            disease=diseases,
+            phase=phases,
+            group=groups,
+        ),
         (12,),
         curves=False,
     )
     order = list(dict.fromkeys((lm.disease, lm.phase, lm.group) for lm in estimates.landmarks))
     assert order == [
-        ("AML", "induction", "all"),
+        ("AML", "induction", ALL_PATIENTS),
         ("AML", "induction", "A"),
-        ("AML", "transplant", "all"),
+        ("AML", "transplant", ALL_PATIENTS),
         ("AML", "transplant", "A"),
-        ("MDS", "transplant", "all"),
+        ("MDS", "transplant", ALL_PATIENTS),
         ("MDS", "transplant", "A"),
         ("MDS", "transplant", "B"),
     ]

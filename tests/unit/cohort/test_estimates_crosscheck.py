@@ -18,7 +18,7 @@ from sksurv.nonparametric import cumulative_incidence_competing_risks, kaplan_me
 from sksurv.util import Surv
 
 from lib.cohort.estimates import estimate_cohort
-from lib.cohort.records import Cohort
+from lib.cohort.records import ALL_PATIENTS, Cohort
 
 # scikit-survival's own divide-by-zero warnings where a variance is undefined.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning:sksurv")
@@ -114,7 +114,7 @@ def _ours(cohort: Cohort, times=TIMES):
     return {
         (landmark.endpoint, landmark.months): landmark
         for landmark in estimates.landmarks
-        if landmark.group == "all"
+        if landmark.group == ALL_PATIENTS
     }
 
 

@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 from lib.cohort.estimates import estimate_cohort
-from lib.cohort.records import Cohort
+from lib.cohort.records import ALL_PATIENTS, Cohort
 
 SIX_MP_WEEKS = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
 SIX_MP_RELAPSED = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
@@ -53,7 +53,11 @@ def trial(with_placebo: bool) -> Cohort:
 
 def test_kaplan_meier_matches_the_published_product_limit_table():
     estimates = estimate_cohort(trial(False), tuple(PUBLISHED_6MP), curves=False)
-    os = {lm.months: lm for lm in estimates.landmarks if lm.endpoint == "os" and lm.group == "all"}
+    os = {
+        lm.months: lm
+        for lm in estimates.landmarks
+        if lm.endpoint == "os" and lm.group == ALL_PATIENTS
+    }
     z = stats.norm.ppf(0.975)
     for week, (survival, se) in PUBLISHED_6MP.items():
         landmark = os[week]
@@ -67,7 +71,11 @@ def test_kaplan_meier_matches_the_published_product_limit_table():
 
 def test_counts_at_the_published_times():
     estimates = estimate_cohort(trial(False), (10.0, 23.0), curves=False)
-    os = {lm.months: lm for lm in estimates.landmarks if lm.endpoint == "os" and lm.group == "all"}
+    os = {
+        lm.months: lm
+        for lm in estimates.landmarks
+        if lm.endpoint == "os" and lm.group == ALL_PATIENTS
+    }
     # Week 10: 15 still in remission and followed just before it; 5 relapses up to and
     # including week 10 (3 at week 6, 1 at 7, 1 at 10); 2 censored before it (weeks 6 and 9).
     assert (os[10].at_risk, os[10].events, os[10].censored) == (15, 5, 2)

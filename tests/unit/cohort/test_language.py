@@ -23,6 +23,7 @@ from lib.cohort.export import LANDMARK_COLUMNS, estimates_json, landmarks_csv
 from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort, load_cohort_file
 from lib.cohort.problems import CohortProblem, CohortRejected
+from lib.cohort.records import POOLED_GROUPS
 from lib.cohort.template import TEMPLATE_COLUMNS, template_csv
 from lib.i18n import using_language
 from lib.i18n.catalog import missing_translations
@@ -82,7 +83,7 @@ def test_every_corpus_case_in_chinese(name, tmp_path, capsys, zh_catalogue):
     else:
 
         def load():
-            return load_cohort_file(path, sheet=spec.get("sheet"))
+            return load_cohort_file(path, sheet=spec.get("sheet"), sheet_option="--sheet")
 
         english, chinese = _problems(load, "en"), _problems(load, "zh")
         assert len(chinese) == len(english)
@@ -197,7 +198,16 @@ def test_the_csv_and_json_in_chinese(zh_catalogue):
         chinese[0]
         == "疾病,时间起点,分组,终点,月数,估计值 %,95% CI 下限,95% CI 上限,风险人数,事件数"
     )
-    assert chinese[1:] == english[1:]  # the cells: codes and numbers
+    # The cells: codes and numbers, the same; the group column names the whole cohort in the
+    # language of the file.
+    group = LANDMARK_COLUMNS.index("group")
+    english_cells = [row.split(",") for row in english[1:]]
+    chinese_cells = [row.split(",") for row in chinese[1:]]
+    assert "All patients" in {row[group] for row in english_cells}
+    assert "全部患者" in {row[group] for row in chinese_cells}
+    for row in (*english_cells, *chinese_cells):
+        del row[group]
+    assert chinese_cells == english_cells
     english_document = json.loads(estimates_json(estimates))
     assert document.keys() == english_document.keys()
     assert [row["estimate"] for row in document["estimates"]] == [
@@ -299,7 +309,9 @@ def test_the_chinese_template(zh_catalogue):
         assert any(f"（{english_name}）" in line for line in guide), english_name
     cohort = load_cohort(data)
     assert cohort.synthetic and len(cohort) == 4
-    assert set(cohort.group) == {"维持治疗", "无维持治疗"}
+    # Two example rows per group: pooled and left out by the small-cell rule, with a note.
+    assert set(cohort.group) == {POOLED_GROUPS}
+    assert any("small-cell rule" in note for note in cohort.notes)
     assert not missing_translations()
 
 

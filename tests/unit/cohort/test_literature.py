@@ -10,6 +10,7 @@ from lib.cohort.literature import (
     comparable_outcomes,
     literature_time_points,
 )
+from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import ENDPOINTS
 
@@ -59,12 +60,16 @@ def test_rows_match_on_disease_endpoint_and_time_and_carry_provenance(dataset, r
 
 
 def test_a_published_ci_is_passed_on(rows):
-    (row,) = [r for r in rows if r.record_id == "gdec.cir2y.gdec.pub" and r.group == "all"][:1]
+    (row,) = [r for r in rows if r.record_id == "gdec.cir2y.gdec.pub" and r.group == ALL_PATIENTS][
+        :1
+    ]
     assert (row.published_ci_low, row.published_ci_high) == (8.0, 22.1)
 
 
 def test_the_centre_phase_is_told_apart_from_the_study_phase(rows):
-    sorafenib = [r for r in rows if r.record_id == "sora.os2y.sorafenib" and r.group == "all"]
+    sorafenib = [
+        r for r in rows if r.record_id == "sora.os2y.sorafenib" and r.group == ALL_PATIENTS
+    ]
     assert {(r.phase, r.study_phase, r.same_phase) for r in sorafenib} == {
         ("consolidation", "maintenance", False),
         ("transplant", "maintenance", False),

@@ -3,11 +3,13 @@
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
-from lib.cohort.loading import load_cohort
+from lib.cohort.loading import load_cohort, load_cohort_file
 from lib.cohort.problems import CohortRejected
 from lib.cohort.reading import MAX_WORKBOOK_EXPANDED_BYTES, read_table
 
@@ -30,9 +32,10 @@ def _problems(data: bytes, **options) -> list[str]:
     ],
 )
 def test_text_encodings(encoding, note):
-    text = "病例编号,疾病,阶段,随访月数,死亡,复发月数,分组\nC1,AML,transplant,12,是,,索拉非尼\n"
+    rows = "".join(f"C{i},AML,transplant,12,是,,索拉非尼\n" for i in range(5))
+    text = "病例编号,疾病,阶段,随访月数,死亡,复发月数,分组\n" + rows
     cohort = load_cohort(text.encode(encoding))
-    assert list(cohort.group) == ["索拉非尼"]
+    assert list(cohort.group) == ["索拉非尼"] * 5
     assert cohort.notes == ((note,) if note else ())
 
 
@@ -155,3 +158,74 @@ def test_a_sheet_that_starts_below_and_right_of_a1_keeps_its_row_numbers_and_let
     assert _problems(out.getvalue()) == [
         "row 4: months_followup: negative; months count from the time origin, so 0 or more"
     ]
+
+
+# --- spreadsheets as wards send them (inputs in tests/cohort_corpus, made by make_files.py) ------
+
+CORPUS = Path(__file__).resolve().parents[2] / "cohort_corpus"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "workbook-year-formatted-as-date/input.xlsx",
+        "workbook-saved-by-libreoffice-xlsx/input.xlsx",
+        "workbook-saved-by-libreoffice-ods/input.ods",
+    ],
+)
+def test_year_cells_formatted_as_dates_are_read_as_their_year(case):
+    cohort = load_cohort_file(CORPUS / case)
+    # Even rows: 2019 + i % 3 typed into a `yyyy` cell; odd rows: a date in 2018 + i % 3.
+    expected = [(2018 if i % 2 else 2019) + i % 3 for i in range(12)]
+    assert list(cohort.year) == expected
+
+
+def test_full_width_cells_and_headers_with_units_are_normalised():
+    cohort = load_cohort_file(CORPUS / "workbook-full-width-chinese-excel/input.xlsx")
+    assert set(cohort.disease) == {"AML", "ALL"}
+    assert set(cohort.age_band) == {"18-29", "60-69"}
+    assert cohort.months_followup[0] == pytest.approx(3 + 3 + 0.3696)  # ６．３６９６
+    assert cohort.relapsed.any()
+
+
+def test_a_days_unit_in_brackets_reads_the_column_as_days():
+    cohort = load_cohort_file(CORPUS / "full-width-csv-gb18030/input.csv")
+    assert set(cohort.group) == {"ALL", "Maintenance"}
+    assert np.nanmax(cohort.months_to_relapse) < 60  # days were converted
+
+
+def test_na_markers_are_empty_cells():
+    cohort = load_cohort_file(CORPUS / "na-for-no-relapse/input.csv")
+    assert np.isnan(cohort.year[3]) and not np.isnan(cohort.year[0])
+    assert cohort.relapsed.sum() == 1  # the one relapse written as a number
+
+
+def test_a_required_na_is_reported_as_empty():
+    data = csv_bytes("AML,transplant,NA,1,", "AML,transplant,12,N/A,")
+    assert _problems(data) == [
+        "row 2: months_followup: empty; months of follow-up are required",
+        "row 3: died: empty; must be 1/0, yes/no or true/false (是/否)",
+    ]
+
+
+def test_formulas_without_saved_values_are_found_in_the_chosen_sheet():
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "=1+1"  # another sheet's formula is not the cohort's concern
+    patients = book.create_sheet("Patients")
+    patients.append(HEADER.split(","))
+    patients.append(["AML", "transplant", 12, 1, None])
+    out = io.BytesIO()
+    book.save(out)
+    assert len(load_cohort(out.getvalue(), sheet="Patients")) == 1
+    with pytest.raises(CohortRejected) as rejected:
+        load_cohort(out.getvalue(), sheet="Notes")
+    assert "formula without a saved value, first in cell A1" in str(rejected.value)
+
+
+def test_the_rejection_counts_every_problem_and_every_row():
+    rows = [f"AML,transplant,x,{'x' if i < 30 else 1}," for i in range(38)]
+    with pytest.raises(CohortRejected) as rejected:
+        load_cohort(csv_bytes(*rows))
+    assert (rejected.value.problem_count, rejected.value.row_count) == (68, 38)
+    assert len(rejected.value.problems) == 42  # 20 + 1 per column and message

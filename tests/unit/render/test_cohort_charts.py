@@ -267,8 +267,17 @@ def test_overlay_marks_a_copy_and_leaves_the_shared_figure(demo, transplant, key
     marked = cc.centre_overlay(shared, exhibit.chart, rows, synthetic=True)
     assert marked is not None and marked is not shared
     assert json.dumps(shared.to_dict(), sort_keys=True, default=str) == before
-    (mark,) = marked.data[len(shared.data) :]
+    halo, mark = marked.data[len(shared.data) :]
     assert mark.marker.symbol == cc.CENTRE_SYMBOL
+    # The whisker is drawn over a white halo, wider and thicker, so it shows over hatched bars.
+    whisker, under = (
+        (mark.error_y, halo.error_y)
+        if exhibit.chart.kind == "arm"
+        else (mark.error_x, halo.error_x)
+    )
+    assert under.color == "white" and whisker.color == cc.CENTRE_COLOR
+    assert under.thickness > whisker.thickness >= 2.5 and under.width > whisker.width
+    assert list(under.array) == list(whisker.array) and not halo.showlegend
     assert "Our centre" in mark.name and "n = " in mark.name and "synthetic" in mark.name
     estimates = sorted({r.centre_estimate for r in rows})
     drawn = mark.y if exhibit.chart.kind == "arm" else mark.x
