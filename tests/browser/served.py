@@ -132,33 +132,41 @@ class Launched:
                 command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
+        try:
+            self._wait_until_healthy()
+            ports = range(self.first_port, self.first_port + self.replicas)
+            self.state = {
+                "url": self.url,
+                "nginx_pid": self.info("nginx")["pid"],
+                "replicas": [
+                    {
+                        "name": f"replica-{port}",
+                        "url": f"http://127.0.0.1:{port}",
+                        "port": port,
+                        "pid": self.info(f"replica-{port}")["pid"],
+                    }
+                    for port in ports
+                ],
+            }
+        except BaseException:  # a timeout, a dead supervisord, Ctrl-C: leave nothing running
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_healthy(self) -> None:
+        assert self.proc is not None
         replicas = [f"http://127.0.0.1:{self.first_port + i}" for i in range(self.replicas)]
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         waiting = [*replicas, self.url]  # the replicas first: nginx must not mark them down
         while waiting:
+            self._remember()
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                output = self.output()
-                self.stop()
-                raise RuntimeError(f"the replicas did not start:\n{output}")
+                raise RuntimeError(f"the replicas did not start:\n{self.output()}")
             if healthy(waiting[0]):
                 waiting.pop(0)
             else:
                 time.sleep(0.2)
         self._remember()
-        self.state = {
-            "url": self.url,
-            "nginx_pid": self.info("nginx")["pid"],
-            "replicas": [
-                {
-                    "name": f"replica-{port}",
-                    "url": f"http://127.0.0.1:{port}",
-                    "port": port,
-                    "pid": self.info(f"replica-{port}")["pid"],
-                }
-                for port in range(self.first_port, self.first_port + self.replicas)
-            ],
-        }
-        return self
 
     def _remember(self) -> None:
         if self.proc is not None:

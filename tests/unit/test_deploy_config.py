@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit import config as st_config
 
-from deploy.serve import find_nginx, prepare, render
+from deploy.serve import find_nginx, main, prepare, render
 
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTION = tomllib.loads((REPO / "deploy" / "config.production.toml").read_text())
@@ -182,3 +182,14 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     result = subprocess.run([nginx, "-t", "-p", f"{tmp_path}/", "-c", str(conf)],
                             capture_output=True, text=True, timeout=30)  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_the_systemd_unit_runs_the_same_launcher_with_options_it_accepts(capsys):
+    unit = (REPO / "deploy" / "phasewise.service").read_text().replace("\\\n", " ")
+    (exec_start,) = re.findall(r"^ExecStart=(.+)$", unit, re.M)
+    words = exec_start.split()
+    assert words[1:3] == ["-m", "deploy.serve"]
+    assert main([*words[3:], "--print-config"]) == 0  # argparse accepts every option
+    assert "listen 127.0.0.1:8080;" in capsys.readouterr().out
+    assert re.search(r"^KillMode=mixed$", unit, re.M)  # SIGTERM to supervisord, not to all
+    assert re.search(r"^Restart=on-failure$", unit, re.M)
