@@ -45,7 +45,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run browser-deps
 	$(BIN)/streamlit run streamlit_app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
-# Two workers: the browser tests wait on their servers and browsers, so the cores stay busy.
+# Two workers: the browser tests wait on their servers and browsers, so the cores stay busy. A third
+# costs its own imports and collection: tests/app/test_pages.py + tests/browser/test_present.py
+# took 101 s of CPU with -n 2 and 126 s with -n 3 (wall 690 s against 907 s, on a shared machine).
 # --dist loadgroup: tests spread one by one, except the tests that read the full decks
 # (xdist_group "decks"), which share one worker so each deck is built once (tests/conftest.py).
 # The `slow` tests (the benchmark harness's quick run, inputs at the size limits) are collected

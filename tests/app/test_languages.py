@@ -276,10 +276,15 @@ def check_both_languages(subtests, en: Snapshot, zh: Snapshot) -> None:
         assert zh.truncated == en.truncated, "(truncated figure -> times shown)"
 
 
-MATRIX = [(page, selection) for page in PAGES for selection in SELECTIONS]
+# A page's selections share one worker (`make test` runs --dist loadgroup), and so its two AppTests.
+MATRIX = [
+    pytest.param(page, selection, id=f"{page}-{selection}", marks=pytest.mark.xdist_group(page))
+    for page in PAGES
+    for selection in SELECTIONS
+]
 
 
-@pytest.mark.parametrize(("page", "selection"), MATRIX, ids=[f"{p}-{s}" for p, s in MATRIX])
+@pytest.mark.parametrize(("page", "selection"), MATRIX)
 def test_page_in_both_languages(subtests, page: str, selection: str) -> None:
     en = snapshot(page, "en", selection)
     zh = snapshot(page, "zh", selection)

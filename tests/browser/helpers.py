@@ -5,6 +5,7 @@ Import them as ``from tests.browser.helpers import StreamlitServer, wait_for_app
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -174,3 +175,17 @@ def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> Non
         )
         # "at least `charts`": the charts-th chart element exists.
         expect(page.get_by_test_id("stPlotlyChart").nth(charts - 1)).to_be_attached(timeout=timeout)
+
+
+@functools.cache
+def slide_of(exhibit_key: str, diseases: tuple[str, ...]) -> int:
+    """The slide number of an exhibit in the shipped data (slides are the exhibits in order, the
+    same in every language: an exhibit's key never changes). Computed once per process: the
+    browser modules ask for it while they are collected."""
+    from lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
+    from lib.evidence.exhibits import selection_exhibits
+    from lib.evidence.figures import figure_table
+
+    dataset = load_dataset(DEFAULT_DATA_DIR)
+    keys = [e.key for e in selection_exhibits(dataset, figure_table(dataset), list(diseases))]
+    return keys.index(exhibit_key) + 1

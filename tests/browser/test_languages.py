@@ -19,10 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
-from lib.evidence.exhibits import selection_exhibits
-from lib.evidence.figures import figure_table
-from tests.browser.helpers import REPO_ROOT, wait_for_app
+from lib.dataset.loading import DEFAULT_DATA_DIR
+from tests.browser.helpers import REPO_ROOT, slide_of, wait_for_app
 from tests.untranslated import CJK, EXCERPT_LABEL, has_cjk, scan, verbatim_pattern
 
 EXPECT_TIMEOUT_MS = 30_000
@@ -33,15 +31,7 @@ RESULTS = REPO_ROOT / "test-results"
 CHINESE = re.compile(CJK.pattern)
 
 
-def slide_of(exhibit_key: str, diseases: list[str]) -> int:
-    """The slide number of an exhibit (slides are the exhibits in order, the same in every
-    language: an exhibit's key never changes)."""
-    dataset = load_dataset(DEFAULT_DATA_DIR)
-    keys = [e.key for e in selection_exhibits(dataset, figure_table(dataset), diseases)]
-    return keys.index(exhibit_key) + 1
-
-
-SORAFENIB = slide_of("sorafenib-flt3", ["AML"])
+SORAFENIB = slide_of("sorafenib-flt3", ("AML",))
 
 # path -> (query without lang, charts expected). One deep link per page, with a selection that
 # draws its charts (or its empty state).

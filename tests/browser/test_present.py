@@ -7,10 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
-from lib.evidence.exhibits import selection_exhibits
-from lib.evidence.figures import figure_table
-from tests.browser.helpers import wait_for_app
+from tests.browser.helpers import slide_of, wait_for_app
 
 
 def slide_heading(page: Page):
@@ -22,14 +19,7 @@ def wait_for_address(page: Page, search: str) -> None:
     page.wait_for_function("s => location.search === s", arg=search)
 
 
-def slide_of(exhibit_key: str, diseases: list[str]) -> int:
-    """The slide number of an exhibit in the shipped data (slides are the exhibits in order)."""
-    dataset = load_dataset(DEFAULT_DATA_DIR)
-    keys = [e.key for e in selection_exhibits(dataset, figure_table(dataset), diseases)]
-    return keys.index(exhibit_key) + 1
-
-
-SORAFENIB = slide_of("sorafenib-flt3", ["AML"])
+SORAFENIB = slide_of("sorafenib-flt3", ("AML",))
 
 
 def open_slide(page: Page, base: str, query: str) -> None:
