@@ -205,7 +205,10 @@ class Exhibit:
                     claims["endpoint_label"],
                     claims["time_point"],
                     [text.direction(r.favours, r.arm, r.comparator_arm) for r in records],
-                    [text.display_p(r.p_as_printed, r.flags) for r in records],
+                    [
+                        text.display_p(r.p_as_printed, r.flags, r.p_value, r.p_relation)
+                        for r in records
+                    ],
                     claims["origin"].map(lambda origin: _(ORIGIN_LABELS[origin])),
                 ],
                 strict=True,
@@ -384,7 +387,7 @@ def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
         where = text.clauses((subgroup, time))
         lines.append(
             text.pair_sentence(
-                endpoint, where, selection.records(arms), arms["p_as_printed"].iloc[0], origin
+                endpoint, where, selection.records(arms), arms["p_shown"].iloc[0], origin
             )
         )
     return tuple(lines)

@@ -374,7 +374,11 @@ def display_ci(low, high, decimals: int = 1) -> str:
 
 
 def figure_value(row) -> str:
-    """A figure row's value as it should be read (see display_value)."""
+    """A figure row's value as it should be read (see display_value; a hazard ratio with its
+    CI, see display_hr)."""
+    if row.unit == "hazard ratio":
+        low, high = getattr(row, "hr_ci_low", None), getattr(row, "hr_ci_high", None)
+        return display_hr(row.value, row.as_printed, low, high)
     return display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
 
 
@@ -404,15 +408,17 @@ def claim_sentence(row, with_time: bool = True) -> str:
     return " · ".join(_present(parts))
 
 
-def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: str) -> str:
-    """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
+def pair_sentence(endpoint: str, where: str, arms: list, p_shown, origin: str) -> str:
+    """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p' (`p_shown` made by
+    `display_p`; missing: 'p not reported')."""
     numbers = " vs ".join(figure_value(arm) for arm in arms)
     known = all(not is_missing(arm.n) for arm in arms)
     ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else display_n(None)
     head = clauses((endpoint, where))
     if origin == "publication":
         head = _f("{head} (publication)", head=head)
-    return clauses((labelled(head, bracketed(numbers, ns)), display_p(p_as_printed)))
+    p = display_p(None) if is_missing(p_shown) or not str(p_shown).strip() else p_shown
+    return clauses((labelled(head, bracketed(numbers, ns)), p))
 
 
 def reference(citation: str, pmid, doi) -> str:

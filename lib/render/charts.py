@@ -97,6 +97,7 @@ VALUE_COLUMNS = [
     "computed",
     "origin",
     "p_as_printed",
+    "p_shown",
     "flags",
 ]
 
@@ -175,8 +176,9 @@ def _not_plotted(row: Mapping) -> str:
 
 
 def _p_text(p: object) -> str:
-    """p exactly as printed (only a line-break gap removed), or "p not reported"."""
-    return plotly_html(display_p(p))
+    """p as shown (lib.evidence.selection made it with lib.evidence.text), or "p not
+    reported"."""
+    return plotly_html(display_p(None) if _missing(p) or not str(p).strip() else p)
 
 
 def _source(origin: object) -> str:
@@ -405,7 +407,7 @@ def _value_hover(row: Mapping, heading: str) -> str:
         _f("Source: {source}", source=_source(row["origin"])),
     ]
     if row["arm_role"] != "single":
-        lines.append(_f("p: {p}", p=_p_text(row["p_as_printed"])))
+        lines.append(_f("p: {p}", p=_p_text(row["p_shown"])))
     if _flags(row):
         flags = enumeration(_(FLAG_LABELS.get(k, k)) for k in _flags(row))
         lines.append(_f("Caveats: {caveats}", caveats=plotly_html(flags)))
@@ -528,7 +530,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
 def _p_annotations(rows: pd.DataFrame, categories: list[str], arms: int) -> list[dict]:
     """The printed p above each group, clear of its rows of two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
-    printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
+    printed = rows.dropna(subset="p_shown").groupby("category")["p_shown"].first()
     return [
         _note(
             "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
@@ -750,7 +752,7 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
             _f("Events/n (intervention vs control): {counts}", counts=plotly_html(row["n_text"]))
         )
     lines += [
-        _f("p: {p}", p=_p_text(row["p_as_printed"])),
+        _f("p: {p}", p=_p_text(row["p_shown"])),
         _f("Source: {source}", source=_source(row["origin"])),
         _f(
             "Below {null} favours {low}; above {null} favours {high}",
