@@ -1,7 +1,15 @@
-"""Every figure's display text, for the screen, slides, images and exports alike.
+"""Every figure's display text, for the screen, slides, images and exports alike: the one
+module that formats a number (`number`, `count`, `plain`, `percent`, intervals, p, n, HR,
+months, medians) and joins a list (`enumeration`, `clauses`, `semicolons`, `span`). Nothing
+else in lib/ uses a format spec or joins shown values with ", " by hand
+(tests/unit/evidence/test_one_formatter.py); lib/dataset and lib/i18n, below this module, keep
+their own few messages.
 
 A number split by a line break in the source ("24. 5%") is shown joined ("24.5%"); a truncated
-one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. Pure.
+one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. A
+reader sees a decimal point: a figure printed with a decimal comma ("p<0,0001", "68,0%", "HR
+0,25, 95% CI 0,11-0,57") is shown from its number; the printed form stays on record (Table and
+Source tabs). Pure.
 
 Words come out in the session's language (`lib.i18n`): every sentence is one template with
 placeholders, never English fragments glued together, so Chinese can order it its own way. The

@@ -20,7 +20,7 @@ import plotly.io as pio
 from lib.dataset.vocabulary import FLAG_LABELS
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
-from lib.evidence.selection import chart_scale
+from lib.evidence.selection import HAZARD_RATIO, RISK_DIFFERENCE, RISK_RATIO, chart_scale
 from lib.evidence.text import (
     display_n,
     display_p,
@@ -558,8 +558,8 @@ class _Scale:
 
 
 _SCALES = {
-    "ratio": _Scale(("Hazard ratio", "Risk ratio"), 1.0, 2, "–"),
-    "difference": _Scale(("Risk difference (percentage points)",), 0.0, 1, " to "),
+    "ratio": _Scale((HAZARD_RATIO, RISK_RATIO), 1.0, 2, "–"),
+    "difference": _Scale((RISK_DIFFERENCE,), 0.0, 1, " to "),
 }
 
 
@@ -574,7 +574,7 @@ def _favours_low(row: Mapping) -> bool:
     A hazard ratio compares event hazards (relapse, death), so below 1 favours the intervention
     for survival endpoints too; risk ratios and differences compare the reported proportions.
     """
-    return row["measure"] == "Hazard ratio" or bool(row["lower_is_better"])
+    return row["measure"] == HAZARD_RATIO or bool(row["lower_is_better"])
 
 
 def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure:
@@ -712,9 +712,9 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         if lo <= math.log10(t) <= hi
     ]
     shown = set(rows["measure"])
-    if shown >= {"Hazard ratio", "Risk ratio"}:
+    if shown >= {HAZARD_RATIO, RISK_RATIO}:
         title = _("Hazard ratio or risk ratio (log scale, intervention vs control)")
-    elif "Hazard ratio" in shown:
+    elif HAZARD_RATIO in shown:
         title = _("Hazard ratio (log scale, intervention vs control)")
     else:
         title = _("Risk ratio (log scale, intervention vs control)")
