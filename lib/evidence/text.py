@@ -168,8 +168,8 @@ def number(value: float, decimals: int) -> str:
 
 
 def count(n) -> str:
-    """A whole count with thousands separators ('12,744')."""
-    return f"{int(n):,}"
+    """A whole count with thousands separators ('12,744'; a float is rounded: 600.0 -> '600')."""
+    return f"{round(float(n)):,}"
 
 
 def plain(value: float) -> str:
