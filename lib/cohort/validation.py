@@ -380,7 +380,7 @@ def _times(column: _Column, decimal_comma: bool, *, days: bool, required: bool, 
         problems += column.problems_where(numbers < 0, _(messages.negative))
         problems += column.problems_where(
             np.isfinite(numbers) & (numbers > limit),
-            _f(messages.too_large, limit=fmt.count(round(limit)), column=instead),
+            _f(messages.too_large, limit=fmt.count(limit), column=instead),
         )
     if required:
         problems += column.problems_where(empty & (column.cells == ""), _(messages.empty))

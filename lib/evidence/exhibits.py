@@ -407,7 +407,7 @@ def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
         where = text.clauses((subgroup, time))
         lines.append(
             text.pair_sentence(
-                endpoint, where, selection.records(arms), arms["p_as_printed"].iloc[0], origin
+                endpoint, where, selection.records(arms), arms["p_shown"].iloc[0], origin
             )
         )
     return tuple(lines)

@@ -16,7 +16,7 @@ import pandas as pd
 from lib.dataset.records import Dataset, Study
 from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, STUDY_ROLES, UNIT_LABELS
 from lib.evidence import stats
-from lib.evidence.text import count_pairs, display_p
+from lib.evidence.text import count_pairs, display_p, truncated
 from lib.i18n import N_, _, _f
 
 SMALL_N = 20
@@ -132,6 +132,7 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     comparisons = {r.figure_id: r for r in records(rows[rows["kind"] == "comparison"])}
     linked = [[comparisons[i] for i in ids if i in comparisons] for ids in values["linked_figures"]]
     values["p_as_printed"] = [_printed_p(comps) for comps in linked]
+    values["p_shown"] = [_shown_p(comps) for comps in linked]
     # Both arms of a comparison share its time point, even where each arm's own label differs.
     values["group_time"] = [
         comps[0].time_point if comps else time
@@ -141,8 +142,17 @@ def arm_outcomes(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
 
 
 def _printed_p(comparisons: list) -> str | None:
-    """The p of the first comparison listing an outcome that prints one, as shown
-    (`lib.evidence.text.display_p`: truncation marked, a decimal comma read as the number)."""
+    """The printed p of the first comparison listing an outcome that prints one (for the
+    record: the Table tab)."""
+    for comp in comparisons:
+        if isinstance(comp.p_as_printed, str):
+            return truncated(comp.p_as_printed) if "truncated" in comp.flags else comp.p_as_printed
+    return None
+
+
+def _shown_p(comparisons: list) -> str | None:
+    """The same p as a reader sees it (`lib.evidence.text.display_p`: split digits joined,
+    truncation marked, a decimal comma read as the number): charts and sentences."""
     for comp in comparisons:
         if isinstance(comp.p_reads, str):  # words, not a p-value: as read in the page's language
             return comp.p_reads
@@ -178,7 +188,8 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             "endpoint": comp["endpoint"],
             "time_point": comp["time_point"],
             "figure_id": comp["figure_id"],
-            "p_as_printed": display_p(
+            "p_as_printed": comp["p_as_printed"],
+            "p_shown": display_p(
                 comp["p_as_printed"], comp["flags"], comp["p_value"], comp["p_relation"]
             ),
             "origin": comp["origin"],
@@ -244,6 +255,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
         "time_point",
         "figure_id",
         "p_as_printed",
+        "p_shown",
         "origin",
         "lower_is_better",
         "measure",

@@ -1,7 +1,15 @@
-"""Every figure's display text, for the screen, slides, images and exports alike.
+"""Every figure's display text, for the screen, slides, images and exports alike: the one
+module that formats a number (`number`, `count`, `plain`, `percent`, intervals, p, n, HR,
+months, medians) and joins a list (`enumeration`, `clauses`, `semicolons`, `span`). Nothing
+else in lib/ uses a format spec or joins shown values with ", " by hand
+(tests/unit/evidence/test_one_formatter.py); lib/dataset and lib/i18n, below this module, keep
+their own few messages.
 
 A number split by a line break in the source ("24. 5%") is shown joined ("24.5%"); a truncated
-one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. Pure.
+one ("95.", "P=0.") is shown exactly as printed and marked; n prints one way everywhere. A
+reader sees a decimal point: a figure printed with a decimal comma ("p<0,0001", "68,0%", "HR
+0,25, 95% CI 0,11-0,57") is shown from its number; the printed form stays on record (Table and
+Source tabs). Pure.
 
 Words come out in the session's language (`lib.i18n`): every sentence is one template with
 placeholders, never English fragments glued together, so Chinese can order it its own way. The
@@ -160,8 +168,8 @@ def number(value: float, decimals: int) -> str:
 
 
 def count(n) -> str:
-    """A whole count with thousands separators ('12,744')."""
-    return f"{int(n):,}"
+    """A whole count with thousands separators ('12,744'; a float is rounded: 600.0 -> '600')."""
+    return f"{round(float(n)):,}"
 
 
 def plain(value: float) -> str:
@@ -374,11 +382,15 @@ def display_ci(low, high, decimals: int = 1) -> str:
 
 
 def figure_value(row) -> str:
-    """A figure row's value as it should be read (see display_value); where the source prints
-    words instead of a figure, the words as read in the page's language (`reads`)."""
+    """A figure row's value as it should be read (see display_value; a hazard ratio with its
+    CI, see display_hr); where the source prints words instead of a figure, the words as read in
+    the page's language (`reads`)."""
     words = read_words(row, "reads")
     if words:
         return words
+    if row.unit == "hazard ratio":
+        low, high = getattr(row, "hr_ci_low", None), getattr(row, "hr_ci_high", None)
+        return display_hr(row.value, row.as_printed, low, high)
     return display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
 
 
@@ -423,15 +435,17 @@ def claim_sentence(row, with_time: bool = True) -> str:
     return " · ".join(_present(parts))
 
 
-def pair_sentence(endpoint: str, where: str, arms: list, p_as_printed, origin: str) -> str:
-    """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p as printed'."""
+def pair_sentence(endpoint: str, where: str, arms: list, p_shown, origin: str) -> str:
+    """Two arms on one endpoint: 'endpoint, time: A vs B (n=.. vs ..), p' (`p_shown` made by
+    `display_p`; missing: 'p not reported')."""
     numbers = " vs ".join(figure_value(arm) for arm in arms)
     known = all(not is_missing(arm.n) for arm in arms)
     ns = ("n=" + " vs ".join(display_count(arm.n) for arm in arms)) if known else display_n(None)
     head = clauses((endpoint, where))
     if origin == "publication":
         head = _f("{head} (publication)", head=head)
-    return clauses((labelled(head, bracketed(numbers, ns)), display_p(p_as_printed)))
+    p = display_p(None) if is_missing(p_shown) or not str(p_shown).strip() else p_shown
+    return clauses((labelled(head, bracketed(numbers, ns)), p))
 
 
 def reference(citation: str, pmid, doi) -> str:

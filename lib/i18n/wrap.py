@@ -7,8 +7,9 @@ starts with closing punctuation (，。、；：）」 and the like) and never e
 punctuation (（「 and the like): the rule of Chinese typesetting (W3C clreq, GB/T 15834). A
 Latin word stays whole unless it alone is wider than the line.
 
-``measure`` gives a string's width in em (font units / font size); `estimate_em` is a rough
-measure for callers without font metrics. Pure.
+``measure`` gives a string's width in em (font units / font size); `estimate_em` is the
+project's one estimate of it without font metrics (images' captions, slides' text boxes, chart
+margins: lib.render.text_metrics builds on it). Pure.
 """
 
 from __future__ import annotations
@@ -32,15 +33,29 @@ def is_cjk(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+_NARROW = frozenset(" il.,:;'|!ijftrI()[]/-\u00b7")
+_WIDE = frozenset("mwMW%@—")
+
+
 def estimate_em(text: str) -> float:
-    """Rough width in em: 1 for a wide (CJK) character, 0 for a combining mark, 0.55 otherwise
-    (an average for proportional Latin fonts)."""
-    width = 0.0
+    """Approximate width in em of Arial-like text, a little on the wide side: 1 for a wide
+    (CJK) character, 0 for a combining mark, 0.3 for narrow Latin ('i', '.', ' '), 0.9 for wide
+    ('m', '%'), 0.68 for other capitals and 0.56 for the rest."""
+    total = 0.0
     for char in text:
         if unicodedata.combining(char):
             continue
-        width += 1.0 if is_cjk(char) else 0.55
-    return width
+        if is_cjk(char):
+            total += 1.0
+        elif char in _NARROW:
+            total += 0.3
+        elif char in _WIDE:
+            total += 0.9
+        elif char.isupper():
+            total += 0.68
+        else:
+            total += 0.56
+    return total
 
 
 def _may_break_between(before: str, after: str) -> bool:

@@ -20,7 +20,7 @@ import plotly.io as pio
 from lib.dataset.vocabulary import FLAG_LABELS
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
-from lib.evidence.selection import chart_scale
+from lib.evidence.selection import HAZARD_RATIO, RISK_DIFFERENCE, RISK_RATIO, chart_scale
 from lib.evidence.text import (
     display_n,
     display_p,
@@ -97,6 +97,7 @@ VALUE_COLUMNS = [
     "computed",
     "origin",
     "p_as_printed",
+    "p_shown",
     "flags",
 ]
 
@@ -175,8 +176,9 @@ def _not_plotted(row: Mapping) -> str:
 
 
 def _p_text(p: object) -> str:
-    """p exactly as printed (only a line-break gap removed), or "p not reported"."""
-    return plotly_html(display_p(p))
+    """p as shown (lib.evidence.selection made it with lib.evidence.text), or "p not
+    reported"."""
+    return plotly_html(display_p(None) if _missing(p) or not str(p).strip() else p)
 
 
 def _source(origin: object) -> str:
@@ -450,7 +452,7 @@ def _value_hover(row: Mapping, heading: str) -> str:
         _f("Source: {source}", source=_source(row["origin"])),
     ]
     if row["arm_role"] != "single":
-        lines.append(_f("p: {p}", p=_p_text(row["p_as_printed"])))
+        lines.append(_f("p: {p}", p=_p_text(row["p_shown"])))
     if _flags(row):
         flags = enumeration(_(FLAG_LABELS.get(k, k)) for k in _flags(row))
         lines.append(_f("Caveats: {caveats}", caveats=plotly_html(flags)))
@@ -573,7 +575,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
 def _p_annotations(rows: pd.DataFrame, categories: list[str], arms: int) -> list[dict]:
     """The printed p above each group, clear of its rows of two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
-    printed = rows.dropna(subset="p_as_printed").groupby("category")["p_as_printed"].first()
+    printed = rows.dropna(subset="p_shown").groupby("category")["p_shown"].first()
     return [
         _note(
             "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
@@ -601,8 +603,8 @@ class _Scale:
 
 
 _SCALES = {
-    "ratio": _Scale(("Hazard ratio", "Risk ratio"), 1.0, 2, "–"),
-    "difference": _Scale(("Risk difference (percentage points)",), 0.0, 1, " to "),
+    "ratio": _Scale((HAZARD_RATIO, RISK_RATIO), 1.0, 2, "–"),
+    "difference": _Scale((RISK_DIFFERENCE,), 0.0, 1, " to "),
 }
 
 
@@ -617,7 +619,7 @@ def _favours_low(row: Mapping) -> bool:
     A hazard ratio compares event hazards (relapse, death), so below 1 favours the intervention
     for survival endpoints too; risk ratios and differences compare the reported proportions.
     """
-    return row["measure"] == "Hazard ratio" or bool(row["lower_is_better"])
+    return row["measure"] == HAZARD_RATIO or bool(row["lower_is_better"])
 
 
 def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure:
@@ -755,9 +757,9 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         if lo <= math.log10(t) <= hi
     ]
     shown = set(rows["measure"])
-    if shown >= {"Hazard ratio", "Risk ratio"}:
+    if shown >= {HAZARD_RATIO, RISK_RATIO}:
         title = _("Hazard ratio or risk ratio (log scale, intervention vs control)")
-    elif "Hazard ratio" in shown:
+    elif HAZARD_RATIO in shown:
         title = _("Hazard ratio (log scale, intervention vs control)")
     else:
         title = _("Risk ratio (log scale, intervention vs control)")
@@ -795,7 +797,7 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
             _f("Events/n (intervention vs control): {counts}", counts=plotly_html(row["n_text"]))
         )
     lines += [
-        _f("p: {p}", p=_p_text(row["p_as_printed"])),
+        _f("p: {p}", p=_p_text(row["p_shown"])),
         _f("Source: {source}", source=_source(row["origin"])),
         _f(
             "Below {null} favours {low}; above {null} favours {high}",

@@ -1,6 +1,7 @@
 """How wide a line of text will be, estimated without a browser: for the static images' wrapped
-captions and for the charts' margins. Arial-like fonts, a little on the wide side; a Chinese
-character is one em.
+captions, the slides' text boxes and the charts' margins. One estimator for all of them
+(`lib.i18n.wrap.estimate_em`: Arial-like fonts, a little on the wide side; a Chinese character
+is one em), here in the units each caller needs.
 
 Pure: no Plotly, no Streamlit.
 """
@@ -8,28 +9,12 @@ Pure: no Plotly, no Streamlit.
 import html
 import re
 
-from lib.i18n.wrap import is_cjk
+from lib.i18n.wrap import estimate_em
 
-_NARROW = set(" il.,:;'|!ijftrI()[]/-\u00b7")
-_WIDE = set("mwMW%@—")
 _TAG = re.compile(r"<[^>]+>")
 
-
-def text_width(text: str) -> float:
-    """Approximate width of `text` in ems."""
-    total = 0.0
-    for char in text:
-        if is_cjk(char):
-            total += 1.0
-        elif char in _NARROW:
-            total += 0.3
-        elif char in _WIDE:
-            total += 0.9
-        elif char.isupper():
-            total += 0.68
-        else:
-            total += 0.56
-    return total
+#: Width of `text` in ems (the one estimator, under the name its callers use).
+text_width = estimate_em
 
 
 def label_width_px(label: str, size: float) -> float:

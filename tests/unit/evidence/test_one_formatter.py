@@ -1,5 +1,6 @@
 """One text module formats numbers (lib/evidence/text.py): no number format spec and no
-hand-joined list of shown values anywhere else in lib/, checked on the source with `ast`.
+hand-joined list of shown values anywhere else in lib/ (nor in the page scripts), checked on the
+source with `ast`.
 
 What counts as a violation:
 - an f-string field with a format spec (`f"{x:.1f}"`, `f"{n:,}"`, `f"{t:g}"`, `f"{s:>6}"`);
@@ -31,8 +32,10 @@ PRINTF_NUMBER = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[dfFeEgGi]")
 STR_FORMAT_SPEC = re.compile(r"\{[^{}]*:[^{}]+\}")
 
 
-def lib_files() -> list[Path]:
-    return [
+def checked_files() -> list[Path]:
+    """lib/ (but the text module and the layers below it), the page scripts and the entry."""
+    pages = [REPO_ROOT / "streamlit_app.py", *sorted(REPO_ROOT.glob("app_pages/*.py"))]
+    return pages + [
         path
         for path in sorted(LIB.rglob("*.py"))
         if path != TEXT_MODULE and path.relative_to(LIB).parts[0] not in BELOW_THE_TEXT_MODULE
@@ -89,7 +92,7 @@ def _call_violations(node: ast.Call) -> list[tuple[int, str]]:
 def test_no_number_format_or_hand_joined_list_outside_the_text_module():
     found = [
         f"{path.relative_to(REPO_ROOT).as_posix()}:{line}: {what}"
-        for path in lib_files()
+        for path in checked_files()
         for line, what in violations(path.read_text(encoding="utf-8"))
     ]
     assert not found, "format these with lib.evidence.text:\n" + "\n".join(found)

@@ -184,3 +184,4 @@ def test_effect_rows_in_chinese(dataset_zh, table_zh, table):
 def test_truncated_p_of_an_arm_in_chinese(table_zh):
     values = arm_outcomes(table_zh, "venhma-bridge")
     assert set(values["p_as_printed"].dropna()) == {"P=0.（原文截断）"}
+    assert set(values["p_shown"].dropna()) == {"P=0.（原文截断）"}  # never completed

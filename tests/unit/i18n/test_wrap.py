@@ -76,7 +76,9 @@ def test_a_space_beside_punctuation_is_no_break():
 
 def test_estimated_widths():
     assert estimate_em("中文") == 2.0
-    assert estimate_em("ab") == pytest.approx(1.1)
+    assert estimate_em("ab") == pytest.approx(1.12)
+    assert estimate_em("i.") == pytest.approx(0.6) and estimate_em("mW") == pytest.approx(1.8)
+    assert estimate_em("e\u0301") == pytest.approx(0.56)  # a combining accent takes no room
     assert wrap("各行来自不同研究，患者、终点和随访均不相同。", 9) == [
         "各行来自不同研究，",
         "患者、终点和随访均",

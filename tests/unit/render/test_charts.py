@@ -14,7 +14,7 @@ from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.evidence import figures
 from lib.evidence import selection as q
 from lib.evidence.escape import plotly_html
-from lib.evidence.text import join_split_digits, printed_decimals
+from lib.evidence.text import has_decimal_comma, join_split_digits, printed_decimals
 from lib.render import charts
 
 ALLOWED_TAGS = {"<br>", "<b>", "</b>", "<i>", "</i>", "<extra>", "</extra>"}
@@ -213,16 +213,16 @@ def test_arm_comparison_keeps_a_truncated_p_as_printed(table, sorafenib):
     venhma = charts.arm_comparison(q.arm_outcomes(table, "venhma-bridge"), "V", unit="months")
     (p,) = notes(venhma, "p")
     assert plain(p).startswith("P=0.") and not re.match(r"P=0\.\d", plain(p))
-    fig = charts.arm_comparison(sorafenib.assign(p_as_printed="P=0."), "Truncated")
+    fig = charts.arm_comparison(sorafenib.assign(p_shown="P=0."), "Truncated")
     assert {plain(text) for text in notes(fig, "p")} == {"P=0."}
-    fig = charts.arm_comparison(sorafenib.assign(p_as_printed=None), "Missing")
+    fig = charts.arm_comparison(sorafenib.assign(p_shown=None), "Missing")
     assert {plain(text) for text in notes(fig, "p")} == {"p not reported"}
 
 
 @pytest.mark.parametrize(
     "study_id", ["sorafenib-flt3", "gdec-maintenance", "mst-elderly-aml", "dec-mbucy-mds"]
 )
-def test_arm_comparison_p_per_group_is_the_printed_p_of_its_rows(table, study_id):
+def test_arm_comparison_p_per_group_is_the_shown_p_of_its_rows(table, study_id):
     values = q.arm_outcomes(table, study_id)
     fig = charts.arm_comparison(values, "Arms")
     drawn = values[values["plot_value"].notna()]
@@ -230,7 +230,11 @@ def test_arm_comparison_p_per_group_is_the_printed_p_of_its_rows(table, study_id
     for category in fig.layout.xaxis.categoryarray:
         rows = drawn[[charts._category(r) == category for r in drawn.to_dict("records")]]
         printed = rows["p_as_printed"].dropna()
-        expected.append(join_split_digits(printed.iloc[0]) if len(printed) else "p not reported")
+        shown = rows["p_shown"].dropna()
+        assert len(shown) == len(printed)
+        expected.append(shown.iloc[0] if len(shown) else "p not reported")
+        if len(printed) and not has_decimal_comma(printed.iloc[0]):
+            assert shown.iloc[0] == join_split_digits(printed.iloc[0])  # as printed, joined
     assert [plain(text) for text in notes(fig, "p")] == expected
 
 
@@ -590,7 +594,7 @@ def test_data_markup_is_escaped_in_every_chart(sorafenib, maintenance_effects, r
     arms = sorafenib.assign(
         arm=sorafenib["arm"] + evil["arm"],
         endpoint_label=IMG,
-        p_as_printed="<b>P</b>=0.01",
+        p_shown="<b>P</b>=0.01",
         flags="truncated",
     )
     figs = [
