@@ -12,8 +12,8 @@ Not translated, so never in the file: ids, numbers, source excerpts, `as_printed
 as read, `reads`, are),
 `endpoint_wording` and `source_wording` (the source's own words), the characters and pinyin of a
 TCM principle, citations (except a publication not found, which is described in words, and one
-of a Chinese-language journal, cited in Chinese), URLs. A principle's `gloss` is its explanation in the dataset's
-language.
+of a Chinese-language journal, cited in Chinese), URLs. A principle's `gloss` is its explanation
+in the dataset's language.
 """
 
 from __future__ import annotations
