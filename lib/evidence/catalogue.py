@@ -92,9 +92,9 @@ def bibliography(ds: Dataset, table: pd.DataFrame) -> list[Reference]:
     # A publication also carries the document's figures of the studies that cite it (venetoclax
     # bridging, Dec-mBuCy2: the document reports them, the publication is what they come from).
     citing: dict[str, set[str]] = {}
-    for study in ds.studies:
-        if study.publication:
-            citing.setdefault(study.publication, set()).add(study.id)
+    for record in (*ds.studies, *ds.key_facts):  # a study's id, or a key fact's figure id
+        if record.publication:
+            citing.setdefault(record.publication, set()).add(record.id)
     return [
         Reference(
             number,
@@ -125,9 +125,13 @@ def _publication_links(publication) -> tuple[tuple[str, str], ...]:
 def _resting_on(
     figures: pd.DataFrame, source_id: str, studies: set[str] = frozenset()
 ) -> tuple[tuple[str, str], ...]:
-    """The figures taken from a source, or from the studies that cite it (`studies`), as
-    (phase, label) in phase order."""
-    rows = figures[(figures["source_id"] == source_id) | figures["study_id"].isin(studies)]
+    """The figures taken from a source, or from the studies and key facts that cite it
+    (`studies`: their ids), as (phase, label) in phase order."""
+    rows = figures[
+        (figures["source_id"] == source_id)
+        | figures["study_id"].isin(studies)
+        | ((figures["kind"] == "key_fact") & figures["figure_id"].isin(studies))
+    ]
     rows = rows.sort_values("phase", key=lambda p: p.map(PHASES.index), kind="stable")
     return tuple(
         (r.phase, " · ".join(x for x in (r.study, r.endpoint_label, r.time_point) if x))

@@ -101,3 +101,18 @@ def test_glossary_confidence_in_chinese(dataset_zh, zh):
     assert set(glossary["confidence"]) <= {"高", "中", "低"}
     with using_language("en"):
         assert set(glossary_table(dataset_zh)["confidence"]) <= {"high", "medium", "low"}
+
+
+def test_no_cited_publication_says_no_figure_rests_on_it(dataset, table):
+    """Sources said 'no figure rests on it' beside publications whose figures the pages show
+    (venetoclax bridging, Dec-mBuCy2, the CIBMTR and 2021 registry facts)."""
+    shown = table[table["kind"] != "sample_size"]
+    cited = {s.publication for s in dataset.studies if s.id in set(shown["study_id"])}
+    cited |= {f.publication for f in dataset.key_facts}
+    cited.discard(None)
+    references = bibliography(dataset, table)
+    for publication in dataset.publications:
+        if publication.id not in cited:
+            continue
+        [reference] = [r for r in references if r.citation.startswith(publication.citation)]
+        assert reference.figures, publication.id

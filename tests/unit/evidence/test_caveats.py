@@ -185,7 +185,7 @@ def test_a_count_verified_with_a_nuance_is_not_called_different(dataset, table):
 def test_nuance_badges_in_chinese(dataset_zh, table_zh):
     gdec = [b.label for b in study_badges(table_zh, dataset_zh.study("gdec-maintenance"))]
     ebmt = [b.label for b in study_badges(table_zh, dataset_zh.study("ebmt-relapse"))]
-    assert "分析例数（非随机分组例数）" in gdec and "与发表文献不符" not in gdec
+    assert "分析例数与随机例数有别" in gdec and "与发表文献不符" not in gdec
     assert "与发表文献略有出入" in ebmt and "与发表文献不符" not in ebmt
 
 

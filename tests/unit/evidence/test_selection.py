@@ -174,7 +174,7 @@ def test_effect_rows_in_chinese(dataset_zh, table_zh, table):
     assert set(english.loc[english["method"] == "as published", "method_label"]) == {"as published"}
     assert set(chinese["measure_label"]) == {
         "风险比(HR)",
-        "危险度差(RD)（百分点）",
+        "率差(RD)（百分点）",
         "相对危险度(RR)",
     }
     assert all(has_chinese(m) for m in chinese["method_label"])

@@ -138,6 +138,14 @@ def test_notes_and_references_are_chinese(built):
         assert heading in figure
 
 
+def test_the_chinese_deck_lists_diseases_with_the_enumeration_comma(built):
+    prs = built["zh"][-1]
+    title = slide_text(prs.slides[0])
+    notes = "\n".join(page.notes_slide.notes_text_frame.text for page in prs.slides)
+    assert "AML、MDS、ALL" in title
+    assert "AML, MDS, ALL" not in title + notes
+
+
 def test_chinese_slides_stay_on_the_slide_in_readable_type(built):
     prs = built["zh"][-1]
     for page in prs.slides:
