@@ -477,14 +477,20 @@ def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) 
     survival, incidence = st.columns(2, gap="medium")
     with survival:
         st.plotly_chart(
-            cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            centre.drawn(
+                ("os", disease, phase),
+                lambda: cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            ),
             key=f"{key}-os",
             config=CHART_CONFIG,
             theme=None,
         )
     with incidence:
         st.plotly_chart(
-            cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            centre.drawn(
+                ("cir-nrm", disease, phase),
+                lambda: cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            ),
             key=f"{key}-cir-nrm",
             config=CHART_CONFIG,
             theme=None,
@@ -502,7 +508,12 @@ def _by_group(
     for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
         with column:
             st.plotly_chart(
-                cc.group_figure(centre.cohort, centre.estimates, disease, phase, endpoint),
+                centre.drawn(
+                    ("groups", disease, phase, endpoint),
+                    lambda endpoint=endpoint: cc.group_figure(
+                        centre.cohort, centre.estimates, disease, phase, endpoint
+                    ),
+                ),
                 key=f"{key}-{endpoint}-groups",
                 config=CHART_CONFIG,
                 theme=None,
@@ -673,7 +684,12 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
             )
             continue
         st.plotly_chart(
-            cc.literature_figure(mine, disease, centre.synthetic),
+            centre.drawn(
+                ("literature", disease, phase, group),
+                lambda mine=mine, disease=disease: cc.literature_figure(
+                    mine, disease, centre.synthetic
+                ),
+            ),
             key=f"centre-literature-{disease}",
             config=CHART_CONFIG,
             theme=None,
