@@ -284,7 +284,7 @@ def upload_painted(reps: int = 5, app_dir=None, patients: int = PAINTED_PATIENTS
     data = synthetic_cohort_csv(patients)
     server = StreamlitServer(app_dir or REPO)
     server.start()
-    walls, cpus, charts, chart_bytes = [], [], [], []
+    walls, cpus, charts, chart_bytes, mains = [], [], [], [], []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -296,14 +296,17 @@ def upload_painted(reps: int = 5, app_dir=None, patients: int = PAINTED_PATIENTS
                 wait_for_app(page, timeout=60_000)
                 frames.clear()
                 before = cpu_s(server.proc.pid)
+                main_before = frames.main_thread_ms()
                 start = time.perf_counter()
                 page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
                     files=[{"name": "cohort.csv", "mimeType": "text/csv", "buffer": data}]
                 )
-                drawn = page.wait_for_function(_RESULTS_PAINTED_JS, polling="raf", timeout=60_000)
+                drawn = page.wait_for_function(_RESULTS_PAINTED_JS, polling="raf", timeout=300_000)
                 wall = time.perf_counter() - start
                 count = int(drawn.json_value())
+                main_ms = frames.main_thread_ms() - main_before
                 if rep:
+                    mains.append(main_ms)
                     walls.append(wall)
                     cpus.append(cpu_s(server.proc.pid) - before)
                     charts.append(count)
@@ -319,6 +322,7 @@ def upload_painted(reps: int = 5, app_dir=None, patients: int = PAINTED_PATIENTS
         "upload to painted s": round(median_s, 2),
         "min s": round(min(walls), 2),
         "server CPU s": round(statistics.median(cpus), 2),
+        "browser main-thread CPU s": round(statistics.median(mains) / 1000, 2),
         "charts": statistics.median(charts),
         "chart KB": round(statistics.median(chart_bytes) / 1024),
         "target": f"< {PAINTED_TARGET_S:g} s",

@@ -80,6 +80,9 @@ UPLOADER_HINT = N_(
     "Streamlit's and stay in English."
 )
 CHART_CONFIG = widgets.CHART_CONFIG
+#: Disease x time origin blocks drawn open on the page; the others are listed closed and drawn
+#: when opened (two charts each: the first paint stays at most 8 curve charts).
+OPEN_STRATA = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -407,8 +410,22 @@ def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
             "Under each chart: patients still at risk, and events and censorings so far."
         )
     )
-    for disease, phase, patients in shown:
-        _stratum(centre, disease, phase, patients)
+    for index, (disease, phase, patients) in enumerate(shown):
+        if index < OPEN_STRATA:
+            _stratum(centre, disease, phase, patients)
+            continue
+        # Beyond the first few, each disease x time origin waits, closed, until it is opened:
+        # every chart drawn at once is time to painted (issue 19), and only an open one is drawn.
+        title = _f(
+            "{disease} · time origin: {phase} · {n}",
+            disease=disease,
+            phase=_phase_name(phase),
+            n=display_n(patients),
+        )
+        more = st.expander(title, key=f"centre-{disease}-{phase}-more", on_change="rerun")
+        if more.open:
+            with more:
+                _stratum(centre, disease, phase, patients)
     landmarks = [lm for lm in centre.estimates.landmarks if lm.disease in diseases]
     _landmarks(centre, landmarks, diseases)
     _warnings(landmarks)

@@ -265,9 +265,7 @@ def test_small_groups_are_pooled_and_the_rule_is_stated():
 
 
 def test_a_disease_without_a_published_figure_says_so(demo):
-    assert (
-        "ALL: no published figure in the dataset has the same disease, endpoint" in texts(demo)
-    )
+    assert "ALL: no published figure in the dataset has the same disease, endpoint" in texts(demo)
 
 
 def test_figures_from_another_time_origin_are_listed_not_drawn(demo):
@@ -277,3 +275,24 @@ def test_figures_from_another_time_origin_are_listed_not_drawn(demo):
     assert centre.other_origin and all(row.same_origin for row in centre.beside)
     shown = texts(demo)
     assert "Left out:" in shown and "measured from maintenance" in shown.lower()
+
+
+def test_beyond_four_strata_each_waits_closed_until_opened(tmp_path):
+    rows = ["disease,phase,months_followup,died,months_to_relapse"]
+    for disease in ("AML", "MDS", "ALL"):
+        for phase in ("consolidation", "transplant"):
+            rows += [f"{disease},{phase},{6 + i},{i % 2}," for i in range(6)]
+    path = tmp_path / "six-strata.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    at = upload(centre_page(), path)
+    no_exception(at)
+    assert sum("Overall survival, " in t for t in titles(at)) == 4
+    closed = [e for e in at.expander if "time origin" in e.label]
+    assert [e.label for e in closed] == [
+        "ALL · time origin: Consolidation · n=6",
+        "ALL · time origin: Transplant · n=6",
+    ]
+    at.session_state["centre-ALL-transplant-more"] = True  # open one
+    at.run()
+    no_exception(at)
+    assert sum("Overall survival, " in t for t in titles(at)) == 5
