@@ -81,6 +81,9 @@ UPLOADER_HINT = N_(
     "Streamlit's and stay in English."
 )
 CHART_CONFIG = widgets.CHART_CONFIG
+#: Disease x time origin blocks drawn open on the page; the others are listed closed and drawn
+#: when opened (two charts each: the first paint stays at most 8 curve charts).
+OPEN_STRATA = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -408,8 +411,22 @@ def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
             "Under each chart: patients still at risk, and events and censorings so far."
         )
     )
-    for disease, phase, patients in shown:
-        _stratum(centre, disease, phase, patients)
+    for index, (disease, phase, patients) in enumerate(shown):
+        if index < OPEN_STRATA:
+            _stratum(centre, disease, phase, patients)
+            continue
+        # Beyond the first few, each disease x time origin waits, closed, until it is opened:
+        # every chart drawn at once is time to painted (issue 19), and only an open one is drawn.
+        title = _f(
+            "{disease} · time origin: {phase} · {n}",
+            disease=disease,
+            phase=_phase_name(phase),
+            n=display_n(patients),
+        )
+        more = st.expander(title, key=f"centre-{disease}-{phase}-more", on_change="rerun")
+        if more.open:
+            with more:
+                _stratum(centre, disease, phase, patients)
     landmarks = [lm for lm in centre.estimates.landmarks if lm.disease in diseases]
     _landmarks(centre, landmarks, diseases)
     _warnings(landmarks)
@@ -478,14 +495,20 @@ def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) 
     survival, incidence = st.columns(2, gap="medium")
     with survival:
         st.plotly_chart(
-            cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            centre.drawn(
+                ("os", disease, phase),
+                lambda: cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            ),
             key=f"{key}-os",
             config=CHART_CONFIG,
             theme=None,
         )
     with incidence:
         st.plotly_chart(
-            cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            centre.drawn(
+                ("cir-nrm", disease, phase),
+                lambda: cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            ),
             key=f"{key}-cir-nrm",
             config=CHART_CONFIG,
             theme=None,
@@ -503,7 +526,12 @@ def _by_group(
     for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
         with column:
             st.plotly_chart(
-                cc.group_figure(centre.cohort, centre.estimates, disease, phase, endpoint),
+                centre.drawn(
+                    ("groups", disease, phase, endpoint),
+                    lambda endpoint=endpoint: cc.group_figure(
+                        centre.cohort, centre.estimates, disease, phase, endpoint
+                    ),
+                ),
                 key=f"{key}-{endpoint}-groups",
                 config=CHART_CONFIG,
                 theme=None,
@@ -684,7 +712,12 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
             )
             continue
         st.plotly_chart(
-            cc.literature_figure(mine, disease, centre.synthetic),
+            centre.drawn(
+                ("literature", disease, phase, group),
+                lambda mine=mine, disease=disease: cc.literature_figure(
+                    mine, disease, centre.synthetic
+                ),
+            ),
             key=f"centre-literature-{disease}",
             config=CHART_CONFIG,
             theme=None,

@@ -147,9 +147,7 @@ def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
     the publication's comparison of the same endpoint and time point."""
     words = read_words(row, "p_reads")
     if not words:
-        return display_p(
-            row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"]
-        )
+        return display_p(row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"])
     twins = table[
         (table["kind"] == "comparison")
         & (table["origin"] == "publication")
@@ -204,7 +202,7 @@ def study_badges(table: pd.DataFrame, study: Study) -> list[Badge]:
             _(DESIGN_LABELS[study.design]),
             "info" if study.design == "rct" else "warning",
             study.design_note or _("Design as reported in the source."),
-        )
+        ),
     ]
     # A design the source does not report is not known to be non-randomised: its design badge
     # ("Design not reported") says all there is to say.

@@ -58,9 +58,7 @@ def phase_line(ds: Dataset, disease: str, phase: str) -> str:
     """'AML transplant: 4 randomised trials, 2 other studies in the dataset', or the line
     saying there is no randomised evidence, in the session's language."""
     found = cell(ds, disease, phase)
-    where = _f(
-        "{disease} {phase}", disease=disease, phase=text.lower_first(_(PHASE_LABELS[phase]))
-    )
+    where = _f("{disease} {phase}", disease=disease, phase=text.lower_first(_(PHASE_LABELS[phase])))
     others = len(found.other)
     if not found.randomised:
         if others:
@@ -71,9 +69,7 @@ def phase_line(ds: Dataset, disease: str, phase: str) -> str:
                 where=where,
             )
         return _f("{where}: no randomised trial in the dataset, and no other study", where=where)
-    trials = _nf(
-        "{n} randomised trial", "{n} randomised trials", len(found.randomised)
-    )
+    trials = _nf("{n} randomised trial", "{n} randomised trials", len(found.randomised))
     rest = _nf("{n} other study", "{n} other studies", others)
     return _f("{where}: {trials}, {rest} in the dataset", where=where, trials=trials, rest=rest)
 

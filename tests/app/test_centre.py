@@ -238,3 +238,61 @@ def test_the_cohort_code_uses_no_shared_cache_disk_or_log_of_content():
             assert forbidden not in source, (path, forbidden)
     logged = [line for line in sources["lib/app/centre_page.py"].splitlines() if "_LOG." in line]
     assert logged and all("type(error).__name__" in line for line in logged)
+
+
+# --- issue 19 ----------------------------------------------------------------------------------
+
+
+def test_the_report_counts_problems_and_rows():
+    at = upload(centre_page(), CORPUS / "many-bad-rows" / "input.csv")
+    lines = (CORPUS / "many-bad-rows" / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 21  # 20 rows listed, the rest summed up in one line
+    assert "The file was not loaded: 30 problems in 30 rows." in at.error[0].value
+
+
+def test_small_groups_are_pooled_and_the_rule_is_stated():
+    at = upload(centre_page(["AML"]), CORPUS / "small-groups-pooled" / "input.csv")
+    no_exception(at)
+    assert "Small-cell rule: a group with fewer than 5 patients" in texts(at)
+    assert "small-cell rule: 3 group(s) with fewer than 5 patients" in texts(at)
+    at.session_state["centre-AML-transplant-tabs"] = "By group"
+    at.run()
+    no_exception(at)
+    drawn = json.dumps(specs(at))
+    assert "Other groups (fewer than 5 patients each)" in drawn
+    for label in ("Midostaurin", "Azacitidine", "Gilteritinib"):
+        assert label not in drawn and label not in texts(at)
+
+
+def test_a_disease_without_a_published_figure_says_so(demo):
+    assert "ALL: no published figure in the dataset has the same disease, endpoint" in texts(demo)
+
+
+def test_figures_from_another_time_origin_are_listed_not_drawn(demo):
+    # The demo is timed from transplant: the maintenance trial's "2 years" (from the start of
+    # maintenance) matches disease, endpoint and time but not the origin.
+    centre = demo.session_state[CENTRE_KEY].results
+    assert centre.other_origin and all(row.same_origin for row in centre.beside)
+    shown = texts(demo)
+    assert "Left out:" in shown and "measured from maintenance" in shown.lower()
+
+
+def test_beyond_four_strata_each_waits_closed_until_opened(tmp_path):
+    rows = ["disease,phase,months_followup,died,months_to_relapse"]
+    for disease in ("AML", "MDS", "ALL"):
+        for phase in ("consolidation", "transplant"):
+            rows += [f"{disease},{phase},{6 + i},{i % 2}," for i in range(6)]
+    path = tmp_path / "six-strata.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    at = upload(centre_page(), path)
+    no_exception(at)
+    assert sum("Overall survival, " in t for t in titles(at)) == 4
+    closed = [e for e in at.expander if "time origin" in e.label]
+    assert [e.label for e in closed] == [
+        "ALL · time origin: Consolidation · n=6",
+        "ALL · time origin: Transplant · n=6",
+    ]
+    at.session_state["centre-ALL-transplant-more"] = True  # open one
+    at.run()
+    no_exception(at)
+    assert sum("Overall survival, " in t for t in titles(at)) == 5

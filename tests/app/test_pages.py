@@ -326,7 +326,9 @@ def test_phase_page_shows_its_coverage_and_a_randomised_trial_or_none(phase, dis
     if found.randomised:
         assert found.randomised[0].title in shown
     else:
-        assert ("no randomised trial in the dataset" if lang == "en" else "数据集中无随机试验") in line
+        assert (
+            "no randomised trial in the dataset" if lang == "en" else "数据集中无随机试验"
+        ) in line
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -8,7 +8,9 @@ from lib.cohort.literature import (
     CAVEAT,
     beside_literature,
     comparable_outcomes,
+    figure_origin,
     literature_time_points,
+    split_by_origin,
 )
 from lib.cohort.records import ALL_PATIENTS
 from lib.dataset.loading import load_dataset
@@ -97,3 +99,26 @@ def test_a_landmark_trial_from_the_literature_joins_the_rows_by_its_data_alone(d
     # the AML and MDS strata.
     trm = {(row.disease, row.endpoint) for row in rows if row.record_id == "ct0901.trm4y.mac"}
     assert trm == {("AML", "nrm"), ("MDS", "nrm")}
+
+
+@pytest.mark.parametrize(
+    "label, study_phase, origin",
+    [
+        ("2 years after transplant", "maintenance", "transplant"),
+        ("2 years from relapse", "relapse", "relapse"),
+        ("2 years", "maintenance", "maintenance"),
+        ("3 years", "transplant", "transplant"),
+        ("6 months after starting azacitidine", "relapse", "relapse"),
+    ],
+)
+def test_a_published_figure_counts_from_the_origin_its_time_point_names(label, study_phase, origin):
+    assert figure_origin(label, study_phase) == origin
+
+
+def test_figures_from_another_time_origin_are_never_beside_the_cohort(rows):
+    same, other = split_by_origin(rows)
+    assert same and other
+    assert all(row.published_origin == row.phase for row in same)
+    assert all(row.published_origin != row.phase for row in other)
+    # 'EBMT, 2 years from relapse' is never set beside a transplant-origin estimate.
+    assert not [r for r in same if r.record_id == "ebmt.os2y" and r.phase == "transplant"]

@@ -5,6 +5,7 @@ a published chart (a copy, the shared figure untouched); labels from the upload 
 import json
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from pptx.util import Inches
 
@@ -14,6 +15,7 @@ from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import ALL_PATIENTS
 from lib.evidence.exhibits import phase_view
+from lib.i18n import using_language
 from lib.render import charts
 from lib.render import cohort_charts as cc
 
@@ -405,3 +407,63 @@ def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, t
     assert local == list(range(1 + figures, 1 + figures + 4))
     assert all(title.startswith(REFERENCES_TITLE) for title in titles[local[-1] + 1 :])
     assert titles[local[-1] + 1 :]
+
+
+# --- issue 19: specs built without Plotly's validation, labels on their row, the session cache --
+
+
+def test_every_centre_figure_is_a_valid_plotly_spec(demo):
+    """The figures are built with _validate=False for speed: here Plotly validates them."""
+    cohort, estimates = demo.cohort, demo.estimates
+    figures = [
+        cc.survival_figure(cohort, estimates, "AML", "transplant"),
+        cc.incidence_figure(cohort, estimates, "AML", "transplant"),
+        *(
+            cc.group_figure(cohort, estimates, "AML", "transplant", endpoint)
+            for endpoint in ("os", "cir", "nrm")
+        ),
+        cc.literature_figure(
+            [r for r in demo.beside if r.disease == "AML" and r.group == ALL_PATIENTS], "AML"
+        ),
+    ]
+    for figure in figures:
+        go.Figure(figure.to_plotly_json())  # raises on any invalid property
+
+
+def test_a_long_group_label_stays_on_the_line_of_its_numbers(dataset):
+    rows = []
+    for label, n in (("Sorafenib maintenance after allo-HSCT", 8), ("None", 8)):
+        rows += [f"AML,transplant,{6 + i},{i % 2},,{label}" for i in range(n)]
+    data = "disease,phase,months_followup,died,months_to_relapse,group\n" + "\n".join(rows)
+    cohort = load_cohort(data.encode())
+    results = cc.centre_results(cohort, dataset)
+    figure = cc.group_figure(cohort, results.estimates, "AML", "transplant", "os")
+    notes = [a for a in figure.layout.annotations if a.name == "at risk"]
+    label = next(a for a in notes if a.text.endswith("…"))
+    assert label.hovertext == "Sorafenib maintenance after allo-HSCT"
+    same_line = [a for a in notes if a.yshift == label.yshift and a.xref == "x"]
+    assert len(same_line) == len(figure.layout.xaxis.tickvals)  # its numbers, on its line
+    assert len({a.yshift for a in notes}) == 3  # heading and two groups: no extra line
+
+
+def test_figures_are_built_once_per_session_and_language(demo, dataset):
+    results = cc.centre_results(demo.cohort, dataset)
+    built = []
+
+    def build():
+        built.append(1)
+        return cc.survival_figure(results.cohort, results.estimates, "AML", "transplant")
+
+    first = results.drawn(("os", "AML", "transplant"), build)
+    assert results.drawn(("os", "AML", "transplant"), build) is first
+    with using_language("zh"):
+        assert results.drawn(("os", "AML", "transplant"), build) is not first
+    assert len(built) == 2
+    assert not demo.figures or demo.figures is not results.figures
+
+
+def test_the_error_bar_line_names_the_centre_whisker():
+    assert "only on our centre's diamond" in cc.overlay_error_bars([])
+    assert "none" not in cc.overlay_error_bars([]).split(";")[0]
+    line = cc.overlay_error_bars(["Clopper-Pearson"])
+    assert line.startswith("Error bars: Clopper-Pearson on the published bars")
