@@ -156,3 +156,30 @@ def glossary_table(ds: Dataset) -> pd.DataFrame:
             for t in ds.glossary
         ]
     )
+
+
+#: The notes the data's citations carry in English around the reference itself (which stays as
+#: published): how sure the match is, and an article type. Each is shown in the reader's
+#: language; the reference between them is untouched.
+_CITATION_PREFIXES = {
+    "Unconfirmed: ": N_("Unconfirmed: "),
+    "Candidate: ": N_("Candidate: "),
+    "Probable: ": N_("Probable: "),
+}
+_CITATION_SUFFIXES = {" Not identified.": N_(" Not identified."), " (letter).": N_(" (letter).")}
+_PROBABLY = ". Probably "
+
+
+def citation_text(citation: str) -> str:
+    """A data citation with its English notes ("Unconfirmed:", "Candidate:", "Probable:",
+    ". Probably ", "Not identified.", "(letter)") in the session's language (lib.i18n)."""
+    out = citation
+    for english, msgid in _CITATION_PREFIXES.items():
+        if out.startswith(english):
+            out = _(msgid) + out[len(english) :]
+    for english, msgid in _CITATION_SUFFIXES.items():
+        if out.endswith(english):
+            out = out[: -len(english)] + _(msgid)
+    if _PROBABLY in out:
+        out = out.replace(_PROBABLY, _(". Probably "), 1)
+    return out

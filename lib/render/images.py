@@ -37,7 +37,7 @@ from lib.i18n import _f
 from lib.i18n.wrap import is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
 from lib.render import charts
-from lib.render.text_metrics import text_width
+from lib.render.text_metrics import label_width_px, text_width
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 BROWSER_ENV = "BROWSER_PATH"
@@ -491,3 +491,227 @@ def _legend_in_container(fig: go.Figure) -> bool:
         and (_resolved(fig, "legend", "yanchor") == "bottom")
         and (isinstance(_resolved(fig, "legend", "y"), float | int))
     )
+
+
+# --- a chart drawn for a slide ---------------------------------------------------------------
+
+#: A slide's chart is drawn at the size it is placed, one CSS pixel per point (72 px per inch),
+#: so a font of s px prints at s pt; kaleido's `scale` adds the pixel density.
+SLIDE_DPI = 72
+#: The smallest text of a slide's chart, in points as placed (tick, bar and value labels).
+SLIDE_MIN_FONT = 14
+#: The type of a slide's chart in points as placed: everything, and its title.
+SLIDE_FONT = 14
+SLIDE_TITLE_FONT = 17
+#: Top margin of a slide's chart: room for its title (the axis titles and legend keep theirs).
+SLIDE_TOP = 50
+#: plotly.js's default font size, where neither the figure nor its template sets one.
+_PLOTLY_FONT = 12
+
+
+def figure_fonts(fig: go.Figure) -> dict[str, float]:
+    """Every text of the figure that is drawn, by where it is, with the font size (px) it is
+    drawn in: the size set on it, else the size it inherits (plotly.js's rules: a legend
+    title 1.2 times the legend's, everything else the layout's font)."""
+    base = _resolved(fig, "font", "size") or _PLOTLY_FONT
+    sizes: dict[str, float] = {}
+    if _resolved(fig, "title", "text"):
+        sizes["title"] = _resolved(fig, "title", "font", "size") or base * 1.4
+    for axis in ("xaxis", "yaxis"):
+        if _resolved(fig, axis, "showticklabels") is not False:
+            sizes[f"{axis} ticks"] = _resolved(fig, axis, "tickfont", "size") or base
+        if _resolved(fig, axis, "title", "text"):
+            sizes[f"{axis} title"] = _resolved(fig, axis, "title", "font", "size") or base
+    shown = _resolved(fig, "showlegend")
+    if shown is None:
+        shown = sum(trace.showlegend is not False for trace in fig.data) > 1
+    if shown:
+        legend = _resolved(fig, "legend", "font", "size") or base
+        sizes["legend"] = legend
+        if _resolved(fig, "legend", "title", "text"):
+            sizes["legend title"] = _resolved(fig, "legend", "title", "font", "size") or (
+                legend * 1.2
+            )
+    for index, note in enumerate(fig.layout.annotations or ()):
+        if note.visible is not False and str(note.text or "").strip():
+            size = note.font.size if note.font and note.font.size else base
+            sizes[f"annotation {index} ({note.name or ''})"] = size
+    for index, trace in enumerate(fig.data):
+        shown = getattr(trace, "textposition", None) not in (None, "none")
+        if getattr(trace, "text", None) is not None and shown:
+            font = getattr(trace, "textfont", None)
+            sizes[f"trace {index} text"] = (font.size if font and font.size else None) or base
+    return sizes
+
+
+def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure:
+    """A copy of `fig` laid out to be drawn `width_in` x `height_in` inches at SLIDE_DPI and
+    placed at that size: every text SLIDE_FONT pt (the title SLIDE_TITLE_FONT), the title's
+    margin trimmed, the rows of a horizontal chart re-wrapped wider where their lines would not
+    fit its height, a bar chart's categories wrapped to their width and its value axis raised
+    so the labels stacked above its bars stay inside the plot. `slide_fits` says whether it
+    all fitted."""
+    # Whole pixels, never wider or taller than the room: placed at px / SLIDE_DPI inches.
+    width, height = int(width_in * SLIDE_DPI + 1e-6), int(height_in * SLIDE_DPI + 1e-6)
+    px = SLIDE_DPI / 72  # pixels per point
+    body, title = SLIDE_FONT * px, SLIDE_TITLE_FONT * px
+    copy = go.Figure(fig)
+    copy.update_layout(width=width, height=height, margin_t=SLIDE_TOP)
+    copy.update_layout(
+        {
+            "font.size": body,
+            "title.font.size": title,
+            "legend.font.size": body,
+            "legend.title.font.size": body,
+            **{f"{axis}.tickfont.size": body for axis in ("xaxis", "yaxis")},
+            **{f"{axis}.title.font.size": body for axis in ("xaxis", "yaxis")},
+        }
+    )
+    for note in copy.layout.annotations or ():
+        note.font.size = body
+    if _resolved(fig, "legend", "title", "text"):
+        # Title above the items: beside them ("top left"), plotly.js indents the items by the
+        # title's width and cuts the last one at the figure's edge instead of wrapping it.
+        copy.update_layout(legend_title_side="top")
+    rows = _resolved(fig, "yaxis", "categoryarray")
+    if rows and all(trace.orientation == "h" or trace.type == "scatter" for trace in fig.data):
+        fits = _fit_rows(copy, list(rows), body)
+    elif _resolved(fig, "barmode") == "group":
+        _fit_categories(copy)
+        fits = _fit_labels_above_bars(copy)
+    else:
+        fits = True
+    copy.layout.meta = {**(copy.layout.meta or {}), "slide_fits": fits}
+    return copy
+
+
+def slide_fits(fig: go.Figure) -> bool:
+    """Whether `slide_figure` fitted every row and label into the figure's size."""
+    return bool((fig.layout.meta or {}).get("slide_fits", True))
+
+
+def _size(fig: go.Figure, *path: str) -> float:
+    """A font size set on the figure or its template (`path` ends at a font's parent, or at a
+    tickfont), else 0."""
+    if path[-1] == "tickfont":
+        return _resolved(fig, *path, "size") or 0
+    return _resolved(fig, *path, "font", "size") or 0
+
+
+def _plot_height(fig: go.Figure, bottom: float) -> float:
+    return figure_height(fig) - _margin(fig, "t") - bottom
+
+
+def _legend_rows_height(fig: go.Figure) -> float:
+    legend = _resolved(fig, "legend", "font", "size") or _PLOTLY_FONT
+    title = 1 if _resolved(fig, "legend", "title", "text") else 0
+    return (title + 1) * legend * 1.6 + 10
+
+
+def _fit_rows(fig: go.Figure, rows: list[str], size: float) -> bool:
+    """Re-wrap the row labels (y categories) so every row's lines fit the plot's height, the
+    labels no wider than ROW_LABEL_SHARE of the figure."""
+    line = size * 1.25
+    bottom = 2 * line + 40 + _legend_rows_height(fig)  # ticks, axis title, notes under it
+    most = max(1, int((_plot_height(fig, bottom) / len(rows) - 6) // line))
+    widest = ROW_LABEL_SHARE * (fig.layout.width or DEFAULT_WIDTH)
+    chars = 30
+    new = rows
+    while max(r.count("<br>") + 1 for r in new) > most:
+        wider = [_rewrap(r, chars + 4) for r in rows]
+        if max(label_width_px(r, size) for r in wider) > widest:
+            break
+        chars, new = chars + 4, wider
+    _rename(fig, "y", dict(zip(rows, new, strict=True)))
+    # What the labels and the right margin leave for the bars or estimates and their ticks.
+    room = (fig.layout.width or DEFAULT_WIDTH) - _margin(fig, "r") - 30
+    room -= max(label_width_px(r, size) for r in new)
+    bars = any(trace.type == "bar" for trace in fig.data)
+    return max(r.count("<br>") + 1 for r in new) <= most and room >= ROW_PLOT_WIDTH[bars]
+
+
+#: The widest a slide chart's row labels may be, as a share of the figure's width.
+ROW_LABEL_SHARE = 0.45
+#: The narrowest plot (px = pt) a horizontal chart's ticks need on a slide, without bars and
+#: with (their axis runs on to 175 for the values written beside them); narrower, Plotly turns
+#: the tick labels and the rows lose height.
+ROW_PLOT_WIDTH = {False: 150, True: 240}
+
+
+def _rename(fig: go.Figure, axis: str, mapping: dict[str, str]) -> None:
+    """Rename the categories of an axis (x or y) in the axis, the traces and the annotations."""
+    if all(old == new for old, new in mapping.items()):
+        return
+    layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
+    layout_axis.categoryarray = [mapping.get(c, c) for c in layout_axis.categoryarray]
+    for trace in fig.data:
+        values = getattr(trace, axis)
+        if values is not None and not isinstance(values, str):
+            setattr(trace, axis, [mapping.get(v, v) if isinstance(v, str) else v for v in values])
+    for note in fig.layout.annotations or ():
+        if getattr(note, f"{axis}ref") in (None, axis) and getattr(note, axis) in mapping:
+            setattr(note, axis, mapping[getattr(note, axis)])
+
+
+def _fit_categories(fig: go.Figure) -> None:
+    """Re-wrap a bar chart's x categories to the width each group has on the slide (fewer
+    lines under the axis, a taller plot)."""
+    categories = list(_resolved(fig, "xaxis", "categoryarray") or ())
+    if not categories:
+        return
+    size = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
+    plot = (fig.layout.width or DEFAULT_WIDTH) - _margin(fig, "r") - 90
+    chars = max(12, int(plot / len(categories) * 0.9 / (size * 0.56)))
+    _rename(fig, "x", {c: _rewrap(c, chars) for c in categories})
+    # The printed p above each group, in italics: as wide as its group too.
+    for note in fig.layout.annotations or ():
+        text = str(note.text or "")
+        if note.name == "p" and text.startswith("<i>") and text.endswith("</i>"):
+            note.text = "<i>" + _rewrap(text[3:-4], chars) + "</i>"
+
+
+def _plain(label: str) -> str:
+    """A wrapped label on one line: its lines joined by a space, or by nothing where the break
+    fell beside a Chinese character (Chinese has no spaces between words)."""
+    lines = str(label).split("<br>")
+    out = lines[0]
+    for line in lines[1:]:
+        cjk_join = (out and is_cjk(out[-1])) or (line and is_cjk(line[0]))
+        out += ("" if cjk_join else " ") + line
+    return out
+
+
+def _rewrap(label: str, chars: int) -> str:
+    """A chart's wrapped label (parts joined by " · ", lines split by <br>) wrapped at `chars`."""
+    return "<br>".join(charts.wrap_label(_plain(label), chars))
+
+
+#: The most of a bar chart's plot height the labels stacked above its bars may take.
+LABELS_SHARE = 0.72
+
+
+def _fit_labels_above_bars(fig: go.Figure) -> bool:
+    """Raise the value axis so every label stacked above a group's bars (placed at a bar's top,
+    then shifted up by pixels) ends inside the plot at the figure's height."""
+    ticks = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
+    ticklines = max(
+        (str(c).count("<br>") + 1 for c in (_resolved(fig, "xaxis", "categoryarray") or ())),
+        default=1,
+    )
+    plot = _plot_height(fig, ticklines * ticks * 1.25 + 14 + _legend_rows_height(fig))
+    span = list(_resolved(fig, "yaxis", "range") or (0, 100))
+    need, fits = span[1], True
+    for note in fig.layout.annotations or ():
+        if note.yref not in (None, "y") or note.y is None:
+            continue
+        lines = str(note.text).count("<br>") + 1
+        above = (note.yshift or 0) + lines * note.font.size * 1.3 + 4
+        # The labels may take at most LABELS_SHARE of the plot's height (the bars the rest).
+        if above > LABELS_SHARE * plot:
+            fits = False
+            continue
+        need = max(need, (note.y - span[0]) / (1 - above / plot) + span[0])
+    fig.update_yaxes(range=[span[0], need])
+    if plot < 160 and _resolved(fig, "yaxis", "tickvals") is not None:
+        fig.update_yaxes(tickvals=[0, 50, 100])  # ticks 20 apart would touch
+    return fits

@@ -18,18 +18,20 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from lib.dataset.records import Dataset
 from lib.dataset.vocabulary import DISEASES
+from lib.evidence.catalogue import citation_text
 from lib.evidence.exhibits import Exhibit, selection_exhibits
 from lib.evidence.text import count as count_text
 from lib.evidence.text import enumeration, integrative_note, semicolons
 from lib.i18n import N_, _, _f, _nf, current_language
 from lib.i18n.wrap import is_cjk
-from lib.render import images
-from lib.render.images import ImageExporter, figure_image
+from lib.render import charts, images
+from lib.render.images import ImageExporter
 from lib.render.text_metrics import text_width
 
 DECK_TITLE = N_("Phasewise — leukaemia evidence by phase")
@@ -55,6 +57,10 @@ FONT = "Arial"
 #: LibreOffice, Google Slides) the run's lang="zh-CN" leads the font fallback to a Simplified
 #: Chinese sans (Noto Sans CJK SC here), never to a Japanese or Traditional one.
 EA_FONT = "Microsoft YaHei"
+#: The theme's typeface for Simplified Chinese (script "Hans") in its heading and body fonts, as
+#: PowerPoint's own templates name it: the fallback PowerPoint, WPS and LibreOffice take for
+#: Chinese text whose own typeface is missing.
+THEME_HANS_FONT = "微软雅黑"
 #: The language tag of a deck's runs (none in English: the viewer's default).
 LANG_TAGS = {"zh": "zh-CN"}
 TITLE_SIZE = 28
@@ -67,11 +73,15 @@ LINE = 1.2  # line height in font sizes (Arial single spacing is ~1.15)
 #: ~1.45 at single spacing).
 LINE_CJK = 1.45
 
-# The chart is rendered narrower than the 1600 px download, so its text stays legible on a
-# slide, and at twice the pixel density for projectors.
-RENDER_WIDTH = 1000
-RENDER_SCALE = 2
+# The chart is drawn at the size it is placed (lib.render.images.slide_figure: one CSS pixel
+# per point, every text images.SLIDE_FONT pt as placed), at three times that pixel density for
+# projectors and print.
+RENDER_SCALE = 3
 PANEL_WIDTHS = (3.6, 4.2, 4.8, 5.4, 6.0)
+#: How much larger than placed a chart may be drawn whose labels do not fit at its size.
+OVERSIZE = (1.1, 1.2, 1.3, 1.4, 1.5)
+#: Key numbers beside a chart this size or larger are large enough: the chart gets the width.
+PANEL_SIZE = 13
 BADGE_SIZE = 16
 BADGE_HEIGHT = 0.38
 BADGE_PAD = 0.1
@@ -126,27 +136,17 @@ def build_deck(
     prs = Presentation()
     prs.slide_width = Emu(round(Inches(1) * SLIDE_WIDTH))
     prs.slide_height = Inches(SLIDE_HEIGHT)
+    _theme_fonts(prs)
     _title_slide(prs, ds, selection, len(deck_slides))
     for number, slide in enumerate(deck_slides, start=1):
-        png = (
-            None
-            if slide.chart is None
-            else figure_image(
-                slide,
-                "png",
-                exporter,
-                ds.info.version,
-                width=RENDER_WIDTH,
-                scale=RENDER_SCALE,
-                key_numbers=False,
-            )
-        )
-        _figure_slide(prs, slide, number, len(deck_slides), selection, ds, png)
+        _figure_slide(prs, slide, number, len(deck_slides), selection, ds, exporter)
     if centre is not None:
         from lib.render.cohort_slides import add_centre_slides  # it builds on this module
 
         add_centre_slides(prs, centre, selection, ds, exporter.browser_path, exporter.timeout)
-    citations = list(dict.fromkeys(c for slide in deck_slides for c in slide.citations))
+    citations = list(
+        dict.fromkeys(citation_text(c) for slide in deck_slides for c in slide.citations)
+    )
     _references_slides(prs, citations, ds)
     for page in prs.slides:  # every run, whoever wrote it
         for shape in page.shapes:
@@ -229,7 +229,7 @@ def _figure_slide(
     total: int,
     selection: list[str],
     ds: Dataset,
-    png: bytes | None,
+    exporter: ImageExporter,
 ) -> None:
     page = _new_slide(prs)
     _header(
@@ -246,10 +246,10 @@ def _figure_slide(
     top = _set_title(page, slide.slide_title, 0.62) + 0.12
     height = _source_line(page, slide.source_line) - 0.12 - top
     numbers = [*slide.key_numbers, *slide.statements]  # already joined (lib.evidence.text)
-    if png is None:
+    if slide.chart is None:
         _facts(page, slide.badges, numbers, top, height)
     else:
-        _chart_and_panel(page, slide, png, numbers, top, height)
+        _chart_and_panel(page, slide, exporter, numbers, top, height)
     _notes(page, _slide_notes(slide, number, total, ds))
 
 
@@ -287,6 +287,21 @@ def _references_slides(prs, citations: list[str], ds: Dataset) -> None:
 
 
 # --- slide parts -----------------------------------------------------------------------------
+
+
+def _theme_fonts(prs) -> None:
+    """The theme's heading and body fonts name THEME_HANS_FONT for Simplified Chinese (the
+    template python-pptx starts from names SimSun, 宋体, a serif)."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(part.blob)
+    for scheme in ("a:majorFont", "a:minorFont"):
+        for fonts in theme.iter(qn(scheme)):
+            hans = [f for f in fonts.findall(qn("a:font")) if f.get("script") == "Hans"]
+            entry = hans[0] if hans else None
+            if entry is None:
+                entry = etree.SubElement(fonts, qn("a:font"), script="Hans")
+            entry.set("typeface", THEME_HANS_FONT)
+    part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _new_slide(prs):
@@ -382,24 +397,46 @@ def _source_line(page, text: str) -> float:
 
 
 def _chart_and_panel(
-    page, slide: Exhibit, png: bytes, numbers: list[str], top: float, height: float
+    page, slide: Exhibit, exporter: ImageExporter, numbers: list[str], top: float, height: float
 ) -> None:
-    """The chart on the left, as large as fits; caveats and key numbers in a panel beside it."""
-    pixels_wide, pixels_high = images.png_size(png)
-    aspect = pixels_wide / pixels_high
-    natural = min(height * aspect, CONTENT_WIDTH - PANEL_WIDTHS[0] - GAP)
-    widths = (
-        CONTENT_WIDTH - natural - GAP,
-        *(w for w in PANEL_WIDTHS if w > CONTENT_WIDTH - natural - GAP),
-    )
-    size, panel = _fit_panel(slide.badges, numbers, height, widths)
-    chart_width = min(CONTENT_WIDTH - panel - GAP, natural)
+    """The chart on the left, drawn at the size it is placed (its text SLIDE_FONT pt); caveats
+    and key numbers in a panel beside it. Of the panel widths at which the chart's labels all
+    fit (`images.slide_fits`), the narrowest that keeps the numbers at PANEL_SIZE or more (else
+    the one with the largest numbers); where the labels fit at none, the narrowest at which
+    the numbers fit (the widest chart)."""
+    chart = charts.draw(slide.chart)
+    options = []
+    for panel in PANEL_WIDTHS:
+        size, _width, space = _fit_panel(slide.badges, numbers, height, (panel,))
+        fits = _panel_fits(slide.badges, numbers, height, size, panel, space)
+        fig = images.slide_figure(chart, CONTENT_WIDTH - panel - GAP, height)
+        options.append((images.slide_fits(fig), fits, size, -panel, space, fig))
+    fitting = [o for o in options if o[0]]
+    if fitting:  # numbers at 13 pt or more, then the widest chart, then the largest numbers
+        _, _, size, panel, space, fig = max(
+            fitting, key=lambda o: (o[1], min(o[2], PANEL_SIZE), o[3], o[2])
+        )
+    else:  # the widest chart, for its labels' sake
+        _, _, size, panel, space, fig = max(options, key=lambda o: (o[1], o[3], o[2]))
+    panel = -panel
+    chart_width = CONTENT_WIDTH - panel - GAP
+    if not fitting:
+        # Its labels do not fit at SLIDE_FONT pt even at the widest: drawn larger and placed
+        # smaller (text SLIDE_FONT / scale pt) rather than overlapping.
+        for scale in OVERSIZE:
+            fig = images.slide_figure(chart, chart_width * scale, height * scale)
+            if images.slide_fits(fig):
+                break
+    what = f"exhibit {slide.key} ({slide.phase})"
+    png = exporter.render(fig, "png", scale=RENDER_SCALE, what=what)
+    aspect = fig.layout.width / fig.layout.height
+    placed = min(chart_width, fig.layout.width / images.SLIDE_DPI)
     picture = page.shapes.add_picture(
         io.BytesIO(png),
         Inches(MARGIN),
         Inches(top),
-        Inches(chart_width),
-        Inches(chart_width / aspect),
+        Emu(round(Inches(1) * placed)),
+        Emu(round(Inches(1) * placed / aspect)),
     )
     picture.name = "Chart"
     # Alt text for screen readers and for anyone reusing the picture.
@@ -407,13 +444,22 @@ def _chart_and_panel(
         "descr", _f("{title}. {numbers}", title=slide.chart_title, numbers=semicolons(numbers))
     )
     left = MARGIN + chart_width + GAP
-    _panel(page, slide.badges, numbers, size, left, top, CONTENT_WIDTH - chart_width - GAP, height)
+    _panel(page, slide.badges, numbers, size, left, top, panel, height, space)
+
+
+def _panel_fits(
+    caveats, numbers: list[str], height: float, size: float, width: float, space: float
+) -> bool:
+    paras = _number_paras(numbers, size, space)
+    return _badges_height(caveats, width) + _height(paras, width) <= height
 
 
 def _facts(page, caveats, numbers: list[str], top: float, height: float) -> None:
     """A facts slide: caveats, then the key numbers as a bulleted list across the slide."""
-    size, _ = _fit_panel(caveats, numbers, height, (CONTENT_WIDTH,), sizes=(24, 20, *BODY_SIZES))
-    _panel(page, caveats, numbers, size, MARGIN, top, CONTENT_WIDTH, height)
+    size, _, space = _fit_panel(
+        caveats, numbers, height, (CONTENT_WIDTH,), sizes=(24, 20, *BODY_SIZES)
+    )
+    _panel(page, caveats, numbers, size, MARGIN, top, CONTENT_WIDTH, height, space)
 
 
 def _panel(
@@ -425,10 +471,11 @@ def _panel(
     top: float,
     width: float,
     height: float,
+    space: float = 0.35,
 ) -> None:
     numbers_top = _badges(page, caveats, left, top, width)
     height -= numbers_top - top
-    paras = _number_paras(numbers, size)
+    paras = _number_paras(numbers, size, space)
     box = _text_box(page, left, numbers_top, width, paras, height=height)
     box.name = "Key numbers"
     if _height(paras, width) > height:
@@ -436,10 +483,15 @@ def _panel(
         box.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
 
 
-def _number_paras(numbers: list[str], size: float) -> list[_Para]:
+#: Space after each key number, in font sizes: as usual, then tighter where even the smallest
+#: size does not fit.
+SPACINGS = (0.35, 0.1)
+
+
+def _number_paras(numbers: list[str], size: float, space: float = SPACINGS[0]) -> list[_Para]:
     return [
-        _Para(_("Key numbers"), size, bold=True, color=ACCENT, space_after=0.25),
-        *(_Para(n, size, bullet=True) for n in numbers),
+        _Para(_("Key numbers"), size, bold=True, color=ACCENT, space_after=min(0.25, space)),
+        *(_Para(n, size, bullet=True, space_after=space) for n in numbers),
     ]
 
 
@@ -449,14 +501,16 @@ def _fit_panel(
     height: float,
     widths: tuple[float, ...],
     sizes: tuple[float, ...] = BODY_SIZES,
-) -> tuple[float, float]:
-    """The largest font (then the narrowest panel) at which caveats and numbers all fit."""
-    for size in sizes:
+) -> tuple[float, float, float]:
+    """The largest font (then the narrowest panel) at which caveats and numbers all fit, with
+    the usual space between the numbers, else at the smallest size with less space: (size,
+    width, space after each number)."""
+    tries = [(size, SPACINGS[0]) for size in sizes] + [(sizes[-1], SPACINGS[-1])]
+    for size, space in tries:
         for width in widths:
-            needed = _badges_height(caveats, width) + _height(_number_paras(numbers, size), width)
-            if needed <= height:
-                return size, width
-    return sizes[-1], widths[-1]
+            if _panel_fits(caveats, numbers, height, size, width, space):
+                return size, width, space
+    return sizes[-1], widths[-1], SPACINGS[-1]
 
 
 def _slide_notes(slide: Exhibit, number: int, total: int, ds: Dataset) -> list[str]:
@@ -486,7 +540,7 @@ def _slide_notes(slide: Exhibit, number: int, total: int, ds: Dataset) -> list[s
         integrative_note(slide.notes) or _("No integrative note for this phase."),
         "",
         _("Citations:"),
-        *(f"{i}. {c}" for i, c in enumerate(slide.citations, start=1)),
+        *(f"{i}. {citation_text(c)}" for i, c in enumerate(slide.citations, start=1)),
         "",
         _f(
             "Phasewise dataset v{version}, last reviewed {reviewed}.",
@@ -584,11 +638,29 @@ def _bullet(paragraph, size: float) -> None:
     etree.SubElement(p_pr, qn("a:buChar"), char="•")
 
 
+#: Space a viewer adds where Chinese meets Latin letters or digits (LibreOffice's "Asian-Latin
+#: spacing", on by default; WPS does the same), in ems per change of script.
+SCRIPT_CHANGE_EM = 0.25
+#: The share of a box's width the estimate lets a line fill: fonts differ a little between
+#: viewers (Arial, Liberation Sans; Microsoft YaHei, Noto Sans CJK SC).
+FILL = 0.97
+
+
+def _script_changes(text: str) -> int:
+    kinds = [is_cjk(c) for c in text if not c.isspace()]
+    return sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
+
+
 def _lines(para: _Para, width: float) -> int:
-    """How many lines PowerPoint will break the paragraph into (wrapped as PowerPoint wraps:
-    at spaces, and between Chinese characters by the rules of Chinese line breaking)."""
-    usable = width - 2 * PAD_X - (para.size * 0.9 / 72 if para.bullet else 0)
-    return max(1, len(images.wrap_text(para.text, usable * 72 / para.size)))
+    """How many lines a viewer will break the paragraph into (wrapped as PowerPoint wraps: at
+    spaces, and between Chinese characters by the rules of Chinese line breaking), the room
+    narrowed by the space viewers add between Chinese and Latin text."""
+    usable = FILL * (width - 2 * PAD_X - (para.size * 0.9 / 72 if para.bullet else 0))
+    em = usable * 72 / para.size
+    natural = text_width(para.text)
+    if natural:
+        em *= natural / (natural + SCRIPT_CHANGE_EM * _script_changes(para.text))
+    return max(1, len(images.wrap_text(para.text, em)))
 
 
 def _line_height(para: _Para) -> float:
@@ -615,3 +687,48 @@ def _paginate(paras: list[_Para], width: float, height: float) -> list[list[_Par
 def ordered_diseases(diseases: list[str]) -> list[str]:
     """The selection in the vocabulary's order, without repeats."""
     return [d for d in DISEASES if d in set(diseases)]
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """A text box whose text, by the estimate, needs more room than the box has."""
+
+    slide: int  # 1-based
+    name: str
+    text: str
+    needed: float  # inches: height, or width of a box that does not wrap
+    room: float
+
+
+def overflowing_boxes(prs) -> list[Overflow]:
+    """Every text box of a deck (read back) whose text the estimate this module sizes boxes
+    by (`_height`; for a box that does not wrap, the line's width) says does not fit, and every
+    box left to the viewer to shrink (auto-size "shrink text on overflow")."""
+    found = []
+    for number, page in enumerate(prs.slides, start=1):
+        for shape in page.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            frame = shape.text_frame
+            paras = [_para_of(p) for p in frame.paragraphs if p.runs]
+            if frame.word_wrap is False:
+                pad = (frame.margin_left + frame.margin_right) / Inches(1)
+                needed = max(text_width(p.text) * p.size / 72 for p in paras) + pad
+                room = shape.width / Inches(1)
+            else:
+                needed = _height(paras, shape.width / Inches(1))
+                room = shape.height / Inches(1)
+            if needed > room + 0.01 or frame.auto_size == MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE:
+                found.append(Overflow(number, shape.name, frame.text, needed, room))
+    return found
+
+
+def _para_of(paragraph) -> _Para:
+    """A paragraph of a deck read back, as the estimate sees it."""
+    size = paragraph.runs[0].font.size.pt
+    after = paragraph.space_after.pt / size if paragraph.space_after is not None else 0
+    bullet = paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("a:buChar")) is not None
+    return _Para("".join(r.text for r in paragraph.runs), size, bullet=bullet, space_after=after)

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lib import export
+from lib.evidence.exhibits import numbers_table, selection_exhibits
 from lib.evidence.figures import EXPORT_COLUMNS, export_headers, figure_table
 from lib.i18n import using_language
 from tests.unit.conftest import DATA_DIR, REPO_ROOT
@@ -103,3 +104,20 @@ def test_python_m_lib_export_format_xlsx(table):
     assert done.returncode == 0, done.stderr.decode()
     headings, rows = _rows(_sheet(done.stdout))
     assert len(rows) == len(table) and chinese.has_chinese("".join(headings))
+
+
+def test_a_card_table_as_a_workbook(dataset, table):
+    """The Table tab's download: the table as shown (its Value is the figure as the card
+    writes it), n and events as numbers, the printed form and the figure id as text."""
+    with using_language("zh"):
+        exhibit = next(
+            e for e in selection_exhibits(dataset, table, ["AML"]) if e.key == "sorafenib-flt3"
+        )
+        shown = numbers_table(exhibit.rows)
+        sheet = _sheet(export.frame_to_xlsx(shown))
+    headings, rows = _rows(sheet)
+    assert headings == list(shown.columns) and chinese.has_chinese("".join(headings))
+    row = rows["sora.cir1y.control"]
+    assert row[shown.columns[7]] == 102  # n
+    assert row[shown.columns[6]] == "24. 5%"  # as printed
+    assert all(isinstance(r[shown.columns[1]], str) for r in rows.values())  # study
