@@ -363,7 +363,7 @@ def _report() -> None:
             icon=":material/shield:",
         )
     else:
-        rows = _nf("{n} row", "{n} rows", row_count, n=f"{row_count:,}")
+        rows = _nf("{n} row", "{n} rows", row_count, n=fmt.count(row_count))
         st.error(
             _nf(
                 "**The file was not loaded: {n} problem in {rows}.** Nothing was loaded; fix "

@@ -339,7 +339,7 @@ def _unsaved_formulas(count: int, first: str) -> CohortProblem:
             "a program); open it in Excel, WPS or LibreOffice and save it once, then upload it "
             "again",
             count,
-            n=f"{count:,}",
+            n=fmt.count(count),
             where=where,
         )
     )
@@ -457,10 +457,10 @@ def resolve_date_cells(table: RawTable, headers: HeaderMatch) -> RawTable:
                 continue
             number = cell.year < FIRST_REAL_DATE_YEAR
             if name == "year":
-                new[position] = f"{cell.serial:g}" if number else str(cell.year)
+                new[position] = fmt.plain(cell.serial) if number else str(cell.year)
                 read_as_year += 1
             elif number:
-                new[position] = f"{cell.serial:g}"
+                new[position] = fmt.plain(cell.serial)
                 problems.append(
                     CohortProblem(
                         table.row_numbers[position],
@@ -479,7 +479,7 @@ def resolve_date_cells(table: RawTable, headers: HeaderMatch) -> RawTable:
                     "{column}: {n} cells formatted as dates read as their year",
                     read_as_year,
                     column=headers.labels[index],
-                    n=f"{read_as_year:,}",
+                    n=fmt.count(read_as_year),
                 )
             )
     if not notes and not problems and columns == list(table.columns):

@@ -33,7 +33,9 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?![\d.,])")
 # A decimal comma ("0,25", "68,0%", "p<0,0001"): a comma between digits that is no thousands
 # separator.
 _DIGITS_WITH_COMMAS = re.compile(r"(?<![\d,.])\d+(?:,\d+)+")
-_FIRST_NUMBER = re.compile(r"\d+(?:[.,]\s?(\d+))?")
+_FIRST_NUMBER = re.compile(r"\d+(?:[.,·]\s?(\d+))?")
+# The Lancet's decimal point, a raised dot ("0·58", "p=0·0003").
+_RAISED_DOT_DECIMAL = re.compile(r"\d·\d")
 
 
 def join_split_digits(text: str) -> str:
@@ -53,9 +55,10 @@ def printed_decimals(as_printed: str) -> int:
 
 
 def has_decimal_comma(text: str) -> bool:
-    """Whether `text` writes a decimal with a comma ('0,25', 'p<0,0001', '68,0%'), as Dutch,
-    French and German summaries do; '12,744' (thousands) is not one."""
-    return any(
+    """Whether `text` writes a decimal with anything but a point: a comma ('0,25', 'p<0,0001',
+    '68,0%'), as Dutch, French and German summaries do, or the Lancet's raised dot ('0·58');
+    '12,744' (thousands) is not one."""
+    return bool(_RAISED_DOT_DECIMAL.search(text or "")) or any(
         not _THOUSANDS.fullmatch(match.group())
         for match in _DIGITS_WITH_COMMAS.finditer(text or "")
     )
@@ -345,10 +348,12 @@ def display_p(as_printed, flags: Iterable[str] = (), value=None, relation="=") -
 
 
 def display_hr(value, as_printed: str, low=None, high=None) -> str:
-    """A hazard ratio as printed; one printed with decimal commas ('HR 0,25, 95% CI 0,11-0,57')
-    shown from its numbers with a decimal point ('HR 0.25, 95% CI 0.11–0.57')."""
+    """A hazard ratio shown from its numbers with a decimal point and the decimals the source
+    printed ('HR 0,25, 95% CI 0,11-0,57' and 'hazard ratio (HR) of 0.32' read 'HR 0.25, 95% CI
+    0.11–0.57' and 'HR 0.32' in every language); the printed form where no number was recorded.
+    The printed form stays on record (Table and Source tabs)."""
     printed = join_split_digits(str(as_printed or ""))
-    if is_missing(value) or not has_decimal_comma(printed):
+    if is_missing(value):
         return source_words(printed)
     decimals = printed_decimals(printed)
     if is_missing(low) or is_missing(high):

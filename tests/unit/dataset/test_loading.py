@@ -131,8 +131,15 @@ def test_document_excerpts_are_verbatim(dataset, documents):
 
 
 def test_publication_excerpts_are_in_the_reference(dataset, evidence):
+    # The publication figures of the three documents' claims were checked against the reference
+    # file; a landmark trial curated later records the journal text it was read in instead
+    # (verification.read and .date, required by lib.dataset.rules), so it is not looked up here.
     reference = [normalise(text) for text in _strings(evidence)]
-    publication = [(where, p) for where, p in provenances(dataset) if p.origin == "publication"]
+    publication = [
+        (where, p)
+        for where, p in provenances(dataset)
+        if p.origin == "publication" and p.verification.read is None
+    ]
     assert len(publication) >= 40
     missing = [
         f"{where}: {p.excerpt}"

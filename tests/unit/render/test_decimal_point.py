@@ -28,12 +28,17 @@ _QUOTED = re.compile(r"“[^”]*”")
 _PRINTED_COLUMNS = {"As printed", "p as printed"}
 
 
+# The Lancet's raised-dot decimal ("0·58").
+_RAISED_DOT_NUMBER = re.compile(r"\d+·\d+")
+
+
 def decimal_commas(text: str) -> list[str]:
-    """The decimal commas in `text` outside quotations ('0,25' yes, '12,744' no)."""
+    """The decimals not written with a point in `text` outside quotations ('0,25' and '0·58'
+    yes, '12,744' no)."""
     unquoted = _QUOTED.sub("", str(text))
     return [
         m.group() for m in _COMMA_NUMBER.finditer(unquoted) if not _THOUSANDS.fullmatch(m.group())
-    ]
+    ] + _RAISED_DOT_NUMBER.findall(unquoted)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,7 @@ def decimal_commas(text: str) -> list[str]:
         ("HR 0,25, 95% CI 0,11-0,57", ["0,25", "0,11", "0,57"]),
         ("published 68,0%", ["68,0"]),
         ("p=0,012", ["0,012"]),
+        ("hazard ratio 0·58, 0·43—0·78; p=0·0003", ["0·58", "0·43", "0·78", "0·0003"]),
         ("n=8,160 · 12,744 patients · 1,234,567", []),
         ("Printed as: “HR 0,25”", []),
         ("0.25 (0.11–0.57), 95% CI", []),
