@@ -153,7 +153,10 @@ def note_panel(
             st.markdown("\n".join(f"- {_note_markdown(case)}" for case in note.cases))
         st.markdown(bold(_("Caveats")))
         st.markdown("\n".join(f"- {_note_markdown(c)}" for c in note.caveats))
-        st.badge(_f("Evidence: {level}", level=note.evidence_level), color="orange")
+        # Orange text, not a badge: a badge keeps one line and the panel's width cut the level
+        # before its key caveat.
+        level = _f("Evidence: {level}", level=note.evidence_level)
+        st.markdown(f":orange[**{markdown(level)}**]")
         with st.expander(_("Source passages"), expanded=passages_open):
             document = documents.get(note.source, note.source)
             st.caption(markdown(_f("From: {document}", document=document)))

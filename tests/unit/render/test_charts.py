@@ -223,7 +223,8 @@ def test_arm_comparison_p_per_group_is_the_printed_p_of_its_rows(table, study_id
     drawn = values[values["plot_value"].notna()]
     expected = []
     for category in fig.layout.xaxis.categoryarray:
-        rows = drawn[[charts._category(r) == category for r in drawn.to_dict("records")]]
+        width = charts.category_width(drawn)
+        rows = drawn[[charts._category(r, width) == category for r in drawn.to_dict("records")]]
         printed = rows["p_as_printed"].dropna()
         expected.append(join_split_digits(printed.iloc[0]) if len(printed) else "p not reported")
     assert [plain(text) for text in notes(fig, "p")] == expected
