@@ -60,8 +60,11 @@ CJK_CHARS = 1 / 0.55
 BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
 LABEL_ROW = 40  # px: one two-line value label and its gap
-TITLE_CHARS = 40  # a chart title's line on the narrowest card (20 px type)
+TITLE_CHARS = 32  # a chart title's line on the narrowest card (20 px type)
 AXIS_TITLE_CHARS = 38  # a forest plot's axis title, under a plot of about 250 px on that card
+#: Row labels left of a forest or single-arm plot: narrow enough to leave the plot room on a
+#: card at 1280 px (the forest's estimate column takes the right-hand side).
+FOREST_LABEL_CHARS, SINGLE_LABEL_CHARS = 22, 24
 ROW_LINE, ROW_GAP = 21, 22  # px per line of a row label (16 px type) and between two rows
 #: A card's narrowest plot area (px): where the category labels under the bars must fit side by
 #: side (tick labels are 13 px; a Latin character about 7 px, a CJK one CJK_CHARS of those).
@@ -295,8 +298,12 @@ def frozen(figure: go.Figure) -> FrozenFigure:
 def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     """One figure in the house theme, built (and validated) once from plain dicts."""
     # Wrapped to the narrowest card (a 1280 px window): Plotly does not wrap a title.
-    text = "<br>".join(plotly_html(line) for line in wrap_label(title, TITLE_CHARS))
-    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=dict(text=text), **layout))
+    lines = wrap_label(title, TITLE_CHARS)
+    # A wrapped title's top line sat a few px above the figure's top edge: padded down.
+    title_layout = dict(text="<br>".join(plotly_html(line) for line in lines))
+    if len(lines) > 1:
+        title_layout["pad"] = dict(t=10)
+    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=title_layout, **layout))
 
 
 #: The narrowest a card's chart usually is (a 1280 px laptop window: 491 px; 600 px at 1440, and
@@ -661,7 +668,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
                     r["time_point"],
                     _shown(r, "measure_label", "measure"),
                 ],
-                28,
+                FOREST_LABEL_CHARS,
             )
             for r in records
         ],
@@ -865,7 +872,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         [
             _label(
                 [None if one_study else r["study"], r["arm"], r["endpoint_label"], r["time_point"]],
-                30,
+                SINGLE_LABEL_CHARS,
             )
             for r in records
         ],
