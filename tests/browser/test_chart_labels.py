@@ -95,6 +95,8 @@ def test_the_measure_sees_an_overflow_and_an_overlap() -> None:
 #: note and a value label past a single-arm plot, risk-difference ticks on a plot of ~40 px.
 #: Each case fails on purpose until fixed; a fixed one shows as XPASS.
 KNOWN = {
+    ("induction", 1280): "legend item 'Chemotherapy + microtransplantation' (en)",
+    ("consolidation", 1280): "legend item 'Chemotherapy + microtransplantation' (en)",
     ("maintenance", 1280): "legend items, G-Dec category labels and printed p, RD ticks",
     ("transplant", 1280): "side-by-side value labels of the Dec-mBuCy2 bars",
     ("transplant", 1440): "legend item 'Did not reach allo-HSCT' (en)",
