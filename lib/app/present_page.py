@@ -73,7 +73,8 @@ def _scale_css() -> str:
 _PROJECTOR_CSS = f"""
 <style>
 [data-testid="stHeader"] {{ background: transparent; height: 2.5rem; pointer-events: none; }}
-[data-testid="stHeader"] button, [data-testid="stHeader"] a {{ pointer-events: auto; }}
+[data-testid="stHeader"] * {{ pointer-events: none; }}
+[data-testid="stHeader"] button, [data-testid="stHeader"] button * {{ pointer-events: auto; }}
 .stMainBlockContainer {{ padding: 0.5rem 2rem 0 2rem !important; max-width: none !important;
   transform-origin: 0 0; height: {SLIDE_HEIGHT}px; margin: 0 !important; align-self: flex-start; }}
 .stMainBlockContainer [data-testid="stVerticalBlock"] {{ gap: 0.6rem; }}
