@@ -21,16 +21,45 @@ from lib.evidence.exhibits import Exhibit, SourceEntry, SourceGroup, print_colum
 from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
-# Static print styling for the handout view (no data goes into it): no app chrome, no buttons,
-# cards not split across pages.
-PRINT_CSS = """
+#: The handout's width on screen: an A4 page's printable width at Chromium's 96 px per inch
+#: (210 mm less two 1 cm margins). The page is laid out (and its charts drawn) on screen at the
+#: width it prints at, so printing never clips a chart, the first time or the second.
+HANDOUT_WIDTH = 718
+# Static styling for the handout view (no data goes into it): the page at its printed width and
+# a smaller type, no app chrome or buttons in print, headings kept with what follows, charts,
+# table rows, list items and quoted passages never split (a whole card may: most are longer
+# than a page, and keeping them whole left pages holding only a heading).
+PRINT_CSS = f"""
 <style>
-@media print {
+html {{ font-size: 12px; }}
+.stMainBlockContainer {{ max-width: {HANDOUT_WIDTH}px !important; padding-left: 0 !important;
+  padding-right: 0 !important; margin-left: 0 !important; }}
+@media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stElementToolbar"], .modebar, button { display: none !important; }
-  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
-  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
-}
+  [data-testid="stElementToolbar"], [data-testid="stSidebarCollapsedControl"], .modebar,
+  button, .stElementContainer:has(input[role="switch"]) {{ display: none !important; }}
+  [data-testid="stMainBlockContainer"] {{ padding: 0 !important; }}
+  [data-testid="stMain"] [data-testid="stVerticalBlock"], [data-testid="stMain"] .stLayoutWrapper,
+  [data-testid="stMainBlockContainer"], [data-testid="stMain"]
+    {{ display: block !important; overflow: visible !important; height: auto !important; }}
+  /* Streamlit keeps a bordered container holding a chart on one page: a card is longer. */
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] {{ break-inside: auto !important; }}
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] > * {{ margin-bottom: 0.35rem; }}
+  h1, h2, h3, h4, h5, .stElementContainer:has(h1, h2, h3, h4, h5),
+  .stElementContainer:has(h1, h2, h3, h4, h5)
+    + .stElementContainer:has([data-testid="stCaptionContainer"]),
+  [data-testid="stExpander"] summary, .stElementContainer:has(strong:only-child),
+  [data-testid="stMain"] .stLayoutWrapper:has(> [data-testid="stHorizontalBlock"])
+    {{ break-after: avoid; }}
+  [data-testid="stMain"]
+    .stLayoutWrapper:has(> [data-testid="stHorizontalBlock"] [data-testid="stBadge"])
+    {{ break-inside: avoid; }}
+  th, td {{ padding: 0.15rem 0.35rem !important; }}
+  [data-testid="stPlotlyChart"], .stElementContainer:has([data-testid="stPlotlyChart"]), tr, li,
+  blockquote, [data-testid="stMetric"], .stElementContainer:has([data-testid="stBadge"])
+    {{ break-inside: avoid; }}
+  [data-testid="stExpander"] details {{ border: none; }}
+}}
 </style>
 """
 

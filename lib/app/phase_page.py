@@ -23,7 +23,7 @@ def render_phase(phase: str) -> None:
     view = phase_view_for(state, phase, tuple(diseases))
     title, toggle = st.columns([4, 1], vertical_alignment="bottom")
     title.title(view.title)
-    toggle.toggle(
+    toggle.container(key="handout-toggle").toggle(
         _("Print handout"),
         key=HANDOUT_KEY,
         bind="query-params",
@@ -36,10 +36,17 @@ def render_phase(phase: str) -> None:
         markdown(" · ".join(view.coverage)), help=_("What the dataset holds for this phase.")
     )
 
-    evidence, notes = st.columns([2.1, 1], gap="large")
-    notes_height = "content" if cards.handout_mode() else NOTES_HEIGHT
-    with notes, st.container(height=notes_height, border=True, key="notes-panel"):
-        widgets.note_panel(view.notes, view.consensus, view.documents)
+    handout = cards.handout_mode()
+    # The handout is one column at its printed width: the notes follow the evidence, their
+    # source passages open (a closed expander prints closed).
+    evidence, notes = (
+        (st.container(), st.container()) if handout else st.columns([2.1, 1], gap="large")
+    )
+    with (
+        notes,
+        st.container(height="content" if handout else NOTES_HEIGHT, border=True, key="notes-panel"),
+    ):
+        widgets.note_panel(view.notes, view.consensus, view.documents, passages_open=handout)
     with evidence:
         widgets.headline_row(view.headlines)
         if view.empty_message:

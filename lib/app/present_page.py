@@ -72,11 +72,13 @@ def _scale_css() -> str:
 # Streamlit's header and top padding (about 100 px) are given back to the slide.
 _PROJECTOR_CSS = f"""
 <style>
-[data-testid="stHeader"] {{ background: transparent; height: 2.5rem; }}
+[data-testid="stHeader"] {{ background: transparent; height: 2.5rem; pointer-events: none; }}
+[data-testid="stHeader"] * {{ pointer-events: none; }}
+[data-testid="stHeader"] button, [data-testid="stHeader"] button * {{ pointer-events: auto; }}
 .stMainBlockContainer {{ padding: 0.5rem 2rem 0 2rem !important; max-width: none !important;
   transform-origin: 0 0; height: {SLIDE_HEIGHT}px; margin: 0 !important; align-self: flex-start; }}
 .stMainBlockContainer [data-testid="stVerticalBlock"] {{ gap: 0.6rem; }}
-.st-key-slide-chrome {{ padding-left: 2.5rem; min-height: 0; }}
+.st-key-slide-chrome {{ padding-left: 4.5rem; min-height: 0; }}
 .st-key-slide-chrome button {{ min-height: 0; padding: 0.1rem 0.6rem; }}
 .st-key-slide-chrome p {{ font-size: 15px; }}
 .st-key-slide-chrome .st-key-slide-context {{ width: auto; }}

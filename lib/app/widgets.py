@@ -114,9 +114,13 @@ def headline_item(item: Headline, with_source: bool = True) -> None:
 
 
 def note_panel(
-    notes: list[Note], consensus: Sequence[Consensus], documents: dict[str, str]
+    notes: list[Note],
+    consensus: Sequence[Consensus],
+    documents: dict[str, str],
+    passages_open: bool = False,
 ) -> None:
-    """The integrative-care notes for the phase, set apart from the trial data."""
+    """The integrative-care notes for the phase, set apart from the trial data (the source
+    passages open in the print handout)."""
     heading = _("Integrative care (TCM + Western)")
     st.markdown(f"### :material/spa: {markdown(heading)}")
     if not notes:
@@ -152,8 +156,11 @@ def note_panel(
             st.markdown("\n".join(f"- {_note_markdown(case)}" for case in note.cases))
         st.markdown(bold(_("Caveats")))
         st.markdown("\n".join(f"- {_note_markdown(c)}" for c in note.caveats))
-        st.badge(_f("Evidence: {level}", level=note.evidence_level), color="orange")
-        with st.expander(_("Source passages")):
+        # Orange text, not a badge: a badge keeps one line and the panel's width cut the level
+        # before its key caveat.
+        level = _f("Evidence: {level}", level=note.evidence_level)
+        st.markdown(f":orange[**{markdown(level)}**]")
+        with st.expander(_("Source passages"), expanded=passages_open):
             document = documents.get(note.source, note.source)
             st.caption(markdown(_f("From: {document}", document=document)))
             for excerpt in note.excerpts:

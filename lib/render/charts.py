@@ -71,6 +71,15 @@ CJK_CHARS = 1 / 0.55
 BAR_GAP = 0.3
 LABEL_FONT_SIZE = 15
 LABEL_ROW = 40  # px: one two-line value label and its gap
+TITLE_CHARS = 32  # a chart title's line on the narrowest card (20 px type)
+AXIS_TITLE_CHARS = 38  # a forest plot's axis title, under a plot of about 250 px on that card
+#: Row labels left of a forest or single-arm plot: narrow enough to leave the plot room on a
+#: card at 1280 px (the forest's estimate column takes the right-hand side).
+FOREST_LABEL_CHARS, SINGLE_LABEL_CHARS = 22, 24
+ROW_LINE, ROW_GAP = 21, 22  # px per line of a row label (16 px type) and between two rows
+#: A card's narrowest plot area (px): where the category labels under the bars must fit side by
+#: side (tick labels are 13 px; a Latin character about 7 px, a CJK one CJK_CHARS of those).
+CARD_PLOT_WIDTH = 330
 HEADROOM = 1.45  # value axis above the tallest bar, for the label rows and the printed p
 #: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
 #: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
@@ -286,9 +295,13 @@ def frozen(figure: go.Figure) -> FrozenFigure:
 
 def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
     """One figure in the house theme, built (and validated) once from plain dicts."""
-    return go.Figure(
-        data=traces, layout=dict(template=TEMPLATE, title=dict(text=plotly_html(title)), **layout)
-    )
+    # Wrapped to the narrowest card (a 1280 px window): Plotly does not wrap a title.
+    lines = wrap_label(title, TITLE_CHARS)
+    # A wrapped title's top line sat a few px above the figure's top edge: padded down.
+    title_layout = dict(text="<br>".join(plotly_html(line) for line in lines))
+    if len(lines) > 1:
+        title_layout["pad"] = dict(t=10)
+    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=title_layout, **layout))
 
 
 #: The narrowest a card's chart usually is (a 1280 px laptop window: 491 px; 600 px at 1440, and
@@ -387,7 +400,7 @@ def _presized_margin(traces: list[dict], layout: dict) -> dict:
 def _height(labels: list[str], chrome: int) -> int:
     """Figure height giving every row room for the longest (wrapped) label."""
     lines = max(label.count("<br>") + 1 for label in labels)
-    return max(420, chrome + (20 * lines + 14) * len(labels))
+    return max(420, chrome + (ROW_LINE * lines + ROW_GAP) * len(labels))
 
 
 def _note(text: str, color: str = MUTED_COLOR, size: int = LABEL_FONT_SIZE, **position) -> dict:
@@ -462,12 +475,20 @@ def _value_hover(row: Mapping, heading: str) -> str:
 # --- arm comparison --------------------------------------------------------------------------
 
 
-def _category(row: Mapping) -> str:
+def _category(row: Mapping, width: int = 16) -> str:
     origin = _("(publication)") if row["origin"] == "publication" else None
     time = row.get("group_time") or row["time_point"]
     if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
         time = None  # "Median overall survival", not "... survival median"
-    return _stack([row["endpoint_label"], time, row["subgroup"], origin], 16)
+    return _stack([row["endpoint_label"], time, row["subgroup"], origin], width)
+
+
+def category_width(rows: pd.DataFrame) -> int:
+    """Characters per line of an arm chart's category labels: the room each group has on the
+    narrowest card, so neighbouring labels (and printed p values) never meet."""
+    keys = ["endpoint_label", "time_point", "group_time", "subgroup", "origin"]
+    groups = len(rows.drop_duplicates(keys))
+    return max(8, min(16, int(CARD_PLOT_WIDTH / max(groups, 1) / 7) - 1))
 
 
 def _by_outcome(rows: pd.DataFrame) -> bool:
@@ -490,7 +511,8 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     )
     if rows.empty:
         raise ValueError(f"no arm values in {unit!r}")
-    rows["category"] = [_category(r) for r in rows.to_dict("records")]
+    wrap = category_width(rows)
+    rows["category"] = [_category(r, wrap) for r in rows.to_dict("records")]
     categories = list(dict.fromkeys(rows["category"]))
     arms = rows.drop_duplicates("arm").sort_values(
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
@@ -553,7 +575,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         height=620,
         barmode="group",
         bargap=BAR_GAP,
-        annotations=annotations + _p_annotations(rows, categories, len(arms)),
+        annotations=annotations + _p_annotations(rows, categories, len(arms), wrap),
         # The title above the items, so a long arm name wraps instead of running off the card.
         legend=dict(title=dict(text=legend, side="top left")),
         xaxis=dict(
@@ -572,13 +594,15 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     )
 
 
-def _p_annotations(rows: pd.DataFrame, categories: list[str], arms: int) -> list[dict]:
+def _p_annotations(
+    rows: pd.DataFrame, categories: list[str], arms: int, width: int = 14
+) -> list[dict]:
     """The printed p above each group, clear of its rows of two-line bar labels."""
     tops = _top(rows).groupby(rows["category"]).max()
     printed = rows.dropna(subset="p_shown").groupby("category")["p_shown"].first()
     return [
         _note(
-            "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), 14)) + "</i>",
+            "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), min(14, width))) + "</i>",
             TEXT_COLOR,
             15,
             name="p",
@@ -641,7 +665,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
                     r["time_point"],
                     _shown(r, "measure_label", "measure"),
                 ],
-                28,
+                FOREST_LABEL_CHARS,
             )
             for r in records
         ],
@@ -690,7 +714,7 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
         title,
         traces,
         height=_height(list(rows["label"]), 230),
-        margin=dict(r=235),
+        margin=dict(r=_estimate_margin([e["text"] for e in estimates])),
         showlegend=True,
         xaxis=_forest_axis(rows, scale),
         yaxis=dict(
@@ -738,6 +762,12 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     )
 
 
+def _estimate_margin(texts: list[str]) -> int:
+    """The right margin that holds the estimate column (x = 1.02 of the plot) whole."""
+    widest = max(label_width_px(t, LABEL_FONT_SIZE) for t in [*texts, _("Estimate (95% CI)")])
+    return max(235, math.ceil(1.08 * widest + 30))
+
+
 def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
     null = _SCALES[scale].null
     low, high = min(rows["low"].min(), null), max(rows["high"].max(), null)
@@ -745,8 +775,16 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         pad = 0.1 * (high - low)
         return dict(
             range=[low - pad, high + pad],
+            # Upright ticks (rotated ones ran into the direction caption), few enough to fit.
+            tickangle=0,
+            nticks=4,
             title=dict(
-                text=_("Risk difference, percentage points (intervention − control)"),
+                text="<br>".join(
+                    wrap_label(
+                        _("Risk difference, percentage points (intervention − control)"),
+                        AXIS_TITLE_CHARS,
+                    )
+                ),
                 standoff=44,
             ),
         )
@@ -763,12 +801,16 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         title = _("Hazard ratio (log scale, intervention vs control)")
     else:
         title = _("Risk ratio (log scale, intervention vs control)")
+    # Decades (the null among them) only: upright ticks that fit the narrow plot of a card at
+    # 1280 px (each row's estimate is printed beside it).
+    ticks = [t for t in ticks if math.log10(t).is_integer()]
     return dict(
         type="log",
+        tickangle=0,
         range=[lo, hi],
         tickvals=ticks,
         ticktext=[plain(t) for t in ticks],
-        title=dict(text=title, standoff=44),
+        title=dict(text="<br>".join(wrap_label(title, AXIS_TITLE_CHARS)), standoff=44),
     )
 
 
@@ -827,7 +869,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         [
             _label(
                 [None if one_study else r["study"], r["arm"], r["endpoint_label"], r["time_point"]],
-                30,
+                SINGLE_LABEL_CHARS,
             )
             for r in records
         ],

@@ -228,7 +228,8 @@ def test_arm_comparison_p_per_group_is_the_shown_p_of_its_rows(table, study_id):
     drawn = values[values["plot_value"].notna()]
     expected = []
     for category in fig.layout.xaxis.categoryarray:
-        rows = drawn[[charts._category(r) == category for r in drawn.to_dict("records")]]
+        width = charts.category_width(drawn)
+        rows = drawn[[charts._category(r, width) == category for r in drawn.to_dict("records")]]
         printed = rows["p_as_printed"].dropna()
         shown = rows["p_shown"].dropna()
         assert len(shown) == len(printed)
@@ -608,7 +609,10 @@ def test_data_markup_is_escaped_in_every_chart(sorafenib, maintenance_effects, r
         assert "javascript:alert(1)" in text  # shown, as inert text
         assert "<a " not in text and "<img" not in text
     assert notes(figs[0], "p")[0] == "<i>&lt;b&gt;P&lt;/b&gt;=0.01</i>"
-    assert figs[0].layout.title.text == "&lt;img src=x onerror=alert(1)&gt; title"
+    # (the title wrapped to a card's width: a line break where a space was)
+    assert (
+        figs[0].layout.title.text.replace("<br>", " ") == "&lt;img src=x onerror=alert(1)&gt; title"
+    )
     assert all("&lt;a href" in t.name for t in figs[0].data)
 
 
