@@ -176,6 +176,12 @@ class Exhibit:
                     count,
                 )
             )
+        if not documents and count:  # a trial curated from its publication alone
+            return _nf(
+                "Source: publication figures from {n} paper",
+                "Source: publication figures from {n} papers",
+                count,
+            )
         return " · ".join(parts) or _("Source: see the Sources page")
 
     @property
@@ -362,6 +368,14 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
     drafts = []
     for index, unit in enumerate(units):
         on_axis = values[selection.chart_scale(values) == unit]
+        # A comparison goes with the axis of the outcomes it lists; claims without outcomes and
+        # the sample sizes go with the first exhibit: every figure in exactly one exhibit.
+        shown = set(on_axis["figure_id"])
+        own = comparisons[
+            comparisons["linked_figures"].map(
+                lambda ids, first=index == 0: bool(set(ids) & shown) if ids else first
+            )
+        ]
         drafts.append(
             dict(
                 key=study.id if index == 0 else f"{study.id}-{unit}",
@@ -371,7 +385,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
                 key_numbers=_paired_numbers(on_axis),
                 statements=claim_lines if index == 0 else (),
                 badges=badges,
-                rows=_unique(on_axis, comparisons, sizes),
+                rows=_unique(on_axis, own, sizes if index == 0 else sizes.iloc[:0]),
             )
         )
     return drafts

@@ -83,10 +83,10 @@ def test_disease_filter_hides_other_diseases_studies():
 
 
 def test_empty_state_names_other_diseases():
-    at = run_page("transplant", ["ALL"])
+    at = run_page("maintenance", ["MDS"])
     info = "\n".join(i.value for i in at.info)
-    assert "No ALL studies in the transplant phase" in info
-    assert "AML: 4" in info and "MDS: 1" in info
+    assert "No MDS studies in the maintenance phase" in info
+    assert "AML: 3" in info and "ALL: 1" in info
 
 
 def test_phase_page_draws_arm_comparison_with_printed_p():
