@@ -10,7 +10,8 @@ its location in the parsed YAML, and the translation is looked up by the whole p
 
 Not translated, so never in the file: ids, numbers, source excerpts, `as_printed`,
 `endpoint_wording` and `source_wording` (the source's own words), the characters and pinyin of a
-TCM principle, citations, URLs. A principle's `gloss` is its explanation in the dataset's
+TCM principle, citations, URLs, a publication figure's `locator` (where in the paper it is
+printed, like a citation) and its verification's date and address read. A principle's `gloss` is its explanation in the dataset's
 language.
 """
 
