@@ -584,11 +584,22 @@ def _source_entry(row) -> SourceEntry:
     )
 
 
+#: The locators the dataset uses (where in a paper a figure is printed), translated when shown;
+#: another locator is shown as written.
+LOCATORS = (
+    N_("abstract"),
+    N_("abstract, results"),
+    N_("abstract, findings"),
+    N_("abstract, patients and methods"),
+)
+
+
 def _read_line(row) -> str:
     """'Printed in: abstract, results · read on 2026-12-07: <address>' ('' when not recorded)."""
     parts = []
     if _text(row.locator):
-        parts.append(_f("Printed in: {locator}", locator=row.locator))
+        shown = _(row.locator) if row.locator in LOCATORS else row.locator
+        parts.append(_f("Printed in: {locator}", locator=shown))
     if _text(row.verified_on) and _text(row.read_url):
         parts.append(_f("read on {date}: {address}", date=row.verified_on, address=row.read_url))
     return " · ".join(parts)
