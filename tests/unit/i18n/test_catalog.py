@@ -96,6 +96,8 @@ def _vocabulary_labels() -> Iterator[tuple[str, str]]:
         "FLAG_LABELS",
         "VERIFICATION_LABELS",
         "CITATION_STATUS_LABELS",
+        "STUDY_ROLE_LABELS",
+        "STUDY_ROLE_NOTES",
     ):
         for key, label in getattr(vocabulary, name).items():
             yield f"{name}[{key}]", label
