@@ -11,8 +11,10 @@ its location in the parsed YAML, and the translation is looked up by the whole p
 Not translated, so never in the file: ids, numbers, source excerpts, `as_printed` (its words
 as read, `reads`, are), `endpoint_wording` and `source_wording` (the source's own words), the
 characters and pinyin of a TCM principle, citations (except a publication not found, which is
-described in words, and one of a Chinese-language journal, cited in Chinese), URLs. A
-principle's `gloss` is its explanation in the dataset's language.
+described in words, and one of a Chinese-language journal, cited in Chinese), URLs, a
+publication figure's `locator` (where in the paper it is printed, like a citation) and its
+verification's date and address read. A principle's `gloss` is its explanation in the
+dataset's language.
 """
 
 from __future__ import annotations

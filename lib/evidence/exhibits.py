@@ -176,6 +176,12 @@ class Exhibit:
                     count,
                 )
             )
+        if not documents and count:  # a trial curated from its publication alone
+            return _nf(
+                "Source: publication figures from {n} paper",
+                "Source: publication figures from {n} papers",
+                count,
+            )
         return " · ".join(parts) or _("Source: see the Sources page")
 
     @property
@@ -383,6 +389,14 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
     drafts = []
     for index, unit in enumerate(units):
         on_axis = values[selection.chart_scale(values) == unit]
+        # A comparison goes with the axis of the outcomes it lists; claims without outcomes and
+        # the sample sizes go with the first exhibit: every figure in exactly one exhibit.
+        shown = set(on_axis["figure_id"])
+        own = comparisons[
+            comparisons["linked_figures"].map(
+                lambda ids, first=index == 0: bool(set(ids) & shown) if ids else first
+            )
+        ]
         drafts.append(
             dict(
                 key=study.id if index == 0 else f"{study.id}-{unit}",
@@ -392,7 +406,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
                 key_numbers=_paired_numbers(on_axis),
                 statements=claim_lines if index == 0 else (),
                 badges=badges,
-                rows=_unique(on_axis, comparisons, sizes),
+                rows=_unique(on_axis, own, sizes if index == 0 else sizes.iloc[:0]),
             )
         )
     return drafts
@@ -593,11 +607,22 @@ def _source_entry(row) -> SourceEntry:
     )
 
 
+#: The locators the dataset uses (where in a paper a figure is printed), translated when shown;
+#: another locator is shown as written.
+LOCATORS = (
+    N_("abstract"),
+    N_("abstract, results"),
+    N_("abstract, findings"),
+    N_("abstract, patients and methods"),
+)
+
+
 def _read_line(row) -> str:
     """'Printed in: abstract, results · read on 2026-12-07: <address>' ('' when not recorded)."""
     parts = []
     if _text(row.locator):
-        parts.append(_f("Printed in: {locator}", locator=row.locator))
+        shown = _(row.locator) if row.locator in LOCATORS else row.locator
+        parts.append(_f("Printed in: {locator}", locator=shown))
     if _text(row.verified_on) and _text(row.read_url):
         parts.append(_f("read on {date}: {address}", date=row.verified_on, address=row.read_url))
     return " · ".join(parts)

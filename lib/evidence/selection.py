@@ -65,10 +65,11 @@ def filter_table(
 def phase_studies(ds: Dataset, phase: str, diseases: Iterable[str]) -> list[Study]:
     """Studies with figures in one phase (their own, or figures placed there) that concern at
     least one selected disease: standard-of-care references first, then newer therapies, then
-    integrative care, each in dataset order (so a new result is read against the standard)."""
+    integrative care (so a new result is read against the standard); within a role, randomised
+    trials first, then dataset order."""
     wanted = set(diseases)
     found = [s for s in ds.studies if phase in study_phases(ds, s) and wanted & set(s.diseases)]
-    return sorted(found, key=lambda s: STUDY_ROLES.index(s.role))
+    return sorted(found, key=lambda s: (STUDY_ROLES.index(s.role), s.design != "rct"))
 
 
 def study_phases(ds: Dataset, study: Study) -> set[str]:

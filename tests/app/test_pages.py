@@ -79,14 +79,14 @@ def test_disease_filter_hides_other_diseases_studies():
     at = run_page("transplant", ["MDS"])
     content = texts(at)
     assert "Decitabine-intensified" in content
-    assert "Myeloablative vs reduced-intensity" not in content
+    assert "Karnofsky score ≤80" not in content  # kps-mac-ric concerns AML only
 
 
 def test_empty_state_names_other_diseases():
-    at = run_page("transplant", ["ALL"])
+    at = run_page("maintenance", ["MDS"])
     info = "\n".join(i.value for i in at.info)
-    assert "No ALL studies in the transplant phase" in info
-    assert "AML: 4" in info and "MDS: 1" in info
+    assert "No MDS studies in the maintenance phase" in info
+    assert "AML: 3" in info and "ALL: 1" in info
 
 
 def test_phase_page_draws_arm_comparison_with_printed_p():
@@ -254,8 +254,9 @@ def test_only_the_open_tab_is_drawn_and_another_opens_on_click():
 
 
 def test_cards_without_a_chart_open_on_their_sources():
-    at = run_page("induction", ["MDS"])  # a single case (months) and programme facts
-    assert not at.get("plotly_chart")
+    at = run_page("induction", ["MDS"])  # a single case (months) beside AZA-001's charts
+    keys = {chart.key for chart in at.get("plotly_chart")}
+    assert "chart-aza-001-mds" in keys and "chart-single-hu-case-2" not in keys
     assert "Source document:" in texts(at)
 
 
@@ -268,11 +269,12 @@ def test_a_phase_with_many_studies_shows_six_cards_at_a_time(tmp_path, monkeypat
     pager = at.get("pagination")
     assert pager, "no pagination for 15 single-arm cards"
     first = [c.value for c in at.caption if c.value.startswith("Cards ")]
-    assert first == ["Cards 1–6 of 15"]
-    assert len(chart_specs(at)) == 5  # the CD123 card has no plottable figure: sentences
+    # the arm comparisons (the randomised trials, three copies each) page too
+    assert first == ["Cards 1–6 of 9", "Cards 1–6 of 15"]
     at.session_state["pages-single"] = 3
     at.run()
-    assert [c.value for c in at.caption if c.value.startswith("Cards ")] == ["Cards 13–15 of 15"]
+    shown = [c.value for c in at.caption if c.value.startswith("Cards ")]
+    assert shown == ["Cards 1–6 of 9", "Cards 13–15 of 15"]
 
 
 def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
@@ -285,7 +287,9 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert not at.get("pagination")
-    assert len(chart_specs(at)) == 12  # 15 cards, 3 of them (CD123 copies) without a chart
+    # 15 single-arm cards, 3 of them (CD123 copies) without a chart; the randomised trials'
+    # arm charts (TOWER and INO-VATE, three copies, TOWER on two axes) and the forest plot
+    assert len(chart_specs(at)) == 22
 
 
 def test_view_link_is_in_a_popover_with_the_selection():

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from lib.evidence.caveats import _short_citation
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Three English words in a row: a phrase someone forgot to translate. Abbreviations ("TBF vs
 #: BF"), drug names and an English term after its Chinese one ("永恒时间偏倚，immortal-time
@@ -62,6 +64,8 @@ def verbatim_strings(table: pd.DataFrame, ds=None) -> set[str]:
     if ds is not None:
         found |= {d.outlet for d in ds.documents}
         found |= {p.citation for p in ds.publications}
+        # as a headline card shows a long one: cut at a word, with an ellipsis
+        found |= {_short_citation(p.citation) for p in ds.publications}
     return found
 
 

@@ -78,8 +78,17 @@ def labels(dataset, table, study_id: str) -> list[str]:
 
 
 def test_badges_of_a_randomised_trial(dataset, table):
-    [badge] = study_badges(table, dataset.study("sorafenib-flt3"))
-    assert (badge.label, badge.tone) == ("Randomised controlled trial", "info")
+    role, design = study_badges(table, dataset.study("sorafenib-flt3"))
+    assert (role.label, role.tone) == ("Newer therapy", "info")
+    assert (design.label, design.tone) == ("Randomised controlled trial", "info")
+
+
+def test_a_reference_trial_says_so_first(dataset, table):
+    assert labels(dataset, table, "aza-001-mds")[:2] == [
+        "Standard-of-care reference",
+        "Randomised controlled trial",
+    ]
+    assert labels(dataset, table, "rif-ato-apl-2013")[0] == "Integrative / TCM"
 
 
 def test_badges_of_a_small_non_randomised_study(dataset, table):

@@ -67,7 +67,7 @@ def test_transplant_aml_sections_and_captions(dataset, table):
     view = phase_view(dataset, table, "transplant", ["AML"])
     assert view.title == "Transplant"
     assert view.caption.endswith("showing AML")
-    assert [key for key, *_ in view.sections()] == ["arms", "single", "facts"]
+    assert [key for key, *_ in view.sections()] == ["arms", "effects", "single", "facts"]
     assert "dec-mbucy-mds" not in exhibits(view)  # an MDS study
     assert view.empty_message == ""
     claims = exhibits(view)["kps-mac-ric"]
@@ -117,9 +117,9 @@ def test_facts_are_sentences_not_a_chart(dataset, table):
 
 
 def test_empty_phase_names_other_diseases(dataset, table):
-    view = phase_view(dataset, table, "transplant", ["ALL"])
-    assert "No ALL studies in the transplant phase" in view.empty_message
-    assert "AML: 4" in view.empty_message
+    view = phase_view(dataset, table, "maintenance", ["MDS"])
+    assert "No MDS studies in the maintenance phase" in view.empty_message
+    assert "AML: 3, ALL: 1" in view.empty_message
 
 
 def test_notes_and_consensus_by_phase(dataset, table):
@@ -237,9 +237,9 @@ def test_keys_and_numbers_do_not_change_with_the_language(dataset_zh, table_zh, 
 
 
 def test_empty_phase_in_chinese(dataset_zh, table_zh):
-    view = phase_view(dataset_zh, table_zh, "transplant", ["ALL"])
-    assert view.empty_message.startswith("这些来源中没有ALL在移植阶段的研究。")
-    assert "本阶段其他疾病的研究：AML 4项" in view.empty_message
+    view = phase_view(dataset_zh, table_zh, "maintenance", ["MDS"])
+    assert view.empty_message.startswith("这些来源中没有MDS在维持治疗阶段的研究。")
+    assert "本阶段其他疾病的研究：AML 3项、ALL 1项" in view.empty_message
     assert not english_left(view.empty_message)
 
 

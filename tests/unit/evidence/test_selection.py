@@ -34,12 +34,11 @@ def test_filter_table_by_disease(table, disease):
 
 def test_filter_table_by_phase_and_disease(table):
     selection = filter_table(table, ["ALL"], "transplant")
-    assert set(selection["figure_id"]) == {
-        "hid-share-2019",
-        "allo-count-2021",
-        "relapse-leading-death",
-    }
-    assert filter_table(table, ["ALL"], "consolidation").empty
+    assert {"hid-share-2019", "allo-count-2021", "relapse-leading-death"} <= set(
+        selection["figure_id"]
+    )
+    assert set(selection["study_id"].dropna()) == {"forum-tbi"}  # and the registry facts
+    assert filter_table(table, ["ALL"], "induction").empty
     assert set(filter_table(table, ["ALL"], "maintenance")["study_id"]) == {"dli-greek"}
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
 
@@ -142,8 +141,9 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
 
 
 def test_studies_by_disease_for_transplant(dataset):
-    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning (AML); dec-mbucy-mds (MDS)
-    assert studies_by_disease(dataset, "transplant") == {"AML": 4, "MDS": 1, "ALL": 0}
+    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric (AML);
+    # dec-mbucy-mds, bmtctn0901-mac-ric (MDS); forum-tbi (ALL)
+    assert studies_by_disease(dataset, "transplant") == {"AML": 5, "MDS": 2, "ALL": 1}
 
 
 # --- in Chinese -----------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def _vocabulary_labels() -> Iterator[tuple[str, str]]:
         "VERIFICATION_LABELS",
         "CITATION_STATUS_LABELS",
         "STUDY_ROLE_LABELS",
+        "STUDY_ROLE_NOTES",
     ):
         for key, label in getattr(vocabulary, name).items():
             yield f"{name}[{key}]", label
