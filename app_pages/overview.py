@@ -37,7 +37,8 @@ def journey() -> None:
                 label=_f("Open {phase}", phase=phase.label),
                 icon=":material/arrow_forward:",
             )
-    st.markdown(f"**{markdown(_('What the dataset covers'))}**")
+    covers = _("What the dataset covers")
+    st.markdown(f"**{markdown(covers)}**")
     for disease in DISEASES:  # the whole dataset, whatever the selection
         st.caption(markdown(overview_line(state.dataset, disease)))
     st.caption(

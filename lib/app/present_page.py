@@ -45,17 +45,17 @@ def _scale_css() -> str:
         # (the surplus given back by negative margins), so the figure is drawn at the slide's
         # own size, its type and labels in proportion with the rest of the slide.
         return (
-            f".stMainBlockContainer {{ transform: scale({scale:.4f}); "
-            f"width: {100 / scale:.3f}% !important; "
-            f"margin-bottom: {-SLIDE_HEIGHT * (1 - scale):.1f}px !important; }}\n"
+            f".stMainBlockContainer {{ transform: scale({round(scale, 4)}); "
+            f"width: {round(100 / scale, 3)}% !important; "
+            f"margin-bottom: {round(-SLIDE_HEIGHT * (1 - scale), 1)}px !important; }}\n"
             f".st-key-slide-chart .stElementContainer {{ "
-            f"width: {CHART_WIDTH / scale:.1f}px !important; "
+            f"width: {round(CHART_WIDTH / scale, 1)}px !important; "
             f"max-width: none !important; "
-            f"margin-right: {CHART_WIDTH * (1 - 1 / scale):.1f}px; }}\n"
+            f"margin-right: {round(CHART_WIDTH * (1 - 1 / scale), 1)}px; }}\n"
             f".st-key-slide-chart [data-testid='stPlotlyChart'] {{ "
-            f"width: {CHART_WIDTH / scale:.1f}px !important; "
-            f"height: {CHART_HEIGHT / scale:.1f}px !important; "
-            f"margin-bottom: {CHART_HEIGHT * (1 - 1 / scale):.1f}px; }}"
+            f"width: {round(CHART_WIDTH / scale, 1)}px !important; "
+            f"height: {round(CHART_HEIGHT / scale, 1)}px !important; "
+            f"margin-bottom: {round(CHART_HEIGHT * (1 - 1 / scale), 1)}px; }}"
         )
 
     rules = [rule(SLIDE_SCALES[0])]

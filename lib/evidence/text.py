@@ -396,6 +396,10 @@ def figure_value(row) -> str:
     if row.unit == "hazard ratio":
         low, high = getattr(row, "hr_ci_low", None), getattr(row, "hr_ci_high", None)
         return display_hr(row.value, row.as_printed, low, high)
+    p_printed = getattr(row, "p_as_printed", None)
+    if is_missing(row.value) and isinstance(p_printed, str) and row.as_printed == p_printed:
+        # a comparison known by its p alone: shown as every p is (a decimal point, truncation)
+        return p_text(row)
     return display_value(row.value, row.as_printed, row.unit, row.flags, row.n)
 
 

@@ -38,7 +38,8 @@ def test_filter_table_by_phase_and_disease(table):
         selection["figure_id"]
     )
     assert set(selection["study_id"].dropna()) == {"forum-tbi"}  # and the registry facts
-    assert filter_table(table, ["ALL"], "induction").empty
+    assert set(filter_table(table, ["ALL"], "induction")["study_id"].dropna()) == {"cccg-ph-das"}
+    assert filter_table(table, ["MDS"], "maintenance").empty
     assert set(filter_table(table, ["ALL"], "maintenance")["study_id"]) == {"dli-greek"}
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
 
@@ -114,9 +115,17 @@ def test_published_hazard_ratios(maintenance_effects):
         "sora.cir2y.pub": (0.29, 0.15, 0.58),
         "sora.os2y.pub": (0.48, 0.27, 0.86),
         "gdec.cir2y.pub": (0.32, 0.18, 0.57),
+        "morpho.rfs": (0.679, 0.459, 1.005),
     }
     assert set(hrs["method"]) == {"as published"}
-    assert hrs["lower_is_better"].tolist() == [True, True, False, True]
+    lower_is_better = dict(zip(hrs["figure_id"], hrs["lower_is_better"], strict=True))
+    assert lower_is_better == {
+        "sora.cir1y.pub": True,
+        "sora.cir2y.pub": True,
+        "sora.os2y.pub": False,
+        "gdec.cir2y.pub": True,
+        "morpho.rfs": False,
+    }
 
 
 def _computed(effects: pd.DataFrame, n_text: str) -> dict[str, pd.Series]:

@@ -361,8 +361,13 @@ def test_display_hr_from_its_numbers_where_printed_with_commas():
     assert txt.display_hr(0.25, printed, 0.11, 0.57) == "HR 0.25, 95% CI 0.11–0.57"
     with using_language("zh"):
         assert txt.display_hr(0.25, printed, 0.11, 0.57) == "HR 0.25，95%置信区间 0.11–0.57"
+    # Printed in English words, read from its numbers in every language (no English on a
+    # Chinese page); the printed form stays in the Table and Source tabs.
     point = "hazard ratio (HR) of 0.32 (95% CI, 0.18 to 0.57; P < .01)"
-    assert txt.display_hr(0.32, point, 0.18, 0.57) == point
+    assert txt.display_hr(0.32, point, 0.18, 0.57) == "HR 0.32, 95% CI 0.18–0.57"
+    with using_language("zh"):
+        assert txt.display_hr(0.32, point, 0.18, 0.57) == "HR 0.32，95%置信区间 0.18–0.57"
+    assert txt.display_hr(None, point) == point
 
 
 def test_numbers_print_one_way():
