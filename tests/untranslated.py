@@ -172,6 +172,15 @@ def _verbatim_pattern(verbatim: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in strings) + r")(?!\w)")
 
 
+def _shortened_verbatim(sentence: str, verbatim: re.Pattern[str] | None) -> bool:
+    """A verbatim string the page shortened with an ellipsis ('Effect of gemtuzumab ozogamicin
+    on survival of…', a citation cut to fit a caption): its words are the source's, kept."""
+    body = sentence.strip().removesuffix("…").strip()
+    if verbatim is None or not sentence.strip().endswith("…") or len(body) < 20:
+        return False
+    return re.escape(" ".join(body.split())) in verbatim.pattern
+
+
 def strip_allowed(text: str, verbatim: re.Pattern[str] | None = None) -> str:
     """Text without markup, excerpts, URLs/DOIs/ids and the dataset's verbatim strings."""
     text = drop_excerpts(normalise(text))
@@ -243,6 +252,8 @@ def leftovers(
         if _has_common_word(match.group(1)):
             findings.append(Finding(where, match.group(), "English field label"))
     for sentence in sentences(cleaned):
+        if _shortened_verbatim(sentence, verbatim):
+            continue
         if has_cjk(sentence):
             run = _longest_common_run(_QUOTED.sub(_PLACEHOLDER, sentence))
             if len(run) >= 5:

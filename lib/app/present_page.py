@@ -147,11 +147,12 @@ def render_present() -> None:
             st.caption(
                 markdown(
                     _f(
-                        "{phase} · slide {number} of {count} · {diseases}",
+                        "{phase} · slide {number} of {count} · {diseases} · Dataset {version}",
                         phase=slide.phase_label,
                         number=number,
                         count=count,
                         diseases=enumeration(diseases),
+                        version=state.dataset.info.version,
                     )
                 )
             )

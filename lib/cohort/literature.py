@@ -81,11 +81,16 @@ class BesideLiterature:
 
 
 #: A time point's label that names its origin (the dataset's labels are English).
+# The words of a time-point label that name its origin, in the dataset's two languages (a
+# Chinese session reads the translated label; tests check both give every figure one origin).
 _ORIGIN_IN_LABEL = (
-    ("transplant", re.compile(r"transplant|hsct|\bhct\b|\bsct\b|allograft", re.IGNORECASE)),
-    ("relapse", re.compile(r"from relapse|after relapse|since relapse", re.IGNORECASE)),
-    ("induction", re.compile(r"induction|diagnosis", re.IGNORECASE)),
-    ("consolidation", re.compile(r"consolidation|\bremission\b", re.IGNORECASE)),
+    (
+        "transplant",
+        re.compile(r"transplant|hsct|\bhct\b|\bsct\b|allograft|移植", re.IGNORECASE),
+    ),
+    ("relapse", re.compile(r"from relapse|after relapse|since relapse|复发后|自复发", re.IGNORECASE)),
+    ("induction", re.compile(r"induction|diagnosis|诱导|诊断", re.IGNORECASE)),
+    ("consolidation", re.compile(r"consolidation|\bremission\b|巩固|缓解", re.IGNORECASE)),
 )
 
 

@@ -197,7 +197,9 @@ def test_the_phase_page_marks_the_centre_beside_the_published_chart(demo):
         if trace.get("name", "").startswith("Our centre")
     ]
     assert marks and {t["marker"]["symbol"] for t in marks} == {"diamond"}
-    assert any(t["name"] == "Our centre (synthetic), n = 70" for t in marks)
+    # A chart of one disease names no disease; one of several (BMT CTN 0901: AML and MDS) does.
+    assert any(t["name"] == "Our centre (synthetic) MDS, n = 70" for t in marks)
+    assert any(t["name"] == "Our centre (synthetic), n = 160" for t in marks)
     assert "◆ Our centre (synthetic demo data, not patients), MDS from transplant" in texts(demo)
     # The shared figure was copied, not changed: a session without a cohort sees none.
     fresh = AppTest.from_file(APP, default_timeout=60)
@@ -264,8 +266,15 @@ def test_small_groups_are_pooled_and_the_rule_is_stated():
         assert label not in drawn and label not in texts(at)
 
 
-def test_a_disease_without_a_published_figure_says_so(demo):
-    assert "ALL: no published figure in the dataset has the same disease, endpoint" in texts(demo)
+def test_a_disease_without_a_published_figure_says_so(tmp_path):
+    # No MDS figure in the dataset is measured from consolidation: the page says so in a line.
+    rows = ["disease,phase,months_followup,died,months_to_relapse"]
+    rows += [f"MDS,consolidation,{6 + i},{i % 2}," for i in range(12)]
+    path = tmp_path / "mds-consolidation.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    at = upload(centre_page(), path)
+    no_exception(at)
+    assert "MDS: no published figure in the dataset has the same disease, endpoint" in texts(at)
 
 
 def test_figures_from_another_time_origin_are_listed_not_drawn(demo):

@@ -122,3 +122,26 @@ def test_figures_from_another_time_origin_are_never_beside_the_cohort(rows):
     assert all(row.published_origin != row.phase for row in other)
     # 'EBMT, 2 years from relapse' is never set beside a transplant-origin estimate.
     assert not [r for r in same if r.record_id == "ebmt.os2y" and r.phase == "transplant"]
+
+
+def test_every_figure_has_one_time_origin_in_both_languages():
+    # A Chinese session reads the translated time-point labels: 移植后2年 must count from
+    # transplant as "2 years after transplant" does, or the two languages set different
+    # published figures beside the same cohort.
+    from lib.cohort.literature import comparable_outcomes
+    from lib.dataset.loading import load_dataset
+    from tests.unit.conftest import DATA_DIR
+
+    english = load_dataset(DATA_DIR, "en")
+    chinese = {o.id: o for o in comparable_outcomes(load_dataset(DATA_DIR, "zh"))}
+    pairs = [
+        (o, chinese[o.id], english.study(o.study).phase)
+        for o in comparable_outcomes(english)
+        if o.study
+    ]
+    assert pairs
+    assert [
+        (en.id, en.time_point.label, zh.time_point.label)
+        for en, zh, phase in pairs
+        if figure_origin(en.time_point.label, phase) != figure_origin(zh.time_point.label, phase)
+    ] == []
