@@ -88,7 +88,10 @@ _ORIGIN_IN_LABEL = (
         "transplant",
         re.compile(r"transplant|hsct|\bhct\b|\bsct\b|allograft|移植", re.IGNORECASE),
     ),
-    ("relapse", re.compile(r"from relapse|after relapse|since relapse|复发后|自复发", re.IGNORECASE)),
+    (
+        "relapse",
+        re.compile(r"from relapse|after relapse|since relapse|复发后|自复发", re.IGNORECASE),
+    ),
     ("induction", re.compile(r"induction|diagnosis|诱导|诊断", re.IGNORECASE)),
     ("consolidation", re.compile(r"consolidation|\bremission\b|巩固|缓解", re.IGNORECASE)),
 )

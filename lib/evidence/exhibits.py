@@ -394,7 +394,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
         shown = set(on_axis["figure_id"])
         own = comparisons[
             comparisons["linked_figures"].map(
-                lambda ids, first=index == 0: bool(set(ids) & shown) if ids else first
+                lambda ids, first=index == 0, shown=shown: bool(set(ids) & shown) if ids else first
             )
         ]
         drafts.append(
