@@ -11,8 +11,8 @@ import io
 from datetime import date
 
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches
 
 from lib.cohort.literature import CAVEAT
 from lib.cohort.records import ALL_PATIENTS
@@ -27,17 +27,17 @@ from lib.render.pptx import (
     BADGE_STYLES,
     BODY_BOTTOM,
     CONTENT_WIDTH,
-    FONT,
     MARGIN,
     MUTED,
     SMALL_SIZE,
+    _fill,
+    _height,
     _new_slide,
     _notes,
     _Para,
     _plain_shape,
     _set_title,
     _text_box,
-    typeset,
 )
 
 LOCAL_DATA = N_("Local data, for internal review")
@@ -89,24 +89,20 @@ def add_centre_slides(
 
 
 def _banner(page, synthetic: bool, where: str) -> None:
-    """The header line and the 'local data' label in the top right corner."""
+    """The header line and the 'local data' label in the top right corner, the label's height
+    from the deck's estimate (Chinese lines are taller)."""
     _text_box(page, MARGIN, 0.22, 4.0, [_Para(where, 16, bold=True, color=ACCENT)])
     fill, color = BADGE_STYLES["warning"]
     width = 4.6 if not synthetic else 6.8  # the English is the longer
+    label = _Para(
+        local_label(synthetic), 14, bold=True, color=color, align=PP_ALIGN.CENTER, space_after=0
+    )
+    height = max(0.38, _height([label], width))
     shape = _plain_shape(
-        page, MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN + CONTENT_WIDTH - width, 0.18, width, 0.38, fill
+        page, MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN + CONTENT_WIDTH - width, 0.18, width, height, fill
     )
     shape.name = "Local data"
-    frame = shape.text_frame
-    frame.text = local_label(synthetic)
-    paragraph = frame.paragraphs[0]
-    paragraph.alignment = PP_ALIGN.CENTER
-    run = paragraph.runs[0]
-    run.font.name = FONT
-    run.font.size = Pt(14)
-    run.font.bold = True
-    run.font.color.rgb = color
-    typeset(frame)
+    _fill(shape.text_frame, [label], anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:

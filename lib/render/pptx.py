@@ -78,6 +78,9 @@ LINE_CJK = 1.45
 # projectors and print.
 RENDER_SCALE = 3
 PANEL_WIDTHS = (3.6, 4.2, 4.8, 5.4, 6.0)
+#: Narrower panels, for a chart whose labels fit beside none of PANEL_WIDTHS: taken only where
+#: the caveats and the key numbers still fit, rather than drawing the chart larger.
+NARROW_PANELS = (3.0, 2.4)
 #: How much larger than placed a chart may be drawn whose labels do not fit at its size.
 OVERSIZE = (1.1, 1.2, 1.3, 1.4, 1.5)
 #: Key numbers beside a chart this size or larger are large enough: the chart gets the width.
@@ -402,8 +405,9 @@ def _chart_and_panel(
     """The chart on the left, drawn at the size it is placed (its text SLIDE_FONT pt); caveats
     and key numbers in a panel beside it. Of the panel widths at which the chart's labels all
     fit (`images.slide_fits`), the narrowest that keeps the numbers at PANEL_SIZE or more (else
-    the one with the largest numbers); where the labels fit at none, the narrowest at which
-    the numbers fit (the widest chart)."""
+    the one with the largest numbers); where the labels fit at none, the same among the
+    NARROW_PANELS (`_narrow_panel`), else the narrowest at which the numbers fit (the widest
+    chart), drawn larger."""
     chart = charts.draw(slide.chart)
     options = []
     for panel in PANEL_WIDTHS:
@@ -412,6 +416,8 @@ def _chart_and_panel(
         fig = images.slide_figure(chart, CONTENT_WIDTH - panel - GAP, height)
         options.append((images.slide_fits(fig), fits, size, -panel, space, fig))
     fitting = [o for o in options if o[0]]
+    if not fitting:
+        fitting = _narrow_panel(chart, slide.badges, numbers, height)
     if fitting:  # numbers at 13 pt or more, then the widest chart, then the largest numbers
         _, _, size, panel, space, fig = max(
             fitting, key=lambda o: (o[1], min(o[2], PANEL_SIZE), o[3], o[2])
@@ -445,6 +451,24 @@ def _chart_and_panel(
     )
     left = MARGIN + chart_width + GAP
     _panel(page, slide.badges, numbers, size, left, top, panel, height, space)
+
+
+def _narrow_panel(chart, caveats, numbers: list[str], height: float) -> list[tuple]:
+    """For a chart whose labels fit at no panel width of PANEL_WIDTHS: the options (as
+    `_chart_and_panel` ranks them) of NARROW_PANELS at which they fit, every caveat's label
+    still fits on its one line and the key numbers fit at a readable size; else none."""
+    widest_badge = max(
+        (text_width(c.label) * BADGE_SIZE / 72 + 2 * BADGE_PAD for c in caveats), default=0
+    )
+    options = []
+    for panel in NARROW_PANELS:
+        size, _width, space = _fit_panel(caveats, numbers, height, (panel,))
+        if widest_badge > panel or not _panel_fits(caveats, numbers, height, size, panel, space):
+            continue
+        fig = images.slide_figure(chart, CONTENT_WIDTH - panel - GAP, height)
+        if images.slide_fits(fig):
+            options.append((True, True, size, -panel, space, fig))
+    return options
 
 
 def _panel_fits(

@@ -104,10 +104,21 @@ def test_every_slide_title_is_chinese(built):
         assert cjk(title), title
 
 
+def is_references(page) -> bool:
+    return page.shapes.title.text.startswith(("References", "参考文献"))
+
+
 def test_the_chinese_deck_has_the_english_slides_and_numbers(built):
+    """The title, figure and centre slides one to one; the reference slides as a whole (the
+    languages' lines differ in length, so the list may break onto its pages at another
+    citation)."""
     english, chinese = built["en"][-1], built["zh"][-1]
-    assert len(chinese.slides) == len(english.slides)
-    for index, (en, zh) in enumerate(zip(english.slides, chinese.slides, strict=True)):
+    slides = [
+        [page for page in deck.slides if not is_references(page)] for deck in (english, chinese)
+    ]
+    titles = [[page.shapes.title.text for page in pages] for pages in slides]
+    assert len(slides[0]) == len(slides[1]), titles
+    for index, (en, zh) in enumerate(zip(*slides, strict=True)):
         pictures = [[s.width for s in page.shapes if s.shape_type == 13] for page in (en, zh)]
         assert len(pictures[0]) == len(pictures[1]), index
         if index == 0:  # the title slide: versions and dates
@@ -123,16 +134,31 @@ def test_the_chinese_deck_has_the_english_slides_and_numbers(built):
         notes = [page.notes_slide.notes_text_frame.text for page in (en, zh)]
         if boxes[0]:
             notes = [text.split("\n\n")[1] for text in notes]
-        if en.shapes.title.text.startswith("References"):
-            continue  # the languages' lines differ in length: compared over all pages below
         assert same_numbers(*notes), (index, *notes)
-    references = [
-        "\n".join(
-            page.notes_slide.notes_text_frame.text
-            for page in deck.slides
-            if page.shapes.title.text.startswith(("References", "参考文献"))
+    # The references: after every other slide in both decks, each list numbered 1, 2, ... to
+    # the same count, with the same numbers in their notes.
+    pages = [[page for page in deck.slides if is_references(page)] for deck in (english, chinese)]
+    for deck, listed in zip((english, chinese), pages, strict=True):
+        assert listed and list(deck.slides)[-len(listed) :] == listed
+    entries = [
+        re.findall(
+            r"^(\d+)\. ",
+            "\n".join(
+                s.text_frame.text
+                for page in listed
+                for s in page.shapes
+                if s.has_text_frame and s != page.shapes.title
+            ),
+            flags=re.MULTILINE,
         )
-        for deck in (english, chinese)
+        for listed in pages
+    ]
+    cited = list(dict.fromkeys(c for e in built["en"][2] for c in e.citations))
+    assert entries[0] == entries[1] == [str(i) for i in range(1, len(cited) + 1)]
+    # Every citation's numbers in the notes (without the pages' titles, "(1 of 2)").
+    references = [
+        "\n".join(page.notes_slide.notes_text_frame.text.split("\n", 1)[1] for page in listed)
+        for listed in pages
     ]
     assert references[0] and same_numbers(*references)
 
