@@ -101,6 +101,13 @@ KNOWN = {
     ("transplant", 1280): "side-by-side value labels of the Dec-mBuCy2 bars",
     ("transplant", 1440): "legend item 'Did not reach allo-HSCT' (en)",
     ("relapse", 1280): "IFN-α2b + ruxolitinib: not-plotted note and value label",
+    # Charts of the trials added in dataset 1.2.0, measured failing after the merge, not yet fixed:
+    ("induction", 1440): "AZA-001 medians: the printed 'stratified log-rank p=0.0001' over the "
+    "wrapped title (en)",
+    ("induction", 1920): "AZA-001 medians: the printed 'stratified log-rank p=0.0001' over the "
+    "wrapped title (en)",
+    ("consolidation", 1440): "RIF vs arsenic trioxide (2025): legend item outside the chart",
+    ("relapse", 1440): "a chart of TOWER or INO-VATE (en)",
 }
 
 
