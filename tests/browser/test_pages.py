@@ -33,32 +33,27 @@ HEADINGS = {
 }
 PHASES = ("induction", "consolidation", "maintenance", "transplant", "relapse")
 
-# Which single diseases give a phase page at least one Plotly chart (repo data/). A selection
-# expects charts when it contains one of them. Induction + MDS is a single case with a survival
-# time in months, which is not charted.
+# Which single diseases give a phase page at least one Plotly chart (repo data/, dataset 1.2.0
+# with the landmark trials). A selection expects charts when it contains one of them.
 CHART_DISEASES = {
-    "induction": {"AML"},
-    "consolidation": {"AML"},  # the microtransplantation trial's 2-year DFS, placed here
-    "maintenance": {"AML"},
-    "transplant": {"AML", "MDS"},
+    "induction": {"AML", "MDS", "ALL"},
+    "consolidation": {"AML", "ALL"},  # microtransplantation's 2-year DFS; E1910
+    "maintenance": {"AML", "ALL"},
+    "transplant": {"AML", "MDS", "ALL"},
     "relapse": {"AML", "MDS", "ALL"},
 }
 # (phase, disease) -> texts of the "No <disease> studies in the <phase> phase" info. Any other
 # phase-page deep link must show no such info.
 EMPTY_STATES = {
-    ("induction", "ALL"): ["No ALL studies in the induction phase", "AML: 2", "MDS: 1"],
-    ("consolidation", "MDS"): ["No MDS studies in the consolidation phase", "AML: 1"],
-    ("consolidation", "ALL"): ["No ALL studies in the consolidation phase", "AML: 1"],
-    ("maintenance", "MDS"): ["No MDS studies in the maintenance phase", "AML: 2"],
-    ("maintenance", "ALL"): ["No ALL studies in the maintenance phase", "AML: 2"],
-    ("transplant", "ALL"): ["No ALL studies in the transplant phase", "AML: 4", "MDS: 1"],
+    ("consolidation", "MDS"): ["No MDS studies in the consolidation phase", "AML: 3", "ALL: 1"],
+    ("maintenance", "MDS"): ["No MDS studies in the maintenance phase", "AML: 4", "ALL: 1"],
 }
 EMPTY_STATE_PATTERN = re.compile(r"No (AML|MDS|ALL)(, (MDS|ALL))* studies in the \w+ phase")
 
 # Study titles (figure-card headings) on the transplant page. Matched as headings, case-sensitive:
 # the notes panel also mentions "decitabine-intensified BuCy" for every disease.
 MDS_TRANSPLANT_STUDY = "Decitabine-intensified"  # dec-mbucy-mds (MDS)
-AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity"  # kps-mac-ric (AML)
+AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity conditioning in AML"  # kps-mac-ric (AML)
 AML_BRIDGING_STUDY = "Venetoclax plus a hypomethylating agent"  # venhma-bridge (AML)
 SORAFENIB_EXCERPT = "the 1-year cumulative recurrence rate of sorafenib group was 7%"
 SELECT_A_DISEASE = "Select at least one disease"
@@ -140,7 +135,7 @@ def assert_no_page_errors(console_errors: list[str]) -> None:
 # is opened once in a real browser, with a selection that exercises its charts or empty state.
 DEEP_LINKS = [
     ("", ("MDS", "ALL")),
-    ("induction", ("ALL",)),
+    ("induction", ("ALL",)),  # dasatinib vs imatinib (CCCG-ALL-2015)
     ("consolidation", ("AML",)),
     ("maintenance", ("AML",)),
     ("transplant", ("MDS",)),
