@@ -44,6 +44,17 @@ def load_yaml(path: Path) -> Any:
     return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_SafeLoader)
 
 
+def yaml_strings(value: Any) -> list[str]:
+    """Every string in a parsed YAML value, depth first."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in yaml_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in yaml_strings(v)]
+    return []
+
+
 def dump_yaml(content: Any) -> str:
     """YAML text like yaml.safe_dump(allow_unicode=True, sort_keys=False), without aliases."""
     return yaml.dump(content, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False)

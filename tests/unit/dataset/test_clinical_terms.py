@@ -8,20 +8,10 @@ from babel.messages.pofile import read_po
 
 from lib.dataset.problems import TRANSLATION_FILES
 from lib.i18n.catalog import catalogue_path
-from tests.unit.conftest import DATA_DIR, load_yaml
+from tests.unit.conftest import DATA_DIR, load_yaml, yaml_strings
 
 ZH = load_yaml(Path(DATA_DIR) / TRANSLATION_FILES["zh"])
 NOTES = load_yaml(Path(DATA_DIR) / "notes.yaml")["notes"]
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def _catalogue() -> list[str]:
@@ -32,10 +22,10 @@ def _catalogue() -> list[str]:
 def test_mrd_is_minimal_residual_disease_as_the_interview_says():
     """The interview says 'minimal residual disease (MRD)': 微小残留病 in Chinese, never
     可检测残留病; our notes do not call it 'measurable' (RELAZA2's title keeps its own words)."""
-    chinese = _strings(ZH) + _catalogue()
+    chinese = yaml_strings(ZH) + _catalogue()
     assert not [t for t in chinese if "可检测残留病" in t]
     assert any("微小残留病(MRD)" in t for t in chinese)
-    notes = _strings(NOTES)
+    notes = yaml_strings(NOTES)
     assert not [t for t in notes if re.search(r"measurable residual", t, re.IGNORECASE)]
     assert any("minimal residual disease (MRD)" in t for t in notes)
 

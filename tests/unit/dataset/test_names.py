@@ -10,27 +10,17 @@ from babel.messages.pofile import read_po
 
 from lib.dataset.problems import TRANSLATION_FILES
 from lib.i18n.catalog import catalogue_path
-from tests.unit.conftest import DATA_DIR, load_yaml
+from tests.unit.conftest import DATA_DIR, load_yaml, yaml_strings
 
 #: "Xia Linghui (夏凌辉)", "Mei Guo (郭梅; Guo M)": a name in pinyin with its characters.
 NAMED = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+) \(([\u4e00-\u9fff]{2,4})[;),]")
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def known_names() -> dict[str, str]:
     """pinyin name (either order) -> characters, from every English data file."""
     names: dict[str, str] = {}
     for path in sorted(Path(DATA_DIR).glob("*.yaml")):
-        for text in _strings(load_yaml(path)):
+        for text in yaml_strings(load_yaml(path)):
             for first, second, characters in NAMED.findall(text):
                 names[f"{first} {second}"] = characters
                 names[f"{second} {first}"] = characters
@@ -39,7 +29,7 @@ def known_names() -> dict[str, str]:
 
 def chinese_texts() -> list[tuple[str, str]]:
     """(where, text) for every Chinese text of the pages: the dataset's and the catalogue's."""
-    texts = [("zh.yaml", t) for t in _strings(load_yaml(Path(DATA_DIR) / TRANSLATION_FILES["zh"]))]
+    texts = [("zh.yaml", t) for t in yaml_strings(load_yaml(Path(DATA_DIR) / TRANSLATION_FILES["zh"]))]
     with catalogue_path("zh").open("rb") as po:
         for message in read_po(po):
             forms = message.string if isinstance(message.string, tuple) else (message.string,)
