@@ -29,7 +29,8 @@ def known_names() -> dict[str, str]:
 
 def chinese_texts() -> list[tuple[str, str]]:
     """(where, text) for every Chinese text of the pages: the dataset's and the catalogue's."""
-    texts = [("zh.yaml", t) for t in yaml_strings(load_yaml(Path(DATA_DIR) / TRANSLATION_FILES["zh"]))]
+    zh = load_yaml(Path(DATA_DIR) / TRANSLATION_FILES["zh"])
+    texts = [("zh.yaml", t) for t in yaml_strings(zh)]
     with catalogue_path("zh").open("rb") as po:
         for message in read_po(po):
             forms = message.string if isinstance(message.string, tuple) else (message.string,)
