@@ -41,9 +41,10 @@ PAGES = {
     "present": 1,
 }
 ROUTE_COOKIE = "phasewise_route"
-# The start of each study's title, in English and Chinese (data/translations/zh.yaml).
-MDS_TRANSPLANT_STUDY = "Decitabine-intensified|高危骨髓增生异常综合征"  # dec-mbucy-mds (MDS)
-AML_TRANSPLANT_STUDY = "Myeloablative vs reduced-intensity|Karnofsky功能状态评分"  # kps-mac-ric
+# The start of each study's title, in English and Chinese (data/translations/zh.yaml):
+MDS_TRANSPLANT_STUDY = "Decitabine-intensified|高危骨髓增生异常综合征"  # dec-mbucy-mds, MDS only
+# tbf-conditioning, AML only
+AML_TRANSPLANT_STUDY = r"Thiotepa-busulfan-fludarabine|急性髓系白血病\(AML\)塞替派"
 DEMO_COHORT = REPO_ROOT / "data" / "demo_cohort.csv"
 UPLOADS = 10
 EXPECT_TIMEOUT_MS = 30_000

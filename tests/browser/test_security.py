@@ -182,8 +182,12 @@ def open_every_tab(page: Page) -> None:
 
 
 def svg_text(root: Page | Locator, text: str) -> Locator:
-    """SVG text under `root` that starts with exactly this text (legend, title, tick, note)."""
-    return root.locator("svg text").filter(has_text=re.compile(rf"^{re.escape(text)}"))
+    """SVG text under `root` that starts with exactly this text (legend, title, tick, note).
+
+    A wrapped title is one <text> with a <tspan> per line and no space between them, so each
+    space of `text` may also be a line break."""
+    words = (re.escape(word) for word in text.split(" "))
+    return root.locator("svg text").filter(has_text=re.compile("^" + r"\s?".join(words)))
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.path.split("?")[0])
