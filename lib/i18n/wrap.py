@@ -14,6 +14,7 @@ margins: lib.render.text_metrics builds on it). Pure.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -37,6 +38,7 @@ _NARROW = frozenset(" il.,:;'|!ijftrI()[]/-\u00b7")
 _WIDE = frozenset("mwMW%@—")
 
 
+@functools.lru_cache(maxsize=65_536)  # a deck measures the same lines many times over
 def estimate_em(text: str) -> float:
     """Approximate width in em of Arial-like text, a little on the wide side: 1 for a wide
     (CJK) character, 0 for a combining mark, 0.3 for narrow Latin ('i', '.', ' '), 0.9 for wide

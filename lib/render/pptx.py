@@ -7,6 +7,7 @@ and without it PowerPoint for Mac, LibreOffice and Google Slides draw Chinese as
 Chinese deck every run is marked ``lang="zh-CN"`` (spelling, line breaking, font fallback).
 """
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -409,21 +410,30 @@ def _chart_and_panel(
     NARROW_PANELS (`_narrow_panel`), else the narrowest at which the numbers fit (the widest
     chart), drawn larger."""
     chart = charts.draw(slide.chart)
-    options = []
+    # (numbers fit, their size, -panel, space) per panel width, ranked: numbers that fit, their
+    # size up to PANEL_SIZE, the narrowest panel (the widest chart), then the largest numbers.
+    # The chart is laid out (the costly part) in that order until its labels fit.
+    panels = []
     for panel in PANEL_WIDTHS:
         size, _width, space = _fit_panel(slide.badges, numbers, height, (panel,))
         fits = _panel_fits(slide.badges, numbers, height, size, panel, space)
-        fig = images.slide_figure(chart, CONTENT_WIDTH - panel - GAP, height)
-        options.append((images.slide_fits(fig), fits, size, -panel, space, fig))
-    fitting = [o for o in options if o[0]]
-    if not fitting:
-        fitting = _narrow_panel(chart, slide.badges, numbers, height)
+        panels.append((fits, size, -panel, space))
+    panels.sort(key=lambda o: (o[0], min(o[1], PANEL_SIZE), o[2], o[1]), reverse=True)
+    laid_out = {}
+    chosen = None
+    for fits, size, panel, space in panels:
+        fig = laid_out[panel] = images.slide_figure(chart, CONTENT_WIDTH + panel - GAP, height)
+        if images.slide_fits(fig):
+            chosen = (True, fits, size, panel, space, fig)
+            break
+    fitting = [chosen] if chosen else _narrow_panel(chart, slide.badges, numbers, height)
     if fitting:  # numbers at 13 pt or more, then the widest chart, then the largest numbers
         _, _, size, panel, space, fig = max(
             fitting, key=lambda o: (o[1], min(o[2], PANEL_SIZE), o[3], o[2])
         )
     else:  # the widest chart, for its labels' sake
-        _, _, size, panel, space, fig = max(options, key=lambda o: (o[1], o[3], o[2]))
+        fits, size, panel, space = max(panels, key=lambda o: (o[0], o[2], o[1]))
+        fig = laid_out[panel]
     panel = -panel
     chart_width = CONTENT_WIDTH - panel - GAP
     if not fitting:
@@ -675,6 +685,7 @@ def _script_changes(text: str) -> int:
     return sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
 
 
+@functools.lru_cache(maxsize=16_384)  # the panel and pagination fits ask again and again
 def _lines(para: _Para, width: float) -> int:
     """How many lines a viewer will break the paragraph into (wrapped as PowerPoint wraps: at
     spaces, and between Chinese characters by the rules of Chinese line breaking), the room
