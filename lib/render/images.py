@@ -210,6 +210,7 @@ class ImageExporter:
         self.timeout = timeout
         self._open = False
         self._memo: OrderedDict[str, bytes] = OrderedDict()
+        self._queue: concurrent.futures.ThreadPoolExecutor | None = None
 
     def __enter__(self) -> "ImageExporter":
         # A bad path would only fail inside the browser's thread: check it first.
@@ -239,6 +240,9 @@ class ImageExporter:
     ) -> None:
         if not self._open:
             return
+        if self._queue is not None:  # images asked for and not collected are not drawn
+            self._queue.shutdown(wait=True, cancel_futures=True)
+            self._queue = None
         self._open = False
         with _state_lock:
             shared = _shared[self.browser_path]
@@ -284,6 +288,14 @@ class ImageExporter:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
         return image
+
+    def render_soon(self, fig: go.Figure, fmt: str = "png", **options) -> concurrent.futures.Future:
+        """`render` in a thread of the exporter's own, one image after another in the order
+        asked: the caller goes on (laying out the next slide) while the browser draws. The
+        future's result is the image's bytes, or the error `render` would raise."""
+        if self._queue is None:
+            self._queue = concurrent.futures.ThreadPoolExecutor(1, "image-export-queue")
+        return self._queue.submit(self.render, fig, fmt, **options)
 
     def _draw(self, spec: dict, opts: dict, what: str) -> bytes:
         """One image, with one restart of the browser if it does not answer."""

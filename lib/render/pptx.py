@@ -142,8 +142,13 @@ def build_deck(
     prs.slide_height = Inches(SLIDE_HEIGHT)
     _theme_fonts(prs)
     _title_slide(prs, ds, selection, len(deck_slides))
-    for number, slide in enumerate(deck_slides, start=1):
-        _figure_slide(prs, slide, number, len(deck_slides), selection, ds, exporter)
+    pictures = _LatePictures(exporter)
+    try:
+        for number, slide in enumerate(deck_slides, start=1):
+            _figure_slide(prs, slide, number, len(deck_slides), selection, ds, pictures)
+        pictures.place_all()
+    finally:
+        pictures.cancel()
     if centre is not None:
         from lib.render.cohort_slides import add_centre_slides  # it builds on this module
 
@@ -233,7 +238,7 @@ def _figure_slide(
     total: int,
     selection: list[str],
     ds: Dataset,
-    exporter: ImageExporter,
+    pictures: "_LatePictures",
 ) -> None:
     page = _new_slide(prs)
     _header(
@@ -253,7 +258,7 @@ def _figure_slide(
     if slide.chart is None:
         _facts(page, slide.badges, numbers, top, height)
     else:
-        _chart_and_panel(page, slide, exporter, numbers, top, height)
+        _chart_and_panel(page, slide, pictures, numbers, top, height)
     _notes(page, _slide_notes(slide, number, total, ds))
 
 
@@ -401,7 +406,7 @@ def _source_line(page, text: str) -> float:
 
 
 def _chart_and_panel(
-    page, slide: Exhibit, exporter: ImageExporter, numbers: list[str], top: float, height: float
+    page, slide: Exhibit, pictures: "_LatePictures", numbers: list[str], top: float, height: float
 ) -> None:
     """The chart on the left, drawn at the size it is placed (its text SLIDE_FONT pt); caveats
     and key numbers in a panel beside it. Of the panel widths at which the chart's labels all
@@ -443,24 +448,56 @@ def _chart_and_panel(
             fig = images.slide_figure(chart, chart_width * scale, height * scale)
             if images.slide_fits(fig):
                 break
-    what = f"exhibit {slide.key} ({slide.phase})"
-    png = exporter.render(fig, "png", scale=RENDER_SCALE, what=what)
     aspect = fig.layout.width / fig.layout.height
     placed = min(chart_width, fig.layout.width / images.SLIDE_DPI)
-    picture = page.shapes.add_picture(
-        io.BytesIO(png),
-        Inches(MARGIN),
-        Inches(top),
-        Emu(round(Inches(1) * placed)),
-        Emu(round(Inches(1) * placed / aspect)),
-    )
-    picture.name = "Chart"
-    # Alt text for screen readers and for anyone reusing the picture.
-    picture._element.nvPicPr.cNvPr.set(
-        "descr", _f("{title}. {numbers}", title=slide.chart_title, numbers=semicolons(numbers))
+    pictures.add(
+        page,
+        fig,
+        (MARGIN, top, placed, placed / aspect),
+        what=f"exhibit {slide.key} ({slide.phase})",
+        # Alt text for screen readers and for anyone reusing the picture.
+        descr=_f("{title}. {numbers}", title=slide.chart_title, numbers=semicolons(numbers)),
     )
     left = MARGIN + chart_width + GAP
     _panel(page, slide.badges, numbers, size, left, top, panel, height, space)
+
+
+class _LatePictures:
+    """The deck's charts, drawn by the export browser while the next slides are laid out: each
+    picture is put in its slide, at the place in the slide's shape order where it was asked for,
+    once every slide is laid out (`place_all`)."""
+
+    def __init__(self, exporter: ImageExporter):
+        self.exporter = exporter
+        self._pending: list[tuple] = []
+
+    def add(self, page, fig, box: tuple[float, float, float, float], what: str, descr: str):
+        """A picture of `fig` at `box` (left, top, width, height in inches)."""
+        image = self.exporter.render_soon(fig, "png", scale=RENDER_SCALE, what=what)
+        position = len(page.shapes._spTree)  # where add_picture would put it now
+        self._pending.append((page, image, position, box, descr))
+
+    def place_all(self) -> None:
+        for page, image, position, (left, top, width, height), descr in self._pending:
+            picture = page.shapes.add_picture(
+                io.BytesIO(image.result()),
+                Inches(left),
+                Inches(top),
+                Emu(round(Inches(1) * width)),
+                Emu(round(Inches(1) * height)),
+            )
+            picture.name = "Chart"
+            picture._element.nvPicPr.cNvPr.set("descr", descr)
+            tree = page.shapes._spTree
+            tree.remove(picture._element)
+            tree.insert(position, picture._element)
+        self._pending.clear()
+
+    def cancel(self) -> None:
+        """Drop the images not placed (a slide failed to build)."""
+        for _page, image, *_rest in self._pending:
+            image.cancel()
+        self._pending.clear()
 
 
 def _narrow_panel(chart, caveats, numbers: list[str], height: float) -> list[tuple]:
