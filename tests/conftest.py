@@ -47,6 +47,7 @@ class Deck:
     """One built deck and what it was built from (callers must not mutate any of it)."""
 
     lang: str
+    diseases: tuple[str, ...]
     dataset: Any
     table: Any
     exhibits: list
@@ -63,9 +64,9 @@ class Deck:
 
 
 @pytest.fixture(scope="session")
-def full_deck(exporter) -> Callable[[str], Deck]:
-    """lang -> the deck of every disease with the demo centre's slides, built once per session in
-    that language with the session's export browser.
+def built_deck(exporter) -> Callable[..., Deck]:
+    """(lang, diseases=every disease) -> the deck of that selection with the demo centre's
+    slides, built once per session in that language with the session's export browser.
 
     The translations missing during the build are recorded again (lib.i18n.catalog's record) at
     every call, so a test that reads that record sees them as if it had built the deck itself."""
@@ -78,29 +79,36 @@ def full_deck(exporter) -> Callable[[str], Deck]:
     from lib.render import cohort_charts
     from lib.render.pptx import build_deck
 
-    built: dict[str, Deck] = {}
+    built: dict[tuple[str, tuple[str, ...]], Deck] = {}
 
     def record(missing) -> None:
         for lang, msgid in missing:
             translator(lang).gettext(msgid)  # an untranslated msgid is recorded again
 
-    def get(lang: str) -> Deck:
-        if lang not in built:
+    def get(lang: str, diseases: tuple[str, ...] | list[str] = tuple(ALL_DISEASES)) -> Deck:
+        key = (lang, tuple(diseases))
+        if key not in built:
             before = missing_translations()
             clear_missing_translations()
             with using_language(lang):
                 ds = load_dataset(REPO_ROOT / "data", lang)
                 table = figure_table(ds)
                 centre = cohort_charts.centre_results(load_demo_cohort(), ds)
-                data = build_deck(ds, table, ALL_DISEASES, exporter, centre=centre)
-                exhibits = selection_exhibits(ds, table, ALL_DISEASES)
+                data = build_deck(ds, table, list(diseases), exporter, centre=centre)
+                exhibits = selection_exhibits(ds, table, list(diseases))
             missing = frozenset(m for language, m in missing_translations() if language == lang)
-            built[lang] = Deck(lang, ds, table, exhibits, centre, data, missing)
+            built[key] = Deck(lang, key[1], ds, table, exhibits, centre, data, missing)
             record(before)
-        record((lang, msgid) for msgid in built[lang].missing)
-        return built[lang]
+        record((lang, msgid) for msgid in built[key].missing)
+        return built[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def full_deck(built_deck) -> Callable[[str], Deck]:
+    """lang -> the deck of every disease with the demo centre's slides (`built_deck`)."""
+    return lambda lang: built_deck(lang)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -399,24 +399,20 @@ def test_no_centre_slides_for_diseases_it_lacks(dataset):
 
 
 @pytest.mark.xdist_group("decks")
-def test_the_deck_takes_the_centre_slides_before_its_references(demo, dataset, table, exporter):
-    import io
-
-    from pptx import Presentation
-
-    from lib.evidence.exhibits import selection_exhibits
+def test_the_deck_takes_the_centre_slides_before_its_references(built_deck):
     from lib.render.cohort_slides import LOCAL_DATA
-    from lib.render.pptx import REFERENCES_TITLE, build_deck
+    from lib.render.pptx import REFERENCES_TITLE
 
-    prs = Presentation(io.BytesIO(build_deck(dataset, table, ["MDS"], exporter, centre=demo)))
+    deck = built_deck("en", ["MDS"])  # with the demo centre's slides (tests/conftest.py)
+    prs = deck.presentation()
     titles = [page.shapes.title.text if page.shapes.title else "" for page in prs.slides]
-    figures = len(selection_exhibits(dataset, table, ["MDS"]))
     local = [
         index
         for index, page in enumerate(prs.slides)
         if any(LOCAL_DATA in s.text_frame.text for s in page.shapes if s.has_text_frame)
     ]
-    assert local == list(range(1 + figures, 1 + figures + centre_slide_count(demo, ["MDS"])))
+    figures = len(deck.exhibits)
+    assert local == list(range(1 + figures, 1 + figures + centre_slide_count(deck.centre, ["MDS"])))
     assert all(title.startswith(REFERENCES_TITLE) for title in titles[local[-1] + 1 :])
     assert titles[local[-1] + 1 :]
 

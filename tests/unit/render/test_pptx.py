@@ -4,7 +4,6 @@ Each selection's deck is built once per module with one exporter (one chromium, 
 test_images).
 """
 
-import io
 import subprocess
 import sys
 
@@ -13,31 +12,35 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from lib.evidence.exhibits import selection_exhibits
 from lib.evidence.text import integrative_note
-from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE, build_deck, deck_filename
+from lib.render.cohort_slides import LOCAL_DATA
+from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE, deck_filename
 from tests.unit.conftest import REPO_ROOT
 
 #: One worker builds the decks (tests/conftest.py), so each is built once per run.
 pytestmark = pytest.mark.xdist_group("decks")
 
-SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
+#: One disease and every disease (the session's decks, tests/conftest.py).
+SELECTIONS = [["MDS"], ["AML", "MDS", "ALL"]]
 IDS = ["-".join(s) for s in SELECTIONS]
 
 
 @pytest.fixture(scope="module")
-def decks(dataset, table, exporter):
-    """selection -> (its exhibits, the built deck reopened); each deck built once."""
+def decks(built_deck):
+    """selection -> (its exhibits, the deck reopened, how many centre slides it has). The
+    session's decks carry the demo centre's slides, each marked as local data."""
     cache: dict[tuple[str, ...], tuple] = {}
 
     def get(selection: list[str]):
         key = tuple(selection)
         if key not in cache:
-            data = build_deck(dataset, table, selection, exporter)
-            cache[key] = (
-                selection_exhibits(dataset, table, selection),
-                Presentation(io.BytesIO(data)),
+            deck = built_deck("en", key)
+            prs = deck.presentation()
+            centre = sum(
+                any(LOCAL_DATA in s.text_frame.text for s in page.shapes if s.has_text_frame)
+                for page in prs.slides
             )
+            cache[key] = (deck.exhibits, prs, centre)
         return cache[key]
 
     return get
@@ -61,10 +64,10 @@ def references_pages(prs) -> list:
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_one_slide_per_figure_between_title_and_references(selection, decks):
-    deck_slides, prs = decks(selection)
+    deck_slides, prs, centre = decks(selection)
     references = references_pages(prs)
     assert references
-    assert len(prs.slides) == 1 + len(deck_slides) + len(references)
+    assert len(prs.slides) == 1 + len(deck_slides) + centre + len(references)
     if len(references) > 2:  # a third page only once the list is at the smallest body size
         sizes = {
             run.font.size
@@ -81,7 +84,7 @@ def test_one_slide_per_figure_between_title_and_references(selection, decks):
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_title_slide_names_selection_and_dataset_version(selection, decks, dataset):
-    _, prs = decks(selection)
+    _, prs, _ = decks(selection)
     text = "\n".join(texts(prs.slides[0]))
     assert DECK_TITLE in text
     assert ", ".join(selection) in text
@@ -91,8 +94,8 @@ def test_title_slide_names_selection_and_dataset_version(selection, decks, datas
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_figure_slides_have_title_chart_numbers_and_notes(selection, decks):
-    deck_slides, prs = decks(selection)
-    assert len(prs.slides) == 1 + len(deck_slides) + len(references_pages(prs))
+    deck_slides, prs, centre = decks(selection)
+    assert len(prs.slides) == 1 + len(deck_slides) + centre + len(references_pages(prs))
     for slide, page in zip(deck_slides, list(prs.slides)[1:], strict=False):
         assert page.shapes.title.text == slide.slide_title
         pictures = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -112,7 +115,7 @@ def test_figure_slides_have_title_chart_numbers_and_notes(selection, decks):
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_references_list_every_citation_once_in_order(selection, decks):
-    deck_slides, prs = decks(selection)
+    deck_slides, prs, _ = decks(selection)
     cited = list(dict.fromkeys(c for s in deck_slides for c in s.citations))
     listed = [
         line
@@ -126,7 +129,7 @@ def test_references_list_every_citation_once_in_order(selection, decks):
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=IDS)
 def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
-    _, prs = decks(selection)
+    _, prs, _ = decks(selection)
     for page in prs.slides:
         title = page.shapes.title
         for shape in page.shapes:
@@ -141,7 +144,7 @@ def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
 
 
 def test_truncated_figure_is_shown_as_printed(decks):
-    deck_slides, prs = decks(["AML"])
+    deck_slides, prs, _ = decks(["AML", "MDS", "ALL"])
     index, slide = next(
         (i, s) for i, s in enumerate(deck_slides, start=1) if s.key == "venhma-bridge"
     )
@@ -167,12 +170,12 @@ def run_deck(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_writes_the_deck(tmp_path):
     out = tmp_path / "deck.pptx"
-    result = run_deck("--disease", "ALL", "--out", str(out))
+    result = run_deck("--disease", "MDS", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout and "slides in" in result.stdout
     prs = Presentation(str(out))
     assert f"{len(prs.slides)} slides" in result.stdout
-    assert "ALL" in "\n".join(texts(prs.slides[0]))
+    assert "MDS" in "\n".join(texts(prs.slides[0]))
 
 
 def test_cli_reports_bad_data_without_a_traceback(data_copy, tmp_path):
