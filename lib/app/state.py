@@ -10,6 +10,7 @@ signature holds one entry per language: text made inside them (badges, section t
 axes) is made inside the page run's ``using_language`` and never served to the other language.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class DataState:
     problems: tuple[Problem, ...] = ()
     stale: bool = False  # True when showing the last valid dataset because the files are broken
     data_dir: str = ""
-    signature: tuple = ()  # (file signature, language) of what is shown: the key of derived data
+    signature: tuple = ()  # (files' digest, language) of what is shown: the key of derived data
     lang: str = "en"
 
 
@@ -74,7 +75,9 @@ def current_data() -> DataState:
     last valid one."""
     data_dir = str(data_dir_from_env())
     lang = current_language()
-    state = _load(data_dir, (fingerprint(Path(data_dir)), lang))
+    # The files' signature as one short digest: every cache below hashes it on every call.
+    files = hashlib.sha1(repr(fingerprint(Path(data_dir))).encode()).hexdigest()
+    state = _load(data_dir, (files, lang))
     remembered = _last_valid()
     if state.dataset is not None:
         remembered[(data_dir, lang)] = state

@@ -9,6 +9,7 @@ Text (titles, sentences, badges, table columns, captions) comes out in the sessi
 keep the English, marked `N_`, and are translated where used.
 """
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -128,7 +129,7 @@ class Exhibit:
     def phase_label(self) -> str:
         return _(PHASE_LABELS[self.phase])
 
-    @property
+    @functools.cached_property  # the exhibit is read-only: made once, read on every view
     def placement(self) -> str:
         """Why figures of a study of another phase are shown here ('' for the study's own)."""
         reasons = [r for r in dict.fromkeys(self.rows["phase_rationale"].dropna()) if r]
@@ -195,7 +196,7 @@ class Exhibit:
         docs = [d for d in self.rows["source_document"].dropna().unique() if d]
         return tuple(dict.fromkeys([*cites, *docs]))
 
-    @property
+    @functools.cached_property
     def claims_table(self) -> pd.DataFrame:
         """Direction-only claims as a compact table (subgroup x endpoint x direction, p as
         printed): read in seconds where a list of sentences would not."""
@@ -220,7 +221,7 @@ class Exhibit:
         frame = pd.DataFrame(columns, columns=CLAIM_COLUMNS).reset_index(drop=True)
         return frame.rename(columns=_)
 
-    @property
+    @functools.cached_property
     def prefers_table(self) -> bool:
         """Many direction-only claims (e.g. subgroups of one trial) read better as a table."""
         return self.chart is None and len(self.claims_table) >= CLAIMS_AS_TABLE
