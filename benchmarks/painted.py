@@ -5,14 +5,19 @@ title and one Plotly chart, served the same way) are opened in turn in one tab, 
 one warm-up visit each. Time = performance.now() (origin: navigation start) at the first animation
 frame where the app is connected and idle, the page heading is there and every chart the page's
 run sent (the `plotly_chart` elements in its WebSocket messages, counted on the warm-up visit) has
-a visible svg. `ratio` = page median / anchor median, same run. `anchor at /deep` is the same bare
-page served at a deep link (benchmarks/anchor_deep_app.py), as every phase page is (`ratio to
-/deep`: page median / its median); it is not the target's reference.
+a visible svg. Every phase page is measured in English and in Chinese (`?lang=`). The target's
+reference is `anchor at /deep`: the same bare page served at a deep link
+(benchmarks/anchor_deep_app.py), as every phase page is, so Streamlit's deep-link probe counts on
+both sides (`ratio to /deep` = page median / its median, same run); `ratio to /` compares with the
+bare page at the root. `server MB after 1st view`: the serving process's resident memory once
+that page has been viewed the first time (rows in the order viewed, so the growth from one row to
+the next is what that page's first view loaded). Quick mode: transplant in English only.
 
 Where the time goes (medians; these hold on a busy machine, where wall times do not):
 `main-thread CPU ms` is the CPU time of the renderer's main thread for the document up to
 painted (Chromium's ThreadTime metric): JavaScript, style, layout, text shaping, Plotly's drawing;
-`CPU ratio` compares it with the anchor's. `server CPU ms`: the page's server process, per view.
+`CPU ratio to /deep` compares it with the bare deep-link page's. `server CPU ms`: the page's server process,
+per view.
 `probe ms`: a deep link (`/induction`) makes Streamlit's frontend first try
 `/induction/_stcore/health`, which fails, and retry at the root 100 ms later; this is the time
 from that first probe to the second (the anchor, at `/`, has none). `DOM nodes` and `WS KB`
@@ -22,16 +27,19 @@ from that first probe to the second (the anchor, at `/`, has none). `DOM nodes` 
 from __future__ import annotations
 
 import base64
+import contextlib
 import statistics
+from dataclasses import dataclass
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks import REPO, cpu_s, median, verdict
+from benchmarks import REPO, cpu_s, median, rss_mb, verdict
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
+LANGS = ["en", "zh"]
 TARGET_RATIO = 1.3
 DEEP = "anchor at /deep"
 # Plotly keeps a chart's svg hidden until it is sized, so a visible svg means drawn.
@@ -124,34 +132,59 @@ def _warm(page, frames: Frames, url: str) -> dict:
     return summary
 
 
+@dataclass(frozen=True)
+class Target:
+    name: str  # the row's label
+    url: str
+    server: str  # "app", "anchor" or "deep"
+    phase: str = ""
+    lang: str = ""
+
+
+def _targets(urls: dict[str, str], quick: bool) -> list[Target]:
+    """The two bare pages, then every phase page in each language (quick: transplant, English)."""
+    langs, phases = (["en"], ["transplant"]) if quick else (LANGS, PHASES)
+    return [
+        Target("anchor", f"{urls['anchor']}/", "anchor"),
+        Target(DEEP, f"{urls['deep']}/deep", "deep"),
+        *(
+            Target(f"{phase} ({lang})", f"{urls['app']}/{phase}?lang={lang}", "app", phase, lang)
+            for lang in langs
+            for phase in phases
+        ),
+    ]
+
+
 def run(quick: bool) -> list[dict]:
     reps = 1 if quick else 7
-    app = StreamlitServer(REPO, data_dir=REPO / "data")
-    anchor = StreamlitServer(REPO, script="benchmarks/anchor_app.py")
-    deep = StreamlitServer(REPO, script="benchmarks/anchor_deep_app.py")
-    with app as app_url, anchor as anchor_url, deep as deep_url, sync_playwright() as playwright:
-        servers = {"anchor": anchor.proc.pid, DEEP: deep.proc.pid}
+    servers = {
+        "app": StreamlitServer(REPO, data_dir=REPO / "data"),
+        "anchor": StreamlitServer(REPO, script="benchmarks/anchor_app.py"),
+        "deep": StreamlitServer(REPO, script="benchmarks/anchor_deep_app.py"),
+    }
+    with contextlib.ExitStack() as stack, sync_playwright() as playwright:
+        urls = {name: stack.enter_context(server) for name, server in servers.items()}
+        pids = {name: server.proc.pid for name, server in servers.items()}
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 900})
         page = context.new_page()
         frames = Frames(context, page)
-        targets = {
-            "anchor": f"{anchor_url}/",
-            DEEP: f"{deep_url}/deep",
-            **{p: f"{app_url}/{p}" for p in PHASES},
-        }
-        sent = {name: _warm(page, frames, url) for name, url in targets.items()}
+        targets = _targets(urls, quick)
+        started_mb = rss_mb(pids["app"])
+        sent, rss = {}, {}
+        for target in targets:  # in turn, so each row's memory is what its first view added
+            sent[target.name] = _warm(page, frames, target.url)
+            rss[target.name] = rss_mb(pids[target.server])
         names = ("wall", "cpu", "server", "probe", "nodes", "bytes")
-        samples = {name: {k: [] for k in names} for name in targets}
+        samples = {t.name: {k: [] for k in names} for t in targets}
         for _ in range(reps):
-            for name, url in targets.items():
-                server = servers.get(name, app.proc.pid)
+            for target in targets:
                 frames.clear()
-                before = cpu_s(server) or 0.0
-                wall = _open(page, url, len(sent[name]["charts"]))
-                server_ms = 1000 * ((cpu_s(server) or 0.0) - before)
+                before = cpu_s(pids[target.server]) or 0.0
+                wall = _open(page, target.url, len(sent[target.name]["charts"]))
+                server_ms = 1000 * ((cpu_s(pids[target.server]) or 0.0) - before)
                 facts = page.evaluate(PAGE_FACTS_JS)
-                got = samples[name]
+                got = samples[target.name]
                 got["wall"].append(wall)
                 got["cpu"].append(frames.main_thread_ms())
                 got["server"].append(server_ms)
@@ -161,33 +194,37 @@ def run(quick: bool) -> list[dict]:
         browser.close()
     anchor_wall = median(samples["anchor"]["wall"])
     deep_wall = median(samples[DEEP]["wall"])
-    anchor_cpu = median(samples["anchor"]["cpu"])
+    deep_cpu = median(samples[DEEP]["cpu"])
     rows = []
-    for name, got in samples.items():
-        ratio = median(got["wall"]) / anchor_wall
-        phase = name in PHASES
+    for target in targets:
+        got = samples[target.name]
+        ratio = median(got["wall"]) / deep_wall
+        phase = bool(target.phase)
         rows.append(
             {
-                "page": name,
-                "charts": len(sent[name]["charts"]),
+                "page": target.name,
+                "charts": len(sent[target.name]["charts"]),
                 "runs": len(got["wall"]),
                 "median ms": round(median(got["wall"])),
                 "max ms": round(max(got["wall"])),
-                "ratio": round(ratio, 2),
+                "ratio to /deep": round(ratio, 2),
                 "target": f"<= {TARGET_RATIO}" if phase else "-",
                 "": verdict(ratio, TARGET_RATIO, inclusive=True) if phase else "-",
-                "ratio to /deep": round(median(got["wall"]) / deep_wall, 2),
+                "ratio to /": round(median(got["wall"]) / anchor_wall, 2),
                 "main-thread CPU ms": round(median(got["cpu"])),
-                "CPU ratio": round(median(got["cpu"]) / anchor_cpu, 2) if anchor_cpu else None,
+                "CPU ratio to /deep": round(median(got["cpu"]) / deep_cpu, 2) if deep_cpu else None,
                 "server CPU ms": round(median(got["server"])),
+                "server MB after 1st view": round(rss[target.name] or 0),
                 "probe ms": round(median(got["probe"])),
                 "DOM nodes": round(median(got["nodes"])),
                 "WS KB": round(median(got["bytes"]) / 1024, 1),
-                "chart KB": round(sum(sent[name]["charts"]) / 1024, 1),
+                "chart KB": round(sum(sent[target.name]["charts"]) / 1024, 1),
+                "_lang": target.lang,
+                "_app_server_mb_at_start": round(started_mb or 0),
                 "_times_ms": got["wall"],
                 "_main_thread_cpu_ms": [round(v) for v in got["cpu"]],
                 "_server_cpu_ms": [round(v) for v in got["server"]],
-                "_chart_bytes": sent[name]["charts"],
+                "_chart_bytes": sent[target.name]["charts"],
                 "_spread_ms": round(statistics.pstdev(got["wall"])) if len(got["wall"]) > 1 else 0,
             }
         )

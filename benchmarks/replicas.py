@@ -50,7 +50,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from benchmarks import cpu_s
+from benchmarks import cpu_s, rss_mb
 from benchmarks.wsclient import Session, ViewError
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.served import Launched, free_ports
@@ -242,16 +242,6 @@ def machine_busy_s() -> tuple[float, float]:
     idle = values[3] + values[4]  # idle + iowait
     tick = os.sysconf("SC_CLK_TCK")
     return (sum(values) - idle) / tick, sum(values) / tick
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def children(pid: int) -> list[int]:
