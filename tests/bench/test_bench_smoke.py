@@ -27,7 +27,8 @@ def test_quick_run_prints_the_tables(tmp_path):
     assert "| ERROR |" not in proc.stdout and "FAILED" not in proc.stdout
     sections = json.loads(out.read_text())["sections"]
     assert sections["load"]["rows"][0]["data"] == "1x"
-    assert {row["page"] for row in sections["painted"]["rows"]} >= {"anchor", "transplant"}
+    pages = {row["page"] for row in sections["painted"]["rows"]}
+    assert pages >= {"anchor", "anchor at /deep", "transplant (en)"}
 
 
 def test_synthetic_10x_data_loads_and_validates(tmp_path):
