@@ -18,9 +18,11 @@ from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence import text as fmt
 from lib.evidence.figures import figure_table
+from lib.evidence.selection import ordered_diseases
+from lib.export import deck_filename
 from lib.i18n import SUPPORTED, using_language
 from lib.render.images import ImageExportError
-from lib.render.pptx import build_deck, deck_filename, ordered_diseases
+from lib.render.pptx import build_deck
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,25 +19,34 @@ import io
 import json
 import math
 import numbers
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from lib.dataset.loading import data_dir_from_env, load_or_report
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.evidence.escape import spreadsheet_cell
 from lib.evidence.figures import export_frame, export_headers, figure_table
-from lib.evidence.selection import filter_table
-from lib.i18n import SUPPORTED, using_language
+from lib.evidence.selection import filter_table, ordered_diseases
+from lib.i18n import SUPPORTED, current_language, using_language
 
 #: Starts every CSV file this module writes: Excel then reads the file as UTF-8 (without it,
 #: Excel on Windows guesses the local code page and shows Chinese as mojibake).
 BOM = "\ufeff"
+
+
+def deck_filename(diseases: list[str], version: str, lang: str | None = None) -> str:
+    """The deck's file name, naming the selection and dataset version:
+    phasewise-AML-MDS-v1.0.0.pptx;
+    a deck in another language than English (default: the current one) ends -zh.pptx, so the
+    two sit side by side in a folder. Only ids: the same in every language."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
+    lang = lang or current_language()
+    suffix = "" if lang == "en" else f"-{lang}"
+    return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}{suffix}.pptx"
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
@@ -68,6 +77,10 @@ def frame_to_xlsx(frame: pd.DataFrame) -> bytes:
     cell, a bool a boolean cell, anything else its text in a text cell (so "15%", "12,744", a
     PMID or a DOI stays as printed, and text that looks like a formula is stored as text and
     marked so, never evaluated); missing values are empty cells."""
+    from openpyxl import Workbook  # loaded on the first workbook, not with every page
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE

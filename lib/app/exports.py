@@ -16,7 +16,6 @@ import streamlit as st
 from lib.app.state import DataState
 from lib.evidence.exhibits import Exhibit
 from lib.i18n import current_language, using_language
-from lib.render import images, pptx
 
 T = TypeVar("T")
 
@@ -33,9 +32,12 @@ def deferred(build: Callable[[], T]) -> Callable[[], T]:
 
 
 @st.cache_resource(show_spinner=False)
-def _exporter() -> images.ImageExporter:
-    """Started on the first export and kept for the life of the server (no text in it)."""
-    return images.ImageExporter().__enter__()
+def _exporter():
+    """Started on the first export and kept for the life of the server (no text in it). The
+    image and deck modules (kaleido, python-pptx) load with it, not with every page."""
+    from lib.render.images import ImageExporter
+
+    return ImageExporter().__enter__()
 
 
 def image_download(state: DataState, exhibit: Exhibit) -> Callable[[str], bytes]:
@@ -44,6 +46,8 @@ def image_download(state: DataState, exhibit: Exhibit) -> Callable[[str], bytes]
     lang = current_language()
 
     def render(fmt: str) -> bytes:
+        from lib.render import images
+
         with using_language(lang):
             return images.figure_image(
                 exhibit,
@@ -60,8 +64,12 @@ def deck_download(state: DataState, diseases: list[str], centre=None) -> Callabl
     """The .pptx of the selection in the page's language, built on click; with this session's
     centre slides when given (their images are drawn without the shared exporter's memory of
     images). `state` is the page's: its dataset is in the same language."""
-    return deferred(
-        lambda: pptx.build_deck(
+
+    def build() -> bytes:
+        from lib.render import pptx
+
+        return pptx.build_deck(
             state.dataset, state.table, diseases, exporter=_exporter(), centre=centre
         )
-    )
+
+    return deferred(build)

@@ -11,7 +11,6 @@ from lib.app.state import current_data
 from lib.app.widgets import selected_diseases
 from lib.evidence.selection import filter_table
 from lib.i18n import _, current_language
-from lib.render import pptx
 
 
 def sidebar_tools(page_path: str) -> None:
@@ -82,7 +81,7 @@ def sidebar_tools(page_path: str) -> None:
     st.sidebar.download_button(
         _("Download deck (.pptx)"),
         exports.deck_download(state, diseases, centre),
-        file_name=pptx.deck_filename(diseases, version),
+        file_name=export.deck_filename(diseases, version),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
         on_click="ignore",

@@ -300,3 +300,9 @@ def arm_units(values: pd.DataFrame) -> list[str]:
     """The value axes an arm chart of these rows needs, "%" first (e.g. ["%", "months"])."""
     units = chart_scale(values)[values["plot_value"].notna()].unique().tolist()
     return sorted(units, key=lambda unit: (unit != "%", unit))
+
+
+def ordered_diseases(diseases: Iterable[str]) -> list[str]:
+    """The selection in the vocabulary's order, without repeats."""
+    chosen = set(diseases)
+    return [d for d in DISEASES if d in chosen]

@@ -9,7 +9,6 @@ Chinese deck every run is marked ``lang="zh-CN"`` (spelling, line breaking, font
 
 import functools
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,9 +23,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from lib.dataset.records import Dataset
-from lib.dataset.vocabulary import DISEASES
 from lib.evidence.catalogue import citation_text
 from lib.evidence.exhibits import Exhibit, selection_exhibits
+from lib.evidence.selection import ordered_diseases
 from lib.evidence.text import count as count_text
 from lib.evidence.text import enumeration, integrative_note, semicolons
 from lib.i18n import N_, _, _f, _nf, current_language
@@ -109,16 +108,6 @@ class _Para:
     bullet: bool = False
     align: PP_ALIGN = PP_ALIGN.LEFT
     space_after: float = 0.35  # in font sizes
-
-
-def deck_filename(diseases: list[str], version: str, lang: str | None = None) -> str:
-    """A file name naming the selection and dataset version: phasewise-AML-MDS-v1.0.0.pptx;
-    a deck in another language than English (default: the current one) ends -zh.pptx, so the
-    two sit side by side in a folder. Only ids: the same in every language."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
-    lang = lang or current_language()
-    suffix = "" if lang == "en" else f"-{lang}"
-    return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}{suffix}.pptx"
 
 
 def build_deck(
@@ -754,11 +743,6 @@ def _paginate(paras: list[_Para], width: float, height: float) -> list[list[_Par
             pages.append([])
         pages[-1].append(para)
     return pages
-
-
-def ordered_diseases(diseases: list[str]) -> list[str]:
-    """The selection in the vocabulary's order, without repeats."""
-    return [d for d in DISEASES if d in set(diseases)]
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -84,8 +84,10 @@ def test_a_deferred_download_keeps_its_language_in_another_thread():
 
 def test_the_image_download_renders_in_the_page_language(monkeypatch):
     seen = []
+    from lib.render import images  # the app loads it on the first image
+
     monkeypatch.setattr(
-        exports.images, "figure_image", lambda *args, **kwargs: seen.append(current_language())
+        images, "figure_image", lambda *args, **kwargs: seen.append(current_language())
     )
     monkeypatch.setattr(exports, "_exporter", lambda: None)
 

@@ -16,11 +16,12 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from lib.export import deck_filename
 from lib.i18n import missing_translations, using_language
 from lib.i18n.wrap import NO_BREAK_AFTER, NO_BREAK_BEFORE, is_cjk
 from lib.render import charts, images
 from lib.render import cohort_charts as cc
-from lib.render.pptx import EA_FONT, deck_filename
+from lib.render.pptx import EA_FONT
 from tests.unit.conftest import DATA_DIR, REPO_ROOT
 
 #: One worker builds the decks (tests/conftest.py), so each is built once per run.

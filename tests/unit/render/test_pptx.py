@@ -13,8 +13,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
 from lib.evidence.text import integrative_note
+from lib.export import deck_filename
 from lib.render.cohort_slides import LOCAL_DATA
-from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE, deck_filename
+from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE
 from tests.unit.conftest import REPO_ROOT
 
 #: One worker builds the decks (tests/conftest.py), so each is built once per run.
