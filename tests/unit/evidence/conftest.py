@@ -1,16 +1,33 @@
 """Fixtures for the evidence tests in Chinese: the catalogue, the dataset and its table in 中文."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
 
 from lib.dataset.loading import load_dataset
 from lib.dataset.records import Dataset
+from lib.evidence.exhibits import PhaseView, phase_view
 from lib.evidence.figures import figure_table
 from lib.i18n import using_language
 from lib.i18n.catalog import clear_missing_translations, missing_translations
 from tests.unit.conftest import DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def view(dataset, table) -> Callable[[str, list[str]], PhaseView]:
+    """(phase, diseases) -> the phase page's content from the shipped data in English, made once
+    per session (phase_view is pure; its views are read-only)."""
+    made: dict[tuple[str, tuple[str, ...]], PhaseView] = {}
+
+    def get(phase: str, diseases: list[str]) -> PhaseView:
+        key = (phase, tuple(diseases))
+        if key not in made:
+            with using_language("en"):
+                made[key] = phase_view(dataset, table, phase, list(diseases))
+        return made[key]
+
+    return get
 
 
 @pytest.fixture(scope="session")

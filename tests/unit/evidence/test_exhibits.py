@@ -29,8 +29,8 @@ def exhibits(view) -> dict:
 
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("diseases", SELECTIONS)
-def test_every_figure_of_the_selection_is_in_exactly_one_exhibit(dataset, table, phase, diseases):
-    view = phase_view(dataset, table, phase, diseases)
+def test_every_figure_of_the_selection_is_in_exactly_one_exhibit(view, table, phase, diseases):
+    view = view(phase, diseases)
     in_phase = table[
         (table["phase"] == phase) & table["diseases"].map(lambda d: not set(d).isdisjoint(diseases))
     ]
@@ -49,22 +49,22 @@ def test_every_figure_of_the_selection_is_in_exactly_one_exhibit(dataset, table,
 
 
 @pytest.mark.parametrize("phase", PHASES)
-def test_no_exhibit_table_repeats_a_row(dataset, table, phase):
-    for exhibit in phase_view(dataset, table, phase, ALL).exhibits:
+def test_no_exhibit_table_repeats_a_row(view, phase):
+    for exhibit in view(phase, ALL).exhibits:
         numbers = numbers_table(exhibit.rows)
         assert list(numbers.columns) == NUMBER_COLUMNS
         assert numbers["Figure"].is_unique, exhibit.key
 
 
-def test_mac_vs_ric_table_has_one_row_per_figure(dataset, table):
-    exhibit = exhibits(phase_view(dataset, table, "transplant", ["AML"]))["kps-mac-ric"]
+def test_mac_vs_ric_table_has_one_row_per_figure(view, table):
+    exhibit = exhibits(view("transplant", ["AML"]))["kps-mac-ric"]
     rows = table[(table["study_id"] == "kps-mac-ric") & (table["arm_role"] != "single")]
     # its comparisons, its per-arm values and its sample sizes, each exactly once
     assert len(numbers_table(exhibit.rows)) == len(rows) == len(set(rows["figure_id"]))
 
 
-def test_transplant_aml_sections_and_captions(dataset, table):
-    view = phase_view(dataset, table, "transplant", ["AML"])
+def test_transplant_aml_sections_and_captions(view):
+    view = view("transplant", ["AML"])
     assert view.title == "Transplant"
     assert view.caption.endswith("showing AML")
     assert [key for key, *_ in view.sections()] == ["arms", "effects", "single", "facts"]
@@ -76,8 +76,8 @@ def test_transplant_aml_sections_and_captions(dataset, table):
     assert all("p not reported" in s or "P" in s for s in claims.statements)
 
 
-def test_truncated_p_stays_as_printed(dataset, table):
-    view = phase_view(dataset, table, "transplant", ["AML"])
+def test_truncated_p_stays_as_printed(view):
+    view = view("transplant", ["AML"])
     printed = " ".join(
         " ".join(numbers_table(e.rows)["p as printed"]) + " ".join(e.statements + e.key_numbers)
         for e in view.exhibits
@@ -85,8 +85,8 @@ def test_truncated_p_stays_as_printed(dataset, table):
     assert "P=0. (truncated in source)" in printed  # shown as printed, never completed
 
 
-def test_charted_exhibits_name_their_error_bars(dataset, table):
-    view = exhibits(phase_view(dataset, table, "maintenance", ALL))
+def test_charted_exhibits_name_their_error_bars(view):
+    view = exhibits(view("maintenance", ALL))
     sorafenib = view["sorafenib-flt3"]
     assert sorafenib.chart.kind == "arm" and sorafenib.chart.option == "%"
     assert sorafenib.error_bars.startswith("Error bars: ")
@@ -96,8 +96,8 @@ def test_charted_exhibits_name_their_error_bars(dataset, table):
     assert [b.label for b in forest.badges] == ["Cross-trial view"]
 
 
-def test_sources_carry_excerpts_links_and_verification(dataset, table):
-    view = phase_view(dataset, table, "maintenance", ["AML"])
+def test_sources_carry_excerpts_links_and_verification(view):
+    view = view("maintenance", ["AML"])
     groups = source_groups(exhibits(view)["gdec-maintenance"].rows)
     assert {g.origin for g in groups} <= {"document", "publication"}
     entries = [e for g in groups for e in g.entries]
@@ -109,43 +109,43 @@ def test_sources_carry_excerpts_links_and_verification(dataset, table):
     assert all(e.n == "" for e in sizes)  # a sample size is its own n
 
 
-def test_facts_are_sentences_not_a_chart(dataset, table):
-    facts = exhibits(phase_view(dataset, table, "transplant", ALL))["key-facts"]
+def test_facts_are_sentences_not_a_chart(view):
+    facts = exhibits(view("transplant", ALL))["key-facts"]
     assert facts.chart is None
     assert any("12,744" in s for s in facts.statements)
     assert list(numbers_table(facts.rows)[PRINT_COLUMNS].columns) == PRINT_COLUMNS
 
 
-def test_empty_phase_names_other_diseases(dataset, table):
-    view = phase_view(dataset, table, "maintenance", ["MDS"])
+def test_empty_phase_names_other_diseases(view):
+    view = view("maintenance", ["MDS"])
     assert "No MDS studies in the maintenance phase" in view.empty_message
     assert "AML: 4, ALL: 1" in view.empty_message
 
 
-def test_notes_and_consensus_by_phase(dataset, table):
-    induction = phase_view(dataset, table, "induction", ALL)
-    relapse = phase_view(dataset, table, "relapse", ALL)
+def test_notes_and_consensus_by_phase(view):
+    induction = view("induction", ALL)
+    relapse = view("relapse", ALL)
     assert induction.consensus and not relapse.consensus
     assert all(set(n.diseases) & set(ALL) for n in induction.notes)
     assert all(e.notes == induction.notes for e in induction.exhibits)
 
 
-def test_single_arm_medians_in_months_are_listed_not_dropped(dataset, table):
-    view = phase_view(dataset, table, "induction", ["AML"])
+def test_single_arm_medians_in_months_are_listed_not_dropped(view):
+    view = view("induction", ["AML"])
     case = next(e for e in view.exhibits if "hu-case-2.survival" in set(e.rows["figure_id"]))
     assert any("over one year" in s and "n=1" in s for s in case.statements)  # as printed
 
 
 @pytest.mark.parametrize("diseases", SELECTIONS)
-def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, diseases):
+def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, view, diseases):
     slides = selection_exhibits(dataset, table, diseases)
-    pages = [e for phase in PHASES for e in phase_view(dataset, table, phase, diseases).exhibits]
+    pages = [e for phase in PHASES for e in view(phase, diseases).exhibits]
     assert [(s.phase, s.key) for s in slides] == [(e.phase, e.key) for e in pages]
     assert [s.phase for s in slides] == sorted((s.phase for s in slides), key=PHASES.index)
 
 
-def test_every_exhibit_has_a_source_line_and_citations(dataset, table):
-    for exhibit in selection_exhibits(dataset, table, ALL):
+def test_every_exhibit_has_a_source_line_and_citations(view):
+    for exhibit in (e for phase in PHASES for e in view(phase, ALL).exhibits):
         assert exhibit.source_line.startswith("Source: "), exhibit.key
         assert exhibit.citations, exhibit.key
 
