@@ -754,11 +754,15 @@ def _other_origins(centre: cc.CentreResults, diseases: list[str], phase: str, gr
         for disease, study, endpoint, time, origin in sorted(left_out)
     ]
     st.caption(
-        _f(
-            "Left out: {n} published figure(s) at a matching time point but measured from "
+        _nf(
+            "Left out: {n} published figure at a matching time point but measured from "
             "another time origin than this cohort's ({phase}). Survival counted from another "
             "starting point is a different quantity, so it is never drawn on the same axis:",
-            n=len(left_out),
+            "Left out: {n} published figures at a matching time point but measured from "
+            "another time origin than this cohort's ({phase}). Survival counted from another "
+            "starting point is a different quantity, so it is never drawn on the same axis:",
+            len(left_out),
+            n=fmt.count(len(left_out)),
             phase=_phase_name(phase),
         )
     )
