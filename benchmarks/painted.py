@@ -13,11 +13,15 @@ bare page at the root. `server MB after 1st view`: the serving process's residen
 that page has been viewed the first time (rows in the order viewed, so the growth from one row to
 the next is what that page's first view loaded). Quick mode: transplant in English only.
 
+In-app navigation (not in quick mode; the rows with `switch to`): on a warm session, a click on a
+phase page's sidebar link from the overview, to the last chart painted, against the same click
+in benchmarks/anchor_nav_app.py (the bare page twice, as two pages of one app).
+
 Where the time goes (medians; these hold on a busy machine, where wall times do not):
 `main-thread CPU ms` is the CPU time of the renderer's main thread for the document up to
 painted (Chromium's ThreadTime metric): JavaScript, style, layout, text shaping, Plotly's drawing;
-`CPU ratio to /deep` compares it with the bare deep-link page's. `server CPU ms`: the page's server process,
-per view.
+`CPU ratio to /deep` compares it with the bare deep-link page's. `server CPU ms`: the page's
+server process, per view.
 `probe ms`: a deep link (`/induction`) makes Streamlit's frontend first try
 `/induction/_stcore/health`, which fails, and retry at the root 100 ms later; this is the time
 from that first probe to the second (the anchor, at `/`, has none). `DOM nodes` and `WS KB`
@@ -120,6 +124,67 @@ def _open(page, url: str, charts: int) -> float:
     return float(handle.json_value())
 
 
+# After a sidebar click: painted once the page's heading is another than before and its charts
+# are drawn (the old page's state would otherwise pass at once).
+SWITCHED_JS = (
+    "([oldHeading, minCharts]) => {\n"
+    "  const h1 = document.querySelector('[data-testid=\"stMain\"] h1');\n"
+    "  if (!h1 || h1.textContent === oldHeading) return false;\n"
+    f"  return ({PAINTED_JS})(minCharts);\n"
+    "}"
+)
+
+
+def _switch(page, link: str, charts: int) -> float:
+    """Click the sidebar link named `link` on the open page (a warm session); ms to painted."""
+    heading = page.locator('[data-testid="stMain"] h1').first.text_content()
+    start = page.evaluate("performance.now()")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+    handle = page.wait_for_function(
+        SWITCHED_JS, arg=[heading, charts], polling="raf", timeout=60_000
+    )
+    return float(handle.json_value()) - start
+
+
+def _switches(page, urls: dict[str, str], sent: dict, reps: int) -> list[dict]:
+    """In-app navigation: the bare two-page app's own switch, then from each language's overview
+    to every phase page by its sidebar link (medians of `reps`)."""
+    times: dict[str, list[float]] = {}
+    for _ in range(reps):
+        _open(page, f"{urls['nav']}/", 1)
+        times.setdefault("anchor switch", []).append(_switch(page, "Second", 1))
+        for lang in LANGS:
+            for phase in PHASES:
+                _open(page, f"{urls['app']}/?lang={lang}", 0)
+                charts = len(sent[f"{phase} ({lang})"]["charts"])
+                link = _link_name(phase, lang)
+                times.setdefault(f"{phase} ({lang})", []).append(_switch(page, link, charts))
+    anchor = median(times["anchor switch"])
+    return [
+        {
+            "switch to": name,
+            "runs": len(got),
+            "median ms": round(median(got)),
+            "max ms": round(max(got)),
+            "ratio to the bare switch": round(median(got) / anchor, 2),
+            "target": "-" if name == "anchor switch" else f"<= {TARGET_RATIO}",
+            "": "-"
+            if name == "anchor switch"
+            else verdict(median(got) / anchor, TARGET_RATIO, True),
+            "_times_ms": got,
+        }
+        for name, got in times.items()
+    ]
+
+
+def _link_name(phase: str, lang: str) -> str:
+    from lib.dataset.vocabulary import PHASE_LABELS
+    from lib.i18n import _, using_language
+
+    with using_language(lang):
+        return _(PHASE_LABELS[phase])
+
+
 def _warm(page, frames: Frames, url: str) -> dict:
     """One untimed visit: server and browser caches; the charts the page's run sent."""
     frames.clear()
@@ -161,6 +226,7 @@ def run(quick: bool) -> list[dict]:
         "app": StreamlitServer(REPO, data_dir=REPO / "data"),
         "anchor": StreamlitServer(REPO, script="benchmarks/anchor_app.py"),
         "deep": StreamlitServer(REPO, script="benchmarks/anchor_deep_app.py"),
+        **({} if quick else {"nav": StreamlitServer(REPO, script="benchmarks/anchor_nav_app.py")}),
     }
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         urls = {name: stack.enter_context(server) for name, server in servers.items()}
@@ -191,6 +257,7 @@ def run(quick: bool) -> list[dict]:
                 got["probe"].append(facts["probe"])
                 got["nodes"].append(facts["nodes"])
                 got["bytes"].append(frames.summary()["bytes"])
+        switches = [] if quick else _switches(page, urls, sent, max(3, reps // 2))
         browser.close()
     anchor_wall = median(samples["anchor"]["wall"])
     deep_wall = median(samples[DEEP]["wall"])
@@ -228,4 +295,4 @@ def run(quick: bool) -> list[dict]:
                 "_spread_ms": round(statistics.pstdev(got["wall"])) if len(got["wall"]) > 1 else 0,
             }
         )
-    return rows
+    return rows + switches
