@@ -66,38 +66,37 @@ def test_out_of_range_slide_falls_back_to_the_first(page: Page, app_server: str)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str):
-    # MDS: the smallest deck (ten slides, fewer charts than ALL's); the sidebar is open on phase
-    # pages. A deck draws its charts on click (over 30 s on a loaded 2-core machine): a
-    # generous bound, not a timing.
-    page.goto(f"{app_server}/transplant?disease=MDS")
-    wait_for_app(page)
-    with page.expect_download(timeout=300_000) as info:
-        page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
-    download = info.value
-    assert download.suggested_filename == "phasewise-MDS-v1.2.0.pptx"
-    deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
-    texts = " ".join(
-        shape.text_frame.text
-        for slide in deck.slides
-        for shape in slide.shapes
-        if shape.has_text_frame
-    )
-    assert "MDS" in texts and "1.2.0" in texts and "Decitabine-intensified" in texts, texts
-
-
-def test_figure_png_download_has_the_context_drawn_in(page: Page, app_server: str):
-    page.goto(f"{app_server}/relapse?disease=ALL")
+def test_figure_and_deck_downloads_for_the_selection(subtests, page: Page, app_server: str):
+    """A card's SVG and the selection's deck, from one relapse page (MDS: the smallest deck, ten
+    slides; the sidebar is open on phase pages)."""
+    page.goto(f"{app_server}/relapse?disease=MDS")
     wait_for_app(page, charts=1)
-    # The IFN-α2b + ruxolitinib card (after the randomised trials: TOWER, INO-VATE): its
-    # truncated "95." stays truncated in the image.
-    card = page.locator(".st-key-card-single-ifn-rux")
-    with page.expect_download(timeout=120_000) as info:
-        card.get_by_role("button", name="SVG").first.click()
-    svg = open(info.value.path(), encoding="utf-8").read()
-    assert svg.startswith("<svg") or "<svg" in svg[:500]
-    assert "95. (truncated in source)" in svg and "n not stated" in svg
-    assert "Source: 2022 CSH talk" in svg
+
+    with subtests.test("the figure download has the context drawn in"):
+        # The IFN-α2b + ruxolitinib card: its truncated "95." stays truncated in the image.
+        card = page.locator(".st-key-card-single-ifn-rux")
+        with page.expect_download(timeout=120_000) as info:
+            card.get_by_role("button", name="SVG").first.click()
+        svg = open(info.value.path(), encoding="utf-8").read()
+        assert svg.startswith("<svg") or "<svg" in svg[:500]
+        assert "95. (truncated in source)" in svg and "n not stated" in svg
+        assert "Source: 2022 CSH talk" in svg
+
+    with subtests.test("the deck downloads as a .pptx of the selection"):
+        # A deck draws its charts on click (over 30 s on a loaded 2-core machine): a generous
+        # bound, not a timing.
+        with page.expect_download(timeout=300_000) as info:
+            page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
+        download = info.value
+        assert download.suggested_filename == "phasewise-MDS-v1.2.0.pptx"
+        deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
+        texts = " ".join(
+            shape.text_frame.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+        )
+        assert "MDS" in texts and "1.2.0" in texts and "Decitabine-intensified" in texts, texts
 
 
 def test_handout_view_shows_every_source_without_tabs(page: Page, app_server: str):
