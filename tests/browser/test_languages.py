@@ -21,30 +21,36 @@ from playwright.sync_api import Browser, Page, expect
 
 from lib.dataset.loading import DEFAULT_DATA_DIR
 from tests.browser.helpers import REPO_ROOT, slide_of, wait_for_app
-from tests.untranslated import CJK, EXCERPT_LABEL, has_cjk, scan, verbatim_pattern
+from tests.untranslated import EXCERPT_LABEL, has_cjk, scan, verbatim_pattern
 
 EXPECT_TIMEOUT_MS = 30_000
 LOAD_TIMEOUT_MS = 90_000
 URL_TIMEOUT_MS = 10_000  # the page has drawn: its address is final, or nearly
 SETTLED_TIMEOUT_MS = 5_000  # what a drawn page shows is final: a failing check fails fast
 RESULTS = REPO_ROOT / "test-results"
-CHINESE = re.compile(CJK.pattern)
+# For Playwright's text checks: Playwright hands a pattern's source to JavaScript, which reads
+# CJK's ``\U0002xxxx`` (a Python escape) as the letter U, a range from "0" to "U" that any digit
+# or capital matches ("Transplant" passed as Chinese). So the Basic Multilingual Plane's CJK
+# blocks, written as the characters themselves; `has_cjk` (Python) checks the rest.
+CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 SORAFENIB = slide_of("sorafenib-flt3", ("AML",))
 
-# path -> (query without lang, charts expected). One deep link per page, with a selection that
-# draws its charts (or its empty state).
-PAGES = {
-    "": ("disease=MDS&disease=ALL", False),
-    "induction": ("disease=ALL", False),  # the empty state
-    "consolidation": ("disease=AML", True),
-    "maintenance": ("disease=AML", True),
-    "transplant": ("disease=MDS", True),
-    "relapse": ("disease=AML&disease=MDS&disease=ALL", True),
-    "sources": ("disease=AML", False),
-    "present": (f"disease=AML&slide={SORAFENIB}", True),
-    "centre": ("disease=AML&disease=MDS&disease=ALL", False),
+# Every page in Chinese: one deep link (the overview, AML and ALL), then the sidebar to every
+# other page, as a reader goes (Streamlit reads ``lang`` from the address the same way for every
+# page; the slides' own deep link is the slides test's). path -> charts expected. The sources
+# page carries the detector's proof; the presentation comes last (its sidebar starts closed).
+DEEP_LINK = "disease=AML&disease=ALL"  # not every disease: the address then names none
+WALK = {
+    "induction": True,
+    "consolidation": True,
+    "maintenance": True,
+    "transplant": True,
+    "relapse": True,
+    "centre": False,
+    "sources": False,
+    "present": None,  # slide 1: its chart, when it has one, is checked
 }
 
 # Visible text that is not the app's: Streamlit's own keyboard link and header, the icons' font
@@ -148,59 +154,94 @@ def wait_for_url_lang(page: Page, lang: str) -> None:
     expect(page).to_have_url(re.compile(rf"[?&]lang={lang}(&|$)"), timeout=URL_TIMEOUT_MS)
 
 
-# --- 1. every page in Chinese from a deep link -----------------------------------------------
+# --- 1. every page in Chinese: a deep link, then the sidebar ----------------------------------
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
-def test_page_in_chinese_from_a_deep_link(subtests, page: Page, app_server: str, path: str) -> None:
-    query, charts = PAGES[path]
+def check_page_in_chinese(
+    subtests, page: Page, path: str, charts: bool | None, query: str = DEEP_LINK
+) -> None:
+    """Every check of one page drawn in Chinese, each reported on its own (with a screenshot);
+    the address names `query`'s diseases and lang=zh."""
     shot = f"zh-{path or 'overview'}"
-    page.goto(f"{app_server}/{path}?{query}&lang=zh")
-    wait_for_app(page, charts=1 if charts else 0, timeout=LOAD_TIMEOUT_MS)
-
-    with check(subtests, "no exception or error shown", page, shot):
+    with check(subtests, f"{path or 'overview'}: no exception or error shown", page, shot):
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
-    with check(subtests, "Chinese heading", page, shot):
+    with check(subtests, f"{path or 'overview'}: Chinese heading", page, shot):
         expect(main_heading(page)).to_have_text(CHINESE, timeout=SETTLED_TIMEOUT_MS)
-    with check(subtests, "Chinese navigation", page, shot):
+    with check(subtests, f"{path or 'overview'}: Chinese navigation", page, shot):
         titles = nav_texts(page)
         assert len(titles) >= 9, titles
         assert [t for t in titles if not has_cjk(t)] == [], titles
-    if charts:
-        with check(subtests, "charts painted with Chinese text", page, shot):
+    if charts or (charts is None and page.locator(".js-plotly-plot").count()):
+        with check(subtests, f"{path or 'overview'}: charts painted with Chinese text", page,
+                   shot):  # fmt: skip
+            expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
             painted = page.evaluate(CHART_TEXT_JS)
             assert any(has_cjk(t) for t in painted), painted
-    with check(subtests, "no English interface text on screen", page, shot):
+    with check(subtests, f"{path or 'overview'}: no English interface text on screen", page,
+               shot):  # fmt: skip
         found = english_left(page)
         assert found == [], f"{len(found)} English text(s) left:\n" + "\n".join(found[:40])
-    with check(subtests, "the address keeps lang=zh", page, shot):
+    with check(subtests, f"{path or 'overview'}: the address keeps lang=zh and the diseases",
+               page, shot):  # fmt: skip
         assert lang_in_url(page) == ["zh"], page.url
+        diseases = [part for part in query.split("&") if part.startswith("disease=")]
+        assert re.findall(r"[?&](disease=[^&]*)", page.url) == diseases, page.url
 
 
-# --- 2. the language is kept through navigation -----------------------------------------------
+def plant_and_find(page: Page) -> list[str]:
+    """The detector, proven on the real page: an English sentence and an excerpt labelled 原文
+    (as the cards draw it) added to the page; what it finds; the page then put back."""
+    page.get_by_test_id("stMain").evaluate(
+        """(main) => {
+             const planted = document.createElement('div');
+             planted.id = 'planted-by-the-test';
+             planted.innerHTML = '<p>Select at least one disease to see the figures.</p>'
+               + '<blockquote><p><span data-testid="stMarkdownBadge">原文</span> the 1-year '
+               + 'cumulative recurrence rate of the sorafenib group was lower than that of the '
+               + 'control group</p></blockquote>';
+             main.prepend(planted);
+           }"""
+    )
+    try:
+        return english_left(page)
+    finally:
+        page.evaluate("() => document.getElementById('planted-by-the-test').remove()")
 
 
-def test_language_kept_through_sidebar_navigation(subtests, page: Page, app_server: str) -> None:
-    page.goto(f"{app_server}/?disease=MDS&lang=zh")
+def test_every_page_in_chinese_from_a_deep_link_and_the_sidebar(
+    subtests, page: Page, app_server: str
+) -> None:
+    page.goto(f"{app_server}/?{DEEP_LINK}&lang=zh")
     wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-    expect(main_heading(page)).to_have_text(CHINESE)
-    page.get_by_test_id("stSidebarNav").locator('a[href$="/transplant"]').click()
-    expect(page).to_have_url(re.compile(r"/transplant\?"))
-    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
-    with check(subtests, "the next page is in Chinese", page, "zh-navigation"):
-        expect(main_heading(page)).to_have_text(CHINESE)
-        assert [t for t in nav_texts(page) if not has_cjk(t)] == []
-    with check(subtests, "the address keeps lang=zh", page, "zh-navigation"):
-        assert lang_in_url(page) == ["zh"], page.url
-        assert "disease=MDS" in page.url
+    check_page_in_chinese(subtests, page, "", False)
+
+    for path, charts in WALK.items():
+        heading = main_heading(page).inner_text()
+        with check(subtests, f"{path}: the sidebar opens it", page, f"zh-{path}"):
+            page.get_by_test_id("stSidebarNav").locator(f'a[href$="/{path}"]').click()
+            expect(page).to_have_url(re.compile(rf"/{path}\?"))
+            expect(main_heading(page)).not_to_have_text(heading)
+            wait_for_app(page, charts=1 if charts else 0, timeout=LOAD_TIMEOUT_MS)
+        check_page_in_chinese(subtests, page, path, charts)
+        if path == "sources":
+            with check(subtests, "the detector finds planted English, not an excerpt", page,
+                       "zh-detector"):  # fmt: skip
+                found = plant_and_find(page)
+                assert any("Select at least one disease" in f for f in found), found
+                assert not any("recurrence rate" in f for f in found), found
+                assert english_left(page) == []  # the page put back
+
+
+# --- 2. the language is kept through the slides -----------------------------------------------
 
 
 def test_language_kept_through_the_slides(subtests, page: Page, app_server: str) -> None:
-    page.goto(f"{app_server}/present?disease=AML&slide={SORAFENIB}&lang=zh")
+    page.goto(f"{app_server}/present?disease=AML&slide={SORAFENIB}&lang=zh")  # a deep link
     wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
     heading = page.locator("[class*='st-key-slide-body'] h1")
     expect(heading).to_have_text(CHINESE)
+    check_page_in_chinese(subtests, page, "present", True, f"disease=AML&slide={SORAFENIB}")
     first = heading.inner_text()
     page.locator(".st-key-slide-next button").click()
     expect(heading).not_to_have_text(first)
@@ -230,98 +271,67 @@ def choose_language(page: Page, name: str) -> None:
     page.get_by_test_id("stSidebar").get_by_test_id("stRadio").get_by_text(name, exact=True).click()
 
 
-def test_switch_rewrites_lang_in_the_url(
-    subtests, page: Page, app_server: str, browser: Browser
+TRANSPLANT = re.compile(r"^Transplant$")
+
+
+def test_browser_language_the_switch_and_copied_addresses(
+    subtests, browser: Browser, app_server: str
 ) -> None:
-    page.goto(f"{app_server}/transplant?disease=MDS&lang=zh")
-    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-    expect(main_heading(page)).to_have_text(CHINESE)
+    """A link without lang opens in the browser's language and stays without lang; the switch
+    writes lang into the address; the address, copied, opens in the language it names whatever
+    the recipient's browser language."""
+    contexts = {locale: browser.new_context(locale=locale) for locale in ("zh-CN", "en-US")}
+    try:
+        pages = {locale: context.new_page() for locale, context in contexts.items()}
+        for locale, lang, heading in (("zh-CN", "zh", CHINESE), ("en-US", "en", TRANSPLANT)):
+            page = pages[locale]
+            page.goto(f"{app_server}/transplant?disease=MDS")
+            wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
+            with check(subtests, f"{locale} opens in {lang}", page, f"locale-{locale}"):
+                expect(main_heading(page)).to_have_text(heading, timeout=SETTLED_TIMEOUT_MS)
+            with check(subtests, f"{locale}: the switch shows it", page, f"locale-{locale}"):
+                radio = page.get_by_test_id("stSidebar").get_by_test_id("stRadio")
+                name = "中文" if lang == "zh" else "English"
+                option = radio.get_by_role("radio", name=name, exact=True)
+                expect(option).to_be_checked(timeout=SETTLED_TIMEOUT_MS)
+            with check(subtests, f"{locale}: the address stays without lang", page,
+                       f"locale-{locale}"):  # fmt: skip
+                # An address without lang opens in each reader's browser language; the run
+                # writes lang only once it differs from the browser's (a switch) or the URL had
+                # one.
+                assert "lang=" not in page.url, page.url
 
-    choose_language(page, "English")
-    expect(main_heading(page)).to_have_text("Transplant")
-    with check(subtests, "English: lang=en in the address", page, "switch-en"):
-        wait_for_url_lang(page, "en")
-        assert "disease=MDS" in page.url
-    english_link = page.url
+        page = pages["zh-CN"]
+        choose_language(page, "English")
+        expect(main_heading(page)).to_have_text("Transplant")
+        with check(subtests, "English: lang=en in the address", page, "switch-en"):
+            wait_for_url_lang(page, "en")
+            assert "disease=MDS" in page.url
+        english_link = page.url
 
-    choose_language(page, "中文")
-    expect(main_heading(page)).to_have_text(CHINESE)
-    with check(subtests, "中文: lang=zh in the address", page, "switch-zh"):
-        wait_for_url_lang(page, "zh")
-    chinese_link = page.url
+        choose_language(page, "中文")
+        expect(main_heading(page)).to_have_text(CHINESE)
+        with check(subtests, "中文: lang=zh in the address", page, "switch-zh"):
+            wait_for_url_lang(page, "zh")
+            assert "disease=MDS" in page.url
+        chinese_link = page.url
 
-    # The address, copied, opens in the language it names, whatever the recipient's browser.
-    for link, locale, heading in (
-        (english_link, "zh-CN", re.compile(r"^Transplant$")),
-        (chinese_link, "en-US", CHINESE),
-    ):
-        context = browser.new_context(locale=locale)
-        try:
-            other = context.new_page()
+        for link, locale, heading in (
+            (english_link, "zh-CN", TRANSPLANT),
+            (chinese_link, "en-US", CHINESE),
+        ):
+            other = pages[locale]
             other.goto(link)
             wait_for_app(other, timeout=LOAD_TIMEOUT_MS)
             with check(subtests, f"the copied address opens in its language ({locale})", other,
                        f"copied-{locale}"):  # fmt: skip
                 expect(main_heading(other)).to_have_text(heading, timeout=SETTLED_TIMEOUT_MS)
-        finally:
-            context.close()
-
-
-# --- 4. the browser's language when the link names none ----------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("locale", "lang", "heading"),
-    [("zh-CN", "zh", CHINESE), ("en-US", "en", re.compile(r"^Transplant$"))],
-    ids=["zh-CN", "en-US"],
-)
-def test_browser_locale_without_lang(
-    subtests, browser: Browser, app_server: str, locale: str, lang: str, heading
-) -> None:
-    context = browser.new_context(locale=locale)
-    try:
-        page = context.new_page()
-        page.goto(f"{app_server}/transplant?disease=MDS")
-        wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-        with check(subtests, f"{locale} opens in {lang}", page, f"locale-{locale}"):
-            expect(main_heading(page)).to_have_text(heading, timeout=SETTLED_TIMEOUT_MS)
-        with check(subtests, "the switch shows it", page, f"locale-{locale}"):
-            radio = page.get_by_test_id("stSidebar").get_by_test_id("stRadio")
-            name = "中文" if lang == "zh" else "English"
-            option = radio.get_by_role("radio", name=name, exact=True)
-            expect(option).to_be_checked(timeout=SETTLED_TIMEOUT_MS)
-        with check(subtests, "the address stays without lang", page, f"locale-{locale}"):
-            # An address without lang opens in each reader's browser language; the run writes
-            # lang only once it differs from the browser's (a switch) or the URL had one.
-            assert "lang=" not in page.url, page.url
     finally:
-        context.close()
+        for context in contexts.values():
+            context.close()
 
 
 def test_screenshots_go_to_an_ignored_folder() -> None:
     ignored = (REPO_ROOT / ".gitignore").read_text().split()
     assert "test-results/" in ignored
     assert Path(RESULTS).name == "test-results"
-
-
-def test_the_on_screen_detector_finds_planted_english_and_skips_excerpts(
-    page: Page, app_server: str
-) -> None:
-    """The check above, proven on the real page: an English sentence added to it is found, an
-    excerpt labelled 原文 (as the cards draw it) is not."""
-    page.goto(f"{app_server}/sources?disease=AML&lang=zh")
-    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
-    assert english_left(page) == []
-    page.get_by_test_id("stMain").evaluate(
-        """(main) => {
-             const planted = document.createElement('div');
-             planted.innerHTML = '<p>Select at least one disease to see the figures.</p>'
-               + '<blockquote><p><span data-testid="stMarkdownBadge">原文</span> the 1-year '
-               + 'cumulative recurrence rate of the sorafenib group was lower than that of the '
-               + 'control group</p></blockquote>';
-             main.prepend(planted);
-           }"""
-    )
-    found = english_left(page)
-    assert any("Select at least one disease" in f for f in found), found
-    assert not any("recurrence rate" in f for f in found), found

@@ -27,7 +27,11 @@ def open_slide(page: Page, base: str, query: str) -> None:
     wait_for_app(page)
 
 
-def test_url_names_the_slide(page: Page, app_server: str):
+def test_url_names_the_slide_and_the_keys_buttons_and_a_copied_link_follow(
+    page: Page, app_server: str
+):
+    """One deep link to a slide, then the arrow keys and the Next button move from it (the
+    address following each move), and the copied address reopens the slide on screen."""
     open_slide(page, app_server, f"disease=AML&slide={SORAFENIB}")
     expect(slide_heading(page)).to_have_text(
         "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
@@ -35,10 +39,6 @@ def test_url_names_the_slide(page: Page, app_server: str):
     expect(page.get_by_text(re.compile(rf"Slide {SORAFENIB} of \d+"))).to_be_visible()
     expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
 
-
-def test_arrow_keys_move_between_slides_and_update_the_url(page: Page, app_server: str):
-    open_slide(page, app_server, f"disease=AML&slide={SORAFENIB}")
-    expect(slide_heading(page)).to_contain_text("Sorafenib")
     slide_heading(page).click()  # focus the slide itself, not a widget
     page.keyboard.press("ArrowRight")
     expect(slide_heading(page)).to_contain_text("rhG-CSF plus minimal-dose decitabine")
@@ -49,16 +49,13 @@ def test_arrow_keys_move_between_slides_and_update_the_url(page: Page, app_serve
     expect(slide_heading(page)).not_to_contain_text("Sorafenib")
     wait_for_address(page, f"?disease=AML&slide={SORAFENIB - 1}")
 
-
-def test_next_button_and_a_copied_link_reopen_the_same_slide(page: Page, app_server: str):
-    open_slide(page, app_server, "disease=MDS")
-    first = slide_heading(page).inner_text()
+    before = slide_heading(page).inner_text()
     page.get_by_role("button", name="Next").click()
-    expect(slide_heading(page)).not_to_have_text(first)
-    wait_for_address(page, "?disease=MDS&slide=2")
+    expect(slide_heading(page)).not_to_have_text(before)
+    expect(slide_heading(page)).to_contain_text("Sorafenib")
+    wait_for_address(page, f"?disease=AML&slide={SORAFENIB}")
     title = slide_heading(page).inner_text()
-    link = page.evaluate("location.href")
-    page.goto(link)
+    page.goto(page.evaluate("location.href"))
     wait_for_app(page)
     expect(slide_heading(page)).to_have_text(title)
 
@@ -69,37 +66,37 @@ def test_out_of_range_slide_falls_back_to_the_first(page: Page, app_server: str)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_deck_downloads_as_a_pptx_for_the_selection(page: Page, app_server: str):
-    page.goto(f"{app_server}/relapse?disease=ALL")  # the sidebar is open on phase pages
-    wait_for_app(page)
-    # The ALL deck draws about ten charts since the added trials (42 s alone on a loaded 2-core
-    # machine): a generous bound, not a timing.
-    with page.expect_download(timeout=300_000) as info:
-        page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
-    download = info.value
-    assert download.suggested_filename == "phasewise-ALL-v1.2.0.pptx"
-    deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
-    texts = " ".join(
-        shape.text_frame.text
-        for slide in deck.slides
-        for shape in slide.shapes
-        if shape.has_text_frame
-    )
-    assert "ALL" in texts and "1.2.0" in texts and "Donor lymphocyte infusion" in texts
-
-
-def test_figure_png_download_has_the_context_drawn_in(page: Page, app_server: str):
-    page.goto(f"{app_server}/relapse?disease=ALL")
+def test_figure_and_deck_downloads_for_the_selection(subtests, page: Page, app_server: str):
+    """A card's SVG and the selection's deck, from one relapse page (MDS: the smallest deck, ten
+    slides; the sidebar is open on phase pages)."""
+    page.goto(f"{app_server}/relapse?disease=MDS")
     wait_for_app(page, charts=1)
-    # The IFN-α2b + ruxolitinib card (after the randomised trials: TOWER, INO-VATE): its
-    # truncated "95." stays truncated in the image.
-    card = page.locator(".st-key-card-single-ifn-rux")
-    with page.expect_download(timeout=120_000) as info:
-        card.get_by_role("button", name="SVG").first.click()
-    svg = open(info.value.path(), encoding="utf-8").read()
-    assert svg.startswith("<svg") or "<svg" in svg[:500]
-    assert "95. (truncated in source)" in svg and "n not stated" in svg
-    assert "Source: 2022 CSH talk" in svg
+
+    with subtests.test("the figure download has the context drawn in"):
+        # The IFN-α2b + ruxolitinib card: its truncated "95." stays truncated in the image.
+        card = page.locator(".st-key-card-single-ifn-rux")
+        with page.expect_download(timeout=120_000) as info:
+            card.get_by_role("button", name="SVG").first.click()
+        svg = open(info.value.path(), encoding="utf-8").read()
+        assert svg.startswith("<svg") or "<svg" in svg[:500]
+        assert "95. (truncated in source)" in svg and "n not stated" in svg
+        assert "Source: 2022 CSH talk" in svg
+
+    with subtests.test("the deck downloads as a .pptx of the selection"):
+        # A deck draws its charts on click (over 30 s on a loaded 2-core machine): a generous
+        # bound, not a timing.
+        with page.expect_download(timeout=300_000) as info:
+            page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
+        download = info.value
+        assert download.suggested_filename == "phasewise-MDS-v1.2.0.pptx"
+        deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
+        texts = " ".join(
+            shape.text_frame.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+        )
+        assert "MDS" in texts and "1.2.0" in texts and "Decitabine-intensified" in texts, texts
 
 
 def test_handout_view_shows_every_source_without_tabs(page: Page, app_server: str):
