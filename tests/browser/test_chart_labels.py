@@ -42,14 +42,16 @@ MEASURE = """() => {
             svg: {l: svg.left, r: svg.right, t: svg.top, b: svg.bottom}, texts};
   });
 }"""
-# Drawn: every shown chart's SVG as wide as its box (after a resize the box changes at once, the
-# SVG when Plotly has redrawn), and the label boxes the same on two frames running.
+# Drawn: every shown chart element holds a Plotly plot whose SVG is as wide as its box (after a
+# resize the box changes at once, the SVG when Plotly has redrawn), and the label boxes are the
+# same on two frames running.
 SETTLED = f"""() => {{
-  const plots = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
-    .filter(plot => plot.offsetWidth > 0);
-  const sized = plots.length > 0 && plots.every(plot => {{
-    const svg = plot.querySelector('.main-svg');
-    return !!plot._fullLayout && !!svg
+  const shown = [...document.querySelectorAll('[data-testid="stMain"] [data-testid=stPlotlyChart]')]
+    .filter(chart => chart.offsetWidth > 0);
+  const sized = shown.length > 0 && shown.every(chart => {{
+    const plot = chart.querySelector('.js-plotly-plot');
+    const svg = plot && plot.querySelector('.main-svg');
+    return !!svg && !!plot._fullLayout
       && Math.abs(svg.getBoundingClientRect().width - plot.offsetWidth) < 1;
   }});
   const boxes = JSON.stringify(({MEASURE})());
