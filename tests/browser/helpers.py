@@ -177,6 +177,25 @@ def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> Non
         expect(page.get_by_test_id("stPlotlyChart").nth(charts - 1)).to_be_attached(timeout=timeout)
 
 
+# wait_for_app's conditions, checked together inside the page on every animation frame.
+_APP_IDLE = """(charts) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testConnectionState !== 'CONNECTED'
+      || app.dataset.testScriptState !== 'notRunning'
+      || document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (charts === 0) return true;
+  const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+  return !!svg && svg.checkVisibility({visibilityProperty: true})
+    && document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= charts;
+}"""
+
+
+def wait_for_app_idle(page: Page, charts: int = 0, *, timeout: float = 30_000) -> None:
+    """What `wait_for_app` waits for, checked in the page on every frame: it returns as soon as
+    the app is idle, where `expect`'s polling (up to 1 s between tries) can overshoot."""
+    page.wait_for_function(_APP_IDLE, arg=charts, polling="raf", timeout=timeout)
+
+
 @functools.cache
 def slide_of(exhibit_key: str, diseases: tuple[str, ...]) -> int:
     """The slide number of an exhibit in the shipped data (slides are the exhibits in order, the

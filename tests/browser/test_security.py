@@ -6,6 +6,11 @@ handlers, <script>, Markdown links to javascript: and images on a remote host, S
 with every figure card's Table and Source tabs opened, no dialog opens, no request leaves
 127.0.0.1, no element carries an injected handler or remote source, and the payloads are shown
 as literal text (in Markdown and inside the charts' SVG).
+
+The tests share one browser page: the first opens its page by address, the next ones get to
+theirs inside the app (the disease filter, then the sidebar link), as a reader would; a test run
+alone (or first on its worker) opens its page by address. What is tested is the pages' content,
+not their addresses (tests/browser/test_url_tampering.py opens addresses).
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Dialog, Locator, Page, Request, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, Request, expect
 
 from lib.dataset.loading import load_dataset
-from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
+from lib.dataset.vocabulary import DISEASES, PHASE_LABELS
+from lib.evidence.text import enumeration
+from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app_idle
 from tests.unit.conftest import arm, edit, record
 from tests.unit.dataset.translation_sync import sync_translation
 
@@ -92,15 +99,26 @@ class Target:
     hover: tuple[str, str] | None = None  # (title of the chart to hover, text in its hover label)
 
 
+MAINTENANCE_AML = Target(
+    "maintenance?disease=AML",
+    charts=1,
+    texts=[STUDY_TITLE, AIM_JS_LINK, AIM_REMOTE_IMAGE],
+    chart_texts=[STUDY_SHORT, ARM_SCRIPT, ARM_PLOTLY_LINK],
+    source_texts=[ARM_SCRIPT, EXCERPT_MARKUP],
+    hover=(STUDY_SHORT, ARM_SCRIPT),
+)
+# In this order each is one step from the last (one sidebar link, or the filter and a link); the
+# module's last tests go back to MAINTENANCE_AML.
 TARGETS = [
+    MAINTENANCE_AML,
     Target(
-        "maintenance?disease=AML",
+        "induction?disease=AML",
         charts=1,
-        texts=[STUDY_TITLE, AIM_JS_LINK, AIM_REMOTE_IMAGE],
-        chart_texts=[STUDY_SHORT, ARM_SCRIPT, ARM_PLOTLY_LINK],
-        source_texts=[ARM_SCRIPT, EXCERPT_MARKUP],
-        hover=(STUDY_SHORT, ARM_SCRIPT),
+        texts=[KEY_FACT_LABEL],
+        chart_texts=[MST_SHORT, MST_ARM],
+        hover=(MST_SHORT, MST_ARM),
     ),
+    Target("consolidation?disease=AML", charts=1, texts=[CONSENSUS_TITLE]),
     Target("relapse", charts=1, texts=[RELAPSE_AIM]),
     Target(
         "maintenance?disease=ALL",  # DLI (AML/ALL) is the only maintenance study for ALL
@@ -110,14 +128,6 @@ TARGETS = [
         source_texts=[DLI_ARM],
         hover=(DLI_SHORT, DLI_ARM),
     ),
-    Target(
-        "induction?disease=AML",
-        charts=1,
-        texts=[KEY_FACT_LABEL],
-        chart_texts=[MST_SHORT, MST_ARM],
-        hover=(MST_SHORT, MST_ARM),
-    ),
-    Target("consolidation?disease=AML", charts=1, texts=[CONSENSUS_TITLE]),
 ]
 # Elements that only an injected payload would create (Streamlit and Plotly set none of these).
 INJECTED = ", ".join(
@@ -150,9 +160,39 @@ class Watch:
     page_errors: list[str] = field(default_factory=list)
 
 
+# The page shows `phase` for these diseases and the run has finished: its address, its heading
+# and its caption ("… · showing AML") are the new run's, and the app is idle. Each of these is
+# checked because right after a click the previous page can still read "notRunning".
+SHOWS = """([path, title, showing]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const h1 = document.querySelector('[data-testid="stMain"] h1');
+  return location.pathname === path && !!h1 && h1.textContent.trim().startsWith(title)
+    && [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+      .some(caption => caption.textContent.trim().endsWith(showing))
+    && !!app && app.dataset.testConnectionState === 'CONNECTED'
+    && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser) -> Iterator[Page]:
+    """One page for the module's tests; `reach` takes it from one test's page to the next."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page(shared_page: Page) -> Iterator[Page]:
+    """The module's shared page (in place of a new page per test)."""
+    yield shared_page
+
+
 @pytest.fixture
 def watch(page: Page) -> Iterator[Watch]:
-    """Dialogs (dismissed, so a page cannot hang on one), requests to other hosts, page errors."""
+    """Dialogs (dismissed, so a page cannot hang on one), requests to other hosts, page errors,
+    while one test runs."""
     seen = Watch()
 
     def on_dialog(dialog: Dialog) -> None:
@@ -164,10 +204,45 @@ def watch(page: Page) -> Iterator[Watch]:
         if parts.scheme not in ("data", "blob") and parts.hostname not in LOCAL_HOSTS:
             seen.remote_requests.append(request.url)
 
-    page.on("dialog", on_dialog)
-    page.on("request", on_request)
-    page.on("pageerror", lambda error: seen.page_errors.append(error.message))
+    def on_pageerror(error: Exception) -> None:
+        seen.page_errors.append(str(error))
+
+    handlers = {"dialog": on_dialog, "request": on_request, "pageerror": on_pageerror}
+    for event, handler in handlers.items():
+        page.on(event, handler)
     yield seen
+    for event, handler in handlers.items():
+        page.remove_listener(event, handler)
+
+
+def chips(page: Page) -> Locator:
+    """The selected-value chips of the sidebar "Disease" multiselect."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").locator("[data-tag]")
+
+
+def reach(page: Page, base_url: str, path: str, charts: int) -> None:
+    """Show `path` ("phase?disease=X"; no disease: all) in `page`: by its address on a fresh
+    page, else inside the app: the disease filter first, then the sidebar link."""
+    phase, _, query = path.partition("?")
+    wanted = parse_qs(query).get("disease", list(DISEASES))
+    if not page.url.startswith(base_url):
+        page.goto(f"{base_url}/{path}")
+    else:
+        sidebar = page.get_by_test_id("stSidebar")
+        shown = chips(page).all_inner_texts()
+        for disease in [d for d in wanted if d not in shown]:
+            sidebar.get_by_role("combobox", name="Disease").click()
+            page.get_by_role("option", name=disease, exact=True).click()
+            page.keyboard.press("Escape")  # close the dropdown
+        for disease in [d for d in shown if d not in wanted]:
+            sidebar.get_by_role("button", name=f"Remove {disease}").click()
+        if urlsplit(page.url).path != f"/{phase}":
+            sidebar.get_by_test_id("stSidebarNav").locator(f'a[href*="/{phase}"]').click()
+    showing = ("/" + phase, PHASE_LABELS[phase], "showing " + enumeration(wanted))
+    page.wait_for_function(SHOWS, arg=showing, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_idle(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
+    # Where a reader who opened the address would be: the page and the filter.
+    assert (urlsplit(page.url).path, chips(page).all_inner_texts()) == (f"/{phase}", wanted)
 
 
 def open_every_tab(page: Page) -> None:
@@ -194,8 +269,7 @@ def svg_text(root: Page | Locator, text: str) -> Locator:
 def test_payloads_from_data_stay_inert_text(
     page: Page, payload_url: str, watch: Watch, target: Target
 ) -> None:
-    page.goto(f"{payload_url}/{target.path}")
-    wait_for_app(page, charts=target.charts, timeout=LOAD_TIMEOUT_MS)
+    reach(page, payload_url, target.path, target.charts)
     for text in target.texts:
         expect(page.get_by_text(text, exact=False).first).to_be_visible()
     for text in target.chart_texts:
@@ -210,7 +284,7 @@ def test_payloads_from_data_stay_inert_text(
     open_every_tab(page)
     for text in target.source_texts:
         expect(page.get_by_text(text, exact=False).first).to_be_visible()
-    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)  # clicking a tab reruns nothing, but be sure
+    wait_for_app_idle(page, timeout=LOAD_TIMEOUT_MS)  # a tab click reruns nothing, but be sure
 
     assert watch.dialogs == [], "a payload ran script"
     assert watch.remote_requests == [], "a payload made the browser fetch from another host"
@@ -223,8 +297,7 @@ def test_payloads_from_data_stay_inert_text(
 
 def test_markdown_payloads_are_not_interpreted(page: Page, payload_url: str) -> None:
     """Streamlit's Markdown would make **bold**, links, images and coloured text from these."""
-    page.goto(f"{payload_url}/maintenance?disease=AML")
-    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
+    reach(page, payload_url, MAINTENANCE_AML.path, MAINTENANCE_AML.charts)
     notes = page.locator(".st-key-notes-panel")
     expect(notes.get_by_text(AIM_JS_LINK)).to_be_visible()  # the brackets are still there
     expect(notes.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
@@ -238,8 +311,7 @@ def test_markdown_payloads_are_not_interpreted(page: Page, payload_url: str) -> 
 
 
 def test_urls_in_data_text_are_not_made_links(page: Page, payload_url: str) -> None:
-    page.goto(f"{payload_url}/maintenance?disease=AML")
-    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
+    reach(page, payload_url, MAINTENANCE_AML.path, MAINTENANCE_AML.charts)
     card = page.locator(".st-key-card-sorafenib-flt3")
     card.get_by_role("tab", name="Source").click()
     expect(page.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
