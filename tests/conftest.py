@@ -111,8 +111,31 @@ def full_deck(built_deck) -> Callable[[str], Deck]:
     return lambda lang: built_deck(lang)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The `slow` tests first, then the rest in their usual order: with several workers
     (`make test`) the longest runs start at once, beside the rest, instead of ending the run
-    alone on one worker."""
+    alone on one worker. And each test's `xdist_group` in its node id (below)."""
+    _name_xdist_groups(config, items)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _name_xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` sends the tests whose node ids end in the same "@group" to one worker.
+    pytest-xdist 3.8 appends that suffix through an attribute pytest 9 no longer reads
+    (`_nodeid`), so every group was split across the workers and each worker built the decks
+    again; this appends it through the one pytest 9 reads."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
