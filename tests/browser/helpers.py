@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -162,9 +163,19 @@ def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> Non
     ``charts``: the minimum number of ``st.plotly_chart`` elements expected. Plotly draws
     after the script finishes and is hidden until sized, so we wait for ``.main-svg``.
     ``timeout`` is in milliseconds (a cold first load fetches a 4.7 MB plotly.js chunk).
+    The conditions are checked together in the page on every frame, so the wait ends as soon as
+    they hold (Playwright's `expect` polls up to 1 s apart and overshoots); when they do not
+    within `timeout`, the `expect` checks (one more second) name the one that fails.
     After a click, first wait on a real change (URL or content): right after an
     interaction the DOM can still say ``notRunning`` before the rerun starts.
     """
+    try:
+        page.wait_for_function(_APP_IDLE, arg=charts, polling="raf", timeout=timeout)
+    except PlaywrightTimeoutError:
+        _expect_app(page, charts, timeout=1_000)  # AssertionError naming what is missing
+
+
+def _expect_app(page: Page, charts: int, timeout: float) -> None:
     app = page.get_by_test_id("stApp")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
@@ -173,11 +184,9 @@ def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> Non
         expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(
             timeout=timeout
         )
-        # "at least `charts`": the charts-th chart element exists.
         expect(page.get_by_test_id("stPlotlyChart").nth(charts - 1)).to_be_attached(timeout=timeout)
 
 
-# wait_for_app's conditions, checked together inside the page on every animation frame.
 _APP_IDLE = """(charts) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.dataset.testConnectionState !== 'CONNECTED'
@@ -188,12 +197,6 @@ _APP_IDLE = """(charts) => {
   return !!svg && svg.checkVisibility({visibilityProperty: true})
     && document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= charts;
 }"""
-
-
-def wait_for_app_idle(page: Page, charts: int = 0, *, timeout: float = 30_000) -> None:
-    """What `wait_for_app` waits for, checked in the page on every frame: it returns as soon as
-    the app is idle, where `expect`'s polling (up to 1 s between tries) can overshoot."""
-    page.wait_for_function(_APP_IDLE, arg=charts, polling="raf", timeout=timeout)
 
 
 @functools.cache

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page
 
 from lib.dataset.vocabulary import PHASES
-from tests.browser.helpers import wait_for_app_idle
+from tests.browser.helpers import wait_for_app
 
 WIDTHS = (1280, 1440, 1920)
 HEIGHT = 1000
@@ -258,7 +258,7 @@ def open_phase(page: Page, base_url: str, phase: str, lang: str) -> None:
             polling="raf",
             timeout=LOAD_TIMEOUT_MS,
         )
-    wait_for_app_idle(page, charts=1, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app(page, charts=1, timeout=LOAD_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("lang", LANGS)

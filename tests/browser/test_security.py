@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Dialog, Locator, Page, Request, expect
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS
 from lib.evidence.text import enumeration
-from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app_idle
+from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
 from tests.unit.conftest import arm, edit, record
 from tests.unit.dataset.translation_sync import sync_translation
 
@@ -240,7 +240,7 @@ def reach(page: Page, base_url: str, path: str, charts: int) -> None:
             sidebar.get_by_test_id("stSidebarNav").locator(f'a[href*="/{phase}"]').click()
     showing = ("/" + phase, PHASE_LABELS[phase], "showing " + enumeration(wanted))
     page.wait_for_function(SHOWS, arg=showing, polling="raf", timeout=LOAD_TIMEOUT_MS)
-    wait_for_app_idle(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
     # Where a reader who opened the address would be: the page and the filter.
     assert (urlsplit(page.url).path, chips(page).all_inner_texts()) == (f"/{phase}", wanted)
 
@@ -284,7 +284,7 @@ def test_payloads_from_data_stay_inert_text(
     open_every_tab(page)
     for text in target.source_texts:
         expect(page.get_by_text(text, exact=False).first).to_be_visible()
-    wait_for_app_idle(page, timeout=LOAD_TIMEOUT_MS)  # a tab click reruns nothing, but be sure
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)  # a tab click reruns nothing, but be sure
 
     assert watch.dialogs == [], "a payload ran script"
     assert watch.remote_requests == [], "a payload made the browser fetch from another host"

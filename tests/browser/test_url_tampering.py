@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Error, Locator, Page, expect
 
-from tests.browser.helpers import wait_for_app_idle
+from tests.browser.helpers import wait_for_app
 
 ALL = ["AML", "MDS", "ALL"]
 OVERVIEW = "Leukaemia care, phase by phase"
@@ -116,7 +116,7 @@ def test_tampered_address_falls_back_to_a_sane_default(
 ) -> None:
     page = shared_page
     page.goto(app_server + case.path)
-    wait_for_app_idle(page, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app(page, timeout=LOAD_TIMEOUT_MS)
     # The run has finished: an exception or error element would be on the page already.
     expect(page.get_by_test_id("stException")).to_have_count(0, timeout=1_000)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0, timeout=1_000)
