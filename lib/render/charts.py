@@ -576,8 +576,9 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         barmode="group",
         bargap=BAR_GAP,
         annotations=annotations + _p_annotations(rows, categories, len(arms), wrap),
-        # The title above the items, so a long arm name wraps instead of running off the card.
-        legend=dict(title=dict(text=legend, side="top left")),
+        # The title above the items ("top"): beside them ("top left"), plotly.js indents the
+        # items by the title's width and cuts the last one at the chart's edge, not wrapping it.
+        legend=dict(title=dict(text=legend, side="top")),
         xaxis=dict(
             categoryorder="array",
             categoryarray=categories,
@@ -918,7 +919,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         bargap=BAR_GAP,
         showlegend=True,
         annotations=notes,
-        legend=dict(title=dict(text=_(PUBLICATION_LEGEND) if publication else "", side="top left")),
+        legend=dict(title=dict(text=_(PUBLICATION_LEGEND) if publication else "", side="top")),
         # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
         xaxis=dict(
             title=dict(text=_("Patients (%)")), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]

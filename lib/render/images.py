@@ -581,10 +581,6 @@ def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure
     )
     for note in copy.layout.annotations or ():
         note.font.size = body
-    if _resolved(fig, "legend", "title", "text"):
-        # Title above the items: beside them ("top left"), plotly.js indents the items by the
-        # title's width and cuts the last one at the figure's edge instead of wrapping it.
-        copy.update_layout(legend_title_side="top")
     rows = _resolved(fig, "yaxis", "categoryarray")
     if rows and all(trace.orientation == "h" or trace.type == "scatter" for trace in fig.data):
         fits = _fit_rows(copy, list(rows), body)
