@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, StreamlitServer
 
@@ -61,6 +61,15 @@ def start_server() -> Iterator[StartServer]:
 def app_server(start_server: StartServer) -> str:
     """Base URL of the real Phasewise app (repo ``data/`` unless PHASEWISE_DATA_DIR is set)."""
     return start_server()
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser) -> Iterator[Page]:
+    """One page for a module's tests, where they take it from one view to the next (each
+    `goto` still loads a new document, so a new Streamlit session)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

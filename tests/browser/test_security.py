@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Locator, Page, Request, expect
+from playwright.sync_api import Dialog, Locator, Page, Request, expect
 
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS
@@ -173,14 +173,6 @@ SHOWS = """([path, title, showing]) => {
     && app.dataset.testScriptState === 'notRunning'
     && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
-
-
-@pytest.fixture(scope="module")
-def shared_page(browser: Browser) -> Iterator[Page]:
-    """One page for the module's tests; `reach` takes it from one test's page to the next."""
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

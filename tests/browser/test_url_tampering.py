@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Error, Locator, Page, expect
+from playwright.sync_api import Error, Locator, Page, expect
 
 from tests.browser.helpers import wait_for_app
 
@@ -87,14 +87,6 @@ def _param(case: Tampered):
     name = re.sub(r"(.)\1{20,}", r"\1…", case.path)[:60].strip("/") or "root"
     marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
     return pytest.param(case, id=name, marks=marks)
-
-
-@pytest.fixture(scope="module")
-def shared_page(browser: Browser) -> Iterator[Page]:
-    """One page for every case: each `goto` loads a new document, so a new Streamlit session."""
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
