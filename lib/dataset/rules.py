@@ -513,44 +513,21 @@ def _when(figure) -> tuple:
 def duplicate_figures(ds: Dataset, index: _Index) -> Iterator[Problem]:
     """One figure per trial, arm, endpoint, time point, subgroup and source: a second is a
     duplicate (the same value read twice, or two values for one thing)."""
+    keyed = [("outcomes", o.id, (o.study, o.arm), "arm", o) for o in ds.outcomes] + [
+        ("comparisons", c.id, (c.study, c.intervention_arm, c.control_arm), "arms", c)
+        for c in ds.comparisons
+    ]
     seen: dict[tuple, str] = {}
-    for outcome in ds.outcomes:
-        key = (
-            "outcome",
-            outcome.study,
-            outcome.arm,
-            outcome.endpoint,
-            outcome.subgroup,
-            *_when(outcome),
-            outcome.source,
-        )
-        if key in seen and seen[key] != outcome.id:  # a repeated id is reported as such
+    for file, record_id, who, arms, figure in keyed:
+        key = (file, *who, figure.endpoint, figure.subgroup, *_when(figure), figure.source)
+        if key in seen and seen[key] != record_id:  # a repeated id is reported as such
             yield problem(
-                "outcomes",
-                outcome.id,
+                file,
+                record_id,
                 "endpoint",
-                f"duplicate of {seen[key]!r}: same study, arm, endpoint, time point and source",
+                f"duplicate of {seen[key]!r}: same study, {arms}, endpoint, time point and source",
             )
-        seen.setdefault(key, outcome.id)
-    for comp in ds.comparisons:
-        key = (
-            "comparison",
-            comp.study,
-            comp.intervention_arm,
-            comp.control_arm,
-            comp.endpoint,
-            comp.subgroup,
-            *_when(comp),
-            comp.source,
-        )
-        if key in seen and seen[key] != comp.id:
-            yield problem(
-                "comparisons",
-                comp.id,
-                "endpoint",
-                f"duplicate of {seen[key]!r}: same study, arms, endpoint, time point and source",
-            )
-        seen.setdefault(key, comp.id)
+        seen.setdefault(key, record_id)
 
 
 RULES: tuple[Rule, ...] = (
