@@ -5,10 +5,11 @@ import streamlit as st
 
 from lib.app.keys import DISEASE_KEY
 from lib.app.language import language_switch, session_language
+from lib.app.navigation import phase_pages
 from lib.app.sidebar import sidebar_tools
 from lib.app.state import current_data
 from lib.app.widgets import footer
-from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
+from lib.dataset.vocabulary import DISEASES
 from lib.i18n import _, using_language
 
 st.set_page_config(page_title="Phasewise", page_icon="🩸", layout="wide")
@@ -17,10 +18,7 @@ with using_language(language_switch(session_language())):
     overview = st.Page(
         "app_pages/overview.py", title=_("Overview"), icon=":material/route:", default=True
     )
-    phase_pages = [
-        st.Page(f"app_pages/{phase}.py", title=_(PHASE_LABELS[phase]), url_path=phase)
-        for phase in PHASES
-    ]
+    phases = phase_pages()
     sources = st.Page(
         "app_pages/sources.py",
         title=_("Sources & glossary"),
@@ -48,7 +46,7 @@ with using_language(language_switch(session_language())):
     page = st.navigation(
         {
             "": [overview],
-            _("Phases of care"): phase_pages,
+            _("Phases of care"): phases,
             _("Meetings"): [present, centre],
             _("Reference"): [sources],
         }

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.app import widgets
+from lib.app.navigation import phase_page
 from lib.app.state import overview_for
 from lib.dataset.vocabulary import DISEASES
 from lib.evidence.coverage import overview_line
@@ -33,7 +34,7 @@ def journey() -> None:
                 widgets.headline_item(item, with_source=False)
             # The page link keeps the URL's bound parameters (diseases, language).
             st.page_link(
-                f"app_pages/{phase.phase}.py",
+                phase_page(phase.phase),
                 label=_f("Open {phase}", phase=phase.label),
                 icon=":material/arrow_forward:",
             )

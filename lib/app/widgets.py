@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 import streamlit as st
 
 from lib.app.keys import DISEASE_KEY
+from lib.app.navigation import phase_page
 from lib.app.state import DataState, current_data
 from lib.dataset.records import Consensus, Note
-from lib.dataset.vocabulary import DISEASES, FLAG_LABELS, PHASE_LABELS
+from lib.dataset.vocabulary import DISEASES, FLAG_LABELS
 from lib.evidence import text as fmt
 from lib.evidence.catalogue import Reference
 from lib.evidence.caveats import Badge, Headline
@@ -236,7 +237,7 @@ def reference_entry(reference: Reference) -> None:
                 _nf("{n} figure rests on it", "{n} figures rest on it", count, n=fmt.count(count))
             ):
                 for phase in dict.fromkeys(phase for phase, _label in reference.figures):
-                    st.page_link(f"app_pages/{phase}.py", label=_(PHASE_LABELS[phase]))
+                    st.page_link(phase_page(phase))
                     st.markdown(
                         "\n".join(
                             f"- {markdown(label)}" for p, label in reference.figures if p == phase

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib.app.centre_page import REPORT_KEY, UPLOAD_KEY
 from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
 from lib.cohort.demo import DEMO_PATH
+from tests.app.navigate import open_page
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
@@ -19,7 +20,7 @@ TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "wa
 
 def centre_page(diseases: list[str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("app_pages/centre.py")
+    open_page(at, "centre")
     if diseases is not None:
         at.query_params["disease"] = diseases
     return at.run()
@@ -183,12 +184,12 @@ def test_a_second_session_does_not_see_the_first_sessions_cohort(demo):
     assert not other.get("plotly_chart")
     assert "cohort is loaded" not in texts(other)
     # Nor on a phase page: the published charts carry no centre mark.
-    other.switch_page("app_pages/transplant.py").run()
+    open_page(other, "transplant").run()
     assert not any("Our centre" in json.dumps(spec) for spec in specs(other))
 
 
 def test_the_phase_page_marks_the_centre_beside_the_published_chart(demo):
-    demo.switch_page("app_pages/transplant.py").run()
+    open_page(demo, "transplant").run()
     no_exception(demo)
     marks = [
         trace
@@ -203,7 +204,7 @@ def test_the_phase_page_marks_the_centre_beside_the_published_chart(demo):
     assert "◆ Our centre (synthetic demo data, not patients), MDS from transplant" in texts(demo)
     # The shared figure was copied, not changed: a session without a cohort sees none.
     fresh = AppTest.from_file(APP, default_timeout=60)
-    fresh.switch_page("app_pages/transplant.py").run()
+    open_page(fresh, "transplant").run()
     assert not any("Our centre" in json.dumps(spec) for spec in specs(fresh))
 
 

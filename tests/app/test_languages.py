@@ -32,6 +32,7 @@ from streamlit.testing.v1.element_tree import Dataframe, Table
 
 from lib.app.language import SWITCH_KEY
 from lib.i18n.catalog import clear_missing_translations, missing_translations
+from tests.app.navigate import open_page
 from tests.untranslated import (
     Finding,
     leftovers,
@@ -206,7 +207,7 @@ _SNAPSHOTS: dict[tuple[str, str, str], Snapshot] = {}
 def _open(page: str, lang: str, diseases: list[str], **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
+        open_page(at, page)
     at.query_params["lang"] = lang
     at.query_params["disease"] = diseases
     for key, value in params.items():

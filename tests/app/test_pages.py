@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from lib.dataset.loading import load_dataset
 from lib.evidence.exhibits import selection_exhibits
 from lib.evidence.figures import figure_table
+from tests.app.navigate import open_page
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
@@ -25,7 +26,7 @@ def run_page(page: str, diseases: list[str] | None = None) -> AppTest:
     """Open a page as a deep link would: the page's path with the disease filter in the URL."""
     at = AppTest.from_file(APP, default_timeout=60)
     if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
+        open_page(at, page)
     if diseases is not None:
         at.query_params["disease"] = diseases
     return at.run()
@@ -115,7 +116,7 @@ def test_deep_link_sets_filter():
 def test_filter_survives_page_switch():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.sidebar.multiselect(key="disease").set_value(["MDS"]).run()
-    at.switch_page("app_pages/transplant.py").run()
+    open_page(at, "transplant").run()
     assert not at.exception
     assert at.sidebar.multiselect(key="disease").value == ["MDS"]
     assert "Decitabine-intensified" in texts(at)
@@ -148,7 +149,7 @@ def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(data))
     for lang, word in (("en", "pilot"), ("zh", "试点")):
         at = AppTest.from_file(APP, default_timeout=60)
-        at.switch_page("app_pages/maintenance.py")
+        open_page(at, "maintenance")
         at.query_params["disease"] = ["AML"]
         at.query_params["lang"] = lang
         at.run()
@@ -159,7 +160,7 @@ def test_html_in_data_is_shown_as_text(tmp_path, monkeypatch):
 
 def run_present(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("app_pages/present.py")
+    open_page(at, "present")
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -226,7 +227,7 @@ def test_present_slide_shows_caveats_note_and_source():
 
 def test_handout_mode_shows_tables_and_sources_without_tabs():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("app_pages/maintenance.py")
+    open_page(at, "maintenance")
     at.query_params["disease"] = ["AML"]
     at.query_params["handout"] = "true"
     at.run()
@@ -284,7 +285,7 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
 
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("app_pages/relapse.py")
+    open_page(at, "relapse")
     at.query_params["handout"] = "true"
     at.run()
     assert not at.exception
@@ -322,7 +323,7 @@ def test_phase_page_shows_its_coverage_and_a_randomised_trial_or_none(phase, dis
         line = coverage.phase_line(ds, disease, phase)
     found = coverage.cell(ds, disease, phase)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(f"app_pages/{phase}.py")
+    open_page(at, phase)
     at.query_params["disease"] = [disease]
     at.query_params["lang"] = lang
     at.run()

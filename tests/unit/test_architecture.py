@@ -4,6 +4,7 @@ imports Streamlit, and nothing puts Streamlit into its legacy `pages/` mode."""
 import ast
 from pathlib import Path
 
+from lib.dataset.vocabulary import PHASES
 from tests.unit.conftest import REPO_ROOT
 
 LIB = REPO_ROOT / "lib"
@@ -79,60 +80,26 @@ def test_no_pages_folder_beside_the_entry_script():
     assert not (REPO_ROOT / "pages").exists()
 
 
-def _page_paths(node: ast.AST, names: dict[str, object]) -> list[str]:
-    """The script paths of the st.Page(...) calls under `node`: a string as written, an f-string
-    filled in for every value of the comprehension around it (`for phase in PHASES`)."""
-    found: list[str] = []
-    for child in ast.walk(node):
-        if isinstance(child, ast.ListComp | ast.GeneratorExp | ast.SetComp):
-            (loop,) = child.generators
-            values = eval(compile(ast.Expression(loop.iter), "<entry>", "eval"), {}, names)
-            for value in values:
-                scope = {**names, loop.target.id: value}  # type: ignore[attr-defined]
-                for call in _page_calls(child.elt):
-                    if isinstance(call.args[0], ast.JoinedStr):
-                        code = compile(ast.Expression(call.args[0]), "<entry>", "eval")
-                        found.append(eval(code, {}, scope))
-        for call in _page_calls(child, shallow=True):
-            if isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-                found.append(call.args[0].value)
-    return found
-
-
-def _page_calls(node: ast.AST, shallow: bool = False) -> list[ast.Call]:
-    nodes = [node] if shallow else list(ast.walk(node))
-    return [
-        n
-        for n in nodes
-        if isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Attribute)
-        and n.func.attr == "Page"
-        and n.args
-    ]
-
-
-def _entry_names(tree: ast.Module) -> dict[str, object]:
-    """The names the entry script imports from lib (PHASES and the like), as imported."""
-    import importlib
-
-    names: dict[str, object] = {}
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lib."):
-            module = importlib.import_module(node.module)
-            names.update({a.asname or a.name: getattr(module, a.name) for a in node.names})
-    return names
-
-
 def registered_pages(entry: Path) -> set[str]:
-    tree = ast.parse(entry.read_text(encoding="utf-8"))
-    return set(_page_paths(tree, _entry_names(tree)))
+    """The scripts of the entry script's st.Page("app_pages/...") calls (a phase's page is a
+    function, lib/app/navigation.py, with no script)."""
+    return {
+        node.args[0].value
+        for node in ast.walk(ast.parse(entry.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
 
 
 def test_every_page_script_is_registered_in_the_entry_script():
     """Each app_pages/*.py is the script of one st.Page of the entry script, and each st.Page's
-    script exists (a phase's f-string counts once per phase)."""
+    script exists; no phase has a script of its own (its page is made from the vocabulary)."""
     registered = registered_pages(REPO_ROOT / "streamlit_app.py")
     scripts = {f"app_pages/{page.name}" for page in REPO_ROOT.glob("app_pages/*.py")}
     assert "app_pages/overview.py" in registered  # the reading of the entry script works
     assert sorted(scripts - registered) == [], "page scripts the entry script never registers"
     assert sorted(registered - scripts) == [], "registered pages without their script"
+    assert not {f"app_pages/{phase}.py" for phase in PHASES} & scripts
