@@ -20,7 +20,7 @@ from lib.evidence import text as fmt
 from lib.evidence.figures import figure_table
 from lib.evidence.selection import ordered_diseases
 from lib.export import deck_filename
-from lib.i18n import SUPPORTED, using_language
+from lib.i18n import SOURCE_LANGUAGE, SUPPORTED, using_language
 from lib.render.images import ImageExportError
 from lib.render.pptx import build_deck
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         "--disease", action="append", choices=DISEASES, help="repeat for several; default all"
     )
     parser.add_argument(
-        "--lang", choices=SUPPORTED, default="en", help="the deck's language; default en"
+        "--lang", choices=SUPPORTED, default=SOURCE_LANGUAGE, help="the deck's language; default en"
     )
     parser.add_argument(
         "--out",

@@ -31,7 +31,7 @@ from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.evidence.escape import spreadsheet_cell
 from lib.evidence.figures import export_frame, export_headers, figure_table
 from lib.evidence.selection import filter_table, ordered_diseases
-from lib.i18n import SUPPORTED, current_language, using_language
+from lib.i18n import SOURCE_LANGUAGE, SUPPORTED, current_language, using_language
 
 #: Starts every CSV file this module writes: Excel then reads the file as UTF-8 (without it,
 #: Excel on Windows guesses the local code page and shows Chinese as mojibake).
@@ -45,7 +45,7 @@ def deck_filename(diseases: list[str], version: str, lang: str | None = None) ->
     two sit side by side in a folder. Only ids: the same in every language."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", version)
     lang = lang or current_language()
-    suffix = "" if lang == "en" else f"-{lang}"
+    suffix = "" if lang == SOURCE_LANGUAGE else f"-{lang}"
     return f"phasewise-{'-'.join(ordered_diseases(diseases))}-v{safe}{suffix}.pptx"
 
 
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         help="xlsx: a workbook with typed cells, written to stdout (redirect it to a file)",
     )
     parser.add_argument(
-        "--lang", choices=SUPPORTED, default="en", help="language of labels and headings"
+        "--lang", choices=SUPPORTED, default=SOURCE_LANGUAGE, help="language of labels and headings"
     )
     parser.add_argument(
         "--disease", action="append", choices=DISEASES, help="repeat for several; default all"

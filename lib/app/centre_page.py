@@ -29,7 +29,7 @@ from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence import text as fmt
 from lib.evidence.escape import markdown
 from lib.evidence.text import display_n
-from lib.i18n import N_, _, _f, _nf, current_language
+from lib.i18n import N_, SOURCE_LANGUAGE, _, _f, _nf, current_language
 from lib.render import cohort_charts as cc
 
 #: Only the kind of a failure is logged, never its message: it could quote a patient's cell.
@@ -290,7 +290,7 @@ def _upload_panel(state: DataState, loaded: bool) -> None:
             mb=MAX_UPLOAD_MB,
         ),
     )
-    if current_language() != "en":
+    if current_language() != SOURCE_LANGUAGE:
         st.caption(_(UPLOADER_HINT))
     if not loaded:
         st.caption(_(NOT_KEPT))

@@ -17,11 +17,12 @@ import streamlit as st
 
 from lib.app.keys import LANG_KEY
 from lib.i18n import SUPPORTED, Language, resolve_language, using_language
+from lib.i18n.languages import LANGUAGES
 
 #: How each language names itself on the switch (never translated: a reader lost in the other
 #: language must find their own).
-LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
-SWITCH_LABEL = "Language · 语言"
+LANGUAGE_NAMES: dict[str, str] = {code: spec.native_name for code, spec in LANGUAGES.items()}
+SWITCH_LABEL = " · ".join(spec.word_for_language for spec in LANGUAGES.values())
 SWITCH_KEY = "language-switch"  # the radio's own state; the URL parameter is LANG_KEY
 
 P = ParamSpec("P")

@@ -31,7 +31,7 @@ from lib.evidence.exhibits import (
     source_groups,
 )
 from lib.evidence.figures import figure_table
-from lib.i18n import current_language
+from lib.i18n import SOURCE_LANGUAGE, current_language
 from lib.render import charts
 
 
@@ -45,7 +45,7 @@ class DataState:
     stale: bool = False  # True when showing the last valid dataset because the files are broken
     data_dir: str = ""
     signature: tuple = ()  # (files' digest, language) of what is shown: the key of derived data
-    lang: str = "en"
+    lang: str = SOURCE_LANGUAGE
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -20,7 +20,7 @@ from lib.cohort.loading import load_cohort_file
 from lib.cohort.problems import CohortRejected, file_problem
 from lib.cohort.records import group_text
 from lib.evidence import text as fmt
-from lib.i18n import SUPPORTED, _, _f, using_language
+from lib.i18n import SOURCE_LANGUAGE, SUPPORTED, _, _f, using_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_REFUSED = 0, 1, 2
 
@@ -60,9 +60,9 @@ def _language(argv: list[str] | None) -> str:
     """The --lang asked for, read before the rest so that the help and messages use it; English
     when absent or not supported (the full parser then reports a wrong value)."""
     early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--lang", default="en")
+    early.add_argument("--lang", default=SOURCE_LANGUAGE)
     known, _rest = early.parse_known_args(argv)
-    return known.lang if known.lang in SUPPORTED else "en"
+    return known.lang if known.lang in SUPPORTED else SOURCE_LANGUAGE
 
 
 def _parser() -> _Parser:
@@ -89,7 +89,7 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--lang",
         choices=SUPPORTED,
-        default="en",
+        default=SOURCE_LANGUAGE,
         help=_("the language of the messages and the CSV header (default: en)"),
     )
     return parser

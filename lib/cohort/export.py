@@ -15,7 +15,7 @@ from lib.cohort.estimates import CohortEstimates, Landmark
 from lib.cohort.records import ALL_PATIENTS, group_text
 from lib.evidence import text as fmt
 from lib.evidence.escape import spreadsheet_cell
-from lib.i18n import N_, _, current_language
+from lib.i18n import N_, SOURCE_LANGUAGE, _, current_language
 
 LANDMARK_COLUMNS = (
     "disease",
@@ -80,7 +80,7 @@ def _landmark_row(landmark: Landmark) -> dict:
 def landmark_header() -> tuple[str, ...]:
     """The CSV's header row: the column ids in English (the documented, stable format), their
     labels in another language (a reader opens the file in a spreadsheet), in the same order."""
-    if current_language() == "en":
+    if current_language() == SOURCE_LANGUAGE:
         return LANDMARK_COLUMNS
     return tuple(_(LANDMARK_LABELS[column]) for column in LANDMARK_COLUMNS)
 

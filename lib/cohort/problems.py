@@ -12,6 +12,7 @@ from typing import Literal
 
 from lib.evidence import text as fmt
 from lib.i18n import _, _f, _nf, current_language, using_language
+from lib.i18n.languages import language_spec
 
 #: Problems of one kind in one column listed one by one before the rest are summed up, so a file
 #: with a wrong column of 200,000 rows gives a readable report rather than 200,000 lines.
@@ -58,18 +59,19 @@ def file_problem(message: str, kind: ProblemKind = "invalid") -> CohortProblem:
 
 def _colon() -> str:
     # Punctuation, not words: nothing for a catalogue to translate.
-    return "：" if current_language() == "zh" else ": "
+    return language_spec(current_language()).punctuation["colon"]
 
 
 def listed(names: Iterable[str]) -> str:
     """Names in a message, one after the other: "a, b" in English, "a、b" in Chinese."""
-    return ("、" if current_language() == "zh" else ", ").join(names)
+    return language_spec(current_language()).punctuation["enumeration"].join(names)
 
 
 def quoted(name: str) -> str:
     """A name from the file (a sheet's) quoted in a message: 'Sheet1' in English, “Sheet1” in
     Chinese."""
-    return f"“{name}”" if current_language() == "zh" else f"'{name}'"
+    opening, closing = language_spec(current_language()).quotes
+    return f"{opening}{name}{closing}"
 
 
 class CohortRejected(Exception):

@@ -4,6 +4,8 @@ opens."""
 
 from dataclasses import dataclass
 
+from lib.i18n.languages import LANGUAGES, SOURCE_LANGUAGE, overlay_file
+
 #: Which top-level keys each file holds. Every file is required.
 FILES: dict[str, tuple[str, ...]] = {
     "dataset.yaml": ("info",),
@@ -18,7 +20,9 @@ FILES: dict[str, tuple[str, ...]] = {
 COLLECTION_FILE = {key: file for file, keys in FILES.items() for key in keys}
 #: The dataset's text in each other language, relative to the data directory. Required: every
 #: language is checked whichever one is loaded.
-TRANSLATION_FILES: dict[str, str] = {"zh": "translations/zh.yaml"}
+TRANSLATION_FILES: dict[str, str] = {
+    code: overlay_file(code) for code in LANGUAGES if code != SOURCE_LANGUAGE
+}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from lib.dataset.vocabulary import (
     Unit,
     VerificationStatus,
 )
+from lib.i18n.languages import SOURCE_LANGUAGE
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -440,7 +441,7 @@ class Dataset(Record):
     consensus: tuple[Consensus, ...] = ()
     glossary: tuple[TermCorrection, ...] = ()
     # Not a field: the English dataset dumps and compares as it always has.
-    _lang: str = PrivateAttr(default="en")
+    _lang: str = PrivateAttr(default=SOURCE_LANGUAGE)
 
     @property
     def lang(self) -> str:

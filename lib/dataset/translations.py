@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from lib.dataset.problems import COLLECTION_FILE, TRANSLATION_FILES, Problem
+from lib.i18n.languages import language_spec
 
 #: Collections with translated text, in the order of the translation file.
 TRANSLATED = (
@@ -227,7 +228,6 @@ def english_texts(collections: Mapping[str, Any]) -> dict[str, dict[str, dict[st
 
 # --- comparing a translation with the English ----------------------------------------------
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 #: A figure cut off after its decimal point and quoted as printed: 'P=0.', '95.', '24.' / '5%'.
 QUOTED_TRUNCATED = re.compile(r"[0-9]+\.(?=['\"“”‘’])")
@@ -243,8 +243,6 @@ _MONTHS = {name: str(number) for number, name in enumerate(_MONTH_NAMES.split(),
 _EN_PHASE = re.compile(r"\bphase (IV|III|II|I)\b", re.IGNORECASE)
 _EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
 _ZH_PHASE = re.compile(r"([ⅠⅡⅢⅣ])期")
-_SCRIPTS = {"zh": (CJK, "no Chinese characters")}
-_LANGUAGE_NAMES = {"zh": "Chinese"}
 
 
 def numbers_en(text: str) -> set[str]:
@@ -263,10 +261,10 @@ def text_problems(english: str, translated: str, lang: str = "zh") -> list[str]:
     """What is wrong with a translation of one text (messages; empty when it is right): no
     characters of the language's script, other numbers than the English, or a truncated figure
     completed or dropped."""
-    script, no_script = _SCRIPTS[lang]
-    name = _LANGUAGE_NAMES[lang]
-    if not script.search(translated):
-        return [f"{no_script}: {_clip(translated)!r}"]
+    spec = language_spec(lang)
+    name = spec.english_name
+    if spec.script is not None and not spec.script.search(translated):
+        return [f"no {name} characters: {_clip(translated)!r}"]
     messages = []
     en_numbers, tr_numbers = numbers_en(english), numbers_zh(translated)
     if en_numbers != tr_numbers:
@@ -339,7 +337,7 @@ def check_translation(
     the length limits: a translation must fit where the English has to.
     """
     file = TRANSLATION_FILES[lang]
-    name = _LANGUAGE_NAMES[lang]
+    name = language_spec(lang).english_name
     skip = skip or {}
     problems: list[Problem] = []
     texts: dict[str, dict[str, dict[str, str]]] = {}

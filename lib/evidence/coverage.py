@@ -25,7 +25,7 @@ from lib.dataset.vocabulary import (
     STUDY_ROLES,
 )
 from lib.evidence import selection, text
-from lib.i18n import _, _f, _nf, using_language
+from lib.i18n import SUPPORTED, _, _f, _nf, using_language
 
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "coverage.md"
 
@@ -103,11 +103,13 @@ def _trial(study: Study) -> str:
     return f"{study.short_label} [{STUDY_ROLE_LABELS[study.role]}]"
 
 
-def _role_in_both_languages(role: str) -> str:
-    """'Newer therapy (新疗法)': the English label with the catalogue's Chinese."""
-    with using_language("zh"):
-        chinese = _(STUDY_ROLE_LABELS[role])
-    return f"{STUDY_ROLE_LABELS[role]} ({chinese})"
+def _role_in_every_language(role: str) -> str:
+    """'Newer therapy (新疗法)': the English label with each other catalogue's."""
+    translated = []
+    for code in SUPPORTED[1:]:
+        with using_language(code):
+            translated.append(_(STUDY_ROLE_LABELS[role]))
+    return f"{STUDY_ROLE_LABELS[role]} ({text.enumeration(translated)})"
 
 
 def coverage_markdown(ds: Dataset) -> str:
@@ -121,7 +123,7 @@ def coverage_markdown(ds: Dataset) -> str:
         "A study counts where its figures are shown: its own phase and any phase a figure is "
         "placed in. Randomised = a randomised controlled trial with allocated arms.",
         "",
-        "Roles: " + text.semicolons(_role_in_both_languages(r) for r in STUDY_ROLES) + ".",
+        "Roles: " + text.semicolons(_role_in_every_language(r) for r in STUDY_ROLES) + ".",
         "",
         "| Disease | Phase | Randomised | Other | Randomised trials | Other studies |",
         "| --- | --- | ---: | ---: | --- | --- |",

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from lib.i18n import _, _f, _nf, current_language
+from lib.i18n.languages import SOURCE_LANGUAGE, language_spec
 
 # The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
 # a space is a list separator ("HR 0,25, 95% CI"), never a split decimal.
@@ -77,34 +78,9 @@ def is_missing(value: object) -> bool:
 
 # --- punctuation: how pieces join in the current language ------------------------------------
 
-_PUNCTUATION = {
-    "en": {
-        "colon": ": ",
-        "comma": ", ",
-        "enumeration": ", ",
-        "semicolon": "; ",
-        "open": " (",
-        "close": ")",
-        "sentence": " ",
-        "stop": ".",
-        "to": " to ",
-    },
-    "zh": {
-        "colon": "：",
-        "comma": "，",
-        "enumeration": "、",
-        "semicolon": "；",
-        "open": "（",
-        "close": "）",
-        "sentence": "",
-        "stop": "。",
-        "to": "至",
-    },
-}
-
 
 def _mark(name: str) -> str:
-    return _PUNCTUATION.get(current_language(), _PUNCTUATION["en"])[name]
+    return language_spec(current_language()).punctuation[name]
 
 
 def _present(parts: Iterable) -> list[str]:
@@ -293,7 +269,7 @@ def source_words(text: str) -> str:
     """Words of the source shown where a figure would be ('over 700', 'all statistically
     different'), unchanged: in English as they are; in Chinese, where they stay English, quoted
     and labelled as the source's own (原文“over 700”). Numbers alone ('P=0.') are left bare."""
-    if current_language() == "en" or not _SOURCE_WORDS.search(text):
+    if current_language() == SOURCE_LANGUAGE or not _SOURCE_WORDS.search(text):
         return text
     label = _("Source excerpt")  # 原文
     return f"{label}“{text}”"

@@ -21,7 +21,14 @@ A translator's round, from the repo root::
     pytest tests/unit/i18n
 """
 
-from lib.i18n.catalog import SUPPORTED, Language, Translator, missing_translations, translator
+from lib.i18n.catalog import (
+    SOURCE_LANGUAGE,
+    SUPPORTED,
+    Language,
+    Translator,
+    missing_translations,
+    translator,
+)
 from lib.i18n.language import (
     N_,
     _,
@@ -35,6 +42,7 @@ from lib.i18n.language import (
 
 __all__ = [
     "N_",
+    "SOURCE_LANGUAGE",
     "SUPPORTED",
     "Language",
     "Translator",

@@ -20,14 +20,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
 from babel.messages.pofile import read_po
 
-Language = Literal["en", "zh"]
+from lib.i18n.languages import LANGUAGES, SOURCE_LANGUAGE
+
+#: A language code of lib/i18n/languages.LANGUAGES.
+Language = str
 #: The interface languages; the first is the source language (the msgids).
-SUPPORTED: tuple[Language, ...] = ("en", "zh")
-SOURCE_LANGUAGE: Language = "en"
+SUPPORTED: tuple[Language, ...] = tuple(LANGUAGES)
 DOMAIN = "phasewise"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"

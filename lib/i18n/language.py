@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from lib.i18n.catalog import SOURCE_LANGUAGE, SUPPORTED, Language, Translator, translator
+from lib.i18n.languages import browser_language
 
 #: The URL query parameter that names the language.
 LANG_PARAM = "lang"
@@ -50,10 +51,8 @@ def resolve_language(url_value: str | None, browser_locale: str | None) -> Langu
             if wanted == lang:
                 return lang
     if browser_locale:
-        tag = browser_locale.strip().lower().replace("_", "-")
-        if tag == "zh" or tag.startswith("zh-"):
-            return "zh"
-    return "en"
+        return browser_language(browser_locale) or SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE
 
 
 def current_language() -> Language:

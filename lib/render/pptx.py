@@ -29,6 +29,7 @@ from lib.evidence.selection import ordered_diseases
 from lib.evidence.text import count as count_text
 from lib.evidence.text import enumeration, integrative_note, semicolons
 from lib.i18n import N_, _, _f, _nf, current_language
+from lib.i18n.languages import language_spec
 from lib.i18n.wrap import is_cjk
 from lib.render import charts, images
 from lib.render.images import ImageExporter
@@ -61,8 +62,6 @@ EA_FONT = "Microsoft YaHei"
 #: PowerPoint's own templates name it: the fallback PowerPoint, WPS and LibreOffice take for
 #: Chinese text whose own typeface is missing.
 THEME_HANS_FONT = "微软雅黑"
-#: The language tag of a deck's runs (none in English: the viewer's default).
-LANG_TAGS = {"zh": "zh-CN"}
 TITLE_SIZE = 28
 BODY_SIZE = 16
 MIN_BODY_SIZE = 12
@@ -667,7 +666,7 @@ def typeset(frame, lang: str | None = None) -> None:
     """Every run of a text frame: the East Asian typeface (EA_FONT) besides the Latin one, and
     in Chinese (default: the current language) lang="zh-CN" with English as the alternative
     language. Idempotent."""
-    tag = LANG_TAGS.get(lang or current_language())
+    tag = language_spec(lang or current_language()).document_tag
     for run in frame._txBody.iter(qn("a:r")):
         properties = run.get_or_add_rPr()
         east_asian = properties.find(qn("a:ea"))
