@@ -31,6 +31,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
 from lib.app.language import SWITCH_KEY
+from lib.dataset.loading import load_dataset
+from lib.evidence import coverage
+from lib.i18n import using_language
 from lib.i18n.catalog import clear_missing_translations, missing_translations
 from tests.app.navigate import open_page
 from tests.untranslated import (
@@ -47,6 +50,7 @@ from tests.untranslated import (
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
 DATA = REPO / "data"
+VERSION = load_dataset(DATA).info.version
 PHASES = ["induction", "consolidation", "maintenance", "transplant", "relapse"]
 PAGES = ["overview", *PHASES, "sources", "present", "centre"]
 SELECTIONS = {"all": ["AML", "MDS", "ALL"], "AML": ["AML"], "MDS": ["MDS"], "ALL": ["ALL"]}
@@ -74,6 +78,12 @@ class Snapshot:
     shown: list[tuple[str, str, bool]] = field(default_factory=list)  # (where, text, is_label)
     numbers: set[str] = field(default_factory=set)
     truncated: dict[str, int] = field(default_factory=dict)  # truncated figure -> times shown
+    selected: list[str] = field(default_factory=list)  # the sidebar's disease filter
+
+    @property
+    def text(self) -> str:
+        """Everything shown, one text per line, Markdown's escapes removed."""
+        return "\n".join(text for _, text, _ in self.shown).replace("\\", "")
 
 
 def _proto_texts(message: Message, where: str) -> Iterator[tuple[str, str, bool]]:
@@ -195,6 +205,7 @@ def take(at: AppTest) -> Snapshot:
         shown=shown,
         numbers=numbers(every),
         truncated=truncated_counts(every, truncated_figures(DATA)),
+        selected=list(at.sidebar.multiselect(key="disease").value) if not at.exception else [],
     )
 
 
@@ -290,6 +301,71 @@ def test_page_in_both_languages(subtests, page: str, selection: str) -> None:
     en = snapshot(page, "en", selection)
     zh = snapshot(page, "zh", selection)
     check_both_languages(subtests, en, zh)
+    with subtests.test("the selection is the sidebar's filter in both"):
+        assert en.selected == zh.selected == SELECTIONS[selection]
+    with subtests.test("the dataset's version is named"):
+        assert f"Dataset {VERSION}" in en.text
+
+
+# --- what the pages hold, read from the same runs ----------------------------------------------
+
+EXPECTED_STUDIES = [
+    ("maintenance", "AML", "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"),
+    ("maintenance", "AML", "rhG-CSF plus minimal-dose decitabine"),
+    ("transplant", "MDS", "Decitabine-intensified modified BuCy2"),
+    ("transplant", "AML", "Myeloablative vs reduced-intensity conditioning"),
+    ("induction", "AML", "Microtransplantation"),
+    ("maintenance", "ALL", "Donor lymphocyte infusion"),
+    ("relapse", "MDS", "RELAZA2"),
+    ("consolidation", "AML", "扶正培本"),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "disease", "expected"),
+    [pytest.param(*case, marks=pytest.mark.xdist_group(case[0])) for case in EXPECTED_STUDIES],
+)
+def test_expected_studies_are_listed(page: str, disease: str, expected: str) -> None:
+    assert expected in snapshot(page, "en", disease).text
+
+
+@pytest.mark.parametrize(
+    ("phase", "disease", "lang"),
+    [
+        pytest.param(phase, disease, lang, marks=pytest.mark.xdist_group(phase))
+        for phase in PHASES
+        for disease in ("AML", "MDS", "ALL")
+        for lang in LANGS
+    ],
+)
+def test_phase_page_shows_its_coverage_and_a_randomised_trial_or_none(
+    phase: str, disease: str, lang: str
+) -> None:
+    ds = load_dataset(DATA, lang=lang)
+    with using_language(lang):
+        line = coverage.phase_line(ds, disease, phase)
+    found = coverage.cell(ds, disease, phase)
+    shown = snapshot(phase, lang, disease)
+    assert shown.exceptions == []
+    assert line in shown.text
+    if found.randomised:
+        assert found.randomised[0].title in shown.text
+    else:
+        assert (
+            "no randomised trial in the dataset" if lang == "en" else "数据集中无随机试验"
+        ) in line
+
+
+@pytest.mark.parametrize(
+    "lang", [pytest.param(lang, marks=pytest.mark.xdist_group("overview")) for lang in LANGS]
+)
+def test_overview_says_what_the_dataset_covers_per_disease(lang: str) -> None:
+    ds = load_dataset(DATA, lang=lang)
+    with using_language(lang):
+        lines = [coverage.overview_line(ds, d) for d in ("AML", "MDS", "ALL")]
+    shown = snapshot("overview", lang, "AML")
+    assert shown.exceptions == []
+    assert all(line in shown.text for line in lines)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
