@@ -18,7 +18,6 @@ from lib.evidence.text import enumeration, note_text
 from lib.i18n import _, _f, _nf, current_language
 from lib.render import charts
 
-CHART_CONFIG = {**widgets.CHART_CONFIG, "displayModeBar": False}
 #: A slide is laid out for a 1920x1080 window and the whole of it scaled to the window (a CSS
 #: transform, in steps): on a 1280x720 projector everything is two thirds the size and still
 #: fits, so type and chart stay in proportion and nothing scrolls. Streamlit cannot know the
@@ -191,7 +190,7 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str]) -
                     charts.for_slide(figure, CHART_WIDTH, CHART_HEIGHT),
                     key=f"present-{number}",
                     width="content",
-                    config=CHART_CONFIG,
+                    config=widgets.CHART_CONFIG,
                     theme=None,
                 )
             shown = CHART_LINES
