@@ -54,7 +54,7 @@ def test_every_page_and_selection_renders(page, diseases):
     at = run_page(page, diseases)
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.multiselect(key="disease").value == diseases
-    assert "Dataset 1.2.0" in texts(at)
+    assert "Dataset 1.3.0" in texts(at)
 
 
 @pytest.mark.parametrize(
