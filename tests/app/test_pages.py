@@ -242,11 +242,11 @@ def test_a_phase_with_many_studies_shows_six_cards_at_a_time(tmp_path, monkeypat
     assert pager, "no pagination for 15 single-arm cards"
     first = [c.value for c in at.caption if c.value.startswith("Cards ")]
     # the arm comparisons (the randomised trials, three copies each) page too
-    assert first == ["Cards 1–6 of 9", "Cards 1–6 of 15"]
+    assert first == ["Cards 1–6 of 12", "Cards 1–6 of 15"]
     at.session_state["pages-single"] = 3
     at.run()
     shown = [c.value for c in at.caption if c.value.startswith("Cards ")]
-    assert shown == ["Cards 1–6 of 9", "Cards 13–15 of 15"]
+    assert shown == ["Cards 1–6 of 12", "Cards 13–15 of 15"]
 
 
 def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
@@ -260,8 +260,9 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
     assert not at.exception
     assert not at.get("pagination")
     # 15 single-arm cards, 3 of them (CD123 copies) without a chart; the randomised trials'
-    # arm charts (TOWER and INO-VATE, three copies, TOWER on two axes) and the forest plot
-    assert len(chart_specs(at)) == 22
+    # arm charts (TOWER, INO-VATE and ADMIRAL, three copies, TOWER on two axes) and the forest
+    # plot
+    assert len(chart_specs(at)) == 25
 
 
 def test_view_link_is_in_a_popover_with_the_selection():

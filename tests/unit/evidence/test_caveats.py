@@ -238,3 +238,19 @@ def test_a_p_given_in_words_shows_the_publications_figures_beside_them(table, ta
     assert chinese["gdec.cir2y"].detail.endswith(
         "均有统计学差异（发表文献：HR 0.32（95% CI 0.18–0.57），P < .01）"
     )
+
+
+def test_a_randomised_trial_leads_the_aml_relapse_headlines(table):
+    # ADMIRAL (gilteritinib vs salvage chemotherapy, curated from its 2-year follow-up report)
+    # is the first randomised relapse figure for AML: the headline rule puts it ahead of the
+    # EBMT registry's figures from its data alone, with its hazard ratio's p as printed.
+    rows = headline_rows(filter_table(table, diseases=["AML"], phase="relapse"))
+    ids = list(rows["figure_id"])
+    assert ids[0] == "admiral.mos"
+    assert "ebmt.os2y" in ids[1:]
+    card = next(
+        h for h in headlines(filter_table(table, ["AML"], "relapse")) if h.figure_id == ids[0]
+    )
+    assert card.value == "9.3 months vs 5.6 months"
+    assert "n=247 vs 124" in card.detail and ".0013" in card.detail
+    assert card.context.startswith("Randomised controlled trial: ")
