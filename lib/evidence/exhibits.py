@@ -9,6 +9,7 @@ Text (titles, sentences, badges, table columns, captions) comes out in the sessi
 keep the English, marked `N_`, and are translated where used.
 """
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Literal
@@ -115,15 +116,15 @@ class Exhibit:
     """One chart or list of figures, as a card on its phase page and as one slide."""
 
     key: str  # unique within a phase
-    phase: str
     section: Section
     title: str
     chart: Chart | None
     key_numbers: tuple[str, ...]  # the charted figures as sentences
     statements: tuple[str, ...]  # the figures no chart shows, as sentences
     badges: tuple[Badge, ...]
-    notes: tuple[Note, ...] = field(repr=False, compare=False)  # the phase's integrative notes
     rows: pd.DataFrame = field(repr=False, compare=False)  # the figures behind it, each once
+    phase: str = ""  # set with the notes when the phase's exhibits are put together
+    notes: tuple[Note, ...] = field(default=(), repr=False, compare=False)  # integrative notes
 
     @property
     def phase_label(self) -> str:
@@ -302,10 +303,7 @@ def phase_exhibits(
         *_single_arm_exhibits(table, studies, by_study),
         *_facts_exhibits(table),
     ]
-    return tuple(
-        Exhibit(phase=phase, notes=notes, **draft)
-        for draft in exhibits  # type: ignore[arg-type]
-    )
+    return tuple(dataclasses.replace(exhibit, phase=phase, notes=notes) for exhibit in exhibits)
 
 
 def _empty_message(ds: Dataset, phase: str, diseases: list[str]) -> str:
@@ -361,7 +359,7 @@ def _unique(*frames: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(present, ignore_index=True).drop_duplicates("figure_id", ignore_index=True)
 
 
-def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
+def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[Exhibit]:
     """One exhibit per value axis of a comparative study (rates, medians); one list exhibit
     when nothing can be charted (direction-only claims)."""
     values = selection.arm_outcomes(rows, study.id)
@@ -375,7 +373,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
     units = selection.arm_units(values)
     if not units:
         return [
-            dict(
+            Exhibit(
                 key=study.id,
                 section="arms",
                 title=study.title,
@@ -399,7 +397,7 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[dict]:
             )
         ]
         drafts.append(
-            dict(
+            Exhibit(
                 key=study.id if index == 0 else f"{study.id}-{unit}",
                 section="arms",
                 title=study.title,
@@ -428,7 +426,7 @@ def _paired_numbers(values: pd.DataFrame) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
+def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[Exhibit]:
     effects = selection.effect_rows(table, [s.id for s in studies])
     drafts = []
     for scale, english in _FOREST_TITLES.items():
@@ -437,7 +435,7 @@ def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
             continue
         title = _(english)
         drafts.append(
-            dict(
+            Exhibit(
                 key=f"forest-{scale}",
                 section="effects",
                 title=title,
@@ -453,7 +451,7 @@ def _forest_exhibits(table: pd.DataFrame, studies: list[Study]) -> list[dict]:
 
 def _single_arm_exhibits(
     table: pd.DataFrame, studies: list[Study], by_study: dict[str, pd.DataFrame]
-) -> list[dict]:
+) -> list[Exhibit]:
     """One exhibit per study for figures without a control arm: rates charted, medians in
     months (another scale) listed as sentences."""
     values = selection.rows_by_study(selection.single_arm_values(table, studies))
@@ -467,7 +465,7 @@ def _single_arm_exhibits(
             rates, months = rates.iloc[:0], rows
         title = _f("{study}: figures without a control arm", study=study.short_label)
         drafts.append(
-            dict(
+            Exhibit(
                 key=f"single-{study.id}",
                 section="single",
                 title=study.title,
@@ -481,7 +479,7 @@ def _single_arm_exhibits(
     return drafts
 
 
-def _facts_exhibits(table: pd.DataFrame) -> list[dict]:
+def _facts_exhibits(table: pd.DataFrame) -> list[Exhibit]:
     """Registry and programme figures as one list: they share no scale."""
     facts = table[table["kind"] == "key_fact"]
     if facts.empty:
@@ -490,7 +488,7 @@ def _facts_exhibits(table: pd.DataFrame) -> list[dict]:
     title, _caption = SECTIONS["facts"]  # the English, translated below
     notes = {kind: note for pairs in facts["flag_notes"] for kind, note in pairs}
     return [
-        dict(
+        Exhibit(
             key="key-facts",
             section="facts",
             title=_(title),
