@@ -150,9 +150,9 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
 
 
 def test_studies_by_disease_for_transplant(dataset):
-    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric (AML);
-    # dec-mbucy-mds, bmtctn0901-mac-ric (MDS); forum-tbi (ALL)
-    assert studies_by_disease(dataset, "transplant") == {"AML": 5, "MDS": 2, "ALL": 1}
+    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric,
+    # haplo-isd-aml-cr1 (AML); dec-mbucy-mds, bmtctn0901-mac-ric (MDS); forum-tbi (ALL)
+    assert studies_by_disease(dataset, "transplant") == {"AML": 6, "MDS": 2, "ALL": 1}
 
 
 # --- in Chinese -----------------------------------------------------------------------------
