@@ -37,7 +37,8 @@ def test_filter_table_by_phase_and_disease(table):
     assert {"hid-share-2019", "allo-count-2021", "relapse-leading-death"} <= set(
         selection["figure_id"]
     )
-    assert set(selection["study_id"].dropna()) == {"forum-tbi", "bmtctn1703-ptcy"}  # and registry facts
+    # the ALL transplant trials, and the registry facts above
+    assert set(selection["study_id"].dropna()) == {"forum-tbi", "bmtctn1703-ptcy"}
     assert set(filter_table(table, ["ALL"], "induction")["study_id"].dropna()) == {"cccg-ph-das"}
     assert filter_table(table, ["MDS"], "maintenance").empty
     all_maintenance = filter_table(table, ["ALL"], "maintenance")
