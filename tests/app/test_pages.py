@@ -56,7 +56,7 @@ def test_empty_state_names_other_diseases():
     at = run_page("maintenance", ["MDS"])
     info = "\n".join(i.value for i in at.info)
     assert "No MDS studies in the maintenance phase" in info
-    assert "AML: 4" in info and "ALL: 1" in info
+    assert "AML: 4" in info and "ALL: 2" in info
 
 
 def test_phase_page_draws_arm_comparison_with_printed_p():
@@ -72,9 +72,10 @@ def test_phase_page_draws_arm_comparison_with_printed_p():
 
 def test_truncated_p_is_shown_as_printed_not_completed():
     at = run_page("transplant", ["AML"])
-    drawn = json.dumps(chart_specs(at))
-    assert "P=0. (truncated in source)" in drawn
-    assert not re.search(r"P=0\.\d", drawn)  # never completed
+    drawn = [json.dumps(spec) for spec in chart_specs(at)]
+    cut = [spec for spec in drawn if "P=0. (truncated in source)" in spec]
+    assert cut  # the venetoclax bridging chart; other charts print full p-values (P=0.001)
+    assert not any(re.search(r"P=0\.\d", spec) for spec in cut)  # never completed
 
 
 def test_deep_link_sets_filter():

@@ -37,10 +37,12 @@ def test_filter_table_by_phase_and_disease(table):
     assert {"hid-share-2019", "allo-count-2021", "relapse-leading-death"} <= set(
         selection["figure_id"]
     )
-    assert set(selection["study_id"].dropna()) == {"forum-tbi"}  # and the registry facts
+    # the ALL transplant trials, and the registry facts above
+    assert set(selection["study_id"].dropna()) == {"forum-tbi", "bmtctn1703-ptcy"}
     assert set(filter_table(table, ["ALL"], "induction")["study_id"].dropna()) == {"cccg-ph-das"}
     assert filter_table(table, ["MDS"], "maintenance").empty
-    assert set(filter_table(table, ["ALL"], "maintenance")["study_id"]) == {"dli-greek"}
+    all_maintenance = filter_table(table, ["ALL"], "maintenance")
+    assert set(all_maintenance["study_id"]) == {"dli-greek", "eortc58951-pulses"}
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
 
 
@@ -150,9 +152,10 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
 
 
 def test_studies_by_disease_for_transplant(dataset):
-    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric (AML);
-    # dec-mbucy-mds, bmtctn0901-mac-ric (MDS); forum-tbi (ALL)
-    assert studies_by_disease(dataset, "transplant") == {"AML": 5, "MDS": 2, "ALL": 1}
+    # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric,
+    # haplo-isd-aml-cr1, bmtctn1703-ptcy (AML); dec-mbucy-mds, bmtctn0901-mac-ric,
+    # bmtctn1703-ptcy, bmtctn1102-mds (MDS); forum-tbi, bmtctn1703-ptcy (ALL)
+    assert studies_by_disease(dataset, "transplant") == {"AML": 7, "MDS": 4, "ALL": 2}
 
 
 # --- in Chinese -----------------------------------------------------------------------------
