@@ -443,9 +443,15 @@ def figure_image(
     """The exhibit's chart with its context, as PNG or SVG bytes (ValueError without a chart)."""
     if exhibit.chart is None:
         raise ValueError(f"exhibit {exhibit.key} ({exhibit.phase}) has no chart")
-    context = figure_with_context(
-        charts.draw(exhibit.chart), caption_lines(exhibit, dataset_version, key_numbers), width
-    )
+    fig = charts.draw(exhibit.chart)
+    if _resolved(fig, "barmode") == "group":  # laid out for the image's width, not a card's
+        fig = go.Figure(fig).update_layout(width=width)
+        _fit_categories(fig)
+        tops = [n.y for n in fig.layout.annotations or () if n.name == "value"]
+        percent = list(_resolved(fig, "yaxis", "tickvals") or ())[-1:] == [100]
+        fig.update_yaxes(range=[0, charts.HEADROOM * (100 if percent else max(tops))])
+        _fit_labels_above_bars(fig)
+    context = figure_with_context(fig, caption_lines(exhibit, dataset_version, key_numbers), width)
     what = f"exhibit {exhibit.key} ({exhibit.phase})"
     return exporter.render(context, fmt, width=width, scale=scale, what=what)
 
@@ -662,15 +668,29 @@ def _rename(fig: go.Figure, axis: str, mapping: dict[str, str]) -> None:
 
 
 def _fit_categories(fig: go.Figure) -> None:
-    """Re-wrap a bar chart's x categories to the width each group has on the slide (fewer
-    lines under the axis, a taller plot)."""
+    """Re-wrap a bar chart's x categories to the width each group has on the slide or image
+    (fewer lines under the axis, a taller plot), upright where every word fits its group
+    (labels turned to read upwards for a card's narrow groups stay turned where not)."""
     categories = list(_resolved(fig, "xaxis", "categoryarray") or ())
     if not categories:
         return
     size = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
     plot = (fig.layout.width or DEFAULT_WIDTH) - _margin(fig, "r") - 90
-    chars = max(12, int(plot / len(categories) * 0.9 / (size * 0.56)))
+    group = plot / len(categories)
+    if max(charts.widest_word_em(_plain(c)) for c in categories) * size > group - 8:
+        return
+    fig.update_xaxes(tickangle=0)
+    chars = max(12, int(group * 0.9 / (size * 0.56)))
     _rename(fig, "x", {c: _rewrap(c, chars) for c in categories})
+    # Printed p values staggered over a card's narrow groups: back in one row where each fits.
+    printed = [n for n in fig.layout.annotations or () if n.name == "p"]
+    p_size = max((n.font.size or size for n in printed), default=size)
+    if printed and all(
+        charts.widest_word_em(_plain(n.text)) * p_size <= group - 6 for n in printed
+    ):
+        lowest = min(n.yshift or 0 for n in printed)
+        for note in printed:
+            note.yshift = lowest
     # The printed p above each group, in italics: as wide as its group too.
     for note in fig.layout.annotations or ():
         text = str(note.text or "")
