@@ -715,6 +715,10 @@ def _fit_labels_above(fig: go.Figure, top: float, above: float, unit: str) -> No
     need = above + 6
     if need > LABELS_SHARE * plot:
         height += math.ceil(need / LABELS_SHARE - plot)
+        # The title hangs from 97% of the height: a taller figure lowers it a little.
+        lines = spec["layout"]["title"]["text"].count("<br>") + 1
+        margin["t"] = max(margin["t"], title_bottom(lines, height) + TITLE_GAP)
+        fig.update_layout(margin_t=margin["t"])
         plot = height - margin["t"] - margin["b"]
     span = max(HEADROOM * (100 if unit == "%" else top), top / (1 - need / plot))
     fig.update_layout(height=height, yaxis_range=[0, span])
