@@ -5,6 +5,14 @@ translated when a figure is built (`_` in the current language); the data's own 
 that language already. Keys in the frames (measure, method, arm role, unit) stay English and are
 translated where shown. The font list names CJK families after the Latin ones, so the browser,
 PNG and SVG draw Chinese with a Chinese font and Latin with the house font.
+
+Labels are laid out for the narrowest card (CARD_CHART_WIDTH: a 1280 px window), measured with
+the one text-width estimator (lib.i18n.wrap.estimate_em), so that none is cut or meets another
+there or wider (tests/browser/test_chart_labels.py measures them in Chromium): category labels
+wrapped to their group, or turned to read upwards where a word is wider than it; printed p values
+in a row above the tallest group; the value axis raised for the labels above the bars; a card's
+forest plot with each row's label and estimate above the row. Images and slides re-fit what
+depends on their own width (lib.render.images).
 """
 
 import html

@@ -430,6 +430,20 @@ def caption_lines(exhibit: Exhibit, dataset_version: str, key_numbers: bool = Tr
     return lines
 
 
+def for_image(fig: go.Figure, width: int) -> go.Figure:
+    """A copy of `fig` laid out for an image `width` px wide: a bar chart's categories wrapped
+    to their groups' width there (upright where every word fits), its printed p values in one
+    row where they fit, its value axis no higher than the labels above the bars need at that
+    size (the chart builders lay the groups out for a card's narrowest width)."""
+    fig = go.Figure(fig)
+    if _resolved(fig, "barmode") != "group":
+        return fig
+    fig.update_layout(width=width)
+    _fit_categories(fig)
+    _fit_labels_above_bars(fig)
+    return fig
+
+
 def figure_image(
     exhibit: Exhibit,
     fmt: str,
@@ -443,14 +457,7 @@ def figure_image(
     """The exhibit's chart with its context, as PNG or SVG bytes (ValueError without a chart)."""
     if exhibit.chart is None:
         raise ValueError(f"exhibit {exhibit.key} ({exhibit.phase}) has no chart")
-    fig = charts.draw(exhibit.chart)
-    if _resolved(fig, "barmode") == "group":  # laid out for the image's width, not a card's
-        fig = go.Figure(fig).update_layout(width=width)
-        _fit_categories(fig)
-        tops = [n.y for n in fig.layout.annotations or () if n.name == "value"]
-        percent = list(_resolved(fig, "yaxis", "tickvals") or ())[-1:] == [100]
-        fig.update_yaxes(range=[0, charts.HEADROOM * (100 if percent else max(tops))])
-        _fit_labels_above_bars(fig)
+    fig = for_image(charts.draw(exhibit.chart), width)
     context = figure_with_context(fig, caption_lines(exhibit, dataset_version, key_numbers), width)
     what = f"exhibit {exhibit.key} ({exhibit.phase})"
     return exporter.render(context, fmt, width=width, scale=scale, what=what)
@@ -720,14 +727,21 @@ LABELS_SHARE = 0.72
 
 def _fit_labels_above_bars(fig: go.Figure) -> bool:
     """Raise the value axis so every label stacked above a group's bars (placed at a bar's top,
-    then shifted up by pixels) ends inside the plot at the figure's height."""
+    then shifted up by pixels) ends inside the plot at the figure's height (from HEADROOM over
+    the tallest group: the builder raised it for a card's plot height)."""
     ticks = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
     ticklines = max(
         (str(c).count("<br>") + 1 for c in (_resolved(fig, "xaxis", "categoryarray") or ())),
         default=1,
     )
-    plot = _plot_height(fig, ticklines * ticks * 1.25 + 14 + _legend_rows_height(fig))
-    span = list(_resolved(fig, "yaxis", "range") or (0, 100))
+    below = ticklines * ticks * 1.25 + 14
+    if _resolved(fig, "xaxis", "tickangle") == -90:  # labels turned to read upwards
+        categories = _resolved(fig, "xaxis", "categoryarray") or ("",)
+        below = max(label_width_px(c, ticks) for c in categories) + 12
+    plot = _plot_height(fig, below + _legend_rows_height(fig))
+    tops = [n.y for n in fig.layout.annotations or () if n.name == "value"]
+    percent = list(_resolved(fig, "yaxis", "tickvals") or ())[-1:] == [100]
+    span = [0, charts.HEADROOM * (100 if percent or not tops else max(tops))]
     need, fits = span[1], True
     for note in fig.layout.annotations or ():
         if note.yref not in (None, "y") or note.y is None:
