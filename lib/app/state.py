@@ -133,7 +133,7 @@ def selection_exhibits_for(state: DataState, diseases: list[str]) -> list[Exhibi
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
 def _figure(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str):
-    return charts.frozen(charts.for_screen(charts.draw(_exhibit.chart)))
+    return charts.frozen(charts.for_screen(charts.draw(_exhibit.chart, card=True)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)

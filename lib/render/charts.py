@@ -5,9 +5,19 @@ translated when a figure is built (`_` in the current language); the data's own 
 that language already. Keys in the frames (measure, method, arm role, unit) stay English and are
 translated where shown. The font list names CJK families after the Latin ones, so the browser,
 PNG and SVG draw Chinese with a Chinese font and Latin with the house font.
+
+Labels are laid out for the narrowest card (CARD_CHART_WIDTH: a 1280 px window), measured with
+the one text-width estimator (lib.i18n.wrap.estimate_em), so that none is cut or meets another
+there or wider (tests/browser/test_chart_labels.py measures them in Chromium): category labels
+wrapped to their group, or turned to read upwards where a word is wider than it; printed p values
+in a row above the tallest group; the value axis raised for the labels above the bars; a card's
+forest plot with each row's label and estimate above the row. Images and slides re-fit what
+depends on their own width (lib.render.images).
 """
 
+import html
 import math
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -34,7 +44,7 @@ from lib.evidence.text import (
     unit_value,
 )
 from lib.i18n import N_, _, _f
-from lib.i18n.wrap import is_cjk
+from lib.i18n.wrap import estimate_em, is_cjk
 from lib.i18n.wrap import wrap as cjk_wrap
 from lib.render.text_metrics import label_width_px
 
@@ -77,9 +87,21 @@ AXIS_TITLE_CHARS = 38  # a forest plot's axis title, under a plot of about 250 p
 #: card at 1280 px (the forest's estimate column takes the right-hand side).
 FOREST_LABEL_CHARS, SINGLE_LABEL_CHARS = 22, 24
 ROW_LINE, ROW_GAP = 21, 22  # px per line of a row label (16 px type) and between two rows
-#: A card's narrowest plot area (px): where the category labels under the bars must fit side by
-#: side (tick labels are 13 px; a Latin character about 7 px, a CJK one CJK_CHARS of those).
-CARD_PLOT_WIDTH = 330
+#: The narrowest a card's chart usually is (a 1280 px laptop window: 491 px; 600 px at 1440, and
+#: in the print handout): where labels are wrapped to fit and the legend's rows are assumed to
+#: wrap. Wider, a legend may take a row less than reserved: a little white below it, never a
+#: second draw.
+CARD_CHART_WIDTH = 480
+#: An arm comparison's side margins (px): the value axis and its title left, nothing but the
+#: last group's labels right.
+ARM_MARGIN = dict(l=84, r=28)
+#: A card's narrowest bar plot (px): where the category labels under the bars, and the printed
+#: p values above them, must fit side by side.
+CARD_PLOT_WIDTH = CARD_CHART_WIDTH - ARM_MARGIN["l"] - ARM_MARGIN["r"]
+TICK_FONT_SIZE = 13  # an arm comparison's category labels
+TICK_LINE = 17  # px per line of a category label
+P_FONT_SIZE = 15
+P_LINE = 19  # px per line of a printed p (italic, 15 px)
 HEADROOM = 1.45  # value axis above the tallest bar, for the label rows and the printed p
 #: The columns of a `queries.chart_values` frame the value charts read. Narrowing to them first
 #: keeps per-row work cheap (the flat table has ~50 mostly-string columns).
@@ -237,6 +259,49 @@ def wrap_label(text: str, width: float, break_long_words: bool = False) -> list[
     ) or [text]
 
 
+def wrap_em(text: str, width_em: float) -> list[str]:
+    """`text` in lines no wider than `width_em` by the one estimator (lib.i18n.wrap.estimate_em):
+    Chinese by the rules of Chinese line breaking, other text at spaces and after a hyphen
+    between letters ("Leukaemia-|free"). A word wider than a line stays whole."""
+    if has_cjk(text):
+        return [line for line in cjk_wrap(text, width_em) if line] or [text]
+    lines: list[str] = []
+    for word in text.split():
+        for i, piece in enumerate(_HYPHEN.split(word)):
+            sep = "" if i else " "
+            if lines and estimate_em(lines[-1] + sep + piece) <= width_em:
+                lines[-1] += sep + piece
+            else:
+                lines.append(piece)
+    return lines or [text]
+
+
+def join_em(parts: Iterable[str], width_em: float) -> list[str]:
+    """Parts joined by " · " in lines no wider than `width_em`, broken at the separators first
+    and inside a part only where it alone is wider than a line."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and estimate_em(lines[-1] + " · " + part) <= width_em:
+            lines[-1] += " · " + part
+        else:
+            if lines:
+                lines[-1] += " ·"
+            lines.extend(wrap_em(part, width_em))
+    return lines
+
+
+_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+
+
+def widest_word_em(text: str) -> float:
+    """The widest piece of `text` no line break may split (a Latin word or its part after a
+    hyphen; a Chinese character, or a Latin word inside Chinese), in em."""
+    pieces = [p for word in text.split() for p in _HYPHEN.split(word)]
+    if has_cjk(text):
+        pieces = [w for p in pieces for w in re.split(r"[^\x00-\u2fff]", p)] + ["中"]
+    return max((estimate_em(p) for p in pieces if p), default=0.0)
+
+
 def _wrap(text: str, width: int) -> list[str]:
     return wrap_label(text, width)
 
@@ -293,21 +358,32 @@ def frozen(figure: go.Figure) -> FrozenFigure:
     return FrozenFigure(figure)
 
 
-def _figure(title: str, traces: list[dict], **layout) -> go.Figure:
-    """One figure in the house theme, built (and validated) once from plain dicts."""
+def _figure(title: str, traces: list[dict], above: int = 0, **layout) -> go.Figure:
+    """One figure in the house theme, built (and validated) once from plain dicts. The top
+    margin holds the (wrapped) title and `above` px of labels drawn above the plot."""
     # Wrapped to the narrowest card (a 1280 px window): Plotly does not wrap a title.
     lines = wrap_label(title, TITLE_CHARS)
     # A wrapped title's top line sat a few px above the figure's top edge: padded down.
     title_layout = dict(text="<br>".join(plotly_html(line) for line in lines))
     if len(lines) > 1:
         title_layout["pad"] = dict(t=10)
-    return go.Figure(data=traces, layout=dict(template=TEMPLATE, title=title_layout, **layout))
+    top = title_bottom(len(lines), layout.get("height", 0)) + TITLE_GAP + above
+    margin = layout.pop("margin", {})
+    if top > margin.get("t", _MARGIN["t"]):
+        margin = {**margin, "t": top}
+    return go.Figure(
+        data=traces, layout=dict(template=TEMPLATE, title=title_layout, margin=margin, **layout)
+    )
 
 
-#: The narrowest a card's chart usually is (a 1280 px laptop window: 491 px; 600 px at 1440, and
-#: in the print handout): where the legend's rows are assumed to wrap. Wider, a legend may take
-#: a row less than reserved: a little white below it, never a second draw.
-CARD_CHART_WIDTH = 480
+TITLE_LINE = 26  # px: a line of the 20 px chart title
+TITLE_GAP = 12  # px between the title's last line and what is drawn under it
+
+
+def title_bottom(lines: int, height: float) -> int:
+    """Where a chart title of `lines` lines ends, in px from the figure's top: it hangs from
+    y = 0.97 of the figure's `height`, padded 10 px down when it wraps."""
+    return math.ceil((1 - 0.97) * height + (10 if lines > 1 else 0) + TITLE_LINE * lines)
 
 
 def for_screen(fig: go.Figure) -> go.Figure:
@@ -375,13 +451,17 @@ def _presized_margin(traces: list[dict], layout: dict) -> dict:
     """
     margin = {**_MARGIN, **layout.get("margin", {})}
     xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
-    if yaxis.get("categoryarray"):  # single arm and forest: labels left of the plot
-        widest = max(label_width_px(label, 16) for label in yaxis["categoryarray"])
-        margin["l"] = max(margin["l"], math.ceil(1.05 * widest + 24))
-    if xaxis.get("categoryarray"):  # arm comparison: wrapped category labels under the bars
-        bottom = 7 + 17 * max(str(x).count("<br>") + 1 for x in xaxis["categoryarray"])
+    if yaxis.get("categoryarray") and yaxis.get("showticklabels", True):  # labels left of it
+        margin["l"] = max(margin["l"], _row_label_margin(yaxis["categoryarray"]))
+    if xaxis.get("categoryarray") and xaxis.get("tickangle"):  # turned to read upwards
+        size = xaxis.get("tickfont", {}).get("size", TICK_FONT_SIZE)
+        bottom = 12 + math.ceil(max(label_width_px(x, size) for x in xaxis["categoryarray"]))
+    elif xaxis.get("categoryarray"):  # arm comparison: wrapped category labels under the bars
+        bottom = 7 + TICK_LINE * max(str(x).count("<br>") + 1 for x in xaxis["categoryarray"])
     elif xaxis.get("type") == "log" or xaxis.get("title", {}).get("standoff"):
-        bottom = 100  # forest: ticks and the axis title below its standoff
+        # forest: ticks, then the axis title (its lines) below its standoff
+        title = xaxis.get("title", {})
+        bottom = 30 + title.get("standoff", 0) + 22 * (title.get("text", "").count("<br>") + 1)
     else:
         bottom = 68  # single arm: ticks, the axis title, a legend title that may wrap
     plot_width = CARD_CHART_WIDTH - margin["l"] - margin["r"]
@@ -475,20 +555,50 @@ def _value_hover(row: Mapping, heading: str) -> str:
 # --- arm comparison --------------------------------------------------------------------------
 
 
-def _category(row: Mapping, width: int = 16) -> str:
+def _category_parts(row: Mapping) -> list[str]:
     origin = _("(publication)") if row["origin"] == "publication" else None
     time = row.get("group_time") or row["time_point"]
     if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
         time = None  # "Median overall survival", not "... survival median"
-    return _stack([row["endpoint_label"], time, row["subgroup"], origin], width)
+    return _present([row["endpoint_label"], time, row["subgroup"], origin])
 
 
-def category_width(rows: pd.DataFrame) -> int:
-    """Characters per line of an arm chart's category labels: the room each group has on the
-    narrowest card, so neighbouring labels (and printed p values) never meet."""
-    keys = ["endpoint_label", "time_point", "group_time", "subgroup", "origin"]
-    groups = len(rows.drop_duplicates(keys))
-    return max(8, min(16, int(CARD_PLOT_WIDTH / max(groups, 1) / 7) - 1))
+def _category(row: Mapping, width: float = 9.0) -> str:
+    """A group's label under its bars: each part on its own lines of `width` em."""
+    return "<br>".join(
+        plotly_html(line) for part in _category_parts(row) for line in wrap_em(part, width)
+    )
+
+
+_GROUP_KEYS = ["endpoint_label", "time_point", "group_time", "subgroup", "origin"]
+
+
+def _group_px(rows: pd.DataFrame) -> float:
+    """The width (px) of one group of bars on the narrowest card."""
+    return CARD_PLOT_WIDTH / max(len(rows.drop_duplicates(_GROUP_KEYS)), 1)
+
+
+def category_fit(rows: pd.DataFrame) -> tuple[float, int]:
+    """(line width in em, tick angle) of an arm chart's category labels, measured for the room
+    each group has on the narrowest card, so neighbouring labels never meet: upright, wrapped
+    to the group's width, where every word fits it; else turned to read upwards, each label in
+    as many lines as fit side by side across its group."""
+    group = _group_px(rows)
+    width = (group - 8) / TICK_FONT_SIZE
+    parts = [p for r in rows.to_dict("records") for p in _category_parts(r)]
+    widest = max((widest_word_em(p) for p in parts), default=0.0)
+    if widest <= width:
+        return width, 0
+    most = max(1, int((group - 4) // TICK_LINE))
+    width = max(widest, 8.0)
+    while max(len(_category(r, width).split("<br>")) for r in rows.to_dict("records")) > most:
+        width += 1
+    return width, -90
+
+
+def category_width(rows: pd.DataFrame) -> float:
+    """Line width (em) of an arm chart's category labels (`category_fit`)."""
+    return category_fit(rows)[0]
 
 
 def _by_outcome(rows: pd.DataFrame) -> bool:
@@ -511,7 +621,7 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     )
     if rows.empty:
         raise ValueError(f"no arm values in {unit!r}")
-    wrap = category_width(rows)
+    wrap, angle = category_fit(rows)
     rows["category"] = [_category(r, wrap) for r in rows.to_dict("records")]
     categories = list(dict.fromkeys(rows["category"]))
     arms = rows.drop_duplicates("arm").sort_values(
@@ -569,51 +679,92 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     legend = (_(OUTCOME_GROUP_NOTE) if by_outcome else "") + (
         _(PUBLICATION_LEGEND) if publication else ""
     )
-    return _figure(
+    p_notes, p_height = _p_annotations(rows, categories, len(arms))
+    fig = _figure(
         title,
         traces,
         height=620,
+        margin=ARM_MARGIN,
         barmode="group",
         bargap=BAR_GAP,
-        annotations=annotations + _p_annotations(rows, categories, len(arms), wrap),
+        annotations=annotations + p_notes,
         # The title above the items ("top"): beside them ("top left"), plotly.js indents the
         # items by the title's width and cuts the last one at the chart's edge, not wrapping it.
         legend=dict(title=dict(text=legend, side="top")),
         xaxis=dict(
             categoryorder="array",
             categoryarray=categories,
-            tickangle=0,
-            tickfont=dict(size=13),
+            tickangle=angle,
+            tickfont=dict(size=TICK_FONT_SIZE),
             automargin=True,
         ),
         yaxis=dict(
             title=dict(text=_value_axis_title(rows, unit)),
-            # Headroom above the tallest group for its label rows and p; ticks stop at 100%.
-            range=[0, 100 * HEADROOM] if unit == "%" else [0, HEADROOM * _top(rows).max()],
             tickvals=[0, 20, 40, 60, 80, 100] if unit == "%" else None,
         ),
     )
+    _fit_labels_above(fig, _top(rows).max(), LABEL_ROW * len(arms) + p_height, unit)
+    return fig
+
+
+#: The most of a bar plot's height the labels above the tallest group may take (the bars keep
+#: the rest); beyond it the figure grows.
+LABELS_SHARE = 0.6
+
+
+def _fit_labels_above(fig: go.Figure, top: float, above: float, unit: str) -> None:
+    """Value axis (and, if need be, figure height) such that `above` px of labels stacked over
+    the tallest group (`top` in axis units) end inside the plot, at the plot height of the
+    narrowest card: labels past the plot's top would run into the title. At least HEADROOM."""
+    spec = fig.to_plotly_json()
+    margin = _presized_margin(spec["data"], spec["layout"])
+    height = spec["layout"]["height"]
+    plot = height - margin["t"] - margin["b"]
+    need = above + 6
+    if need > LABELS_SHARE * plot:
+        height += math.ceil(need / LABELS_SHARE - plot)
+        # The title hangs from 97% of the height: a taller figure lowers it a little.
+        lines = spec["layout"]["title"]["text"].count("<br>") + 1
+        margin["t"] = max(margin["t"], title_bottom(lines, height) + TITLE_GAP)
+        fig.update_layout(margin_t=margin["t"])
+        plot = height - margin["t"] - margin["b"]
+    span = max(HEADROOM * (100 if unit == "%" else top), top / (1 - need / plot))
+    fig.update_layout(height=height, yaxis_range=[0, span])
 
 
 def _p_annotations(
-    rows: pd.DataFrame, categories: list[str], arms: int, width: int = 14
-) -> list[dict]:
-    """The printed p above each group, clear of its rows of two-line bar labels."""
-    tops = _top(rows).groupby(rows["category"]).max()
+    rows: pd.DataFrame, categories: list[str], arms: int
+) -> tuple[list[dict], float]:
+    """The printed p over each group, in one row above the tallest group's rows of two-line
+    value labels (so no p meets a value label or, the axis being raised for it, the title),
+    and its height in px. Where a p is wider than its group, every other p goes one row up,
+    so neighbours never meet."""
+    group = _group_px(rows)
     printed = rows.dropna(subset="p_shown").groupby("category")["p_shown"].first()
-    return [
+    texts = [
+        display_p(None) if _missing(p) or not str(p).strip() else str(p)
+        for p in (printed.get(category) for category in categories)
+    ]
+    fits = all(widest_word_em(t) * P_FONT_SIZE <= group - 6 for t in texts)
+    # Staggered, a p has the room of two groups (its neighbours in its row are two away).
+    width = (group - 6 if fits else 2 * group - 10) / P_FONT_SIZE
+    lines = [wrap_em(t, width) for t in texts]
+    row = P_LINE * max(len(w) for w in lines) + 4
+    top = _top(rows).max()
+    notes = [
         _note(
-            "<i>" + "<br>".join(_wrap(_p_text(printed.get(category)), min(14, width))) + "</i>",
+            "<i>" + "<br>".join(plotly_html(line) for line in wrapped) + "</i>",
             TEXT_COLOR,
-            15,
+            P_FONT_SIZE,
             name="p",
             x=index,
-            y=tops[category],
+            y=top,
             yanchor="bottom",
-            yshift=LABEL_ROW * arms + 6,
+            yshift=LABEL_ROW * arms + 6 + (0 if fits or index % 2 == 0 else row),
         )
-        for index, category in enumerate(categories)
+        for index, wrapped in enumerate(lines)
     ]
+    return notes, 6 + row * (1 if fits or len(categories) < 2 else 2)
 
 
 # --- forest ----------------------------------------------------------------------------------
@@ -647,8 +798,12 @@ def _favours_low(row: Mapping) -> bool:
     return row["measure"] == HAZARD_RATIO or bool(row["lower_is_better"])
 
 
-def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure:
-    """Forest plot: estimates with CI whiskers on a log ratio axis (null 1) or differences (0)."""
+def forest(
+    effects: pd.DataFrame, title: str, scale: str = "ratio", card: bool = False
+) -> go.Figure:
+    """Forest plot: estimates with CI whiskers on a log ratio axis (null 1) or differences (0).
+    Each row's label left of it and its estimate in a column right of the plot; on a `card`
+    (`_card_forest`), label and estimate above the row, so the plot keeps the card's width."""
     _require_title(title)
     if scale not in _SCALES:
         raise ValueError(f"scale must be one of {sorted(_SCALES)}, got {scale!r}")
@@ -698,6 +853,8 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
         )
         for kind, part in rows.groupby("kind")
     ]
+    if card:
+        return _card_forest(rows, title, traces, spec, scale)
     # Computed rows say so beside the number, so a black-and-white print keeps the distinction.
     estimates = [
         _note(
@@ -763,13 +920,107 @@ def forest(effects: pd.DataFrame, title: str, scale: str = "ratio") -> go.Figure
     )
 
 
+#: A card's forest plot: each row's text in lines of this many px (15 px type) from the
+#: plot's left edge, the row's marker MARKER_GAP px under its last line.
+ROW_TEXT_PX = CARD_CHART_WIDTH - 40
+ROW_TEXT_LINE = 20
+MARKER_GAP = 16
+FOREST_CARD_MARGIN = dict(l=20, r=24)
+
+
+def _card_forest(
+    rows: pd.DataFrame, title: str, traces: list[dict], spec: _Scale, scale: str
+) -> go.Figure:
+    """A forest plot for a card as narrow as CARD_CHART_WIDTH: above each row's marker, its
+    label (study, endpoint, time point) and its estimate with its 95% CI ("· computed" where
+    computed from events/n), across the card's width, so the plot takes the whole width
+    instead of a sliver between a label column and an estimate column."""
+    width = ROW_TEXT_PX / LABEL_FONT_SIZE
+    blocks = []
+    for r in rows.to_dict("records"):
+        label = _present([r["study"], r["endpoint_label"], r["time_point"]])
+        estimate = _f(
+            "{measure}: {interval}, 95% CI",
+            measure=_shown(r, "measure_label", "measure"),
+            interval=_interval(r, spec),
+        ) + (_(" · computed") if r["kind"] == "computed" else "")
+        lines = wrap_em(" · ".join(label), width) + wrap_em(estimate, width)
+        blocks.append(lines)
+    tallest = ROW_TEXT_LINE * max(len(b) for b in blocks)
+    row = tallest + MARKER_GAP + 14 + 10  # the text, the gap, the marker, the gap to the next
+    top = (ROW_TEXT_LINE * len(blocks[0]) + MARKER_GAP + 6) / row
+    bottom = 20 / row
+    n = len(blocks)
+    notes = [
+        _note(
+            "<br>".join(plotly_html(line) for line in lines),
+            TEXT_COLOR,
+            name="row",
+            xref="paper",
+            x=0,
+            xanchor="left",
+            y=label,
+            yanchor="bottom",
+            yshift=MARKER_GAP - 4,
+            align="left",
+            bgcolor="white",
+        )
+        for lines, label in zip(blocks, rows["label"], strict=True)
+    ]
+    direction = _direction_note(rows)
+    if " | " in direction:  # each side's words at its end of the axis
+        left, right = direction.split(" | ", 1)
+        sides = [(left, 0, "left"), (right, 1, "right")]
+    else:
+        sides = [(direction, 0.5, "center")]
+    notes += [
+        _note(text, name="direction", xref="paper", x=x, xanchor=anchor, yref="paper", y=0,
+              yanchor="top", yshift=-34)
+        for text, x, anchor in sides
+    ]  # fmt: skip
+    fig = _figure(
+        title,
+        traces,
+        height=600,
+        margin=FOREST_CARD_MARGIN,
+        showlegend=True,
+        xaxis=_forest_axis(rows, scale, card=True),
+        yaxis=dict(
+            categoryorder="array",
+            categoryarray=list(rows["label"]),
+            range=[n - 1 + bottom, -top],
+            showticklabels=False,
+            ticks="",
+            showline=False,
+            showgrid=False,
+        ),
+        shapes=[
+            dict(
+                type="line",
+                xref="x",
+                x0=spec.null,
+                x1=spec.null,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(dash="dash", color=MUTED_COLOR, width=1.5),
+            )
+        ],
+        annotations=notes,
+    )
+    layout = fig.to_plotly_json()["layout"]
+    margin = _presized_margin(fig.to_plotly_json()["data"], layout)
+    fig.update_layout(height=math.ceil(row * (n - 1 + top + bottom)) + margin["t"] + margin["b"])
+    return fig
+
+
 def _estimate_margin(texts: list[str]) -> int:
     """The right margin that holds the estimate column (x = 1.02 of the plot) whole."""
     widest = max(label_width_px(t, LABEL_FONT_SIZE) for t in [*texts, _("Estimate (95% CI)")])
     return max(235, math.ceil(1.08 * widest + 30))
 
 
-def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
+def _forest_axis(rows: pd.DataFrame, scale: str, card: bool = False) -> dict:
     null = _SCALES[scale].null
     low, high = min(rows["low"].min(), null), max(rows["high"].max(), null)
     if scale == "difference":
@@ -802,9 +1053,10 @@ def _forest_axis(rows: pd.DataFrame, scale: str) -> dict:
         title = _("Hazard ratio (log scale, intervention vs control)")
     else:
         title = _("Risk ratio (log scale, intervention vs control)")
-    # Decades (the null among them) only: upright ticks that fit the narrow plot of a card at
-    # 1280 px (each row's estimate is printed beside it).
-    ticks = [t for t in ticks if math.log10(t).is_integer()]
+    # Beside the row labels and the estimate column, decades only (the null among them): upright
+    # ticks that fit the narrow plot left at 1280 px. A card's plot takes the card's width.
+    if not card:
+        ticks = [t for t in ticks if math.log10(t).is_integer()]
     return dict(
         type="log",
         tickangle=0,
@@ -855,6 +1107,15 @@ def _effect_hover(row: Mapping, spec: _Scale) -> str:
 # --- single arm ------------------------------------------------------------------------------
 
 
+SINGLE_AXIS_END = 175  # a single-arm chart's axis: to 100%, then room for the values beside
+SINGLE_MARGIN_R = 40
+
+
+def _row_label_margin(labels: Iterable[str]) -> int:
+    """The left margin that holds row labels (16 px type) whole."""
+    return math.ceil(1.05 * max(label_width_px(label, 16) for label in labels) + 24)
+
+
 def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars of single-arm, registry and case figures (%); unplottable rows explained."""
     _require_title(title)
@@ -877,10 +1138,20 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
         rows["figure_id"],
     )
     plotted = rows["plot_value"].notna()
-    texts = [
-        f"{_value_text(r)} · {display_n(r['n'])}" if ok else f"<i>{_not_plotted(r)}</i>"
-        for r, ok in zip(records, plotted, strict=True)
-    ]
+    # Each row's text in lines that end inside the chart on the narrowest card: beside its bar
+    # (the axis runs to SINGLE_AXIS_END) or, with no bar, from the plot's left edge.
+    plot = CARD_CHART_WIDTH - _row_label_margin(labels) - SINGLE_MARGIN_R
+    tops = _top(rows)
+    texts = []
+    for r, ok, top in zip(records, plotted, tops, strict=True):
+        if ok:
+            room = (1 - min(top, SINGLE_AXIS_END) / SINGLE_AXIS_END) * plot + SINGLE_MARGIN_R - 16
+            parts = [_value_text(r), display_n(r["n"])]
+        else:
+            room, parts = plot + SINGLE_MARGIN_R - 12, [_not_plotted(r)]
+        lines = join_em([html.unescape(p) for p in parts], room / LABEL_FONT_SIZE)
+        text = "<br>".join(plotly_html(line) for line in lines)
+        texts.append(text if ok else f"<i>{text}</i>")
     bar = dict(
         type="bar",
         name=_(SINGLE_ARM_NAME),
@@ -908,21 +1179,23 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
             xanchor="left",
             xshift=8 if ok else 4,
         )
-        for text, label, top, ok in zip(texts, labels, _top(rows), plotted, strict=True)
+        for text, label, top, ok in zip(texts, labels, tops, plotted, strict=True)
     ]
     publication = (rows["origin"] == "publication").any()
     return _figure(
         title,
         [bar],
         height=_height(labels, 200),
-        margin=dict(r=40),
+        margin=dict(r=SINGLE_MARGIN_R),
         bargap=BAR_GAP,
         showlegend=True,
         annotations=notes,
         legend=dict(title=dict(text=_(PUBLICATION_LEGEND) if publication else "", side="top")),
         # The axis runs past 100 (no ticks there) so each row's text fits beside its bar.
         xaxis=dict(
-            title=dict(text=_("Patients (%)")), range=[0, 175], tickvals=[0, 20, 40, 60, 80, 100]
+            title=dict(text=_("Patients (%)")),
+            range=[0, SINGLE_AXIS_END],
+            tickvals=[0, 20, 40, 60, 80, 100],
         ),
         yaxis=dict(
             categoryorder="array", categoryarray=labels, autorange="reversed", showgrid=False
@@ -930,10 +1203,11 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
     )
 
 
-def draw(chart: Chart) -> go.Figure:
-    """The figure of an exhibit's chart."""
+def draw(chart: Chart, card: bool = False) -> go.Figure:
+    """The figure of an exhibit's chart; laid out for a page's card (`card`: as narrow as
+    CARD_CHART_WIDTH) or for an image or slide."""
     if chart.kind == "arm":
         return arm_comparison(chart.data, chart.title, chart.option or "%")
     if chart.kind == "forest":
-        return forest(chart.data, chart.title, scale=chart.option or "ratio")
+        return forest(chart.data, chart.title, scale=chart.option or "ratio", card=card)
     return single_arm(chart.data, chart.title)

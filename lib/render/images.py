@@ -430,6 +430,20 @@ def caption_lines(exhibit: Exhibit, dataset_version: str, key_numbers: bool = Tr
     return lines
 
 
+def for_image(fig: go.Figure, width: int) -> go.Figure:
+    """A copy of `fig` laid out for an image `width` px wide: a bar chart's categories wrapped
+    to their groups' width there (upright where every word fits), its printed p values in one
+    row where they fit, its value axis no higher than the labels above the bars need at that
+    size (the chart builders lay the groups out for a card's narrowest width)."""
+    fig = go.Figure(fig)
+    if _resolved(fig, "barmode") != "group":
+        return fig
+    fig.update_layout(width=width)
+    _fit_categories(fig)
+    _fit_labels_above_bars(fig)
+    return fig
+
+
 def figure_image(
     exhibit: Exhibit,
     fmt: str,
@@ -443,9 +457,8 @@ def figure_image(
     """The exhibit's chart with its context, as PNG or SVG bytes (ValueError without a chart)."""
     if exhibit.chart is None:
         raise ValueError(f"exhibit {exhibit.key} ({exhibit.phase}) has no chart")
-    context = figure_with_context(
-        charts.draw(exhibit.chart), caption_lines(exhibit, dataset_version, key_numbers), width
-    )
+    fig = for_image(charts.draw(exhibit.chart), width)
+    context = figure_with_context(fig, caption_lines(exhibit, dataset_version, key_numbers), width)
     what = f"exhibit {exhibit.key} ({exhibit.phase})"
     return exporter.render(context, fmt, width=width, scale=scale, what=what)
 
@@ -662,15 +675,29 @@ def _rename(fig: go.Figure, axis: str, mapping: dict[str, str]) -> None:
 
 
 def _fit_categories(fig: go.Figure) -> None:
-    """Re-wrap a bar chart's x categories to the width each group has on the slide (fewer
-    lines under the axis, a taller plot)."""
+    """Re-wrap a bar chart's x categories to the width each group has on the slide or image
+    (fewer lines under the axis, a taller plot), upright where every word fits its group
+    (labels turned to read upwards for a card's narrow groups stay turned where not)."""
     categories = list(_resolved(fig, "xaxis", "categoryarray") or ())
     if not categories:
         return
     size = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
     plot = (fig.layout.width or DEFAULT_WIDTH) - _margin(fig, "r") - 90
-    chars = max(12, int(plot / len(categories) * 0.9 / (size * 0.56)))
+    group = plot / len(categories)
+    if max(charts.widest_word_em(_plain(c)) for c in categories) * size > group - 8:
+        return
+    fig.update_xaxes(tickangle=0)
+    chars = max(12, int(group * 0.9 / (size * 0.56)))
     _rename(fig, "x", {c: _rewrap(c, chars) for c in categories})
+    # Printed p values staggered over a card's narrow groups: back in one row where each fits.
+    printed = [n for n in fig.layout.annotations or () if n.name == "p"]
+    p_size = max((n.font.size or size for n in printed), default=size)
+    if printed and all(
+        charts.widest_word_em(_plain(n.text)) * p_size <= group - 6 for n in printed
+    ):
+        lowest = min(n.yshift or 0 for n in printed)
+        for note in printed:
+            note.yshift = lowest
     # The printed p above each group, in italics: as wide as its group too.
     for note in fig.layout.annotations or ():
         text = str(note.text or "")
@@ -700,14 +727,21 @@ LABELS_SHARE = 0.72
 
 def _fit_labels_above_bars(fig: go.Figure) -> bool:
     """Raise the value axis so every label stacked above a group's bars (placed at a bar's top,
-    then shifted up by pixels) ends inside the plot at the figure's height."""
+    then shifted up by pixels) ends inside the plot at the figure's height (from HEADROOM over
+    the tallest group: the builder raised it for a card's plot height)."""
     ticks = _resolved(fig, "xaxis", "tickfont", "size") or _PLOTLY_FONT
     ticklines = max(
         (str(c).count("<br>") + 1 for c in (_resolved(fig, "xaxis", "categoryarray") or ())),
         default=1,
     )
-    plot = _plot_height(fig, ticklines * ticks * 1.25 + 14 + _legend_rows_height(fig))
-    span = list(_resolved(fig, "yaxis", "range") or (0, 100))
+    below = ticklines * ticks * 1.25 + 14
+    if _resolved(fig, "xaxis", "tickangle") == -90:  # labels turned to read upwards
+        categories = _resolved(fig, "xaxis", "categoryarray") or ("",)
+        below = max(label_width_px(c, ticks) for c in categories) + 12
+    plot = _plot_height(fig, below + _legend_rows_height(fig))
+    tops = [n.y for n in fig.layout.annotations or () if n.name == "value"]
+    percent = list(_resolved(fig, "yaxis", "tickvals") or ())[-1:] == [100]
+    span = [0, charts.HEADROOM * (100 if percent or not tops else max(tops))]
     need, fits = span[1], True
     for note in fig.layout.annotations or ():
         if note.yref not in (None, "y") or note.y is None:

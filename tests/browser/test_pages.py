@@ -367,12 +367,6 @@ PUSHED_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].flat
 })"""
 
 
-@pytest.mark.xfail(
-    reason="measured failing after the 1.2.0 trials and the wrapped chart titles: some charts' "
-    "presized margins are pushed (a second Plotly draw, a speed cost, nothing clipped); "
-    "not yet fixed",
-    strict=False,
-)
 def test_charts_fit_their_presized_margins(page: Page, app_server: str) -> None:
     """Every chart of the phases with the most charts fits the margins set before it draws, so
     Plotly's automargin has nothing to push and draws it once (a push means a second draw)."""

@@ -346,7 +346,7 @@ def test_groups_formed_by_outcome_are_grey_and_say_so(table):
     assert {t.marker.color for t in fig.data} == set(charts.OUTCOME_GROUP_COLORS.values())
     assert fig.layout.legend.title.text.startswith(charts.OUTCOME_GROUP_NOTE)
     assert all("group defined by outcome" in h for t in fig.data for h in t.customdata)
-    assert fig.layout.xaxis.categoryarray == ("Median overall<br>survival",)  # no "median" twice
+    assert fig.layout.xaxis.categoryarray == ("Median overall survival",)  # no "median" twice
 
 
 # --- forest ----------------------------------------------------------------------------------
@@ -481,13 +481,15 @@ def test_single_arm_truncated_value_keeps_a_labelled_row_without_bar(relapse_sin
         if plain(label).startswith("IFN-α2b + ruxolitinib · MRD-positive")
     )
     assert np.isnan(trace.x[i])
-    assert "<i>printed as '95.' — truncated in source, not plotted</i>" in notes(fig, "not plotted")
+    shown = [plain(text) for text in notes(fig, "not plotted")]  # wrapped to the card
+    assert "printed as '95.' — truncated in source, not plotted" in shown
     assert "95." in trace.customdata[i] and "nan" not in trace.customdata[i]
 
 
 def test_single_arm_count_without_denominator_is_explained(relapse_single):
     fig = charts.single_arm(relapse_single, "Relapse")
-    assert "<i>3 patients — denominator not stated, not plotted</i>" in notes(fig, "not plotted")
+    shown = [plain(text) for text in notes(fig, "not plotted")]  # wrapped to the card
+    assert "3 patients — denominator not stated, not plotted" in shown
     assert len(notes(fig, "not plotted")) == relapse_single["plot_value"].isna().sum()
 
 
@@ -501,7 +503,7 @@ def test_single_arm_count_without_denominator_is_explained(relapse_single):
 def test_single_arm_text_shows_value_and_n(relapse_single, label_start, text):
     (trace,) = charts.single_arm(relapse_single, "Relapse").data
     i = next(i for i, label in enumerate(trace.y) if plain(label).startswith(label_start))
-    assert trace.text[i] == text
+    assert plain(trace.text[i]) == text  # in lines that fit beside the bar on a card
 
 
 def test_single_arm_hatch_and_error_bars_follow_the_rows(relapse_single):
@@ -647,3 +649,102 @@ def test_presized_left_margin_grows_with_the_widest_label():
     chinese = charts._presized_margin([], {"yaxis": {"categoryarray": ["全部复发患者 · 总生存"]}})
     assert narrow == 90 < wide  # the template's margin is the floor
     assert chinese["l"] >= 1.05 * 16 * 11  # a Chinese character is a full em wide
+
+
+# --- labels laid out for the narrowest card (tests/browser/test_chart_labels.py measures them) -
+
+
+def _words(label: str) -> list[str]:
+    return [w for line in plain(label).split() for w in re.split(r"(?<=[^\W\d_]-)", line) if w]
+
+
+@pytest.mark.parametrize("study_id", ["gdec-maintenance", "sorafenib-flt3", "alfa0701-go"])
+def test_category_labels_fit_their_group_upright_or_read_upwards(table, study_id):
+    values = q.arm_outcomes(table, study_id)
+    fig = charts.arm_comparison(values, "Arms")
+    categories = list(fig.layout.xaxis.categoryarray)
+    group = charts.CARD_PLOT_WIDTH / len(categories)
+    widest = max(charts.estimate_em(w) for c in categories for w in _words(c))
+    if fig.layout.xaxis.tickangle == -90:  # turned: its lines side by side across the group
+        assert widest * charts.TICK_FONT_SIZE > group - 8  # only where a word would not fit
+        lines = max(c.count("<br>") + 1 for c in categories)
+        assert lines * charts.TICK_LINE <= group - 4
+    else:
+        assert not fig.layout.xaxis.tickangle
+        for c in categories:
+            for line in c.split("<br>"):
+                assert charts.estimate_em(html.unescape(line)) * charts.TICK_FONT_SIZE <= group
+
+
+def test_gdec_labels_read_upwards_and_its_wide_p_values_are_staggered(table):
+    fig = charts.arm_comparison(q.arm_outcomes(table, "gdec-maintenance"), "G-Dec")
+    assert fig.layout.xaxis.tickangle == -90  # "Cumulative" is wider than a fifth of the plot
+    shifts = [a.yshift for a in fig.layout.annotations if a.name == "p"]
+    assert len(set(shifts[0::2])) == 1 and len(set(shifts[1::2])) == 1
+    assert shifts[1] > shifts[0]  # neighbours in two rows: "all statistically different" twice
+    tallest = max(a.y for a in fig.layout.annotations if a.name == "value")
+    assert {a.y for a in fig.layout.annotations if a.name == "p"} == {tallest}  # one p row
+
+
+def test_labels_above_the_bars_end_inside_the_plot_under_the_title(ds, table):
+    for study in ("gdec-maintenance", "aza-001-mds", "sorafenib-flt3", "venhma-bridge"):
+        values = q.arm_outcomes(table, study)
+        unit = "months" if study in ("aza-001-mds", "venhma-bridge") else "%"
+        fig = charts.for_screen(charts.arm_comparison(values, "A title long enough to wrap " * 3,
+                                                      unit=unit))  # fmt: skip
+        margin, height = fig.layout.margin, fig.layout.height
+        plot = height - margin.t - margin.b
+        span = fig.layout.yaxis.range[1]
+        title_lines = fig.layout.title.text.count("<br>") + 1
+        assert margin.t >= charts.title_bottom(title_lines, height) + charts.TITLE_GAP
+        for note in fig.layout.annotations:
+            if note.name in ("value", "p"):
+                lines = note.text.count("<br>") + 1
+                top_px = note.y / span * plot + note.yshift + lines * 18
+                assert top_px <= plot, (study, note.text)
+
+
+def test_card_forest_puts_label_and_estimate_above_each_row(maintenance_effects):
+    fig = charts.forest(maintenance_effects, "Ratios", card=True)
+    rows = [plain(a.text) for a in fig.layout.annotations if a.name == "row"]
+    assert len(rows) == len(fig.layout.yaxis.categoryarray)
+    assert rows[0] == (
+        "Sorafenib maintenance · Cumulative incidence of relapse · 1 year after transplant "
+        "Hazard ratio: 0.25 (0.11–0.57), 95% CI"
+    )
+    assert any(r.endswith("95% CI · computed") for r in rows)
+    assert fig.layout.yaxis.showticklabels is False
+    for note in fig.layout.annotations:
+        if note.name == "row":
+            for line in note.text.split("<br>"):
+                width = charts.estimate_em(html.unescape(line)) * charts.LABEL_FONT_SIZE
+                assert width <= charts.ROW_TEXT_PX
+    # The plot keeps the card: no label column left of it, no estimate column right of it.
+    margin = charts.for_screen(fig).layout.margin
+    assert charts.CARD_CHART_WIDTH - margin.l - margin.r >= 400
+    sides = [(a.text, a.x, a.xanchor) for a in fig.layout.annotations if a.name == "direction"]
+    assert sides == [("← favours intervention", 0, "left"), ("favours control →", 1, "right")]
+
+
+def test_card_forest_rows_have_room_for_their_text(maintenance_effects):
+    fig = charts.for_screen(charts.forest(maintenance_effects, "Ratios", card=True))
+    margin = fig.layout.margin
+    plot = fig.layout.height - margin.t - margin.b
+    low, high = fig.layout.yaxis.range  # reversed: the first row at the top
+    row_px = plot / (low - high)
+    tallest = max(a.text.count("<br>") + 1 for a in fig.layout.annotations if a.name == "row")
+    assert row_px >= tallest * charts.ROW_TEXT_LINE + charts.MARKER_GAP + 14
+    first = next(a for a in fig.layout.annotations if a.name == "row")
+    above_first = -high * row_px  # px from the plot's top to the first marker
+    assert above_first >= (first.text.count("<br>") + 1) * charts.ROW_TEXT_LINE + first.yshift
+
+
+def test_single_arm_texts_end_inside_the_card(relapse_single):
+    fig = charts.single_arm(relapse_single, "Relapse")
+    margin = charts.for_screen(fig).layout.margin
+    plot = charts.CARD_CHART_WIDTH - margin.l - margin.r
+    for note in fig.layout.annotations:
+        start = note.x / charts.SINGLE_AXIS_END * plot + note.xshift
+        for line in note.text.removeprefix("<i>").removesuffix("</i>").split("<br>"):
+            width = charts.estimate_em(html.unescape(line)) * charts.LABEL_FONT_SIZE
+            assert start + width <= plot + margin.r, note.text

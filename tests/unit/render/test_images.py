@@ -13,12 +13,14 @@ import pytest
 from lib.evidence.exhibits import selection_exhibits
 from lib.render import charts
 from lib.render.images import (
+    DEFAULT_WIDTH,
     ImageExporter,
     ImageExportError,
     caption_lines,
     figure_height,
     figure_image,
     figure_with_context,
+    for_image,
     wrap_text,
 )
 
@@ -105,7 +107,7 @@ def test_svg_holds_the_chart_and_its_context_as_text(sorafenib, sorafenib_svg, d
 
 
 def test_caption_keeps_the_plot_area_where_it_was(sorafenib, table, exporter, dataset):
-    fig = charts.draw(sorafenib.chart)
+    fig = for_image(charts.draw(sorafenib.chart), DEFAULT_WIDTH)
     before = exporter.render(fig, "svg")
     after = figure_image(sorafenib, "svg", exporter, dataset.info.version)
     assert plot_area(after) == plot_area(before)
