@@ -37,10 +37,8 @@ def synthetic_cohort_csv(patients: int, seed: int = 7) -> bytes:
     censor = rng.uniform(0, 96, patients)
     death = np.where(relapse < nrm, relapse + rng.exponential(12, patients), nrm)
     follow_up = np.round(np.minimum(death, censor), 1)
-    relapsed = (relapse < nrm) & (relapse <= censor)
-    relapse_text = np.where(
-        relapsed, np.char.mod("%.1f", np.minimum(np.floor(relapse * 10) / 10, follow_up)), ""
-    )
+    relapse_at = np.char.mod("%.1f", np.minimum(np.floor(relapse * 10) / 10, follow_up))
+    relapse_text = np.where((relapse < nrm) & (relapse <= censor), relapse_at, "")
     columns = [
         np.char.mod("C%06d", np.arange(patients)),
         rng.choice(["AML", "MDS", "ALL"], patients, p=[0.6, 0.25, 0.15]),
@@ -187,8 +185,7 @@ def upload_painted(reps: int) -> dict:
 
     data = synthetic_cohort_csv(PAINTED_PATIENTS)
     walls, cpus, counts, chart_bytes, mains = [], [], [], [], []
-    server = StreamlitServer(REPO)
-    with server as url, chromium() as browser:
+    with (server := StreamlitServer(REPO)) as url, chromium() as browser:
         for rep in range(reps + 1):  # the first: server caches, plotly.js fetched
             tab = Tab(browser)
             tab.page.goto(f"{url}/centre", timeout=300_000)

@@ -50,8 +50,7 @@ def _switch(tab: Tab, link: str, charts: int) -> float:
 
 
 def _switches(tab: Tab, urls: dict[str, str], sent: dict, reps: int) -> list[dict]:
-    """In-app navigation: the bare two-page app's own switch, then from each language's overview
-    to every phase page by its sidebar link (medians of `reps`)."""
+    """The bare two-page app's own switch, then each language's overview to each phase page."""
     from lib.dataset.vocabulary import PHASE_LABELS
     from lib.i18n import _, using_language
 
@@ -98,11 +97,8 @@ def run(quick: bool) -> list[dict]:
         tab = Tab(browser)
         # The two bare pages, then every phase page in each language: (row, url, server).
         langs, phases = (["en"], ["transplant"]) if quick else (LANGS, PHASES)
-        targets = [
-            ("anchor", f"{urls['anchor']}/", "anchor"),
-            (DEEP, f"{urls['deep']}/deep", "deep"),
-        ]
-        targets += [
+        bare = [("anchor", f"{urls['anchor']}/", "anchor"), (DEEP, f"{urls['deep']}/deep", "deep")]
+        targets = bare + [
             (f"{phase} ({lang})", f"{urls['app']}/{phase}?lang={lang}", "app")
             for lang, phase in itertools.product(langs, phases)
         ]

@@ -65,7 +65,7 @@ NO_DRAWING = """(() => {
 # [start, path, draw, h1Before]; start: the click's time since the epoch (ms), null for a navigation
 # (then navigation start). Done: connected, idle, at `path`, a run seen since the click (a `running`
 # state or another heading); its time: the last change to the page. A click that loads a new
-# document is followed into it (times converted to its clock). Gives {ms, exceptions, reloaded}.
+# document is followed into it (times converted to its clock). Gives {ms, exceptions}.
 VIEW_DONE = """([start, path, draw, h1Before]) => {
   const since = start === null ? 0 : Math.max(0, start - performance.timeOrigin);
   const app = document.querySelector('[data-testid="stApp"]');
@@ -86,7 +86,6 @@ VIEW_DONE = """([start, path, draw, h1Before]) => {
   return {
     ms: start === null ? done : performance.timeOrigin + done - start,
     exceptions: document.querySelectorAll('[data-testid="stException"]').length,
-    reloaded: start !== null && start < performance.timeOrigin,
   };
 }"""
 # The click's time (ms since the epoch) and the heading before it; then the click on the link.
@@ -134,7 +133,6 @@ class Results:
     painted: list[float] = field(default_factory=list)  # ms, views of drawing sessions
     errors: list[str] = field(default_factory=list)
     sessions_done: int = 0
-    reloads: int = 0  # clicks that loaded a new document instead of switching in the app
 
 
 def ms(value: float | None) -> int | None:
@@ -154,9 +152,9 @@ def trees_cpu_s(roots) -> float:
     return sum(cpu_s(pid) or 0.0 for pid in set().union(*map(process_tree, roots)))
 
 
-def lower_browser_priority(driver: set[int], nice: int = BROWSER_NICE) -> int | None:
+def lower_browser_priority(driver: set[int], nice: int = BROWSER_NICE) -> None:
     """Chromium below the servers' CPU priority (users' browsers run on their own machines): Linux
-    schedules a session as a group, so on Chromium's own session group, never ours. Its pid."""
+    schedules a session as a group, so on Chromium's own session group, never ours."""
     ours = os.getsid(0)
     for pid in sorted(set().union(*map(process_tree, driver))):
         try:
@@ -169,8 +167,7 @@ def lower_browser_priority(driver: set[int], nice: int = BROWSER_NICE) -> int | 
         for member in process_tree(pid):
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, member, nice)
-        return pid
-    return None
+        return
 
 
 def connects(url: str) -> int:
@@ -245,7 +242,6 @@ async def measure(kind: str, launched: Launched, client_cpu, driving) -> dict:
         **row,
         "p50/p95 painted ms": f"{painted[0]} / {painted[1]}",
         "_painted_ms": [round(v) for v in results.painted],
-        "_reloads": results.reloads,
     }
 
 
@@ -300,7 +296,7 @@ async def warm_light(launched: Launched) -> None:
 class Slot:
     """A browser context and its page, reused session after session; `open`, `switch`: Session's."""
 
-    url, results = "", Results()
+    url = ""
 
     @classmethod
     async def new(cls, browser: Browser, draw: bool) -> Slot:
@@ -326,7 +322,6 @@ class Slot:
             raise ViewError("exception element on the page")
         if len(self.page_errors) > errors:
             raise ViewError(f"page error: {self.page_errors[-1]}")
-        self.results.reloads += bool(done["reloaded"])
         return View(ms=done["ms"])
 
     async def done(self, start=None, path=None, h1_before=None) -> dict:
@@ -366,7 +361,7 @@ async def drive(slots: list[Slot], url: str, todo: list[Plan]) -> Results:
     results, queue, rng = Results(), list(todo), random.Random(SEED + 1)
 
     async def worker(slot: Slot, offset: float) -> None:
-        slot.url, slot.results = url, results
+        slot.url = url
         await asyncio.sleep(offset)
         while plan := next((p for p in queue if p.draw == slot.draw), None):
             queue.remove(plan)
@@ -390,7 +385,7 @@ async def simulate(light: int, browser_sessions: int, burst: bool) -> list[dict]
             driver = process_tree(os.getpid()) - ours  # the Playwright driver
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             stack.push_async_callback(browser.close)
-            lowered = lower_browser_priority(driver)
+            lower_browser_priority(driver)
             pool = min(POOL, browser_sessions)
             drawing = sum(p.draw for p in browser_plans)
             draw_slots = min(drawing, max(1, pool // DRAW_EVERY)) if drawing else 0
@@ -417,7 +412,6 @@ async def simulate(light: int, browser_sessions: int, burst: bool) -> list[dict]
                     result = {"client": "chromium", "replicas": replicas, "errors": "failed"}
                     result["p95 view ms"] = None
                     result["_error_kinds"] = [f"{type(error).__name__}: {str(error)[:200]}"]
-                result["_browser_nice"] = BROWSER_NICE if lowered else 0  # 0: not lowered
                 rows.append(result)
     return rows
 
@@ -429,10 +423,8 @@ def run(quick: bool) -> list[dict]:
         by = {r["replicas"]: r for r in rows if r["client"] == kind}
         one, two = (by.get(n, {}).get("p95 view ms") for n in (1, 2))
         for r in by.values():
-            r["p95 / p95 with 1"] = (
-                round(r["p95 view ms"] / one, 2) if one and r["p95 view ms"] else None
-            )
-            r["target"] = "-"
+            p95, r["target"] = r["p95 view ms"], "-"
+            r["p95 / p95 with 1"] = round(p95 / one, 2) if one and p95 else None
         if kind == "light" and one and two:
             met = two <= TARGET_RATIO * one and not sum(r["errors"] for r in by.values())
             verdict = f"{'PASS' if met else 'MISS'} (0 errors, ratio <= {TARGET_RATIO})"

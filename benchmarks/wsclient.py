@@ -61,7 +61,6 @@ class Session:
             with self._opener.open(self.base_url + path, timeout=TIMEOUT_S) as resp:
                 resp.read()
         except urllib.error.HTTPError as error:
-            error.read()
             if expect_ok:
                 raise ViewError(f"HTTP {error.code} on {path}") from None
         except OSError as error:
