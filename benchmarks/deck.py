@@ -1,9 +1,7 @@
 """Deck build: the full .pptx (all diseases, shipped data) from the command line (s).
 
-Each run is `python -m lib.deck --out X` in a fresh process: Python start, imports, loading the
-data, the export browser's start and the build. The first run also warms the disk caches and
-bytecode; `warm s` is the median of the later runs, `warm CPU s` their CPU time (the command and
-the subprocesses it reaped), and `CLI s` the time the command reports (load + build, no imports).
+`python -m lib.deck --out X` in a fresh process, 3 times; `warm`: the later runs (CPU: the command
+and what it reaped); `CLI s`: the time the command reports (load + build, no imports).
 """
 
 from __future__ import annotations
@@ -23,10 +21,8 @@ TARGET_S = 10.0
 TIMEOUT_S = 300
 
 
-def _children_cpu() -> float:
-    """CPU seconds used so far by finished child processes and the descendants they reaped."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def children_cpu() -> float:  # finished child processes and the descendants they reaped
+    return sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
 
 
 def run(quick: bool) -> list[dict]:
@@ -34,20 +30,13 @@ def run(quick: bool) -> list[dict]:
         return [{"note": "skipped with --quick (about 10 s per build)"}]
     env = dict(os.environ, PHASEWISE_DATA_DIR=str(REPO / "data"))
     walls, cpus, reported = [], [], []
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "lib.deck", "--out", f"{tmp}/deck.pptx"]
         for _ in range(3):
-            start, cpu = time.perf_counter(), _children_cpu()
+            start, cpu = time.perf_counter(), children_cpu()
             # Its own process group, so a hung build can be stopped with its export browser.
-            proc = subprocess.Popen(
-                command,
-                cwd=REPO,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
+            proc = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True, **pipes)
             try:
                 out, err = proc.communicate(timeout=TIMEOUT_S)
             except subprocess.TimeoutExpired:
@@ -55,7 +44,7 @@ def run(quick: bool) -> list[dict]:
                 proc.communicate()
                 raise RuntimeError(f"lib.deck did not finish in {TIMEOUT_S} s") from None
             walls.append(time.perf_counter() - start)
-            cpus.append(_children_cpu() - cpu)
+            cpus.append(children_cpu() - cpu)
             if proc.returncode:
                 raise RuntimeError(f"lib.deck exited {proc.returncode}: {err[-500:]}")
             reported += [float(s) for s in re.findall(r"in ([\d.]+) s", out)]

@@ -2,10 +2,8 @@
 
     python -m benchmarks.run [--quick] [--only load,scripts] [--json PATH]
 
-A section is a module benchmarks/<name>.py with `run(quick: bool) -> list[dict]` (one dict per
-table row; keys starting with `_` go to the JSON only) and a docstring whose first line is the
-table's title and whose rest is printed under the table. To add one, write the module and add
-its name to SECTIONS (or OPTIONAL, for a module that may not exist yet).
+A section: benchmarks/<name>.py, named in SECTIONS, with `run(quick: bool) -> list[dict]` (a dict
+per table row; `_` keys go to the JSON only) and a docstring (title, then the note under the table).
 """
 
 from __future__ import annotations
@@ -25,9 +23,7 @@ from pathlib import Path
 
 from benchmarks import REPO
 
-SECTIONS = ["load", "scripts", "painted", "deck"]
-OPTIONAL = ["replicas", "cohort", "language"]  # written separately; skipped while absent
-DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
+SECTIONS = ["load", "scripts", "painted", "deck", "replicas", "cohort", "language"]
 
 
 def machine() -> dict:
@@ -57,11 +53,8 @@ def machine() -> dict:
 
 def _cell(value) -> str:
     """Numbers as the section rounded them, with thousands separators."""
-    return (
-        f"{value:,}"
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else str(value)
-    )
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return f"{value:,}" if number else str(value)
 
 
 def markdown(title: str, rows: list[dict], note: str = "") -> str:
@@ -77,22 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 1x data, one or two repetitions, no deck build",
-    )
+    parser.add_argument("--quick", action="store_true", help="1x data, 1-2 repetitions, no deck")
     parser.add_argument("--only", help="comma-separated section names, e.g. load,scripts")
-    parser.add_argument("--json", default=str(DEFAULT_JSON), help="where to write the numbers")
+    parser.add_argument(
+        "--json",
+        default=str(REPO / "benchmarks/results/latest.json"),
+        help="where to write the numbers",
+    )
     args = parser.parse_args(argv)
-    names = args.only.split(",") if args.only else SECTIONS + OPTIONAL
+    names = args.only.split(",") if args.only else SECTIONS
     started = time.monotonic()
-    results = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "quick": args.quick,
-        "machine": machine(),
-        "sections": {},
-    }
+    date = datetime.now(UTC).isoformat(timespec="seconds")
+    results = {"date": date, "quick": args.quick, "machine": machine(), "sections": {}}
     print(f"Phasewise benchmarks, {results['date']}{' (quick)' if args.quick else ''}")
     print(", ".join(f"{k} {v}" for k, v in results["machine"].items()) + "\n", flush=True)
     failed = False
@@ -102,31 +91,20 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(f"benchmarks.{name}")
             title, _, note = (module.__doc__ or name).strip().partition("\n")
             rows = module.run(args.quick)
-        except Exception as error:  # noqa: BLE001 - report it and go on with the next section
-            if isinstance(error, ModuleNotFoundError) and error.name == f"benchmarks.{name}":
-                print(f"({name}: skipped, benchmarks/{name}.py does not exist)\n", flush=True)
-                results["sections"][name] = {"skipped": "module absent"}
-                failed = failed or name not in OPTIONAL
-                continue
+        except Exception:  # noqa: BLE001 - report it and go on with the next section
             failed = True
             print(f"### {title}\n\nFAILED:\n```\n{traceback.format_exc()}```\n", flush=True)
             results["sections"][name] = {"title": title, "error": traceback.format_exc()}
             continue
         seconds = round(time.monotonic() - started_section, 1)
-        if rows and isinstance(rows, list) and all(isinstance(row, dict) for row in rows):
-            print(markdown(title, rows, note.strip()), flush=True)
-        else:  # a section may print its own output and return something else
-            print(f"### {title}\n\n{rows}\n", flush=True)
         results["sections"][name] = {"title": title, "seconds": seconds, "rows": rows}
-    results["elapsed_s"] = round(time.monotonic() - started, 1)
-    results["load average at end"] = os.getloadavg()
+        print(markdown(title, rows, note.strip()), flush=True)
+    elapsed = results["elapsed_s"] = round(time.monotonic() - started, 1)
+    load = results["load average at end"] = os.getloadavg()
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1, default=str))
-    print(
-        f"{results['elapsed_s']} s in all, load average at the end "
-        f"{results['load average at end']}; numbers in {out}"
-    )
+    print(f"{elapsed} s in all, load average at the end {load}; numbers in {out}")
     return 1 if failed else 0
 
 
