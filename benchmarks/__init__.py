@@ -92,11 +92,14 @@ def rss_mb(pid: int) -> float | None:
 
 
 def app_test(page: str | None = None, timeout: float = 300):
-    """streamlit_app.py in Streamlit's AppTest, switched to `page` (e.g. app_pages/centre.py)."""
+    """streamlit_app.py in Streamlit's AppTest, switched to the page at /`page` (e.g. centre,
+    transplant; None or overview: the default page)."""
     from streamlit.testing.v1 import AppTest
 
+    from tests.app.navigate import open_page
+
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=timeout)
-    return at.switch_page(page) if page else at
+    return open_page(at, page) if page and page != "overview" else at
 
 
 @contextlib.contextmanager

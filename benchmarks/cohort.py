@@ -115,7 +115,7 @@ def _page_run(data: bytes, reps: int) -> float:
     """Median seconds of the page script from an upload to the drawn page (AppTest)."""
     walls = []
     for _ in range(reps + 1):  # the first run fills the dataset's caches: not counted
-        at = app_test("app_pages/centre.py", timeout=120).run()
+        at = app_test("centre", timeout=120).run()
         (uploader,) = [w for w in at.file_uploader if w.key.startswith("centre-upload")]
         uploader.set_value(("cohort.csv", data, "text/csv"))
         walls += timed(at.run, 1)[0]

@@ -8,13 +8,12 @@ the page's Chinese content built); `warm`: later switches. Target (issue 12): co
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from unittest import mock
 
 import streamlit as st
 
 from benchmarks import app_test, median, timed, verdict
-from benchmarks.scripts import page_files
+from benchmarks.scripts import page_paths
 
 SWITCH = "language-switch"  # lib/app/language.py SWITCH_KEY
 TARGET_MS = 500.0
@@ -24,9 +23,9 @@ def run(quick: bool) -> list[dict]:
     rows = []
     with mock.patch.dict(os.environ):  # PHASEWISE_DATA_DIR as it was, afterwards
         os.environ.pop("PHASEWISE_DATA_DIR", None)  # the shipped data
-        for path in page_files()[:2] if quick else page_files():
+        for page in page_paths()[:2] if quick else page_paths():
             st.cache_resource.clear()  # a fresh process: nothing in Chinese is cached yet
-            at = app_test(path)
+            at = app_test(page)
             at.query_params["lang"] = "en"
             at.run()
 
@@ -38,7 +37,7 @@ def run(quick: bool) -> list[dict]:
             errors = len(at.exception)
             rows.append(
                 {
-                    "page": Path(path).stem,
+                    "page": page,
                     "cold switch to 中文 ms": round(cold),
                     "warm switch to English ms": round(median([en for en, _ in warm])),
                     "warm switch to 中文 ms": round(median([zh for _, zh in warm])),

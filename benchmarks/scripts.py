@@ -7,15 +7,16 @@ in the same run); the target is judged on it. `first run`: the run that fills th
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
 from benchmarks import REPO, app_test, median, timed, verdict
+from lib.dataset.vocabulary import PHASES
+from tests.app.navigate import open_page
 from tests.fixtures import synthetic
 
-ORDER = "overview induction consolidation maintenance transplant relapse sources present".split()
+ORDER = ["overview", *PHASES, "sources", "present"]
 TARGETS_MS = {1: 50.0, 100: 250.0}
 FLOOR_SCRIPT = """import plotly.graph_objects as go
 import streamlit as st
@@ -23,11 +24,13 @@ st.title("Floor")
 st.plotly_chart(go.Figure(go.Bar(x=["A", "B", "C"], y=[1, 3, 2])), theme=None)"""
 
 
-def page_files() -> list[str]:
-    """Every page script, relative to the app, in navigation order (new pages last)."""
-    names = [path.stem for path in (REPO / "app_pages").glob("*.py") if path.stem[0] != "_"]
+def page_paths() -> list[str]:
+    """Every page's URL path in navigation order (the phases from the vocabulary, then the
+    pages with a script of their own; new pages last)."""
+    scripts = [path.stem for path in (REPO / "app_pages").glob("*.py") if path.stem[0] != "_"]
+    names = list(dict.fromkeys([*PHASES, *scripts]))
     names.sort(key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
-    return [f"app_pages/{name}.py" for name in names]
+    return names
 
 
 def run(quick: bool) -> list[dict]:
@@ -38,15 +41,15 @@ def run(quick: bool) -> list[dict]:
         for scale, n in ({1: 2} if quick else {1: 7, 100: 3}).items():
             os.environ["PHASEWISE_DATA_DIR"] = str(synthetic.cached(scale))
             at = app_test().run()  # the first run of a size fills the app's caches
-            for path in page_files():
-                first = timed(at.switch_page(path).run, 1)[0][0]  # this page's caches; not counted
+            for page in page_paths():
+                first = timed(open_page(at, page).run, 1)[0][0]  # this page's caches; not counted
                 walls, cpus = timed(at.run, n)
                 times = [t * 1000 for t in walls]
                 page_ms, target = median(times) - floor, TARGETS_MS.get(scale)
                 rows.append(
                     {
                         "data": f"{scale}x",
-                        "page": Path(path).stem,
+                        "page": page,
                         "first run ms": round(first * 1000),
                         "runs": n,
                         "AppTest.run ms": round(median(times), 1),
