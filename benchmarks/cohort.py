@@ -27,6 +27,7 @@ import numpy as np
 from lib.cohort.estimates import estimate_cohort, landmark_times
 from lib.cohort.literature import literature_time_points
 from lib.cohort.loading import load_cohort
+from lib.cohort.results import CentreResults, centre_results
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.render import cohort_charts
@@ -90,21 +91,20 @@ def _validate_and_estimate(data: bytes, filename: str, times: tuple[float, ...])
     return cohort, estimate_cohort(cohort, times)
 
 
-def page_figures(results: cohort_charts.CentreResults, groups: bool = False) -> list[str]:
+def page_figures(results: CentreResults, groups: bool = False) -> list[str]:
     """Every figure the page draws on opening (or, with `groups`, in its By group tabs), as the
     JSON sent to the browser."""
-    cohort, estimates = results.cohort, results.estimates
     figures = []
-    for disease, phase, _ in cohort_charts.strata(cohort, DISEASES):
+    for disease, phase, _ in results.shown(DISEASES):
         if groups:
-            if len(cohort_charts.groups_of(cohort, disease, phase)) > 1:
+            if len(results.stratum(disease, phase).groups) > 1:
                 figures += [
-                    cohort_charts.group_figure(cohort, estimates, disease, phase, endpoint)
+                    cohort_charts.group_figure(results, disease, phase, endpoint)
                     for endpoint in ("os", "cir", "nrm")
                 ]
             continue
-        figures.append(cohort_charts.survival_figure(cohort, estimates, disease, phase))
-        figures.append(cohort_charts.incidence_figure(cohort, estimates, disease, phase))
+        figures.append(cohort_charts.survival_figure(results, disease, phase))
+        figures.append(cohort_charts.incidence_figure(results, disease, phase))
     if not groups:
         origin = next(
             (p for p in ("transplant", *PHASES) if any(r.phase == p for r in results.beside)), None
@@ -120,7 +120,7 @@ def page_figures(results: cohort_charts.CentreResults, groups: bool = False) -> 
 
 def _validate_estimate_chart(data: bytes, filename: str, dataset):
     cohort = load_cohort(data, filename=filename)
-    results = cohort_charts.centre_results(cohort, dataset)
+    results = centre_results(cohort, dataset)
     return results, page_figures(results)
 
 
@@ -192,7 +192,7 @@ def _measure(kind, patients, target, data, filename, dataset, times, reps) -> di
     estimates = estimate_cohort(cohort, times)
     gc.collect()
     tracemalloc.start()
-    held = cohort_charts.centre_results(load_cohort(data, filename=filename), dataset)
+    held = centre_results(load_cohort(data, filename=filename), dataset)
     session_bytes, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del held

@@ -182,8 +182,8 @@ def estimate_cohort(
     tests: list[LogRank] = []
     drawn: list[Curve] = []
     with _quiet_numerics():
-        for disease, phase, group, members in _strata(cohort):
-            sample = _Sample.of(cohort, members)
+        for disease, phase, group, members in strata(cohort):
+            sample = Sample.of(cohort, members)
             stratum = (disease, phase, group)
             landmarks.extend(_os_landmarks(stratum, sample, months))
             landmarks.extend(_incidence_landmarks(stratum, sample, months))
@@ -220,7 +220,7 @@ def _disease_phases(cohort: Cohort):
     return [(d, p) for d in DISEASES for p in PHASES if (d, p) in present]
 
 
-def _strata(cohort: Cohort):
+def strata(cohort: Cohort):
     """(disease, phase, group, member mask) for each stratum, in display order."""
     for disease, phase in _disease_phases(cohort):
         members = (cohort.disease == disease) & (cohort.phase == phase)
@@ -230,8 +230,8 @@ def _strata(cohort: Cohort):
 
 
 @dataclass(frozen=True, eq=False)
-class _Sample:
-    """One stratum's patients in the forms the estimators take."""
+class Sample:
+    """One stratum's patients in the forms the estimators and the risk counts take."""
 
     follow_up: np.ndarray
     died: np.ndarray
@@ -241,7 +241,7 @@ class _Sample:
     cause: np.ndarray
 
     @classmethod
-    def of(cls, cohort: Cohort, members: np.ndarray) -> "_Sample":
+    def of(cls, cohort: Cohort, members: np.ndarray) -> "Sample":
         follow_up = cohort.months_followup[members]
         died = cohort.died[members]
         relapse = cohort.months_to_relapse[members]
@@ -253,24 +253,83 @@ class _Sample:
     def __len__(self) -> int:
         return len(self.follow_up)
 
+    def last(self, endpoint: CohortEndpoint) -> float:
+        """The longest follow-up (overall survival) or time to the first event or censoring
+        (relapse, non-relapse mortality); 0 without patients."""
+        times = self.follow_up if endpoint == "os" else self.first_event
+        return float(times.max()) if len(times) else 0.0
+
+
+#: The events counted for each endpoint, by key: overall survival counts deaths; relapse and
+#: non-relapse mortality count the first event, a relapse or a death without relapse.
+RISK_EVENTS: dict[CohortEndpoint, tuple[str, ...]] = {
+    "os": ("deaths",),
+    "cir": ("relapses", "nrm_deaths"),
+    "nrm": ("relapses", "nrm_deaths"),
+}
+#: The event kind each endpoint's estimate is of.
+ENDPOINT_EVENT: dict[CohortEndpoint, str] = {"os": "deaths", "cir": "relapses", "nrm": "nrm_deaths"}
+
+
+@dataclass(frozen=True, eq=False)
+class RiskCounts:
+    """The one count of patients at risk, of events and of censorings, behind both the landmark
+    rows and the tables under the charts' time axes.
+
+    At each of `months`: `at_risk`, patients still followed and event-free just before it;
+    `events` (by kind, RISK_EVENTS) up to and including it; `censored`, patients censored before
+    it (their status at that time unknown).
+    """
+
+    months: np.ndarray
+    at_risk: np.ndarray
+    events: dict[str, np.ndarray]
+    censored: np.ndarray
+
+
+def count_at_risk(sample: Sample, endpoint: CohortEndpoint, months) -> RiskCounts:
+    """Patients at risk, events and censorings of `sample` at each of `months` for `endpoint`
+    (relapse and non-relapse mortality share one count: the first event)."""
+    months = np.asarray(months, dtype=float)
+    if endpoint == "os":
+        time, censored = sample.follow_up, ~sample.died
+        kinds = {"deaths": sample.died}
+    else:
+        time, censored = sample.first_event, sample.cause == 0
+        kinds = {"relapses": sample.cause == 1, "nrm_deaths": sample.cause == 2}
+    return RiskCounts(
+        months=months,
+        at_risk=len(time) - _count_upto(time, months, inclusive=False),
+        events={
+            kind: _count_upto(time[mask], months, inclusive=True) for kind, mask in kinds.items()
+        },
+        censored=_count_upto(time[censored], months, inclusive=False),
+    )
+
+
+def _count_upto(times: np.ndarray, months: np.ndarray, inclusive: bool) -> np.ndarray:
+    """How many of `times` fall before (or, inclusive, at or before) each of `months`."""
+    return np.searchsorted(np.sort(times), months, side="right" if inclusive else "left")
+
 
 # --- overall survival ---------------------------------------------------------------------------
 
 
-def _kaplan_meier(sample: _Sample):
+def _kaplan_meier(sample: Sample):
     """scipy's Kaplan-Meier survival function and its log-log (exponential Greenwood) CI."""
     data = stats.CensoredData.right_censored(sample.follow_up, ~sample.died)
     survival = stats.ecdf(data).sf
     return survival, survival.confidence_interval(CONFIDENCE, method="log-log")
 
 
-def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+def _os_landmarks(stratum, sample: Sample, months: tuple[float, ...]) -> list[Landmark]:
     survival, interval = _kaplan_meier(sample)
     times = np.asarray(months)
     estimate = survival.evaluate(times)
     low, high = interval.low.evaluate(times), interval.high.evaluate(times)
-    last = float(sample.follow_up.max())
+    last = sample.last("os")
     reached_zero = bool(survival.evaluate(last) == 0)
+    counts = count_at_risk(sample, "os", months)
     rows = []
     for index, month in enumerate(months):
         estimable = month <= last or reached_zero
@@ -278,11 +337,9 @@ def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[L
             _landmark(
                 stratum,
                 "os",
-                month,
-                sample,
-                event=sample.died,
-                time=sample.follow_up,
-                known_before=sample.died,
+                index,
+                counts,
+                patients=len(sample),
                 estimate=estimate[index] if estimable else None,
                 ci=(low[index], high[index]) if estimable else None,
                 last=last,
@@ -291,7 +348,7 @@ def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[L
     return rows
 
 
-def _median(stratum, sample: _Sample) -> Median:
+def _median(stratum, sample: Sample) -> Median:
     disease, phase, group = stratum
     survival = SurvfuncRight(sample.follow_up, sample.died.astype(float))
     median = survival.quantile(0.5)
@@ -340,7 +397,7 @@ def _logrank(cohort: Cohort, disease: str, phase: str) -> LogRank:
 # --- relapse and non-relapse mortality ----------------------------------------------------------
 
 
-def _cumulative_incidence(sample: _Sample):
+def _cumulative_incidence(sample: Sample):
     """statsmodels' Aalen-Johansen estimate: event times, and (estimate, SE) per cause 1 and 2.
 
     statsmodels makes one curve per cause up to the largest cause present, so a cause with no
@@ -382,28 +439,27 @@ def log_log_interval(estimate: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, 
     return low, high
 
 
-def _incidence_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+def _incidence_landmarks(stratum, sample: Sample, months: tuple[float, ...]) -> list[Landmark]:
     times, by_cause = _cumulative_incidence(sample)
-    last = float(sample.first_event.max())
+    last = sample.last("cir")
     everyone_had_an_event = bool((sample.cause > 0).all())
+    counts = count_at_risk(sample, "cir", months)
     # Index of the last estimate at or before each landmark; -1: before the first time.
     at = np.searchsorted(times, np.asarray(months), side="right") - 1
     rows = []
     for endpoint, cause in (("cir", 1), ("nrm", 2)):
         estimate, se = by_cause[cause]
         low, high = log_log_interval(estimate, se)
-        for index, month in zip(at, months, strict=True):
+        for position, (index, month) in enumerate(zip(at, months, strict=True)):
             estimable = month <= last or everyone_had_an_event
             value = estimate[index] if index >= 0 else 0.0
             rows.append(
                 _landmark(
                     stratum,
                     endpoint,
-                    month,
-                    sample,
-                    event=sample.cause == cause,
-                    time=sample.first_event,
-                    known_before=sample.cause > 0,
+                    position,
+                    counts,
+                    patients=len(sample),
                     estimate=value if estimable else None,
                     ci=(low[index], high[index]) if estimable and index >= 0 else None,
                     last=last,
@@ -418,23 +474,24 @@ def _incidence_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) ->
 def _landmark(
     stratum,
     endpoint: CohortEndpoint,
-    month: float,
-    sample: _Sample,
+    index: int,
+    counts: RiskCounts,
     *,
-    event: np.ndarray,
-    time: np.ndarray,
-    known_before: np.ndarray,
+    patients: int,
     estimate,
     ci,
     last: float,
 ) -> Landmark:
+    """The landmark at `counts.months[index]`, its at-risk, event and censored numbers from
+    `counts` (the same count as the tables under the charts)."""
     disease, phase, group = stratum
-    events = int((event & (time <= month)).sum())
-    at_risk = int((time >= month).sum())
-    censored = int((~known_before & (time < month)).sum())
+    month = float(counts.months[index])
+    events = int(counts.events[ENDPOINT_EVENT[endpoint]][index])
+    at_risk = int(counts.at_risk[index])
+    censored = int(counts.censored[index])
     # Status at the landmark is known if followed to it, or if the event or its competitor
-    # happened before it.
-    completeness = float(((time >= month) | (known_before & (time <= month))).mean())
+    # happened before it: unknown only for the patients censored before it.
+    completeness = (patients - censored) / patients
     low, high = ci if ci is not None else (None, None)
     notes, kinds = [], []
     if estimate is None:
@@ -472,7 +529,7 @@ def _landmark(
         group=group,
         endpoint=endpoint,
         months=month,
-        patients=len(sample),
+        patients=patients,
         estimate=_percent(estimate),
         ci_low=_percent(low),
         ci_high=_percent(high),
@@ -494,7 +551,7 @@ def _percent(value) -> float | None:
     return None if value is None else 100 * value
 
 
-def _curves(stratum, sample: _Sample) -> list[Curve]:
+def _curves(stratum, sample: Sample) -> list[Curve]:
     disease, phase, group = stratum
     survival, interval = _kaplan_meier(sample)
     curves = [
