@@ -161,6 +161,20 @@ class CohortEstimates:
     #: In the language current when the estimates were made.
     methods: tuple[str, ...] = field(default_factory=methods)
 
+    @classmethod
+    def of(
+        cls, cohort: Cohort, groups: Sequence["GroupEstimates"], tests: Sequence[LogRank]
+    ) -> "CohortEstimates":
+        """The estimates of every group (`estimate_groups`) in one record, in their order."""
+        return cls(
+            patients=len(cohort),
+            landmarks=tuple(landmark for group in groups for landmark in group.landmarks),
+            medians=tuple(group.median for group in groups),
+            logrank=tuple(tests),
+            curves=tuple(curve for group in groups for curve in group.curves),
+            synthetic=cohort.synthetic,
+        )
+
 
 def landmark_times(extra: Iterable[float] = ()) -> tuple[float, ...]:
     """The default landmarks (12, 24, 36 months) and any extra times, sorted, each once."""
@@ -176,31 +190,53 @@ def estimate_cohort(
     and, when the file has groups, for each group shown (Cohort.shown_groups: the small-cell
     rule).
     """
+    return CohortEstimates.of(cohort, *estimate_groups(cohort, times, curves=curves))
+
+
+@dataclass(frozen=True, eq=False)
+class GroupEstimates:
+    """One disease x time origin x group (ALL_PATIENTS: all its patients): its patients in the
+    estimators' forms and what was estimated from them."""
+
+    disease: str
+    phase: str
+    group: str
+    sample: "Sample"
+    landmarks: tuple[Landmark, ...]
+    median: Median
+    curves: tuple[Curve, ...]  # os, cir, nrm; () when not asked for
+
+
+def estimate_groups(
+    cohort: Cohort, times: Sequence[float] = DEFAULT_LANDMARKS, *, curves: bool = True
+) -> tuple[tuple[GroupEstimates, ...], tuple[LogRank, ...]]:
+    """`estimate_cohort`'s estimates per disease x time origin x group, in display order (all
+    patients first, then each group shown), and the log-rank tests (with a group column)."""
     months = tuple(sorted({float(month) for month in times}))
-    landmarks: list[Landmark] = []
-    medians: list[Median] = []
+    groups: list[GroupEstimates] = []
     tests: list[LogRank] = []
-    drawn: list[Curve] = []
     with _quiet_numerics():
         for disease, phase, group, members in strata(cohort):
             sample = Sample.of(cohort, members)
             stratum = (disease, phase, group)
-            landmarks.extend(_os_landmarks(stratum, sample, months))
-            landmarks.extend(_incidence_landmarks(stratum, sample, months))
-            medians.append(_median(stratum, sample))
-            if curves:
-                drawn.extend(_curves(stratum, sample))
+            groups.append(
+                GroupEstimates(
+                    disease,
+                    phase,
+                    group,
+                    sample,
+                    landmarks=(
+                        *_os_landmarks(stratum, sample, months),
+                        *_incidence_landmarks(stratum, sample, months),
+                    ),
+                    median=_median(stratum, sample),
+                    curves=tuple(_curves(stratum, sample)) if curves else (),
+                )
+            )
         if cohort.has_groups:
             for disease, phase in _disease_phases(cohort):
                 tests.append(_logrank(cohort, disease, phase))
-    return CohortEstimates(
-        patients=len(cohort),
-        landmarks=tuple(landmarks),
-        medians=tuple(medians),
-        logrank=tuple(tests),
-        curves=tuple(drawn),
-        synthetic=cohort.synthetic,
-    )
+    return tuple(groups), tuple(tests)
 
 
 @contextmanager

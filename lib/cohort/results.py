@@ -25,15 +25,14 @@ from lib.cohort.estimates import (
     CohortEndpoint,
     CohortEstimates,
     Curve,
+    GroupEstimates,
     Landmark,
     LogRank,
     Median,
     RiskCounts,
-    Sample,
     count_at_risk,
-    estimate_cohort,
+    estimate_groups,
     landmark_times,
-    strata,
 )
 from lib.cohort.literature import (
     BesideLiterature,
@@ -159,52 +158,47 @@ def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
     """Estimates at 12, 24, 36 months and at every published time point of the dataset's
     comparable figures, per disease x time origin x group, and the rows beside those figures."""
     times = landmark_times(literature_time_points(dataset))
-    estimates = estimate_cohort(cohort, times)
+    groups, tests = estimate_groups(cohort, times)
+    estimates = CohortEstimates.of(cohort, groups, tests)
     same, other = split_by_origin(beside_literature(dataset, estimates))
     return CentreResults(
-        cohort, estimates, tuple(same), tuple(other), strata=stratum_results(cohort, estimates)
+        cohort, estimates, tuple(same), tuple(other), strata=stratum_results(groups, tests)
     )
 
 
-def stratum_results(cohort: Cohort, estimates: CohortEstimates) -> tuple[StratumResults, ...]:
-    """The estimates (made with curves) arranged per disease x time origin x group, with each
-    group's counts under the stratum's table ticks."""
-    if len(cohort) and not estimates.curves:
-        raise ValueError("the results are drawn: estimate the cohort with its curves")
-    curves = {(c.disease, c.phase, c.group, c.endpoint): c for c in estimates.curves}
-    medians = {(m.disease, m.phase, m.group): m for m in estimates.medians}
-    tests = {(t.disease, t.phase): t for t in estimates.logrank}
-    landmarks: dict[tuple[str, str, str], list[Landmark]] = {}
-    for landmark in estimates.landmarks:
-        key = (landmark.disease, landmark.phase, landmark.group)
-        landmarks.setdefault(key, []).append(landmark)
-    found: dict[tuple[str, str], list[GroupResults]] = {}
+def stratum_results(
+    groups: Iterable[GroupEstimates], tests: Iterable[LogRank]
+) -> tuple[StratumResults, ...]:
+    """The estimates of each group (`estimates.estimate_groups`, with curves) arranged per
+    disease x time origin, each group with its counts under its stratum's table ticks."""
+    by_stratum: dict[tuple[str, str], list[GroupResults]] = {}
     ticks: dict[tuple[str, str], dict[CohortEndpoint, np.ndarray]] = {}
-    for disease, phase, group, members in strata(cohort):  # all patients first, then groups
-        sample = Sample.of(cohort, members)
+    for estimated in groups:  # all patients first, then the stratum's groups
+        if not estimated.curves:
+            raise ValueError("the results are drawn: estimate the cohort with its curves")
+        stratum, sample = (estimated.disease, estimated.phase), estimated.sample
         last = {endpoint: sample.last(endpoint) for endpoint in ENDPOINTS}
-        if group == ALL_PATIENTS:
-            ticks[(disease, phase)] = {e: risk_ticks(last[e]) for e in ENDPOINTS}
-        at = ticks[(disease, phase)]
+        if estimated.group == ALL_PATIENTS:
+            ticks[stratum] = {endpoint: risk_ticks(last[endpoint]) for endpoint in ENDPOINTS}
+        at = ticks[stratum]
         counts = {"os": count_at_risk(sample, "os", at["os"])}
         counts["cir"] = counts["nrm"] = count_at_risk(sample, "cir", at["cir"])
-        key = (disease, phase, group)
-        found.setdefault((disease, phase), []).append(
+        by_stratum.setdefault(stratum, []).append(
             GroupResults(
-                disease,
-                phase,
-                group,
+                *stratum,
+                estimated.group,
                 patients=len(sample),
-                curves={e: curves[(*key, e)] for e in ENDPOINTS},
-                median=medians[key],
-                landmarks=tuple(landmarks.get(key, ())),
+                curves={curve.endpoint: curve for curve in estimated.curves},
+                median=estimated.median,
+                landmarks=estimated.landmarks,
                 last=last,
                 risk=counts,
             )
         )
+    logrank = {(test.disease, test.phase): test for test in tests}
     return tuple(
-        StratumResults(disease, phase, everyone, tuple(groups), tests.get((disease, phase)))
-        for (disease, phase), (everyone, *groups) in found.items()
+        StratumResults(*stratum, everyone, tuple(others), logrank.get(stratum))
+        for stratum, (everyone, *others) in by_stratum.items()
     )
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lib.cohort.demo import load_demo_cohort
-from lib.cohort.estimates import ENDPOINT_EVENT, Sample, count_at_risk, estimate_cohort
+from lib.cohort.estimates import ENDPOINT_EVENT, Sample, count_at_risk, estimate_groups
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import ALL_PATIENTS, POOLED_GROUPS, Cohort
 from lib.cohort.results import centre_results, risk_ticks, stratum_results
@@ -139,4 +139,4 @@ def test_results_are_frozen_and_say_nothing_of_the_patients(demo):
 def test_stratum_results_need_the_curves(demo):
     """Estimates made without curves cannot be drawn: the results refuse them."""
     with pytest.raises(ValueError, match="with its curves"):
-        stratum_results(demo.cohort, estimate_cohort(demo.cohort, curves=False))
+        stratum_results(*estimate_groups(demo.cohort, curves=False))
