@@ -19,7 +19,7 @@ from lib.app.language import in_session_language
 from lib.app.state import DataState, current_data
 from lib.cohort.demo import load_demo_cohort
 from lib.cohort.estimates import MIN_EVENTS
-from lib.cohort.export import estimates_json
+from lib.cohort.export import estimates_json, landmark_frame
 from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
@@ -509,7 +509,7 @@ def _landmarks(centre: CentreResults, landmarks: list, diseases: list[str]) -> N
             "and the share of patients whose status at that time is known (completeness)."
         )
     )
-    frame = cc.landmark_frame(landmarks)
+    frame = landmark_frame(landmarks)
     shown = frame.assign(
         endpoint=frame["endpoint"].map(cc.ENDPOINT_SHORT),
         phase=frame["phase"].map(_phase_name),

@@ -23,7 +23,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.cohort.estimates import Curve, Landmark, LogRank, Median, RiskCounts
-from lib.cohort.export import LANDMARK_COLUMNS
 from lib.cohort.literature import CAVEAT, BesideLiterature
 from lib.cohort.records import ALL_PATIENTS, group_text
 from lib.cohort.results import CentreResults
@@ -495,46 +494,7 @@ def group_figure(results: CentreResults, disease: str, phase: str, endpoint: str
     )
 
 
-# --- the landmark table ------------------------------------------------------------------------
-
-# The command line's columns (lib.cohort.export), then what the page adds for a reader.
-SCREEN_LANDMARK_COLUMNS = (*LANDMARK_COLUMNS, "censored", "patients", "completeness", "warnings")
-
-
-def landmark_frame(
-    landmarks: Iterable[Landmark], diseases: Iterable[str] | None = None
-) -> pd.DataFrame:
-    """The landmark table: one row per disease x phase x group x endpoint x time. Estimates and
-    CIs in percent (2 decimals; empty where not estimable), completeness in percent."""
-    wanted = None if diseases is None else set(diseases)
-    rows = [
-        {
-            "disease": lm.disease,
-            "phase": lm.phase,
-            "group": lm.group,
-            "endpoint": lm.endpoint,
-            "months": lm.months,
-            "estimate": _rounded(lm.estimate),
-            "ci_low": _rounded(lm.ci_low),
-            "ci_high": _rounded(lm.ci_high),
-            "at_risk": lm.at_risk,
-            "events": lm.events,
-            "censored": lm.censored,
-            "patients": lm.patients,
-            "completeness": round(100 * lm.completeness, 1),
-            "warnings": fmt.semicolons(lm.warnings),
-        }
-        for lm in landmarks
-        if wanted is None or lm.disease in wanted
-    ]
-    frame = pd.DataFrame(rows, columns=list(SCREEN_LANDMARK_COLUMNS))
-    for column in ("estimate", "ci_low", "ci_high"):
-        frame[column] = frame[column].astype(float)
-    return frame
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+# --- the landmark warnings ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1110,7 +1070,6 @@ __all__ = [
     "centre_overlay",
     "group_figure",
     "incidence_figure",
-    "landmark_frame",
     "literature_figure",
     "literature_frame",
     "overlay_caption",

@@ -11,6 +11,7 @@ from pptx.util import Inches
 
 from lib import export
 from lib.cohort.demo import load_demo_cohort
+from lib.cohort.export import SCREEN_LANDMARK_COLUMNS, landmark_frame
 from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import ALL_PATIENTS
@@ -174,14 +175,14 @@ def test_group_labels_are_escaped_and_never_in_a_hover_template(dataset):
 
 def test_landmark_csv_neutralises_formulas_through_the_one_escaper(dataset):
     hostile = centre_results(hostile_cohort(), dataset)
-    text = export.to_csv_text(cc.landmark_frame(hostile.estimates.landmarks))
+    text = export.to_csv_text(landmark_frame(hostile.estimates.landmarks))
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_landmark_frame_columns_and_filter(demo):
-    frame = cc.landmark_frame(demo.estimates.landmarks, ["MDS"])
-    assert tuple(frame.columns) == cc.SCREEN_LANDMARK_COLUMNS
+    frame = landmark_frame(demo.estimates.landmarks, ["MDS"])
+    assert tuple(frame.columns) == SCREEN_LANDMARK_COLUMNS
     assert set(frame["disease"]) == {"MDS"}
     assert {12.0, 24.0, 36.0} <= set(frame["months"])
     assert frame["completeness"].between(0, 100).all()
