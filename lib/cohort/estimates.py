@@ -5,9 +5,10 @@ CIs), statsmodels (Aalen-Johansen cumulative incidence and its SE, median and it
 """
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -216,7 +217,7 @@ def estimate_groups(
     groups: list[GroupEstimates] = []
     tests: list[LogRank] = []
     with _quiet_numerics():
-        for disease, phase, group, members in strata(cohort):
+        for disease, phase, group, members in _strata(cohort):
             sample = Sample.of(cohort, members)
             stratum = (disease, phase, group)
             groups.append(
@@ -256,7 +257,7 @@ def _disease_phases(cohort: Cohort):
     return [(d, p) for d in DISEASES for p in PHASES if (d, p) in present]
 
 
-def strata(cohort: Cohort):
+def _strata(cohort: Cohort):
     """(disease, phase, group, member mask) for each stratum, in display order."""
     for disease, phase in _disease_phases(cohort):
         members = (cohort.disease == disease) & (cohort.phase == phase)
@@ -296,14 +297,7 @@ class Sample:
         return float(times.max()) if len(times) else 0.0
 
 
-#: The events counted for each endpoint, by key: overall survival counts deaths; relapse and
-#: non-relapse mortality count the first event, a relapse or a death without relapse.
-RISK_EVENTS: dict[CohortEndpoint, tuple[str, ...]] = {
-    "os": ("deaths",),
-    "cir": ("relapses", "nrm_deaths"),
-    "nrm": ("relapses", "nrm_deaths"),
-}
-#: The event kind each endpoint's estimate is of.
+#: The kind of event each endpoint's estimate is of (a key of RiskCounts.events).
 ENDPOINT_EVENT: dict[CohortEndpoint, str] = {"os": "deaths", "cir": "relapses", "nrm": "nrm_deaths"}
 
 
@@ -313,14 +307,21 @@ class RiskCounts:
     rows and the tables under the charts' time axes.
 
     At each of `months`: `at_risk`, patients still followed and event-free just before it;
-    `events` (by kind, RISK_EVENTS) up to and including it; `censored`, patients censored before
-    it (their status at that time unknown).
+    `events` by kind up to and including it (overall survival: "deaths"; relapse and
+    non-relapse mortality, the first event: "relapses" and "nrm_deaths"); `censored`, patients
+    censored before it (their status at that time unknown).
     """
 
     months: np.ndarray
     at_risk: np.ndarray
-    events: dict[str, np.ndarray]
+    events: Mapping[str, np.ndarray]
     censored: np.ndarray
+
+    def __post_init__(self):  # read-only: the results are shared by every chart drawn
+        for name in ("months", "at_risk", "censored"):
+            object.__setattr__(self, name, _read_only(getattr(self, name)))
+        events = {kind: _read_only(counts) for kind, counts in self.events.items()}
+        object.__setattr__(self, "events", MappingProxyType(events))
 
 
 def count_at_risk(sample: Sample, endpoint: CohortEndpoint, months) -> RiskCounts:
@@ -341,6 +342,12 @@ def count_at_risk(sample: Sample, endpoint: CohortEndpoint, months) -> RiskCount
         },
         censored=_count_upto(time[censored], months, inclusive=False),
     )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values = np.array(values, copy=True)
+    values.flags.writeable = False
+    return values
 
 
 def _count_upto(times: np.ndarray, months: np.ndarray, inclusive: bool) -> np.ndarray:

@@ -16,6 +16,7 @@ Held only by the session that loaded the cohort; nothing here keeps, writes or l
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -188,11 +189,11 @@ def stratum_results(
                 *stratum,
                 estimated.group,
                 patients=len(sample),
-                curves={curve.endpoint: curve for curve in estimated.curves},
+                curves=MappingProxyType({curve.endpoint: curve for curve in estimated.curves}),
                 median=estimated.median,
                 landmarks=estimated.landmarks,
-                last=last,
-                risk=counts,
+                last=MappingProxyType(last),
+                risk=MappingProxyType(counts),
             )
         )
     logrank = {(test.disease, test.phase): test for test in tests}

@@ -131,8 +131,15 @@ def test_without_groups_no_test_and_no_groups(dataset):
 def test_results_are_frozen_and_say_nothing_of_the_patients(demo):
     with pytest.raises(dataclasses.FrozenInstanceError):
         demo.strata = ()  # type: ignore[misc]
+    everyone = demo.strata[0].everyone
     with pytest.raises(dataclasses.FrozenInstanceError):
-        demo.strata[0].everyone.patients = 1  # type: ignore[misc]
+        everyone.patients = 1  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        everyone.risk["os"] = everyone.risk["cir"]  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        everyone.risk["os"].at_risk[0] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        everyone.risk["cir"].events["relapses"][0] = 0
     assert repr(demo) == "CentreResults(Cohort(320 patients, synthetic=True))"
 
 
