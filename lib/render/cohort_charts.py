@@ -2,7 +2,8 @@
 
 Step curves with 95% CI bands, censor marks and a number-at-risk table under the axis (overall
 survival; relapse and non-relapse mortality as cumulative incidence); forest rows of the centre
-beside the published figures; the centre's mark on a published chart; the landmark table.
+beside the published figures; the centre's mark on a published chart (placed where
+`charts.bar_positions` says the chart's bars are); the landmark warnings in sentences.
 
 Every estimate, count and curve comes from lib.cohort.results (estimated there with the
 statistics libraries); this module only draws, and computes nothing but where to draw. Group
