@@ -20,6 +20,8 @@ from benchmarks import REPO, Tab, app_test, chromium, cpu_s, median, timed, verd
 from lib.cohort.estimates import estimate_cohort, landmark_times
 from lib.cohort.literature import literature_time_points
 from lib.cohort.loading import load_cohort
+from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.results import CentreResults, centre_results
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.render import cohort_charts as charts
@@ -69,30 +71,30 @@ def as_workbook(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def page_figures(results: charts.CentreResults, groups: bool = False) -> list[str]:
+def page_figures(results: CentreResults, groups: bool = False) -> list[str]:
     """Every figure the page draws on opening (`groups`: in its By group tabs), as sent (JSON)."""
-    cohort, estimates, beside = results.cohort, results.estimates, results.beside
-    strata = [(disease, phase) for disease, phase, _ in charts.strata(cohort, DISEASES)]
-    if groups:
-        figures = [
-            charts.group_figure(cohort, estimates, disease, phase, endpoint)
-            for disease, phase in strata
-            if len(charts.groups_of(cohort, disease, phase)) > 1
-            for endpoint in ("os", "cir", "nrm")
+    figures = []
+    for disease, phase, _ in results.shown(DISEASES):
+        if groups:
+            if len(results.stratum(disease, phase).groups) > 1:
+                figures += [
+                    charts.group_figure(results, disease, phase, endpoint)
+                    for endpoint in ("os", "cir", "nrm")
+                ]
+            continue
+        figures.append(charts.survival_figure(results, disease, phase))
+        figures.append(charts.incidence_figure(results, disease, phase))
+    if not groups:
+        beside = results.beside
+        origin = next(
+            (p for p in ("transplant", *PHASES) if any(r.phase == p for r in beside)), None
+        )
+        rows = [r for r in beside if r.phase == origin and r.group == ALL_PATIENTS]
+        figures += [
+            charts.literature_figure(rows, disease, results.synthetic)
+            for disease in DISEASES
+            if any(row.disease == disease for row in rows)
         ]
-        return [figure.to_json() for figure in figures]
-    figures = [
-        draw(cohort, estimates, disease, phase)
-        for disease, phase in strata
-        for draw in (charts.survival_figure, charts.incidence_figure)
-    ]
-    origin = next((p for p in ("transplant", *PHASES) if any(r.phase == p for r in beside)), None)
-    rows = [r for r in beside if r.phase == origin and r.group == "all"]
-    figures += [
-        charts.literature_figure(rows, disease, results.synthetic)
-        for disease in DISEASES
-        if any(row.disease == disease for row in rows)
-    ]
     return [figure.to_json() for figure in figures]
 
 
@@ -128,7 +130,7 @@ def _measure(kind, patients, target, data, filename, dataset, times, reps) -> di
     load = functools.partial(load_cohort, data, filename=filename)
 
     def validate_estimate_chart():
-        results = charts.centre_results(load(), dataset)
+        results = centre_results(load(), dataset)
         return results, page_figures(results)
 
     results, figures = validate_estimate_chart()  # untimed: first calls
@@ -139,7 +141,7 @@ def _measure(kind, patients, target, data, filename, dataset, times, reps) -> di
     load_s = median(timed(load, reps)[0])
     cohort, held_bytes, load_peak = _traced(load)
     estimates = estimate_cohort(cohort, times)
-    _, session_bytes, _ = _traced(lambda: charts.centre_results(load(), dataset))  # the session's
+    _, session_bytes, _ = _traced(lambda: centre_results(load(), dataset))  # the session's
     median_s = median(walls)
     return {
         "patients": f"{patients:,}",

@@ -71,12 +71,12 @@ def built_deck(exporter) -> Callable[..., Deck]:
     The translations missing during the build are recorded again (lib.i18n.catalog's record) at
     every call, so a test that reads that record sees them as if it had built the deck itself."""
     from lib.cohort.demo import load_demo_cohort
+    from lib.cohort.results import centre_results
     from lib.dataset.loading import load_dataset
     from lib.evidence.exhibits import selection_exhibits
     from lib.evidence.figures import figure_table
     from lib.i18n import using_language
     from lib.i18n.catalog import clear_missing_translations, missing_translations, translator
-    from lib.render import cohort_charts
     from lib.render.pptx import build_deck
 
     built: dict[tuple[str, tuple[str, ...]], Deck] = {}
@@ -93,7 +93,7 @@ def built_deck(exporter) -> Callable[..., Deck]:
             with using_language(lang):
                 ds = load_dataset(REPO_ROOT / "data", lang)
                 table = figure_table(ds)
-                centre = cohort_charts.centre_results(load_demo_cohort(), ds)
+                centre = centre_results(load_demo_cohort(), ds)
                 data = build_deck(ds, table, list(diseases), exporter, centre=centre)
                 exhibits = selection_exhibits(ds, table, list(diseases))
             missing = frozenset(m for language, m in missing_translations() if language == lang)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib import export
 from lib.app import exports
-from lib.app.centre_page import centre_error_bars, published_chart
+from lib.app.centre_session import centre_error_bars, published_chart
 from lib.app.keys import HANDOUT_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for

@@ -7,23 +7,25 @@ drops it; a new session (another browser, a server restart, a failover) starts w
 """
 
 import logging
-from dataclasses import dataclass
 from importlib import metadata
 
 import streamlit as st
 
 from lib import export
 from lib.app import exports, widgets
+from lib.app.centre_session import CentreSession, session_centre
 from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, current_data
 from lib.cohort.demo import load_demo_cohort
-from lib.cohort.export import estimates_json
+from lib.cohort.estimates import MIN_EVENTS
+from lib.cohort.export import estimates_json, landmark_frame
 from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.problems import CohortProblem, CohortRejected, file_problem
 from lib.cohort.reading import MAX_FILE_BYTES, workbook_sheets
-from lib.cohort.records import ALL_PATIENTS, MIN_GROUP_PATIENTS, POOLED_GROUPS
+from lib.cohort.records import ALL_PATIENTS, MIN_GROUP_PATIENTS
+from lib.cohort.results import CentreResults, centre_results
 from lib.cohort.template import template_csv
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS, PHASES
 from lib.evidence import text as fmt
@@ -84,31 +86,6 @@ CHART_CONFIG = widgets.CHART_CONFIG
 #: Disease x time origin blocks drawn open on the page; the others are listed closed and drawn
 #: when opened (two charts each: the first paint stays at most 8 curve charts).
 OPEN_STRATA = 4
-
-
-@dataclass(frozen=True, eq=False)
-class CentreSession:
-    """What this session holds: the results and the dataset version they were matched against."""
-
-    results: cc.CentreResults
-    signature: tuple
-    label: str  # "uploaded file" or "demo cohort (synthetic)"
-
-    def __repr__(self) -> str:
-        return f"CentreSession({self.results!r})"
-
-
-def session_centre(state: DataState | None = None) -> cc.CentreResults | None:
-    """This session's cohort results, or None. Re-matched when the dataset has changed."""
-    held = st.session_state.get(CENTRE_KEY)
-    if not isinstance(held, CentreSession):
-        return None
-    if state is not None and state.dataset is not None and held.signature != state.signature:
-        held = CentreSession(
-            cc.centre_results(held.results.cohort, state.dataset), state.signature, held.label
-        )
-        st.session_state[CENTRE_KEY] = held
-    return held.results
 
 
 @in_session_language  # a button callback runs before the page script and its language
@@ -204,7 +181,7 @@ def _start_panel() -> None:
         )
 
 
-def _loaded_panel(centre: cc.CentreResults) -> None:
+def _loaded_panel(centre: CentreResults) -> None:
     cohort = centre.cohort
     counts = fmt.enumeration(
         f"{disease} {fmt.count((cohort.disease == disease).sum())}"
@@ -214,7 +191,7 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
     with st.container(border=True, key="centre-loaded"):
         if centre.synthetic:
             st.badge(_("Synthetic demo cohort: simulated patients, not real ones"), color="orange")
-        st.markdown(_loaded_sentence(centre.synthetic, cohort, markdown(counts)))
+        st.markdown(_loaded_sentence(centre, markdown(counts)))
         for note in cohort.notes:
             st.caption(markdown(_f("Note: {note}", note=note)))
         st.button(
@@ -227,11 +204,12 @@ def _loaded_panel(centre: cc.CentreResults) -> None:
         )
 
 
-def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
+def _loaded_sentence(centre: CentreResults, counts: str) -> str:
     """'**Your cohort is loaded in this session:** 320 patients (AML 200, MDS 120), 3 groups'."""
+    cohort, synthetic = centre.cohort, centre.synthetic
     patients = _nf("{n} patient", "{n} patients", len(cohort), n=fmt.count(len(cohort)))
     if cohort.has_groups:
-        groups = _nf("{n} group", "{n} groups", len(_groups(cohort)))
+        groups = _nf("{n} group", "{n} groups", len(centre.shown_groups()))
         if synthetic:
             return _f(
                 "**A synthetic cohort is loaded in this session:** {patients} ({counts}), {groups}",
@@ -256,18 +234,6 @@ def _loaded_sentence(synthetic: bool, cohort, counts: str) -> str:
         patients=patients,
         counts=counts,
     )
-
-
-def _groups(cohort) -> list[str]:
-    """Every group shown in some disease and time origin (the small-cell rule applied)."""
-    if cohort.group is None:
-        return []
-    shown = {
-        group
-        for disease, phase in set(zip(cohort.disease, cohort.phase, strict=True))
-        for group in cc.groups_of(cohort, disease, phase)
-    }
-    return sorted(shown, key=lambda group: (group == POOLED_GROUPS, group))
 
 
 def _upload_panel(state: DataState, loaded: bool) -> None:
@@ -326,7 +292,7 @@ def _load(state: DataState, read, origin: str) -> None:
     st.session_state.pop(REMOVED_KEY, None)
     try:
         cohort = read()
-        results = cc.centre_results(cohort, state.dataset)
+        results = centre_results(cohort, state.dataset)
     except CohortRejected as rejection:
         st.session_state[REPORT_KEY] = (
             rejection.problems,
@@ -385,9 +351,9 @@ def _report() -> None:
 # --- results ------------------------------------------------------------------------------------
 
 
-def _results(centre: cc.CentreResults, diseases: list[str]) -> None:
+def _results(centre: CentreResults, diseases: list[str]) -> None:
     cohort = centre.cohort
-    shown = cc.strata(cohort, diseases)
+    shown = centre.shown(diseases)
     if not shown:
         present = fmt.enumeration(d for d in DISEASES if (cohort.disease == d).any())
         st.info(
@@ -447,10 +413,10 @@ def _upper_first(text: str) -> str:
 
 @st.fragment
 @in_session_language  # a fragment rerun runs without the page script's language around it
-def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) -> None:
+def _stratum(centre: CentreResults, disease: str, phase: str, patients: int) -> None:
     """One disease x time origin: all patients, and by group when the file has groups (only the
     open tab is drawn)."""
-    cohort, estimates = centre.cohort, centre.estimates
+    cohort, stratum = centre.cohort, centre.stratum(disease, phase)
     key = f"centre-{disease}-{phase}"
     with st.container(border=True, key=key):
         st.subheader(
@@ -461,16 +427,8 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
                 n=display_n(patients),
             )
         )
-        median = next(
-            (
-                m
-                for m in estimates.medians
-                if (m.disease, m.phase, m.group) == (disease, phase, ALL_PATIENTS)
-            ),
-            None,
-        )
-        st.caption(cc.median_text(median))
-        groups = cc.groups_of(cohort, disease, phase)
+        st.caption(cc.median_text(stratum.everyone.median))
+        groups = list(stratum.group_keys)
         if len(groups) > 1:
             tabs = st.tabs([_("All patients"), _("By group")], key=f"{key}-tabs", on_change="rerun")
             if tabs[0].open:
@@ -491,13 +449,13 @@ def _stratum(centre: cc.CentreResults, disease: str, phase: str, patients: int) 
             _all_patients(centre, disease, phase, key)
 
 
-def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) -> None:
+def _all_patients(centre: CentreResults, disease: str, phase: str, key: str) -> None:
     survival, incidence = st.columns(2, gap="medium")
     with survival:
         st.plotly_chart(
             centre.drawn(
                 ("os", disease, phase),
-                lambda: cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+                lambda: cc.survival_figure(centre, disease, phase),
             ),
             key=f"{key}-os",
             config=CHART_CONFIG,
@@ -507,7 +465,7 @@ def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) 
         st.plotly_chart(
             centre.drawn(
                 ("cir-nrm", disease, phase),
-                lambda: cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+                lambda: cc.incidence_figure(centre, disease, phase),
             ),
             key=f"{key}-cir-nrm",
             config=CHART_CONFIG,
@@ -515,33 +473,23 @@ def _all_patients(centre: cc.CentreResults, disease: str, phase: str, key: str) 
         )
 
 
-def _by_group(
-    centre: cc.CentreResults, disease: str, phase: str, key: str, groups: list[str]
-) -> None:
-    test = next(
-        (t for t in centre.estimates.logrank if (t.disease, t.phase) == (disease, phase)), None
-    )
-    st.caption(markdown(_upper_first(cc.logrank_text(test))))
+def _by_group(centre: CentreResults, disease: str, phase: str, key: str, groups: list[str]) -> None:
+    stratum = centre.stratum(disease, phase)
+    st.caption(markdown(_upper_first(cc.logrank_text(stratum.logrank))))
     first, second = st.columns(2, gap="medium")
     for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
         with column:
             st.plotly_chart(
                 centre.drawn(
                     ("groups", disease, phase, endpoint),
-                    lambda endpoint=endpoint: cc.group_figure(
-                        centre.cohort, centre.estimates, disease, phase, endpoint
-                    ),
+                    lambda endpoint=endpoint: cc.group_figure(centre, disease, phase, endpoint),
                 ),
                 key=f"{key}-{endpoint}-groups",
                 config=CHART_CONFIG,
                 theme=None,
             )
     with second:
-        medians = [
-            m
-            for m in centre.estimates.medians
-            if (m.disease, m.phase) == (disease, phase) and m.group in groups
-        ]
+        medians = [group.median for group in stratum.groups]
         st.markdown(widgets.bold(_("Median overall survival by group")))
         st.markdown(
             "\n".join(
@@ -552,7 +500,7 @@ def _by_group(
         )
 
 
-def _landmarks(centre: cc.CentreResults, landmarks: list, diseases: list[str]) -> None:
+def _landmarks(centre: CentreResults, landmarks: list, diseases: list[str]) -> None:
     st.header(_("Landmark estimates"))
     st.caption(
         _(
@@ -561,7 +509,7 @@ def _landmarks(centre: cc.CentreResults, landmarks: list, diseases: list[str]) -
             "and the share of patients whose status at that time is known (completeness)."
         )
     )
-    frame = cc.landmark_frame(landmarks)
+    frame = landmark_frame(landmarks)
     shown = frame.assign(
         endpoint=frame["endpoint"].map(cc.ENDPOINT_SHORT),
         phase=frame["phase"].map(_phase_name),
@@ -634,7 +582,7 @@ def _warnings(landmarks: list) -> None:
         "{n} of {total} estimates rest on fewer than {events} events (unstable)",
         n=len(summary.few_events),
         total=summary.total,
-        events=cc.MIN_EVENTS,
+        events=MIN_EVENTS,
     )
     incomplete = _nf(
         "{n} has follow-up below 90% complete at its time point",
@@ -658,7 +606,7 @@ def _warnings(landmarks: list) -> None:
         st.markdown("\n".join(f"- {markdown(line)}" for line in summary.incomplete))
 
 
-def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
+def _beside_literature(centre: CentreResults, diseases: list[str]) -> None:
     st.header(_("Beside the literature"))
     st.warning(
         _f(
@@ -669,8 +617,7 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
         ),
         icon=":material/balance:",
     )
-    cohort = centre.cohort
-    origins = [p for p in PHASES if any(p == ph for _, ph, _ in cc.strata(cohort, diseases))]
+    origins = [p for p in PHASES if any(p == ph for _, ph, _ in centre.shown(diseases))]
     choose, group_column = st.columns(2)
     with choose:
         phase = st.selectbox(
@@ -684,7 +631,7 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
                 "of another phase is marked with its phase, since its time origin may differ."
             ),
         )
-    groups = [ALL_PATIENTS, *_groups(cohort)]
+    groups = [ALL_PATIENTS, *centre.shown_groups()]
     with group_column:
         group = st.selectbox(
             _("Our patients"),
@@ -697,7 +644,7 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
         for row in centre.beside
         if row.disease in diseases and row.phase == phase and row.group == group
     ]
-    at_origin = {d for d, ph, _ in cc.strata(cohort, diseases) if ph == phase}
+    at_origin = {d for d, ph, _ in centre.shown(diseases) if ph == phase}
     present = [d for d in DISEASES if d in at_origin]
     for disease in present:
         mine = [row for row in rows if row.disease == disease]
@@ -733,7 +680,7 @@ def _beside_literature(centre: cc.CentreResults, diseases: list[str]) -> None:
     _other_origins(centre, diseases, phase, group)
 
 
-def _other_origins(centre: cc.CentreResults, diseases: list[str], phase: str, group: str) -> None:
+def _other_origins(centre: CentreResults, diseases: list[str], phase: str, group: str) -> None:
     """The published figures left out because they count time from another origin."""
     left_out = {
         (row.disease, row.study_label, row.endpoint, row.time_label, row.published_origin)
@@ -791,7 +738,7 @@ def _literature_columns() -> dict:
     }
 
 
-def _methods(centre: cc.CentreResults) -> None:
+def _methods(centre: CentreResults) -> None:
     st.header(_("Methods"))
     st.markdown("\n".join(f"- {markdown(line)}" for line in centre.estimates.methods))
     versions = fmt.enumeration(
@@ -800,28 +747,3 @@ def _methods(centre: cc.CentreResults) -> None:
     st.caption(
         markdown(_f("Libraries: {versions}. Estimates and CIs in percent.", versions=versions))
     )
-
-
-# --- the centre on the phase pages --------------------------------------------------------------
-
-
-def centre_error_bars(exhibit) -> str:
-    """The "Error bars" line under a published chart on which our centre's diamond is drawn
-    (in place of the exhibit's own, which speaks of the published bars only)."""
-    methods = sorted({m for m in exhibit.chart.data.get("ci_method", ()) if m})
-    return cc.overlay_error_bars(methods)
-
-
-def published_chart(state: DataState, diseases: list[str], exhibit, figure):
-    """The exhibit's published figure, with this session's matching centre estimates marked on
-    a copy (never on the shared figure), and the sentences for the line under it; the figure
-    itself and [] without a cohort or a match (same disease, endpoint, time and time origin)."""
-    centre = session_centre(state)
-    if centre is None or exhibit.chart is None:
-        return figure, []
-    rows = cc.overlay_rows(exhibit.chart, centre.beside, exhibit.phase, diseases)
-    marked = cc.centre_overlay(figure, exhibit.chart, rows, centre.synthetic) if rows else None
-    if marked is None:
-        return figure, []
-    local = _f("{caveat} Local data.", caveat=_(CAVEAT))
-    return marked, [*cc.overlay_caption(rows, centre.synthetic), local]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import export
 from lib.app import exports
-from lib.app.centre_page import session_centre
+from lib.app.centre_session import session_centre
 from lib.app.keys import CENTRE_DECK_KEY, HANDOUT_KEY, SLIDE_KEY, SLIDE_TARGET_KEY
 from lib.app.links import view_link
 from lib.app.state import current_data

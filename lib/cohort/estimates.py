@@ -5,9 +5,10 @@ CIs), statsmodels (Aalen-Johansen cumulative incidence and its SE, median and it
 """
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -161,6 +162,20 @@ class CohortEstimates:
     #: In the language current when the estimates were made.
     methods: tuple[str, ...] = field(default_factory=methods)
 
+    @classmethod
+    def of(
+        cls, cohort: Cohort, groups: Sequence["GroupEstimates"], tests: Sequence[LogRank]
+    ) -> "CohortEstimates":
+        """The estimates of every group (`estimate_groups`) in one record, in their order."""
+        return cls(
+            patients=len(cohort),
+            landmarks=tuple(landmark for group in groups for landmark in group.landmarks),
+            medians=tuple(group.median for group in groups),
+            logrank=tuple(tests),
+            curves=tuple(curve for group in groups for curve in group.curves),
+            synthetic=cohort.synthetic,
+        )
+
 
 def landmark_times(extra: Iterable[float] = ()) -> tuple[float, ...]:
     """The default landmarks (12, 24, 36 months) and any extra times, sorted, each once."""
@@ -176,31 +191,53 @@ def estimate_cohort(
     and, when the file has groups, for each group shown (Cohort.shown_groups: the small-cell
     rule).
     """
+    return CohortEstimates.of(cohort, *estimate_groups(cohort, times, curves=curves))
+
+
+@dataclass(frozen=True, eq=False)
+class GroupEstimates:
+    """One disease x time origin x group (ALL_PATIENTS: all its patients): its patients in the
+    estimators' forms and what was estimated from them."""
+
+    disease: str
+    phase: str
+    group: str
+    sample: "Sample"
+    landmarks: tuple[Landmark, ...]
+    median: Median
+    curves: tuple[Curve, ...]  # os, cir, nrm; () when not asked for
+
+
+def estimate_groups(
+    cohort: Cohort, times: Sequence[float] = DEFAULT_LANDMARKS, *, curves: bool = True
+) -> tuple[tuple[GroupEstimates, ...], tuple[LogRank, ...]]:
+    """`estimate_cohort`'s estimates per disease x time origin x group, in display order (all
+    patients first, then each group shown), and the log-rank tests (with a group column)."""
     months = tuple(sorted({float(month) for month in times}))
-    landmarks: list[Landmark] = []
-    medians: list[Median] = []
+    groups: list[GroupEstimates] = []
     tests: list[LogRank] = []
-    drawn: list[Curve] = []
     with _quiet_numerics():
         for disease, phase, group, members in _strata(cohort):
-            sample = _Sample.of(cohort, members)
+            sample = Sample.of(cohort, members)
             stratum = (disease, phase, group)
-            landmarks.extend(_os_landmarks(stratum, sample, months))
-            landmarks.extend(_incidence_landmarks(stratum, sample, months))
-            medians.append(_median(stratum, sample))
-            if curves:
-                drawn.extend(_curves(stratum, sample))
+            groups.append(
+                GroupEstimates(
+                    disease,
+                    phase,
+                    group,
+                    sample,
+                    landmarks=(
+                        *_os_landmarks(stratum, sample, months),
+                        *_incidence_landmarks(stratum, sample, months),
+                    ),
+                    median=_median(stratum, sample),
+                    curves=tuple(_curves(stratum, sample)) if curves else (),
+                )
+            )
         if cohort.has_groups:
             for disease, phase in _disease_phases(cohort):
                 tests.append(_logrank(cohort, disease, phase))
-    return CohortEstimates(
-        patients=len(cohort),
-        landmarks=tuple(landmarks),
-        medians=tuple(medians),
-        logrank=tuple(tests),
-        curves=tuple(drawn),
-        synthetic=cohort.synthetic,
-    )
+    return tuple(groups), tuple(tests)
 
 
 @contextmanager
@@ -230,8 +267,8 @@ def _strata(cohort: Cohort):
 
 
 @dataclass(frozen=True, eq=False)
-class _Sample:
-    """One stratum's patients in the forms the estimators take."""
+class Sample:
+    """One stratum's patients in the forms the estimators and the risk counts take."""
 
     follow_up: np.ndarray
     died: np.ndarray
@@ -241,7 +278,7 @@ class _Sample:
     cause: np.ndarray
 
     @classmethod
-    def of(cls, cohort: Cohort, members: np.ndarray) -> "_Sample":
+    def of(cls, cohort: Cohort, members: np.ndarray) -> "Sample":
         follow_up = cohort.months_followup[members]
         died = cohort.died[members]
         relapse = cohort.months_to_relapse[members]
@@ -253,24 +290,89 @@ class _Sample:
     def __len__(self) -> int:
         return len(self.follow_up)
 
+    def last(self, endpoint: CohortEndpoint) -> float:
+        """The longest follow-up (overall survival) or time to the first event or censoring
+        (relapse, non-relapse mortality); 0 without patients."""
+        times = self.follow_up if endpoint == "os" else self.first_event
+        return float(times.max()) if len(times) else 0.0
+
+
+#: The kind of event each endpoint's estimate is of (a key of RiskCounts.events).
+ENDPOINT_EVENT: dict[CohortEndpoint, str] = {"os": "deaths", "cir": "relapses", "nrm": "nrm_deaths"}
+
+
+@dataclass(frozen=True, eq=False)
+class RiskCounts:
+    """The one count of patients at risk, of events and of censorings, behind both the landmark
+    rows and the tables under the charts' time axes.
+
+    At each of `months`: `at_risk`, patients still followed and event-free just before it;
+    `events` by kind up to and including it (overall survival: "deaths"; relapse and
+    non-relapse mortality, the first event: "relapses" and "nrm_deaths"); `censored`, patients
+    censored before it (their status at that time unknown).
+    """
+
+    months: np.ndarray
+    at_risk: np.ndarray
+    events: Mapping[str, np.ndarray]
+    censored: np.ndarray
+
+    def __post_init__(self):  # read-only: the results are shared by every chart drawn
+        for name in ("months", "at_risk", "censored"):
+            object.__setattr__(self, name, _read_only(getattr(self, name)))
+        events = {kind: _read_only(counts) for kind, counts in self.events.items()}
+        object.__setattr__(self, "events", MappingProxyType(events))
+
+
+def count_at_risk(sample: Sample, endpoint: CohortEndpoint, months) -> RiskCounts:
+    """Patients at risk, events and censorings of `sample` at each of `months` for `endpoint`
+    (relapse and non-relapse mortality share one count: the first event)."""
+    months = np.asarray(months, dtype=float)
+    if endpoint == "os":
+        time, censored = sample.follow_up, ~sample.died
+        kinds = {"deaths": sample.died}
+    else:
+        time, censored = sample.first_event, sample.cause == 0
+        kinds = {"relapses": sample.cause == 1, "nrm_deaths": sample.cause == 2}
+    return RiskCounts(
+        months=months,
+        at_risk=len(time) - _count_upto(time, months, inclusive=False),
+        events={
+            kind: _count_upto(time[mask], months, inclusive=True) for kind, mask in kinds.items()
+        },
+        censored=_count_upto(time[censored], months, inclusive=False),
+    )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values = np.array(values, copy=True)
+    values.flags.writeable = False
+    return values
+
+
+def _count_upto(times: np.ndarray, months: np.ndarray, inclusive: bool) -> np.ndarray:
+    """How many of `times` fall before (or, inclusive, at or before) each of `months`."""
+    return np.searchsorted(np.sort(times), months, side="right" if inclusive else "left")
+
 
 # --- overall survival ---------------------------------------------------------------------------
 
 
-def _kaplan_meier(sample: _Sample):
+def _kaplan_meier(sample: Sample):
     """scipy's Kaplan-Meier survival function and its log-log (exponential Greenwood) CI."""
     data = stats.CensoredData.right_censored(sample.follow_up, ~sample.died)
     survival = stats.ecdf(data).sf
     return survival, survival.confidence_interval(CONFIDENCE, method="log-log")
 
 
-def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+def _os_landmarks(stratum, sample: Sample, months: tuple[float, ...]) -> list[Landmark]:
     survival, interval = _kaplan_meier(sample)
     times = np.asarray(months)
     estimate = survival.evaluate(times)
     low, high = interval.low.evaluate(times), interval.high.evaluate(times)
-    last = float(sample.follow_up.max())
+    last = sample.last("os")
     reached_zero = bool(survival.evaluate(last) == 0)
+    counts = count_at_risk(sample, "os", months)
     rows = []
     for index, month in enumerate(months):
         estimable = month <= last or reached_zero
@@ -278,11 +380,9 @@ def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[L
             _landmark(
                 stratum,
                 "os",
-                month,
-                sample,
-                event=sample.died,
-                time=sample.follow_up,
-                known_before=sample.died,
+                index,
+                counts,
+                patients=len(sample),
                 estimate=estimate[index] if estimable else None,
                 ci=(low[index], high[index]) if estimable else None,
                 last=last,
@@ -291,7 +391,7 @@ def _os_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[L
     return rows
 
 
-def _median(stratum, sample: _Sample) -> Median:
+def _median(stratum, sample: Sample) -> Median:
     disease, phase, group = stratum
     survival = SurvfuncRight(sample.follow_up, sample.died.astype(float))
     median = survival.quantile(0.5)
@@ -340,7 +440,7 @@ def _logrank(cohort: Cohort, disease: str, phase: str) -> LogRank:
 # --- relapse and non-relapse mortality ----------------------------------------------------------
 
 
-def _cumulative_incidence(sample: _Sample):
+def _cumulative_incidence(sample: Sample):
     """statsmodels' Aalen-Johansen estimate: event times, and (estimate, SE) per cause 1 and 2.
 
     statsmodels makes one curve per cause up to the largest cause present, so a cause with no
@@ -382,28 +482,27 @@ def log_log_interval(estimate: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, 
     return low, high
 
 
-def _incidence_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) -> list[Landmark]:
+def _incidence_landmarks(stratum, sample: Sample, months: tuple[float, ...]) -> list[Landmark]:
     times, by_cause = _cumulative_incidence(sample)
-    last = float(sample.first_event.max())
+    last = sample.last("cir")
     everyone_had_an_event = bool((sample.cause > 0).all())
+    counts = count_at_risk(sample, "cir", months)
     # Index of the last estimate at or before each landmark; -1: before the first time.
     at = np.searchsorted(times, np.asarray(months), side="right") - 1
     rows = []
     for endpoint, cause in (("cir", 1), ("nrm", 2)):
         estimate, se = by_cause[cause]
         low, high = log_log_interval(estimate, se)
-        for index, month in zip(at, months, strict=True):
+        for position, (index, month) in enumerate(zip(at, months, strict=True)):
             estimable = month <= last or everyone_had_an_event
             value = estimate[index] if index >= 0 else 0.0
             rows.append(
                 _landmark(
                     stratum,
                     endpoint,
-                    month,
-                    sample,
-                    event=sample.cause == cause,
-                    time=sample.first_event,
-                    known_before=sample.cause > 0,
+                    position,
+                    counts,
+                    patients=len(sample),
                     estimate=value if estimable else None,
                     ci=(low[index], high[index]) if estimable and index >= 0 else None,
                     last=last,
@@ -418,23 +517,24 @@ def _incidence_landmarks(stratum, sample: _Sample, months: tuple[float, ...]) ->
 def _landmark(
     stratum,
     endpoint: CohortEndpoint,
-    month: float,
-    sample: _Sample,
+    index: int,
+    counts: RiskCounts,
     *,
-    event: np.ndarray,
-    time: np.ndarray,
-    known_before: np.ndarray,
+    patients: int,
     estimate,
     ci,
     last: float,
 ) -> Landmark:
+    """The landmark at `counts.months[index]`, its at-risk, event and censored numbers from
+    `counts` (the same count as the tables under the charts)."""
     disease, phase, group = stratum
-    events = int((event & (time <= month)).sum())
-    at_risk = int((time >= month).sum())
-    censored = int((~known_before & (time < month)).sum())
+    month = float(counts.months[index])
+    events = int(counts.events[ENDPOINT_EVENT[endpoint]][index])
+    at_risk = int(counts.at_risk[index])
+    censored = int(counts.censored[index])
     # Status at the landmark is known if followed to it, or if the event or its competitor
-    # happened before it.
-    completeness = float(((time >= month) | (known_before & (time <= month))).mean())
+    # happened before it: unknown only for the patients censored before it.
+    completeness = (patients - censored) / patients
     low, high = ci if ci is not None else (None, None)
     notes, kinds = [], []
     if estimate is None:
@@ -472,7 +572,7 @@ def _landmark(
         group=group,
         endpoint=endpoint,
         months=month,
-        patients=len(sample),
+        patients=patients,
         estimate=_percent(estimate),
         ci_low=_percent(low),
         ci_high=_percent(high),
@@ -494,7 +594,7 @@ def _percent(value) -> float | None:
     return None if value is None else 100 * value
 
 
-def _curves(stratum, sample: _Sample) -> list[Curve]:
+def _curves(stratum, sample: Sample) -> list[Curve]:
     disease, phase, group = stratum
     survival, interval = _kaplan_meier(sample)
     curves = [

@@ -9,7 +9,10 @@ row in a language other than English (in English it is the column ids, the docum
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
+
+import pandas as pd
 
 from lib.cohort.estimates import CohortEstimates, Landmark
 from lib.cohort.records import ALL_PATIENTS, group_text
@@ -75,6 +78,43 @@ def _landmark_row(landmark: Landmark) -> dict:
         "at_risk": landmark.at_risk,
         "events": landmark.events,
     }
+
+
+# The command line's columns, then what the page adds for a reader.
+SCREEN_LANDMARK_COLUMNS = (*LANDMARK_COLUMNS, "censored", "patients", "completeness", "warnings")
+
+
+def landmark_frame(
+    landmarks: Iterable[Landmark], diseases: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The landmark table the page shows and downloads: one row per disease x phase x group
+    (its key) x endpoint x time. Estimates and CIs in percent (DECIMALS; empty where not
+    estimable), completeness in percent, the warnings in one cell."""
+    wanted = None if diseases is None else set(diseases)
+    rows = [
+        {
+            "disease": lm.disease,
+            "phase": lm.phase,
+            "group": lm.group,
+            "endpoint": lm.endpoint,
+            "months": lm.months,
+            "estimate": _rounded(lm.estimate),
+            "ci_low": _rounded(lm.ci_low),
+            "ci_high": _rounded(lm.ci_high),
+            "at_risk": lm.at_risk,
+            "events": lm.events,
+            "censored": lm.censored,
+            "patients": lm.patients,
+            "completeness": round(100 * lm.completeness, 1),
+            "warnings": fmt.semicolons(lm.warnings),
+        }
+        for lm in landmarks
+        if wanted is None or lm.disease in wanted
+    ]
+    frame = pd.DataFrame(rows, columns=list(SCREEN_LANDMARK_COLUMNS))
+    for column in ("estimate", "ci_low", "ci_high"):
+        frame[column] = frame[column].astype(float)
+    return frame
 
 
 def landmark_header() -> tuple[str, ...]:

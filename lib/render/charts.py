@@ -613,9 +613,28 @@ def _value_axis_title(rows: pd.DataFrame, unit: str) -> str:
     return _f("{label} ({unit})", label=label, unit=plotly_html(unit_text(unit)))
 
 
-def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
-    """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
-    _require_title(title)
+@dataclass(frozen=True)
+class _ArmLayout:
+    """Where an arm chart's bars go: its rows with their category label, the categories in
+    axis order, the arms in slot order, the width of a category's bars together and of one."""
+
+    rows: pd.DataFrame
+    categories: list[str]
+    arms: pd.DataFrame
+    group: float
+    wrap: float  # the category labels' line width in em and their tick angle (`category_fit`)
+    angle: int
+
+    @property
+    def width(self) -> float:
+        return self.group / len(self.arms)
+
+    def offset(self, slot: int) -> float:
+        """The left edge of slot `slot`'s bars, from the centre of their category."""
+        return -self.group / 2 + slot * self.width
+
+
+def _arm_layout(values: pd.DataFrame, unit: str) -> _ArmLayout:
     rows = values.loc[(chart_scale(values) == unit) & values["plot_value"].notna()].reindex(
         columns=VALUE_COLUMNS
     )
@@ -627,17 +646,25 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
     arms = rows.drop_duplicates("arm").sort_values(
         "arm_role", key=lambda roles: roles.map(ROLE_ORDER), kind="stable"
     )
-    by_outcome = _by_outcome(rows)
-    group_tops = _top(rows).groupby(rows["category"]).max()
     # Under three groups, bars keep about the width they would have among three, but a lone
     # group gets room for its two-line value labels (never wider than the bars' neighbours).
     group = (1 - BAR_GAP) * min(1.0, max(len(categories), 2) / 3)
-    width = group / len(arms)
+    return _ArmLayout(rows, categories, arms, group, wrap, angle)
+
+
+def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figure:
+    """Grouped bars per endpoint and time point, one colour per arm role, p printed above."""
+    _require_title(title)
+    layout = _arm_layout(values, unit)
+    rows, categories, arms, angle = layout.rows, layout.categories, layout.arms, layout.angle
+    width = layout.width
+    by_outcome = _by_outcome(rows)
+    group_tops = _top(rows).groupby(rows["category"]).max()
     traces, annotations = [], []
     for slot, arm in enumerate(arms.to_dict("records")):
         part = rows[rows["arm"] == arm["arm"]]
         records = part.to_dict("records")
-        offset = -group / 2 + slot * width
+        offset = layout.offset(slot)
         texts = [f"{_value_text(r)}<br>{display_n(r['n'])}" for r in records]
         role = _("group defined by outcome") if by_outcome else role_text(arm["arm_role"])
         heading = _f(
@@ -1201,6 +1228,50 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
             categoryorder="array", categoryarray=labels, autorange="reversed", showgrid=False
         ),
     )
+
+
+@dataclass(frozen=True)
+class BarPositions:
+    """Where a bar chart drew each figure, from the layout that drew it (never read back from
+    a figure): `where[figure_id]` is (its category's position on the category axis, the right
+    edge of its category's bars from that position; 0 on a single-arm chart), and `slots` the
+    categories on that axis."""
+
+    where: dict[str, tuple[float, float]]
+    slots: int
+
+
+def bar_positions(chart: Chart) -> BarPositions | None:
+    """The positions of the bars of a chart of percentages (arm or single-arm); None for a
+    forest or a chart of another unit (medians in months)."""
+    values = chart.data
+    if chart.kind not in ("arm", "single") or "plot_value" not in values:
+        return None
+    if chart.kind == "single":
+        rows = values.loc[chart_scale(values) == "%"].reset_index(drop=True)
+        if rows.empty:
+            return None
+        where = {figure_id: (float(i), 0.0) for i, figure_id in enumerate(rows["figure_id"])}
+        return BarPositions(where, len(rows))
+    if (chart.option or "%") != "%":
+        return None  # medians in months: not what a landmark estimate is
+    try:
+        layout = _arm_layout(values, "%")
+    except ValueError:  # no bars in percent
+        return None
+    right: dict[str, float] = {}
+    placed: list[tuple[str, str]] = []
+    for slot, arm in enumerate(layout.arms["arm"]):
+        part = layout.rows[layout.rows["arm"] == arm]
+        for figure_id, category in zip(part["figure_id"], part["category"], strict=True):
+            edge = layout.offset(slot) + layout.width
+            right[category] = max(right.get(category, -1.0), edge)
+            placed.append((figure_id, category))
+    where = {
+        figure_id: (float(layout.categories.index(category)), right[category])
+        for figure_id, category in placed
+    }
+    return BarPositions(where, len(layout.categories))
 
 
 def draw(chart: Chart, card: bool = False) -> go.Figure:

@@ -2,9 +2,11 @@
 
 Step curves with 95% CI bands, censor marks and a number-at-risk table under the axis (overall
 survival; relapse and non-relapse mortality as cumulative incidence); forest rows of the centre
-beside the published figures; the centre's mark on a published chart; the landmark table.
+beside the published figures; the centre's mark on a published chart (placed where
+`charts.bar_positions` says the chart's bars are); the landmark warnings in sentences.
 
-Every estimate comes from lib.cohort (the statistics libraries); this module only draws. Group
+Every estimate, count and curve comes from lib.cohort.results (estimated there with the
+statistics libraries); this module only draws, and computes nothing but where to draw. Group
 labels are the uploader's own text: each one passes through `plotly_html` and is never put into
 a hover template, so it shows as text. Nothing here keeps a cohort: figures are built per call.
 
@@ -15,51 +17,24 @@ the landmark warnings' kinds) stay English and are translated where shown.
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.cohort.estimates import (
-    MIN_EVENTS,  # noqa: F401 (the centre page names it: cc.MIN_EVENTS)
-    CohortEstimates,
-    Curve,
-    Landmark,
-    LogRank,
-    Median,
-    estimate_cohort,
-    landmark_times,
-)
-from lib.cohort.export import LANDMARK_COLUMNS
-from lib.cohort.literature import (
-    CAVEAT,
-    BesideLiterature,
-    beside_literature,
-    literature_time_points,
-    split_by_origin,
-)
-from lib.cohort.records import ALL_PATIENTS, Cohort, group_text
-from lib.dataset.vocabulary import (
-    DISEASES,
-    ENDPOINTS,
-    FLAG_LABELS,
-    PHASE_LABELS,
-    PHASES,
-    VERIFICATION_LABELS,
-)
+from lib.cohort.estimates import Curve, Landmark, LogRank, Median, RiskCounts
+from lib.cohort.literature import CAVEAT, BesideLiterature
+from lib.cohort.records import ALL_PATIENTS, group_text
+from lib.cohort.results import CentreResults
+from lib.dataset.vocabulary import ENDPOINTS, FLAG_LABELS, PHASE_LABELS, VERIFICATION_LABELS
 from lib.evidence import text as fmt
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
-from lib.evidence.selection import chart_scale
 from lib.evidence.text import display_n, lower_first, semicolons
-from lib.i18n import N_, _, _f, current_language
-from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR, wrap_label
+from lib.i18n import N_, _, _f
+from lib.render.charts import FONT, MUTED_COLOR, TEMPLATE, TEXT_COLOR, bar_positions, wrap_label
 from lib.render.charts import label_chars as chars
-
-if TYPE_CHECKING:
-    from lib.dataset.records import Dataset
 
 #: The centre's colour on every chart that sets it beside published figures (Okabe-Ito
 #: vermillion: no published arm uses it).
@@ -86,13 +61,14 @@ ORIGINS = {
 }
 SYNTHETIC_LABEL = N_("synthetic demo data, not patients")
 CENTRE_NAME = N_("Our centre")
-#: The risk table's rows (the keys of `risk_counts`), as shown.
+#: The risk table's rows (the keys of lib.cohort.estimates.RiskCounts), as shown. Short names:
+#: they sit in the chart's left margin.
 RISK_ROWS = {
-    "At risk": N_("At risk"),
-    "Deaths": N_("Deaths"),
-    "Relapses": N_("Relapses"),
-    "NRM deaths": N_("NRM deaths"),
-    "Censored": N_("Censored"),
+    "at_risk": N_("At risk"),
+    "deaths": N_("Deaths"),
+    "relapses": N_("Relapses"),
+    "nrm_deaths": N_("NRM deaths"),
+    "censored": N_("Censored"),
 }
 #: Risk-table row names up to this many Latin characters (a CJK character counts as about two)
 #: sit in the left margin; longer ones get a line of their own.
@@ -106,49 +82,6 @@ RISK_TOP_PX = 72
 PLOT_HEIGHT_PX = 330
 LEFT_PX = 110  # the left margin: the y axis, and the risk table's row names
 SUBTITLE_SIZE = 14
-
-
-@dataclass(frozen=True, eq=False)
-class CentreResults:
-    """A loaded cohort with everything the page, the phase pages and the deck draw from it.
-
-    Held only by the session that loaded it (the app keeps it in st.session_state)."""
-
-    cohort: Cohort
-    estimates: CohortEstimates
-    #: Published figures measured from the same time origin as the centre's estimate beside
-    #: them: the only ones ever drawn on one axis with it.
-    beside: tuple[BesideLiterature, ...]
-    #: Published figures that match disease, endpoint and time but count time from another
-    #: origin (e.g. from relapse, beside a transplant cohort): listed, never drawn.
-    other_origin: tuple[BesideLiterature, ...] = ()
-    #: Figures already built for this session's page (see `drawn`): a rerun (a tab, a choice
-    #: beside the literature, a fragment) reuses them instead of building every chart again.
-    figures: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def drawn(self, key: tuple, build) -> go.Figure:
-        """The figure `build()` makes, built once per key and language for this session (the
-        cache lives in these results, so in the session only, and goes with them)."""
-        key = (*key, current_language())
-        if key not in self.figures:
-            self.figures[key] = build()
-        return self.figures[key]
-
-    @property
-    def synthetic(self) -> bool:
-        return self.cohort.synthetic
-
-    def __repr__(self) -> str:  # never the patients: a repr can reach a log or a traceback
-        return f"CentreResults({self.cohort!r})"
-
-
-def centre_results(cohort: Cohort, dataset: "Dataset") -> CentreResults:
-    """Estimates at 12, 24, 36 months and at every published time point of the dataset's
-    comparable figures, and the rows beside those figures."""
-    times = landmark_times(literature_time_points(dataset))
-    estimates = estimate_cohort(cohort, times)
-    same, other = split_by_origin(beside_literature(dataset, estimates))
-    return CentreResults(cohort, estimates, tuple(same), tuple(other))
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -217,83 +150,9 @@ def _title_height(subtitles: Sequence[str]) -> int:
 # --- the cohort's numbers under the curves ----------------------------------------------------
 
 
-def members(cohort: Cohort, disease: str, phase: str, group: str = ALL_PATIENTS) -> np.ndarray:
-    """The mask of one stratum's patients."""
-    mask = (cohort.disease == disease) & (cohort.phase == phase)
-    if group != ALL_PATIENTS and cohort.group is not None:
-        mask &= cohort.group == group
-    return mask
-
-
-def strata(cohort: Cohort, diseases: Iterable[str]) -> list[tuple[str, str, int]]:
-    """(disease, phase, patients) present in the cohort for the given diseases, in page order."""
-    wanted = set(diseases)
-    present = pd.Series(list(zip(cohort.disease, cohort.phase, strict=True))).value_counts()
-    return [
-        (disease, phase, int(present[(disease, phase)]))
-        for disease in DISEASES
-        if disease in wanted
-        for phase in PHASES
-        if (disease, phase) in present.index
-    ]
-
-
-def groups_of(cohort: Cohort, disease: str, phase: str) -> list[str]:
-    """The stratum's groups shown, in the estimates' order (the small-cell rule: a group under
-    MIN_GROUP_PATIENTS patients is pooled, or left out when still too small)."""
-    return cohort.shown_groups(members(cohort, disease, phase))
-
-
-def risk_ticks(last_month: float) -> np.ndarray:
-    """Months at which the risk table counts: every 6, 12 or 24 months up to the last time."""
-    step = 6 if last_month <= 36 else 12 if last_month <= 120 else 24
-    return np.arange(0, math.floor(max(last_month, 0) / step) * step + step / 2, step)
-
-
-@dataclass(frozen=True)
-class _Times:
-    """One stratum's times as the risk table counts them."""
-
-    follow_up: np.ndarray
-    died: np.ndarray
-    first_event: np.ndarray
-    cause: np.ndarray  # 1 relapse, 2 death without relapse, 0 censored (as lib.cohort.estimates)
-
-    @classmethod
-    def of(cls, cohort: Cohort, mask: np.ndarray) -> "_Times":
-        follow_up = cohort.months_followup[mask]
-        died = cohort.died[mask].astype(bool)
-        relapse = cohort.months_to_relapse[mask]
-        relapsed = ~np.isnan(relapse)
-        cause = np.where(relapsed, 1, np.where(died, 2, 0))
-        return cls(follow_up, died, np.where(relapsed, relapse, follow_up), cause)
-
-    def last(self, endpoint: str) -> float:
-        times = self.follow_up if endpoint == "os" else self.first_event
-        return float(times.max()) if len(times) else 0.0
-
-
-def _count_upto(times: np.ndarray, ticks: np.ndarray, inclusive: bool) -> np.ndarray:
-    ordered = np.sort(times)
-    return np.searchsorted(ordered, ticks, side="right" if inclusive else "left")
-
-
-def risk_counts(times: _Times, endpoint: str, ticks: np.ndarray) -> dict[str, np.ndarray]:
-    """At each tick: patients at risk (followed and event-free just before it) and, up to it,
-    events and censorings, as lib.cohort.estimates counts them at a landmark."""
-    if endpoint == "os":
-        time, events = times.follow_up, {"Deaths": times.died}
-        censored = ~times.died
-    else:
-        time = times.first_event
-        events = {"Relapses": times.cause == 1, "NRM deaths": times.cause == 2}
-        censored = times.cause == 0
-    rows = {"At risk": len(time) - _count_upto(time, ticks, inclusive=False)}
-    # Short names: they sit in the chart's left margin.
-    for name, mask in events.items():
-        rows[name] = _count_upto(time[mask], ticks, inclusive=True)
-    rows["Censored"] = _count_upto(time[censored], ticks, inclusive=False)
-    return rows
+def risk_rows(counts: RiskCounts) -> list[tuple[str, np.ndarray]]:
+    """The table's rows in order (key, counts): at risk, each kind of event, censored."""
+    return [("at_risk", counts.at_risk), *counts.events.items(), ("censored", counts.censored)]
 
 
 # --- curves ------------------------------------------------------------------------------------
@@ -524,14 +383,6 @@ def _risk_label(key: str) -> str:
     return _(RISK_ROWS[key])
 
 
-def _curves_for(estimates: CohortEstimates, disease: str, phase: str) -> dict[tuple, Curve]:
-    return {
-        (curve.group, curve.endpoint): curve
-        for curve in estimates.curves
-        if curve.disease == disease and curve.phase == phase
-    }
-
-
 def _subtitles(
     disease: str, phase: str, patients: int, synthetic: bool, extra: str = ""
 ) -> list[str]:
@@ -548,26 +399,23 @@ def _y_max(curves: Iterable[Curve]) -> float:
     return max(50.0, min(100.0, math.ceil((top + 5) / 10) * 10))
 
 
-def survival_figure(
-    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str
-) -> go.Figure:
+def survival_figure(results: CentreResults, disease: str, phase: str) -> go.Figure:
     """Overall survival of all the stratum's patients: Kaplan-Meier with its 95% CI band,
     censor marks, and at risk / deaths / censored under the axis."""
-    curve = _curves_for(estimates, disease, phase)[(ALL_PATIENTS, "os")]
-    times = _Times.of(cohort, members(cohort, disease, phase))
-    last = times.last("os")
-    ticks = risk_ticks(last)
-    counts = risk_counts(times, "os", ticks)
+    stratum = results.stratum(disease, phase)
+    everyone = stratum.everyone
+    last = everyone.last["os"]
+    counts = everyone.risk["os"]
     color = ENDPOINT_COLORS["os"]
     return _curve_figure(
         _f("Overall survival, {disease}", disease=disease),
-        _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
-        _curve_traces(curve, last, _endpoint_name("os"), color, "solid", legend=False),
+        _subtitles(disease, phase, everyone.patients, results.synthetic),
+        _curve_traces(everyone.curves["os"], last, _endpoint_name("os"), color, "solid", False),
         [
-            (_risk_label(key), TEXT_COLOR if key == "At risk" else MUTED_COLOR, n)
-            for key, n in counts.items()
+            (_risk_label(key), TEXT_COLOR if key == "at_risk" else MUTED_COLOR, n)
+            for key, n in risk_rows(counts)
         ],
-        ticks,
+        counts.months,
         last,
         phase,
         _("Overall survival (%)"),
@@ -577,65 +425,56 @@ def survival_figure(
     )
 
 
-def incidence_figure(
-    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str
-) -> go.Figure:
+def incidence_figure(results: CentreResults, disease: str, phase: str) -> go.Figure:
     """Relapse and non-relapse mortality of all the stratum's patients: Aalen-Johansen
     cumulative incidence (competing risks) with 95% CI bands, censor marks and a risk table."""
-    curves = _curves_for(estimates, disease, phase)
-    times = _Times.of(cohort, members(cohort, disease, phase))
-    last = times.last("cir")
-    ticks = risk_ticks(last)
-    counts = risk_counts(times, "cir", ticks)
+    everyone = results.stratum(disease, phase).everyone
+    last = everyone.last["cir"]
+    counts = everyone.risk["cir"]
     traces = []
     for endpoint in ("cir", "nrm"):
         traces += _curve_traces(
-            curves[(ALL_PATIENTS, endpoint)],
+            everyone.curves[endpoint],
             last,
             _endpoint_name(endpoint),
             ENDPOINT_COLORS[endpoint],
             "solid",
             legend=True,
         )
-    colors = {"Relapses": ENDPOINT_COLORS["cir"], "NRM deaths": ENDPOINT_COLORS["nrm"]}
+    colors = {"relapses": ENDPOINT_COLORS["cir"], "nrm_deaths": ENDPOINT_COLORS["nrm"]}
     return _curve_figure(
         _f("Relapse and non-relapse mortality, {disease}", disease=disease),
-        _subtitles(disease, phase, len(times.follow_up), cohort.synthetic),
+        _subtitles(disease, phase, everyone.patients, results.synthetic),
         traces,
-        [(_risk_label(key), colors.get(key, TEXT_COLOR), n) for key, n in counts.items()],
-        ticks,
+        [(_risk_label(key), colors.get(key, TEXT_COLOR), n) for key, n in risk_rows(counts)],
+        counts.months,
         last,
         phase,
         _("Cumulative incidence (%)"),
-        _y_max(curves[(ALL_PATIENTS, e)] for e in ("cir", "nrm")),
+        _y_max(everyone.curves[e] for e in ("cir", "nrm")),
         legend=True,
         header=_("At risk (alive and relapse-free); events and censored so far"),
     )
 
 
-def group_figure(
-    cohort: Cohort, estimates: CohortEstimates, disease: str, phase: str, endpoint: str
-) -> go.Figure:
+def group_figure(results: CentreResults, disease: str, phase: str, endpoint: str) -> go.Figure:
     """One endpoint per group of the stratum, each with its CI band and censor marks, and each
     group's number at risk under the axis. Overall survival also states the log-rank test as
     lib.cohort gives it (only when every group has at least 10 patients)."""
-    curves = _curves_for(estimates, disease, phase)
-    groups = groups_of(cohort, disease, phase)
-    stratum = members(cohort, disease, phase)
-    last = _Times.of(cohort, stratum).last(endpoint)
-    ticks = risk_ticks(last)
+    stratum = results.stratum(disease, phase)
+    last = stratum.last(endpoint)
     traces, rows = [], []
-    for index, group in enumerate(groups):
+    for index, group in enumerate(stratum.groups):
         color = GROUP_COLORS[index % len(GROUP_COLORS)]
         dash = GROUP_DASHES[(index // len(GROUP_COLORS)) % len(GROUP_DASHES)]
-        times = _Times.of(cohort, members(cohort, disease, phase, group))
-        name = group_name(group)  # the pooled small groups by their name, never the key
+        name = group_name(group.group)  # the pooled small groups by their name, never the key
         traces += _curve_traces(
-            curves[(group, endpoint)], times.last(endpoint), name, color, dash, legend=True
+            group.curves[endpoint], group.last[endpoint], name, color, dash, legend=True
         )
-        rows.append((name, color, risk_counts(times, endpoint, ticks)["At risk"]))
-    test = next((t for t in estimates.logrank if t.disease == disease and t.phase == phase), None)
-    extra = logrank_text(test) if endpoint == "os" else _("no test for cumulative incidence")
+        rows.append((name, color, group.risk[endpoint].at_risk))
+    extra = (
+        logrank_text(stratum.logrank) if endpoint == "os" else _("no test for cumulative incidence")
+    )
     is_os = endpoint == "os"
     return _curve_figure(
         _f(
@@ -643,59 +482,20 @@ def group_figure(
             endpoint=_endpoint_name(endpoint),
             disease=disease,
         ),
-        _subtitles(disease, phase, int(stratum.sum()), cohort.synthetic, extra),
+        _subtitles(disease, phase, stratum.patients, results.synthetic, extra),
         traces,
         rows,
-        ticks,
+        stratum.ticks(endpoint),
         last,
         phase,
         _("Overall survival (%)") if is_os else _("Cumulative incidence (%)"),
-        100.0 if is_os else _y_max(curves[(g, endpoint)] for g in groups),
+        100.0 if is_os else _y_max(group.curves[endpoint] for group in stratum.groups),
         legend=True,
         header=_("Number at risk") if is_os else _("Number at risk (alive and relapse-free)"),
     )
 
 
-# --- the landmark table ------------------------------------------------------------------------
-
-# The command line's columns (lib.cohort.export), then what the page adds for a reader.
-SCREEN_LANDMARK_COLUMNS = (*LANDMARK_COLUMNS, "censored", "patients", "completeness", "warnings")
-
-
-def landmark_frame(
-    landmarks: Iterable[Landmark], diseases: Iterable[str] | None = None
-) -> pd.DataFrame:
-    """The landmark table: one row per disease x phase x group x endpoint x time. Estimates and
-    CIs in percent (2 decimals; empty where not estimable), completeness in percent."""
-    wanted = None if diseases is None else set(diseases)
-    rows = [
-        {
-            "disease": lm.disease,
-            "phase": lm.phase,
-            "group": lm.group,
-            "endpoint": lm.endpoint,
-            "months": lm.months,
-            "estimate": _rounded(lm.estimate),
-            "ci_low": _rounded(lm.ci_low),
-            "ci_high": _rounded(lm.ci_high),
-            "at_risk": lm.at_risk,
-            "events": lm.events,
-            "censored": lm.censored,
-            "patients": lm.patients,
-            "completeness": round(100 * lm.completeness, 1),
-            "warnings": fmt.semicolons(lm.warnings),
-        }
-        for lm in landmarks
-        if wanted is None or lm.disease in wanted
-    ]
-    frame = pd.DataFrame(rows, columns=list(SCREEN_LANDMARK_COLUMNS))
-    for column in ("estimate", "ci_low", "ci_high"):
-        frame[column] = frame[column].astype(float)
-    return frame
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+# --- the landmark warnings ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1124,52 +924,6 @@ def overlay_rows(
     ]
 
 
-def _bar_positions(figure: go.Figure, chart: Chart) -> dict[str, tuple[float, float]] | None:
-    """figure_id -> (position on the category axis, right edge of its group) for each bar, read
-    from the figure and checked against the chart's rows; None when they do not line up."""
-    bars = [trace for trace in figure.data if trace.type == "bar"]
-    values = chart.data
-    if not bars or "plot_value" not in values:
-        return None
-    positions: dict[str, tuple[float, float]] = {}
-    if chart.kind == "arm":
-        if (chart.option or "%") != "%":
-            return None  # medians in months: not what a landmark estimate is
-        rows = values.loc[(chart_scale(values) == "%") & values["plot_value"].notna()]
-        categories = list(figure.layout.xaxis.categoryarray or ())
-        right: dict[str, float] = {}
-        placed: list[tuple[str, str]] = []
-        for trace in bars:
-            part = rows[[plotly_html(arm) == trace.name for arm in rows["arm"]]]
-            if not _same(part["plot_value"], trace.y) or len(part) != len(trace.x or ()):
-                return None
-            for figure_id, category in zip(part["figure_id"], trace.x, strict=True):
-                if category not in categories:
-                    return None
-                edge = (trace.offset or 0) + (trace.width or 0)
-                right[category] = max(right.get(category, -1.0), edge)
-                placed.append((figure_id, category))
-        for figure_id, category in placed:
-            positions[figure_id] = (float(categories.index(category)), right[category])
-        return positions
-    rows = values.loc[chart_scale(values) == "%"].reset_index(drop=True)
-    if (
-        len(bars) != 1
-        or len(rows) != len(bars[0].y or ())
-        or not _same(rows["plot_value"], bars[0].x)
-    ):
-        return None
-    return {figure_id: (float(index), 0.0) for index, figure_id in enumerate(rows["figure_id"])}
-
-
-def _same(expected: pd.Series, drawn) -> bool:
-    drawn = np.asarray(drawn if drawn is not None else (), dtype=float)
-    expected = expected.to_numpy(dtype=float)
-    return expected.shape == drawn.shape and bool(
-        np.all((np.isnan(expected) & np.isnan(drawn)) | np.isclose(expected, drawn))
-    )
-
-
 def centre_overlay(
     figure: go.Figure, chart: Chart, rows: Sequence[BesideLiterature], synthetic: bool = False
 ) -> go.Figure | None:
@@ -1177,21 +931,22 @@ def centre_overlay(
     (with their 95% CI) beside the bars they match; None when nothing on the chart matches the
     same disease, endpoint and time point, or when the bars cannot be located for certain.
 
-    The figure passed in is never changed (it may be shared by every session)."""
-    positions = _bar_positions(figure, chart) if rows else None
+    The figure passed in, `charts.draw(chart)` (for the screen or not), is never changed (it
+    may be shared by every session); the bars' places come from the chart's own layout
+    (`charts.bar_positions`), not read back from the figure."""
+    positions = bar_positions(chart) if rows else None
     if not positions:
         return None
     marks: dict[tuple, tuple[float, BesideLiterature]] = {}
     for row in rows:
-        if row.record_id not in positions:
+        if row.record_id not in positions.where:
             continue
-        where, edge = positions[row.record_id]
+        where, edge = positions.where[row.record_id]
         key = (where, row.disease, row.phase, row.endpoint, row.months)
         marks.setdefault(key, (where, row) if chart.kind == "single" else (where + edge, row))
     if not marks:
         return None
     copy = go.Figure(figure)
-    count = len(figure.layout.xaxis.categoryarray or ()) if chart.kind == "arm" else None
     by_disease: dict[str, list[tuple[float, BesideLiterature]]] = {}
     for where, row in sorted(marks.values(), key=lambda mark: mark[0]):
         by_disease.setdefault(row.disease, []).append((where, row))
@@ -1250,14 +1005,13 @@ def centre_overlay(
         copy.add_trace(go.Scatter(**under))
         copy.add_trace(go.Scatter(**trace))
     if chart.kind == "arm":
-        span = [-0.5, count - 0.5]
+        span = [-0.5, positions.slots - 0.5]
         copy.update_layout(
             xaxis=dict(range=span, autorange=False),
             xaxis2=dict(overlaying="x", range=span, visible=False, fixedrange=True),
         )
     else:
-        labels = len(figure.data[0].y)
-        span = [labels - 0.5, -0.5]
+        span = [positions.slots - 0.5, -0.5]
         copy.update_layout(
             yaxis=dict(range=span, autorange=False),
             yaxis2=dict(overlaying="y", range=span, visible=False, fixedrange=True),
@@ -1313,13 +1067,10 @@ def overlay_caption(rows: Sequence[BesideLiterature], synthetic: bool = False) -
 
 __all__ = [
     "CENTRE_COLOR",
-    "CentreResults",
-    "centre_results",
     "FONT",
     "centre_overlay",
     "group_figure",
     "incidence_figure",
-    "landmark_frame",
     "literature_figure",
     "literature_frame",
     "overlay_caption",

@@ -16,6 +16,7 @@ from pptx.util import Inches
 
 from lib.cohort.literature import CAVEAT
 from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.results import CentreResults
 from lib.dataset.records import Dataset
 from lib.evidence import text as fmt
 from lib.evidence.text import display_n
@@ -57,7 +58,7 @@ def local_label(synthetic: bool) -> str:
 
 def add_centre_slides(
     prs,
-    centre: cc.CentreResults,
+    centre: CentreResults,
     diseases: list[str],
     ds: Dataset,
     browser_path=None,
@@ -65,7 +66,7 @@ def add_centre_slides(
 ) -> int:
     """Append the centre's slides for the selected diseases; returns how many were added.
     `timeout`: the exporter's wait for each image (see lib.render.images)."""
-    shown = cc.strata(centre.cohort, diseases)
+    shown = centre.shown(diseases)
     if not shown:
         return 0
     before = len(prs.slides)
@@ -105,7 +106,7 @@ def _banner(page, synthetic: bool, where: str) -> None:
     _fill(shape.text_frame, [label], anchor=MSO_ANCHOR.MIDDLE)
 
 
-def _section_slide(prs, centre: cc.CentreResults, shown, ds: Dataset) -> None:
+def _section_slide(prs, centre: CentreResults, shown, ds: Dataset) -> None:
     page = _new_slide(prs)
     _banner(page, centre.synthetic, _("Our centre"))
     bottom = _set_title(page, _(SECTION_TITLE), 0.9, size=34)
@@ -185,14 +186,8 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
     _banner(page, centre.synthetic, _("Our centre"))
     where = dict(disease=disease, phase=cc.phase_text(phase), n=display_n(patients))
     top = _set_title(page, _f("{disease}, time origin {phase}: {n}", **where), 0.62) + 0.1
-    median = next(
-        (
-            m
-            for m in centre.estimates.medians
-            if (m.disease, m.phase, m.group) == (disease, phase, ALL_PATIENTS)
-        ),
-        None,
-    )
+    everyone = centre.stratum(disease, phase).everyone
+    median = everyone.median
     line = _text_box(page, MARGIN, top, CONTENT_WIDTH, [_Para(cc.median_text(median), 14)])
     top += line.height.inches + 0.05
     width = (CONTENT_WIDTH - GAP) / 2
@@ -200,22 +195,18 @@ def _curves_slide(prs, centre, disease: str, phase: str, patients: int, exporter
     figures = (
         (
             _("Overall survival"),
-            cc.survival_figure(centre.cohort, centre.estimates, disease, phase),
+            cc.survival_figure(centre, disease, phase),
         ),
         (
             _("Relapse and non-relapse mortality"),
-            cc.incidence_figure(centre.cohort, centre.estimates, disease, phase),
+            cc.incidence_figure(centre, disease, phase),
         ),
     )
     for index, (name, figure) in enumerate(figures):
         what = f"centre chart {index + 1} of the {disease} {phase} slide"
         png = exporter.render(figure, "png", width=CHART_WIDTH_PX, scale=SCALE, what=what)
         _picture(page, png, MARGIN + index * (width + GAP), top, width, height, name)
-    landmarks = [
-        lm
-        for lm in centre.estimates.landmarks
-        if (lm.disease, lm.phase, lm.group) == (disease, phase, ALL_PATIENTS)
-    ]
+    landmarks = everyone.landmarks
     _notes(
         page,
         [

@@ -118,7 +118,7 @@ def build_deck(
 ) -> bytes:
     """The .pptx bytes of the selection's deck (starts a browser unless given an exporter).
 
-    `centre` (lib.render.cohort_charts.CentreResults) adds the centre's own slides, marked
+    `centre` (lib.cohort.results.CentreResults) adds the centre's own slides, marked
     "Local data, for internal review", before the references."""
     if exporter is None:
         with ImageExporter() as own:

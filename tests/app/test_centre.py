@@ -231,6 +231,8 @@ def test_the_cohort_code_uses_no_shared_cache_disk_or_log_of_content():
         path: (REPO / path).read_text(encoding="utf-8")
         for path in (
             "lib/app/centre_page.py",
+            "lib/app/centre_session.py",
+            "lib/cohort/results.py",
             "lib/render/cohort_charts.py",
             "lib/render/cohort_slides.py",
         )

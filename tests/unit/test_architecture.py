@@ -75,6 +75,34 @@ def test_dependencies_point_one_way():
     assert not problems, "\n".join(problems)
 
 
+#: The statistics libraries: estimation happens in lib/cohort (and lib/evidence), never where
+#: charts are drawn.
+ESTIMATION_LIBRARIES = ("statsmodels", "scipy", "sksurv", "lifelines")
+
+
+def test_render_imports_no_estimation_library():
+    files = sorted((LIB / "render").rglob("*.py"))
+    assert len(files) > 5
+    problems = [
+        f"{relative(path)} imports {module}"
+        for path in files
+        for module in sorted(imported_modules(path))
+        if module.split(".")[0] in ESTIMATION_LIBRARIES
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_only_the_app_script_imports_the_centre_page():
+    """The phase cards and the sidebar take the session's centre results from
+    lib/app/centre_session.py, not from the "Our centre" page module."""
+    importers = [
+        relative(path)
+        for path in python_files()
+        if any(m.startswith("lib.app.centre_page") for m in imported_modules(path))
+    ]
+    assert importers == ["app_pages/centre.py"]
+
+
 def test_no_pages_folder_beside_the_entry_script():
     # Its mere existence switches Streamlit into the legacy multipage mode (README, Layout).
     assert not (REPO_ROOT / "pages").exists()

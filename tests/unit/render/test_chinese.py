@@ -226,17 +226,11 @@ def test_cli_builds_a_chinese_deck(tmp_path):
 def chinese_figures(built):
     ds, _, exhibits, centre, _ = built["zh"]
     figures = {e.key: charts.draw(e.chart) for e in exhibits if e.chart is not None}
-    for disease, phase, _n in cc.strata(centre.cohort, ALL):
-        figures[f"os {disease} {phase}"] = cc.survival_figure(
-            centre.cohort, centre.estimates, disease, phase
-        )
-        figures[f"cir {disease} {phase}"] = cc.incidence_figure(
-            centre.cohort, centre.estimates, disease, phase
-        )
-        if cc.groups_of(centre.cohort, disease, phase):
-            figures[f"groups {disease} {phase}"] = cc.group_figure(
-                centre.cohort, centre.estimates, disease, phase, "cir"
-            )
+    for disease, phase, _n in centre.shown(ALL):
+        figures[f"os {disease} {phase}"] = cc.survival_figure(centre, disease, phase)
+        figures[f"cir {disease} {phase}"] = cc.incidence_figure(centre, disease, phase)
+        if centre.stratum(disease, phase).groups:
+            figures[f"groups {disease} {phase}"] = cc.group_figure(centre, disease, phase, "cir")
     for disease in ALL:
         if any(row.disease == disease for row in centre.beside):
             figures[f"literature {disease}"] = cc.literature_figure(

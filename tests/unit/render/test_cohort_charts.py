@@ -11,10 +11,14 @@ from pptx.util import Inches
 
 from lib import export
 from lib.cohort.demo import load_demo_cohort
+from lib.cohort.export import SCREEN_LANDMARK_COLUMNS, landmark_frame
 from lib.cohort.literature import CAVEAT
 from lib.cohort.loading import load_cohort
 from lib.cohort.records import ALL_PATIENTS
+from lib.cohort.results import centre_results
+from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import phase_view
+from lib.evidence.selection import chart_scale
 from lib.i18n import using_language
 from lib.render import charts
 from lib.render import cohort_charts as cc
@@ -28,7 +32,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def demo(dataset):
-    return cc.centre_results(load_demo_cohort(), dataset)
+    return centre_results(load_demo_cohort(), dataset)
 
 
 def hostile_cohort():
@@ -56,7 +60,7 @@ def lines(fig):
 
 
 def test_survival_curve_band_censor_marks_and_start(demo):
-    fig = cc.survival_figure(demo.cohort, demo.estimates, "AML", "transplant")
+    fig = cc.survival_figure(demo, "AML", "transplant")
     bands = [t for t in fig.data if t.fill == "toself"]
     (line,) = lines(fig)
     marks = [t for t in fig.data if t.mode == "markers"]
@@ -70,9 +74,8 @@ def test_survival_curve_band_censor_marks_and_start(demo):
     )
     # The drawn curve is the library's estimate, held flat to the last follow-up.
     assert np.allclose(np.asarray(line.y)[: len(curve.estimate)], curve.estimate)
-    assert np.asarray(line.x)[-1] == pytest.approx(
-        demo.cohort.months_followup[cc.members(demo.cohort, "AML", "transplant")].max()
-    )
+    stratum = (demo.cohort.disease == "AML") & (demo.cohort.phase == "transplant")
+    assert np.asarray(line.x)[-1] == pytest.approx(demo.cohort.months_followup[stratum].max())
     # Every band point lies between 0 and 100, and the band encloses the curve.
     assert np.nanmin(bands[0].y) >= 0 and np.nanmax(bands[0].y) <= 100
     # A censor mark sits on the curve at each censored time.
@@ -83,31 +86,21 @@ def test_survival_curve_band_censor_marks_and_start(demo):
 
 
 @pytest.mark.parametrize("endpoint", ["os", "cir"])
-def test_risk_table_counts_match_the_landmarks(demo, endpoint):
-    """The table under the axis counts as lib.cohort does at 12, 24 and 36 months."""
-    mask = cc.members(demo.cohort, "AML", "transplant")
-    times = cc._Times.of(demo.cohort, mask)
-    ticks = np.array([0.0, 12.0, 24.0, 36.0])
-    counts = cc.risk_counts(times, endpoint, ticks)
-    assert counts["At risk"][0] == mask.sum()
-    landmarks = {
-        (lm.endpoint, lm.months): lm
-        for lm in demo.estimates.landmarks
-        if (lm.disease, lm.phase, lm.group) == ("AML", "transplant", ALL_PATIENTS)
-    }
-    for index, month in enumerate(ticks[1:], start=1):
-        lm = landmarks[(endpoint, month)]
-        assert counts["At risk"][index] == lm.at_risk
-        assert counts["Censored"][index] == lm.censored
-        if endpoint == "os":
-            assert counts["Deaths"][index] == lm.events
-        else:
-            assert counts["Relapses"][index] == lm.events
-            assert counts["NRM deaths"][index] == landmarks[("nrm", month)].events
+def test_the_drawn_risk_table_is_lib_cohorts_count(demo, endpoint):
+    """Each number under the axis is the results' count at its tick (lib.cohort counts them, the
+    landmark rows with the same counter: tests/unit/cohort/test_results.py)."""
+    draw = cc.survival_figure if endpoint == "os" else cc.incidence_figure
+    fig = draw(demo, "AML", "transplant")
+    counts = demo.stratum("AML", "transplant").everyone.risk[endpoint]
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert ticks == list(counts.months)
+    numbers = [a.text for a in fig.layout.annotations if a.name == "at risk" and a.xref == "x"]
+    expected = [counts.at_risk, *counts.events.values(), counts.censored]
+    assert numbers == [str(int(n)) for row in expected for n in row]
 
 
 def test_risk_table_is_drawn_under_the_axis(demo):
-    fig = cc.survival_figure(demo.cohort, demo.estimates, "AML", "transplant")
+    fig = cc.survival_figure(demo, "AML", "transplant")
     notes = [a for a in fig.layout.annotations if a.name == "at risk"]
     assert {a.yref for a in notes} == {"paper"} and all(a.yshift < 0 for a in notes)
     texts = [a.text for a in notes]
@@ -116,13 +109,13 @@ def test_risk_table_is_drawn_under_the_axis(demo):
     ticks = list(fig.layout.xaxis.tickvals)
     numbers = [a for a in notes if a.xref == "x"]
     assert len(numbers) == 3 * len(ticks)
-    assert numbers[0].text == str(int(cc.members(demo.cohort, "AML", "transplant").sum()))
+    assert numbers[0].text == str(demo.stratum("AML", "transplant").patients)
     # The bottom margin holds the heading and three rows.
     assert fig.layout.margin.b >= cc.RISK_TOP_PX + 4 * cc.RISK_LINE_PX
 
 
 def test_incidence_figure_has_relapse_and_nrm_with_bands(demo):
-    fig = cc.incidence_figure(demo.cohort, demo.estimates, "MDS", "transplant")
+    fig = cc.incidence_figure(demo, "MDS", "transplant")
     assert [t.name for t in lines(fig)] == [cc.ENDPOINT_NAMES["cir"], cc.ENDPOINT_NAMES["nrm"]]
     assert sum(t.fill == "toself" for t in fig.data) == 2
     assert all(t.y[0] == 0 for t in lines(fig))
@@ -131,23 +124,23 @@ def test_incidence_figure_has_relapse_and_nrm_with_bands(demo):
 
 
 def test_bands_have_no_corner_markers(demo):
-    fig = cc.incidence_figure(demo.cohort, demo.estimates, "AML", "consolidation")
+    fig = cc.incidence_figure(demo, "AML", "consolidation")
     assert all(t.mode == "lines" for t in fig.data if t.fill == "toself")
 
 
 def test_group_figure_one_curve_per_group_and_the_logrank_as_computed(demo):
-    fig = cc.group_figure(demo.cohort, demo.estimates, "AML", "transplant", "os")
-    groups = cc.groups_of(demo.cohort, "AML", "transplant")
-    assert [t.name for t in lines(fig)] == groups
+    fig = cc.group_figure(demo, "AML", "transplant", "os")
+    groups = demo.stratum("AML", "transplant").group_keys
+    assert [t.name for t in lines(fig)] == list(groups)
     test = next(t for t in demo.estimates.logrank if (t.disease, t.phase) == ("AML", "transplant"))
     assert f"p = {test.p_value:.2f}" in fig.layout.title.text
-    cir = cc.group_figure(demo.cohort, demo.estimates, "AML", "transplant", "cir")
+    cir = cc.group_figure(demo, "AML", "transplant", "cir")
     assert "no test for cumulative incidence" in cir.layout.title.text
     assert "log-rank" not in cir.layout.title.text
 
 
 def test_no_p_value_when_a_group_is_small(dataset):
-    small = cc.centre_results(hostile_cohort(), dataset)
+    small = centre_results(hostile_cohort(), dataset)
     # Each group has 30 patients: a p-value. Keep 9 of one group: none, and the reason.
     assert small.estimates.logrank[0].p_value is not None
     text = "\n".join(
@@ -155,8 +148,8 @@ def test_no_p_value_when_a_group_is_small(dataset):
         + [f"AML,transplant,A,{m},1," for m in range(1, 10)]
         + [f"AML,transplant,B,{m},{m % 2}," for m in range(1, 31)]
     )
-    few = cc.centre_results(load_cohort(text.encode(), filename="few.csv"), dataset)
-    fig = cc.group_figure(few.cohort, few.estimates, "AML", "transplant", "os")
+    few = centre_results(load_cohort(text.encode(), filename="few.csv"), dataset)
+    fig = cc.group_figure(few, "AML", "transplant", "os")
     assert "no log-rank test: a group has fewer than 10 patients (9)" in fig.layout.title.text
     assert "p =" not in fig.layout.title.text
 
@@ -165,10 +158,9 @@ def test_no_p_value_when_a_group_is_small(dataset):
 
 
 def test_group_labels_are_escaped_and_never_in_a_hover_template(dataset):
-    hostile = cc.centre_results(hostile_cohort(), dataset)
+    hostile = centre_results(hostile_cohort(), dataset)
     figures = [
-        cc.group_figure(hostile.cohort, hostile.estimates, "AML", "transplant", endpoint)
-        for endpoint in ("os", "cir", "nrm")
+        cc.group_figure(hostile, "AML", "transplant", endpoint) for endpoint in ("os", "cir", "nrm")
     ]
     for fig in figures:
         spec = fig.to_json()
@@ -182,15 +174,15 @@ def test_group_labels_are_escaped_and_never_in_a_hover_template(dataset):
 
 
 def test_landmark_csv_neutralises_formulas_through_the_one_escaper(dataset):
-    hostile = cc.centre_results(hostile_cohort(), dataset)
-    text = export.to_csv_text(cc.landmark_frame(hostile.estimates.landmarks))
+    hostile = centre_results(hostile_cohort(), dataset)
+    text = export.to_csv_text(landmark_frame(hostile.estimates.landmarks))
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_landmark_frame_columns_and_filter(demo):
-    frame = cc.landmark_frame(demo.estimates.landmarks, ["MDS"])
-    assert tuple(frame.columns) == cc.SCREEN_LANDMARK_COLUMNS
+    frame = landmark_frame(demo.estimates.landmarks, ["MDS"])
+    assert tuple(frame.columns) == SCREEN_LANDMARK_COLUMNS
     assert set(frame["disease"]) == {"MDS"}
     assert {12.0, 24.0, 36.0} <= set(frame["months"])
     assert frame["completeness"].between(0, 100).all()
@@ -333,12 +325,47 @@ def test_no_overlay_on_a_months_chart_or_a_forest(demo, transplant, dataset, tab
     assert cc.overlay_rows(forest.chart, demo.beside, "maintenance", ["AML"]) == []
 
 
-def test_overlay_refuses_bars_it_cannot_locate(demo, transplant):
-    exhibit = transplant["dec-mbucy-mds"]
-    figure = charts.draw(exhibit.chart)
-    rows = cc.overlay_rows(exhibit.chart, demo.beside, "transplant", ["MDS"])
-    tampered = figure.update_traces(y=[1, 2, 3], selector=dict(type="bar"))
-    assert cc.centre_overlay(tampered, exhibit.chart, rows) is None
+def drawn_bar_positions(figure, chart) -> dict[str, tuple[float, float]]:
+    """figure_id -> (category position, right edge of its category's bars) as the drawn figure
+    has them (only here, to check `charts.bar_positions`: the overlay never reads a figure)."""
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    if chart.kind == "single":
+        (bar,) = bars
+        assert len(bar.y) == len(chart.data.loc[chart_scale(chart.data) == "%"])
+        ids = chart.data.loc[chart_scale(chart.data) == "%", "figure_id"]
+        return {figure_id: (float(i), 0.0) for i, figure_id in enumerate(ids)}
+    categories = list(figure.layout.xaxis.categoryarray)
+    rows = chart.data.loc[(chart_scale(chart.data) == "%") & chart.data["plot_value"].notna()]
+    right: dict[str, float] = {}
+    placed = []
+    for trace in bars:
+        part = rows[[plotly_html(arm) == trace.name for arm in rows["arm"]]]
+        assert np.allclose(part["plot_value"].to_numpy(float), np.asarray(trace.y, float))
+        for figure_id, category in zip(part["figure_id"], trace.x, strict=True):
+            right[category] = max(right.get(category, -1.0), trace.offset + trace.width)
+            placed.append((figure_id, category))
+    return {f: (float(categories.index(c)), right[c]) for f, c in placed}
+
+
+def test_bar_positions_are_where_the_bars_are_drawn(dataset, table):
+    """The overlay places the centre's diamond from the chart's own layout: for every arm and
+    single-arm chart of percentages in the dataset, that layout is where the figure's bars are."""
+    checked = 0
+    for phase in ("induction", "consolidation", "maintenance", "transplant", "relapse"):
+        for exhibit in phase_view(dataset, table, phase, ["AML", "MDS", "ALL"]).exhibits:
+            chart = exhibit.chart
+            if chart is None or chart.kind not in ("arm", "single"):
+                continue
+            positions = charts.bar_positions(chart)
+            if chart.kind == "arm" and (chart.option or "%") != "%":
+                assert positions is None  # medians in months: no diamond
+                continue
+            figure = charts.draw(chart)
+            assert positions.where == drawn_bar_positions(figure, chart), exhibit.key
+            axis = figure.layout.xaxis.categoryarray if chart.kind == "arm" else figure.data[0].y
+            assert positions.slots == len(axis)
+            checked += 1
+    assert checked > 10
 
 
 def test_overlay_caption_states_estimate_ci_and_risk(demo, transplant):
@@ -356,7 +383,7 @@ def test_overlay_caption_states_estimate_ci_and_risk(demo, transplant):
 def centre_slide_count(centre, diseases) -> int:
     """The section slide, one curves slide per stratum shown and one slide per stratum and
     endpoint with published figures beside it."""
-    shown = cc.strata(centre.cohort, diseases)
+    shown = centre.shown(diseases)
     beside = {
         (row.disease, row.phase, row.endpoint) for row in centre.beside if row.group == ALL_PATIENTS
     }
@@ -394,7 +421,7 @@ def test_no_centre_slides_for_diseases_it_lacks(dataset):
     from lib.render.cohort_slides import add_centre_slides
 
     text = "disease,phase,months_followup,died,months_to_relapse\nAML,transplant,12,1,\n"
-    only_aml = cc.centre_results(load_cohort(text.encode(), filename="a.csv"), dataset)
+    only_aml = centre_results(load_cohort(text.encode(), filename="a.csv"), dataset)
     assert add_centre_slides(Presentation(), only_aml, ["MDS"], dataset) == 0
 
 
@@ -422,12 +449,11 @@ def test_the_deck_takes_the_centre_slides_before_its_references(built_deck):
 
 def test_every_centre_figure_is_a_valid_plotly_spec(demo):
     """The figures are built with _validate=False for speed: here Plotly validates them."""
-    cohort, estimates = demo.cohort, demo.estimates
     figures = [
-        cc.survival_figure(cohort, estimates, "AML", "transplant"),
-        cc.incidence_figure(cohort, estimates, "AML", "transplant"),
+        cc.survival_figure(demo, "AML", "transplant"),
+        cc.incidence_figure(demo, "AML", "transplant"),
         *(
-            cc.group_figure(cohort, estimates, "AML", "transplant", endpoint)
+            cc.group_figure(demo, "AML", "transplant", endpoint)
             for endpoint in ("os", "cir", "nrm")
         ),
         cc.literature_figure(
@@ -444,8 +470,8 @@ def test_a_long_group_label_stays_on_the_line_of_its_numbers(dataset):
         rows += [f"AML,transplant,{6 + i},{i % 2},,{label}" for i in range(n)]
     data = "disease,phase,months_followup,died,months_to_relapse,group\n" + "\n".join(rows)
     cohort = load_cohort(data.encode())
-    results = cc.centre_results(cohort, dataset)
-    figure = cc.group_figure(cohort, results.estimates, "AML", "transplant", "os")
+    results = centre_results(cohort, dataset)
+    figure = cc.group_figure(results, "AML", "transplant", "os")
     notes = [a for a in figure.layout.annotations if a.name == "at risk"]
     label = next(a for a in notes if a.text.endswith("…"))
     assert label.hovertext == "Sorafenib maintenance after allo-HSCT"
@@ -455,12 +481,12 @@ def test_a_long_group_label_stays_on_the_line_of_its_numbers(dataset):
 
 
 def test_figures_are_built_once_per_session_and_language(demo, dataset):
-    results = cc.centre_results(demo.cohort, dataset)
+    results = centre_results(demo.cohort, dataset)
     built = []
 
     def build():
         built.append(1)
-        return cc.survival_figure(results.cohort, results.estimates, "AML", "transplant")
+        return cc.survival_figure(results, "AML", "transplant")
 
     first = results.drawn(("os", "AML", "transplant"), build)
     assert results.drawn(("os", "AML", "transplant"), build) is first

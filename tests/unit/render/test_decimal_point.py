@@ -9,6 +9,7 @@ import re
 import pytest
 
 from lib.cohort.demo import load_demo_cohort
+from lib.cohort.results import centre_results
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.evidence import exhibits as ex
@@ -129,7 +130,7 @@ def test_no_decimal_comma_beside_the_literature(lang):
     # The centre's own rows set beside published figures: the Dutch summary's 68,0% and 82,1%.
     with using_language(lang):
         ds = load_dataset(DATA_DIR, lang=lang)
-        centre = cc.centre_results(load_demo_cohort(), ds)
+        centre = centre_results(load_demo_cohort(), ds)
         # Those printed with commas (the sorafenib maintenance figures) count from another
         # origin than the demo cohort's transplant estimates: listed as left out, never drawn.
         matched = (*centre.beside, *centre.other_origin)
