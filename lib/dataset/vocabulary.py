@@ -22,6 +22,14 @@ PHASE_SUMMARIES = {
     "transplant": "Allogeneic HSCT: donors, conditioning regimens, bridging",
     "relapse": "Molecular (MRD) or haematologic relapse and its treatment",
 }
+#: What each phase means as the time origin of a centre's cohort (the axis titles of its curves).
+PHASE_ORIGINS = {
+    "induction": "start of induction",
+    "consolidation": "start of consolidation",
+    "maintenance": "start of maintenance",
+    "transplant": "transplant (day 0)",
+    "relapse": "relapse",
+}
 
 #: What a study is on a phase page: the standard a new result is read against, a newer therapy,
 #: or integrative (TCM) care. The page shows references first.

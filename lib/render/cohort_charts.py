@@ -27,7 +27,13 @@ from lib.cohort.estimates import Curve, Landmark, LogRank, Median, RiskCounts
 from lib.cohort.literature import CAVEAT, BesideLiterature
 from lib.cohort.records import ALL_PATIENTS, group_text
 from lib.cohort.results import CentreResults
-from lib.dataset.vocabulary import ENDPOINTS, FLAG_LABELS, PHASE_LABELS, VERIFICATION_LABELS
+from lib.dataset.vocabulary import (
+    ENDPOINTS,
+    FLAG_LABELS,
+    PHASE_LABELS,
+    PHASE_ORIGINS,
+    VERIFICATION_LABELS,
+)
 from lib.evidence import text as fmt
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
@@ -51,14 +57,6 @@ ENDPOINT_SHORT = {"os": "OS", "cir": "CIR", "nrm": "NRM"}
 #: Group curves: Okabe-Ito without the yellow (too pale for a line on white), then dashed.
 GROUP_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 GROUP_DASHES = ("solid", "dash", "dot")
-#: What each phase means as a time origin, for axis titles.
-ORIGINS = {
-    "induction": N_("start of induction"),
-    "consolidation": N_("start of consolidation"),
-    "maintenance": N_("start of maintenance"),
-    "transplant": N_("transplant (day 0)"),
-    "relapse": N_("relapse"),
-}
 SYNTHETIC_LABEL = N_("synthetic demo data, not patients")
 CENTRE_NAME = N_("Our centre")
 #: The risk table's rows (the keys of lib.cohort.estimates.RiskCounts), as shown. Short names:
@@ -371,7 +369,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 
 
 def _origin(phase: str) -> str:
-    return _(ORIGINS[phase]) if phase in ORIGINS else phase
+    return _(PHASE_ORIGINS[phase]) if phase in PHASE_ORIGINS else phase
 
 
 def _endpoint_name(endpoint: str) -> str:

@@ -97,6 +97,7 @@ def _vocabulary_labels() -> Iterator[tuple[str, str]]:
     for name in (
         "PHASE_LABELS",
         "PHASE_SUMMARIES",
+        "PHASE_ORIGINS",
         "DESIGN_LABELS",
         "UNIT_LABELS",
         "ORIGIN_LABELS",
