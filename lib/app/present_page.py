@@ -185,7 +185,7 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str]) -
         if slide.chart is not None:
             chart, numbers, side = st.columns([1.35, 1, 0.8], gap="medium")
             with chart, st.container(key="slide-chart"):
-                figure = figure_for(state, diseases, slide)
+                figure = figure_for(state, diseases, slide, card=False)
                 st.plotly_chart(
                     charts.for_slide(figure, CHART_WIDTH, CHART_HEIGHT),
                     key=f"present-{number}",

@@ -132,8 +132,8 @@ def selection_exhibits_for(state: DataState, diseases: list[str]) -> list[Exhibi
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
-def _figure(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str):
-    return charts.frozen(charts.for_screen(charts.draw(_exhibit.chart, card=True)))
+def _figure(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, key: str, card: bool):
+    return charts.frozen(charts.for_screen(charts.draw(_exhibit.chart, card=card)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
@@ -146,9 +146,10 @@ def _sources(_exhibit: Exhibit, signature: tuple, diseases: tuple, phase: str, k
     return source_groups(_exhibit.rows)
 
 
-def figure_for(state: DataState, diseases: list[str], exhibit: Exhibit):
-    """The exhibit's chart (callers check `exhibit.chart` first); never mutate it."""
-    return _figure(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key)
+def figure_for(state: DataState, diseases: list[str], exhibit: Exhibit, card: bool = True):
+    """The exhibit's chart (callers check `exhibit.chart` first), laid out for a page's card
+    or, not `card`, for a slide's wider chart; never mutate it."""
+    return _figure(exhibit, state.signature, tuple(diseases), exhibit.phase, exhibit.key, card)
 
 
 def numbers_for(state: DataState, diseases: list[str], exhibit: Exhibit) -> pd.DataFrame:

@@ -570,12 +570,10 @@ def _category(row: Mapping, width: float = 9.0) -> str:
     )
 
 
-_GROUP_KEYS = ["endpoint_label", "time_point", "group_time", "subgroup", "origin"]
-
-
 def _group_px(rows: pd.DataFrame) -> float:
     """The width (px) of one group of bars on the narrowest card."""
-    return CARD_PLOT_WIDTH / max(len(rows.drop_duplicates(_GROUP_KEYS)), 1)
+    groups = {tuple(_category_parts(r)) for r in rows.to_dict("records")}
+    return CARD_PLOT_WIDTH / max(len(groups), 1)
 
 
 def category_fit(rows: pd.DataFrame) -> tuple[float, int]:
@@ -1204,6 +1202,7 @@ def single_arm(values: pd.DataFrame, title: str) -> go.Figure:
             x=top if ok else 0,
             y=label,
             xanchor="left",
+            align="left",
             xshift=8 if ok else 4,
         )
         for text, label, top, ok in zip(texts, labels, tops, plotted, strict=True)
