@@ -45,7 +45,7 @@ CHART_DISEASES = {
 # phase-page deep link must show no such info.
 EMPTY_STATES = {
     ("consolidation", "MDS"): ["No MDS studies in the consolidation phase", "AML: 3", "ALL: 1"],
-    ("maintenance", "MDS"): ["No MDS studies in the maintenance phase", "AML: 4", "ALL: 1"],
+    ("maintenance", "MDS"): ["No MDS studies in the maintenance phase", "AML: 4", "ALL: 2"],
 }
 EMPTY_STATE_PATTERN = re.compile(r"No (AML|MDS|ALL)(, (MDS|ALL))* studies in the \w+ phase")
 
