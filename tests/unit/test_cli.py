@@ -225,7 +225,7 @@ def test_filter_table_disease_and_phase(table):
 
 
 def test_to_json_of_an_empty_selection_keeps_the_dataset_version(table, dataset):
-    empty = filter_table(table, ["MDS"], "maintenance")
+    empty = filter_table(table, ["MDS"], "consolidation")
     assert len(empty) == 0
     document = json.loads(to_json(empty))
     assert document["figures"] == []

@@ -40,7 +40,7 @@ def test_filter_table_by_phase_and_disease(table):
     # the ALL transplant trials, and the registry facts above
     assert set(selection["study_id"].dropna()) == {"forum-tbi", "bmtctn1703-ptcy"}
     assert set(filter_table(table, ["ALL"], "induction")["study_id"].dropna()) == {"cccg-ph-das"}
-    assert filter_table(table, ["MDS"], "maintenance").empty
+    assert filter_table(table, ["MDS"], "consolidation").empty
     all_maintenance = filter_table(table, ["ALL"], "maintenance")
     assert set(all_maintenance["study_id"]) == {"dli-greek", "eortc58951-pulses"}
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
@@ -118,6 +118,8 @@ def test_published_hazard_ratios(maintenance_effects):
         "sora.os2y.pub": (0.48, 0.27, 0.86),
         "gdec.cir2y.pub": (0.32, 0.18, 0.57),
         "morpho.rfs": (0.679, 0.459, 1.005),
+        "azapost.rfs": (0.73, 0.49, 1.1),
+        "azapost.os": (0.84, 0.55, 1.29),
     }
     assert set(hrs["method"]) == {"as published"}
     lower_is_better = dict(zip(hrs["figure_id"], hrs["lower_is_better"], strict=True))
@@ -127,6 +129,8 @@ def test_published_hazard_ratios(maintenance_effects):
         "sora.os2y.pub": False,
         "gdec.cir2y.pub": True,
         "morpho.rfs": False,
+        "azapost.rfs": False,
+        "azapost.os": False,
     }
 
 
@@ -147,7 +151,7 @@ def test_risk_difference_and_ratio_from_gdec_counts(maintenance_effects):
 
 
 def test_effects_stay_within_the_selected_studies(dataset, table):
-    effects = effect_rows(table, [s.id for s in phase_studies(dataset, "maintenance", ["MDS"])])
+    effects = effect_rows(table, [s.id for s in phase_studies(dataset, "consolidation", ["MDS"])])
     assert effects.empty
 
 
