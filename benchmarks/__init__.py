@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-VIEWPORT = {"width": 1440, "height": 900}
 # AppTest's sessions are outside a script thread, which Streamlit warns about each time (a filter:
 # Streamlit resets its loggers' levels when AppTest loads the config).
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -119,7 +118,7 @@ class Tab:
     """A new browser context's page, the WebSocket messages it receives, its main-thread CPU."""
 
     def __init__(self, browser) -> None:
-        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900})
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send("Network.enable")

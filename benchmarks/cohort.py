@@ -26,8 +26,7 @@ from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASES
 from lib.render import cohort_charts as charts
 
-#: Patients -> target seconds of server time for validate + estimate + chart (issue 13).
-TARGETS_S = {2_000: 1.0, 50_000: 5.0}
+TARGETS_S = {2_000: 1.0, 50_000: 5.0}  # patients: validate + estimate + chart (issue 13)
 _HEADER = "case_code,disease,phase,group,year,age_band,months_followup,died,months_to_relapse"
 
 

@@ -22,7 +22,6 @@ from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
-XSRF_COOKIE = "_streamlit_xsrf"
 TIMEOUT_S = 120.0
 CONTEXT = {"timezone": "Europe/London", "timezone_offset": 0, "locale": "en-GB",
            "is_embedded": False, "color_scheme": "light"}  # fmt: skip
@@ -85,7 +84,7 @@ class Session:
             self._ws = await connect(
                 f"ws://{url.netloc}/_stcore/stream",
                 origin=f"{url.scheme}://{url.netloc}",
-                subprotocols=["streamlit", self.cookie(XSRF_COOKIE) or ""],
+                subprotocols=["streamlit", self.cookie("_streamlit_xsrf") or ""],
                 additional_headers={"Cookie": cookies} if cookies else None,
                 **SOCKET,
             )
