@@ -535,11 +535,21 @@ def _panel(
     numbers_top = _badges(page, caveats, left, top, width)
     height -= numbers_top - top
     paras = _number_paras(numbers, size, space)
+    shown = list(numbers)
+    while shown and _height(paras, width) > height:
+        # Beyond the smallest readable size: the last numbers go to the speaker notes (which
+        # list every one), and the panel says how many, rather than shrink or overflow.
+        shown.pop()
+        more = len(numbers) - len(shown)
+        rest = _nf(
+            "{n} more key number in the speaker notes",
+            "{n} more key numbers in the speaker notes",
+            more,
+            n=more,
+        )
+        paras = _number_paras([*shown, rest], size, space)
     box = _text_box(page, left, numbers_top, width, paras, height=height)
     box.name = "Key numbers"
-    if _height(paras, width) > height:
-        # Beyond the smallest readable size: let the viewer shrink it rather than overflow.
-        box.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
 
 
 #: Space after each key number, in font sizes: as usual, then tighter where even the smallest
