@@ -27,6 +27,8 @@ from playwright.sync_api import Dialog, Locator, Page, Request, expect
 
 from lib.dataset.loading import load_dataset
 from lib.dataset.vocabulary import DISEASES, PHASE_LABELS
+from lib.evidence.exhibits import phase_view
+from lib.evidence.figures import figure_table
 from lib.evidence.text import enumeration
 from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
 from tests.unit.conftest import arm, edit, record
@@ -49,11 +51,25 @@ DLI_TITLE = '<iframe src="https://example.com/frame"></iframe>DLI cohort'
 DLI_ARM = '<img src="https://example.com/arm.png">DLI'
 RELAPSE_AIM = "<svg onload=alert(8)>"
 # induction (AML): the microtransplantation trial
-MST_SHORT = '<a href="javascript:alert(7)">MST</a>'
-MST_ARM = "<b>MST</b> <i>arm</i> :blue[blue]"
+FIRST_SHORT = '<a href="javascript:alert(7)">MST</a>'
+FIRST_ARM = "<b>MST</b> <i>arm</i> :blue[blue]"
 # induction (AML): a programme key fact; consolidation: a consensus document
 KEY_FACT_LABEL = '<a href="https://example.com">x</a>'
 CONSENSUS_TITLE = "![logo](https://example.com/logo.png) <img src=x onerror=alert(9)>Consensus"
+
+
+def _first_card(phase: str, disease: str) -> tuple[str, str]:
+    """The study of a phase page's first card and its intervention arm (the first bars): on the
+    page's first screen whatever studies the data adds (a section shows six cards at a time)."""
+    ds = load_dataset(DEFAULT_DATA_DIR)
+    view = phase_view(ds, figure_table(ds), phase, [disease])
+    study_id = next(e.key for key, _h, _c, shown in view.sections() if key == "arms" for e in shown)
+    study = next(s for s in ds.studies if s.id == study_id)
+    return study_id, next(a.id for a in study.arms if a.role == "intervention")
+
+
+#: The first card of AML induction: the payloads in its chart title, legend and hover.
+INDUCTION_FIRST = _first_card("induction", "AML")
 
 
 def _payloads(data_dir: Path) -> None:
@@ -64,8 +80,9 @@ def _payloads(data_dir: Path) -> None:
         arm(content, "sorafenib-flt3", "sora.control")["label"] = ARM_PLOTLY_LINK
         record(content, "studies", "dli-greek").update(title=DLI_TITLE, short_label=DLI_SHORT)
         arm(content, "dli-greek", "dli.dli")["label"] = DLI_ARM
-        record(content, "studies", "mst-elderly-aml")["short_label"] = MST_SHORT
-        arm(content, "mst-elderly-aml", "mst.gpbsc")["label"] = MST_ARM
+        study_id, arm_id = INDUCTION_FIRST
+        record(content, "studies", study_id)["short_label"] = FIRST_SHORT
+        arm(content, study_id, arm_id)["label"] = FIRST_ARM
 
     def notes(content: dict) -> None:
         maintenance = record(content, "notes", "note-maintenance")
@@ -115,8 +132,8 @@ TARGETS = [
         "induction?disease=AML",
         charts=1,
         texts=[KEY_FACT_LABEL],
-        chart_texts=[MST_SHORT, MST_ARM],
-        hover=(MST_SHORT, MST_ARM),
+        chart_texts=[FIRST_SHORT, FIRST_ARM],
+        hover=(FIRST_SHORT, FIRST_ARM),
     ),
     Target("consolidation?disease=AML", charts=1, texts=[CONSENSUS_TITLE]),
     Target("relapse", charts=1, texts=[RELAPSE_AIM]),
