@@ -906,18 +906,7 @@ def forest(
             autorange="reversed",
             showgrid=False,
         ),
-        shapes=[
-            dict(
-                type="line",
-                xref="x",
-                x0=spec.null,
-                x1=spec.null,
-                yref="paper",
-                y0=0,
-                y1=1,
-                line=dict(dash="dash", color=MUTED_COLOR, width=1.5),
-            )
-        ],
+        shapes=[_null_line(spec.null)],
         annotations=[
             *estimates,
             _note(
@@ -1019,24 +1008,27 @@ def _card_forest(
             showline=False,
             showgrid=False,
         ),
-        shapes=[
-            dict(
-                type="line",
-                xref="x",
-                x0=spec.null,
-                x1=spec.null,
-                yref="paper",
-                y0=0,
-                y1=1,
-                line=dict(dash="dash", color=MUTED_COLOR, width=1.5),
-            )
-        ],
+        shapes=[_null_line(spec.null)],
         annotations=notes,
     )
     layout = fig.to_plotly_json()["layout"]
     margin = _presized_margin(fig.to_plotly_json()["data"], layout)
     fig.update_layout(height=math.ceil(row * (n - 1 + top + bottom)) + margin["t"] + margin["b"])
     return fig
+
+
+def _null_line(null: float) -> dict:
+    """A forest plot's line of no effect (1 for ratios, 0 for differences), top to bottom."""
+    return dict(
+        type="line",
+        xref="x",
+        x0=null,
+        x1=null,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(dash="dash", color=MUTED_COLOR, width=1.5),
+    )
 
 
 def _estimate_margin(texts: list[str]) -> int:
