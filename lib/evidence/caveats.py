@@ -161,7 +161,13 @@ def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
     twin = twins.iloc[0]
     return bracketed(
         words,
-        publication_effect(twin["hr"], twin["hr_ci_low"], twin["hr_ci_high"], twin["p_as_printed"]),
+        publication_effect(
+            twin["hr"],
+            twin["hr_ci_low"],
+            twin["hr_ci_high"],
+            twin["p_as_printed"],
+            twin["as_printed"],
+        ),
     )
 
 

@@ -369,7 +369,10 @@ def _arm_exhibits(study: Study, rows: pd.DataFrame) -> list[Exhibit]:
     if values.empty and comparisons.empty:
         return []
     badges = tuple(study_badges(rows, study))
-    claim_lines = tuple(text.claim_sentence(r) for r in selection.records(claims))
+    claim_lines = tuple(
+        text.claim_sentence(r, arm_sizes=selection.compared_arm_sizes(r, sizes))
+        for r in selection.records(claims)
+    )
     units = selection.arm_units(values)
     if not units:
         return [

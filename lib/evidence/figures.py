@@ -103,7 +103,7 @@ EXPORT_COLUMNS = [
 #: headline cards' population label, the printed words as read in the session's language
 #: (`reads`, `p_reads`), and how a p-value relates to its `p_value` ("=", "<", ">"), for showing
 #: it from the number where the printed form has no decimal point.
-DISPLAY_COLUMNS = ["population_label", "reads", "p_reads", "p_relation"]
+DISPLAY_COLUMNS = ["population_label", "reads", "p_reads", "p_relation", "comparator_arm_id"]
 
 
 # --- the flat table ------------------------------------------------------------------------
@@ -307,6 +307,7 @@ def _comparison_row(find: _Lookup, comp: Comparison) -> dict:
         "arm": _arm_label(study, comp.intervention_arm),
         "arm_role": "intervention",
         "comparator_arm": _arm_label(study, comp.control_arm),
+        "comparator_arm_id": comp.control_arm,
         "endpoint": comp.endpoint,
         "endpoint_label": _(ENDPOINTS[comp.endpoint][0]),
         "endpoint_wording": comp.endpoint_wording,

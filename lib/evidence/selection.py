@@ -168,6 +168,16 @@ def direction_claims(table: pd.DataFrame, study_id: str) -> pd.DataFrame:
     return comps[comps["linked_figures"].map(len) == 0].reset_index(drop=True)
 
 
+def compared_arm_sizes(claim, sizes: pd.DataFrame) -> tuple[int, int] | None:
+    """The sizes of the two arms a comparison compares (intervention first), from the study's
+    sample-size rows; None where either arm has none on record."""
+    by_arm = dict(zip(sizes["arm_id"], sizes["value"], strict=True))
+    pair = (by_arm.get(claim.arm_id), by_arm.get(claim.comparator_arm_id))
+    if any(n is None or pd.isna(n) for n in pair):
+        return None
+    return int(pair[0]), int(pair[1])
+
+
 def single_arm_values(table: pd.DataFrame, studies: list[Study]) -> pd.DataFrame:
     """Outcomes not paired with a control: single-arm, registry and case figures of the phase."""
     ids = {s.id for s in studies}
@@ -208,6 +218,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "method": AS_PUBLISHED,
                     "interval_method": "",
                     "n_text": "",
+                    "as_printed": comp["as_printed"],
                     "measure_label": _(HAZARD_RATIO),
                     "method_label": _(AS_PUBLISHED),
                 }
@@ -229,6 +240,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "method": COMPUTED,
                     "interval_method": rd.method,
                     "n_text": n_text,
+                    "as_printed": "",
                     "measure_label": _(RISK_DIFFERENCE),
                     "method_label": _computed_method(rd.method),
                 }
@@ -244,6 +256,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
                     "method": COMPUTED,
                     "interval_method": rr.method,
                     "n_text": n_text,
+                    "as_printed": "",
                     "measure_label": _(RISK_RATIO),
                     "method_label": _computed_method(rr.method),
                 }
@@ -267,6 +280,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
         "method",
         "interval_method",
         "n_text",
+        "as_printed",
         "measure_label",
         "method_label",
     ]

@@ -35,6 +35,8 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?![\d.,])")
 # separator.
 _DIGITS_WITH_COMMAS = re.compile(r"(?<![\d,.])\d+(?:,\d+)+")
 _FIRST_NUMBER = re.compile(r"\d+(?:[.,·]\s?(\d+))?")
+# Every number with its decimals: "0.49-1.1" -> ("0", "49"), ("1", "1").
+_ANY_NUMBER = re.compile(r"(\d+)(?:[.,·](\d+))?")
 # The Lancet's decimal point, a raised dot ("0·58", "p=0·0003").
 _RAISED_DOT_DECIMAL = re.compile(r"\d·\d")
 
@@ -53,6 +55,22 @@ def printed_decimals(as_printed: str) -> int:
     if _THOUSANDS.match(text, match.start()):  # "12,744" is a count, not 12.744
         return 0
     return len(match.group(1))
+
+
+def decimals_printed_for(value, as_printed: str, default: int) -> int:
+    """The decimals the source printed for `value` itself ('0.73 [95% CI, 0.49-1.1]': 1.1 -> 1,
+    0.49 -> 2), so a bound printed with one decimal is not shown with two; `default` where the
+    printed form holds no such number (a computed figure, words)."""
+    text = join_split_digits(str(as_printed or ""))
+    if is_missing(value) or not text:
+        return default
+    for match in _ANY_NUMBER.finditer(text):
+        whole, decimals = match.group(1), match.group(2) or ""
+        if _THOUSANDS.match(text, match.start()):
+            continue
+        if abs(float(f"{whole}.{decimals or 0}") - abs(float(value))) < 1e-9:
+            return len(decimals)
+    return default
 
 
 def has_decimal_comma(text: str) -> bool:
@@ -199,12 +217,19 @@ def count_pairs(pairs: Iterable[tuple[int, int]]) -> str:
     return " vs ".join(f"{int(e)}/{int(n)}" for e, n in pairs)
 
 
-def estimate_interval(estimate: float, low: float, high: float, decimals: int, signed=False) -> str:
+def estimate_interval(
+    estimate: float, low: float, high: float, decimals: int, signed=False, as_printed: str = ""
+) -> str:
     """An estimate and its interval: '0.25 (0.11–0.57)'; bounds that may be negative are
-    joined in words, '−3.2 (−10.1 to 4.5)' ('−3.2 (−10.1至4.5)')."""
-    lower, upper = number(low, decimals), number(high, decimals)
+    joined in words, '−3.2 (−10.1 to 4.5)' ('−3.2 (−10.1至4.5)'). A published estimate keeps
+    the decimals its source printed for each number (`as_printed`: '0.73 (0.49–1.1)')."""
+
+    def shown(value: float) -> str:
+        return number(value, decimals_printed_for(value, as_printed, decimals))
+
+    lower, upper = shown(low), shown(high)
     bounds = span(lower, upper) if signed else f"{lower}–{upper}"
-    return f"{number(estimate, decimals)} ({bounds})"
+    return f"{shown(estimate)} ({bounds})"
 
 
 def computed_p(p: float) -> str:
@@ -337,8 +362,8 @@ def display_hr(value, as_printed: str, low=None, high=None) -> str:
     return _f(
         "HR {hr}, 95% CI {low}–{high}",
         hr=number(value, decimals),
-        low=number(low, decimals),
-        high=number(high, decimals),
+        low=number(low, decimals_printed_for(low, printed, decimals)),
+        high=number(high, decimals_printed_for(high, printed, decimals)),
     )
 
 
@@ -408,11 +433,13 @@ def figure_sentence(row) -> str:
     )
 
 
-def claim_sentence(row, with_time: bool = True) -> str:
-    """A comparison as the source states it: the claim, (time,) p as printed, HR if given."""
+def claim_sentence(row, with_time: bool = True, arm_sizes: tuple[int, int] | None = None) -> str:
+    """A comparison as the source states it: the claim, (time,) the arms' n where known
+    ('n=93 vs 94'), p as printed, HR if given."""
     parts = [
         row.statement,
         row.time_point if with_time else "",
+        "n=" + " vs ".join(display_count(n) for n in arm_sizes) if arm_sizes else "",
         p_text(row),
     ]
     if not is_missing(row.hr):
@@ -443,11 +470,16 @@ def reference(citation: str, pmid, doi) -> str:
     return " ".join(parts)
 
 
-def publication_effect(hr, low, high, p_as_printed) -> str:
-    """The publication's hazard ratio and p beside a document's words, from the numbers:
+def publication_effect(hr, low, high, p_as_printed, hr_as_printed: str = "") -> str:
+    """The publication's hazard ratio and p beside a document's words, from the numbers with
+    the decimals the publication printed (two where it printed none):
     'publication: HR 0.32 (95% CI 0.18–0.57), P < .01'."""
-    ratio = _f("HR {hr}", hr=number(hr, 2)) if not is_missing(hr) else ""
-    ci = display_ci(low, high, 2)
+
+    def shown(value) -> str:
+        return number(value, decimals_printed_for(value, hr_as_printed, 2))
+
+    ratio = _f("HR {hr}", hr=shown(hr)) if not is_missing(hr) else ""
+    ci = "" if is_missing(low) or is_missing(high) else f"{shown(low)}–{shown(high)}"
     if ratio and ci:
         ratio = bracketed(ratio, f"95% CI {ci}")
     figures = clauses((ratio, display_p(p_as_printed) if not is_missing(p_as_printed) else ""))
@@ -475,11 +507,17 @@ def effect_sentence(row) -> str:
         endpoint=row.endpoint_label,
         time=row.time_point,
         measure=lower_first(measure),
-        estimate=number(row.estimate, 2),
-        low=number(row.low, 2),
-        high=number(row.high, 2),
+        estimate=_effect_number(row, row.estimate),
+        low=_effect_number(row, row.low),
+        high=_effect_number(row, row.high),
         method=method,
     )
+
+
+def _effect_number(row, value: float) -> str:
+    """A forest row's number: a published estimate with the decimals printed for it, a computed
+    one with two."""
+    return number(value, decimals_printed_for(value, getattr(row, "as_printed", ""), 2))
 
 
 def is_editorial(item) -> bool:

@@ -811,7 +811,9 @@ _SCALES = {
 
 def _interval(row: Mapping, scale: _Scale) -> str:
     signed = scale.separator == " to "
-    return estimate_interval(row["estimate"], row["low"], row["high"], scale.decimals, signed)
+    return estimate_interval(
+        row["estimate"], row["low"], row["high"], scale.decimals, signed, row.get("as_printed", "")
+    )
 
 
 def _favours_low(row: Mapping) -> bool:

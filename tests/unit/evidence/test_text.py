@@ -370,6 +370,20 @@ def test_display_hr_from_its_numbers_where_printed_with_commas():
     assert txt.display_hr(None, point) == point
 
 
+def test_a_bound_keeps_the_decimals_printed_for_it():
+    # Blood Adv 2020 printed the upper bound with one decimal: 1.1 is not shown as 1.10.
+    printed = "hazard ratios of 0.73 [95% confidence interval, 0.49-1.1; P = .14]"
+    assert txt.display_hr(0.73, printed, 0.49, 1.1) == "HR 0.73, 95% CI 0.49–1.1"
+    assert txt.decimals_printed_for(1.1, printed, 2) == 1
+    assert txt.decimals_printed_for(0.49, printed, 0) == 2
+    assert txt.decimals_printed_for(0.5, printed, 2) == 2  # not printed: the default
+    assert txt.decimals_printed_for(0.25, "HR 0,25, 95% CI 0,11-0,57", 0) == 2
+    assert txt.estimate_interval(0.73, 0.49, 1.1, 2, as_printed=printed) == "0.73 (0.49–1.1)"
+    assert txt.estimate_interval(0.73, 0.49, 1.1, 2) == "0.73 (0.49–1.10)"  # computed
+    effect = txt.publication_effect(0.73, 0.49, 1.1, "P = .14", printed)
+    assert effect == "publication: HR 0.73 (95% CI 0.49–1.1), P = .14"
+
+
 def test_numbers_print_one_way():
     assert txt.number(-3.25, 1) == "\u22123.2"
     assert txt.number(0.5, 2) == "0.50"
