@@ -15,7 +15,7 @@ from lib.app.centre_session import centre_error_bars, published_chart
 from lib.app.keys import HANDOUT_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
-from lib.app.widgets import CHART_CONFIG, badges, excerpt_label
+from lib.app.widgets import badges, excerpt_label, show_chart
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import Exhibit, SourceEntry, SourceGroup, print_columns
 from lib.i18n import _, _f, _nf, current_language
@@ -125,7 +125,7 @@ def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: b
     """The exhibit's chart, its image downloads, and a line saying what the error bars are."""
     figure = figure_for(state, diseases, exhibit)
     figure, centre = published_chart(state, diseases, exhibit, figure)  # a copy when marked
-    st.plotly_chart(figure, key=f"chart-{exhibit.key}", config=CHART_CONFIG, theme=None)
+    show_chart(figure, key=f"chart-{exhibit.key}")
     if centre:
         st.caption("  \n".join(markdown(line) for line in centre))
     if downloads:

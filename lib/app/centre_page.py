@@ -17,6 +17,7 @@ from lib.app.centre_session import CentreSession, session_centre
 from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, current_data
+from lib.app.widgets import show_chart
 from lib.cohort.demo import load_demo_cohort
 from lib.cohort.estimates import MIN_EVENTS
 from lib.cohort.export import estimates_json, landmark_frame
@@ -82,7 +83,6 @@ UPLOADER_HINT = N_(
     "Drag the file onto the box above, or click “Upload” to choose it. The box's own words are "
     "Streamlit's and stay in English."
 )
-CHART_CONFIG = widgets.CHART_CONFIG
 #: Disease x time origin blocks drawn open on the page; the others are listed closed and drawn
 #: when opened (two charts each: the first paint stays at most 8 curve charts).
 OPEN_STRATA = 4
@@ -452,24 +452,20 @@ def _stratum(centre: CentreResults, disease: str, phase: str, patients: int) -> 
 def _all_patients(centre: CentreResults, disease: str, phase: str, key: str) -> None:
     survival, incidence = st.columns(2, gap="medium")
     with survival:
-        st.plotly_chart(
+        show_chart(
             centre.drawn(
                 ("os", disease, phase),
                 lambda: cc.survival_figure(centre, disease, phase),
             ),
             key=f"{key}-os",
-            config=CHART_CONFIG,
-            theme=None,
         )
     with incidence:
-        st.plotly_chart(
+        show_chart(
             centre.drawn(
                 ("cir-nrm", disease, phase),
                 lambda: cc.incidence_figure(centre, disease, phase),
             ),
             key=f"{key}-cir-nrm",
-            config=CHART_CONFIG,
-            theme=None,
         )
 
 
@@ -479,14 +475,12 @@ def _by_group(centre: CentreResults, disease: str, phase: str, key: str, groups:
     first, second = st.columns(2, gap="medium")
     for column, endpoint in ((first, "os"), (second, "cir"), (first, "nrm")):
         with column:
-            st.plotly_chart(
+            show_chart(
                 centre.drawn(
                     ("groups", disease, phase, endpoint),
                     lambda endpoint=endpoint: cc.group_figure(centre, disease, phase, endpoint),
                 ),
                 key=f"{key}-{endpoint}-groups",
-                config=CHART_CONFIG,
-                theme=None,
             )
     with second:
         medians = [group.median for group in stratum.groups]
@@ -658,7 +652,7 @@ def _beside_literature(centre: CentreResults, diseases: list[str]) -> None:
                 )
             )
             continue
-        st.plotly_chart(
+        show_chart(
             centre.drawn(
                 ("literature", disease, phase, group),
                 lambda mine=mine, disease=disease: cc.literature_figure(
@@ -666,8 +660,6 @@ def _beside_literature(centre: CentreResults, diseases: list[str]) -> None:
                 ),
             ),
             key=f"centre-literature-{disease}",
-            config=CHART_CONFIG,
-            theme=None,
         )
         with st.expander(_f("{disease}: the rows as a table, with sources", disease=disease)):
             st.dataframe(

@@ -186,12 +186,10 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str]) -
             chart, numbers, side = st.columns([1.35, 1, 0.8], gap="medium")
             with chart, st.container(key="slide-chart"):
                 figure = figure_for(state, diseases, slide, card=False)
-                st.plotly_chart(
+                widgets.show_chart(
                     charts.for_slide(figure, CHART_WIDTH, CHART_HEIGHT),
                     key=f"present-{number}",
                     width="content",
-                    config=widgets.CHART_CONFIG,
-                    theme=None,
                 )
             shown = CHART_LINES
         else:

@@ -27,6 +27,12 @@ from lib.i18n import _, _f, _nf
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
+def show_chart(figure, key: str, **options) -> None:
+    """Every chart on screen, the same way: without the mode bar, in the house theme (not
+    Streamlit's)."""
+    st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
+
+
 def selected_diseases() -> list[str]:
     """The diseases chosen in the sidebar filter (bound to the URL), in canonical order."""
     chosen = st.session_state.get(DISEASE_KEY) or []
