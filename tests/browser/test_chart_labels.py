@@ -3,6 +3,9 @@
 past the chart's own SVG, and no two of them overlap. Boxes are the browser's own text bounding
 boxes (not a picture compared with a picture).
 
+Every chart also fits the margins set before it was drawn (charts.for_screen), so Plotly's
+automargin has nothing to push and draws it once.
+
 One page per language: the first phase is opened by its address, the others through the
 sidebar, and each is measured at every width by resizing the window (the charts are redrawn at
 their new width; measured 2026-12-07: the same problems as a fresh page at that width). Each
@@ -59,6 +62,16 @@ SETTLED = f"""() => {{
   window.__labelBoxes = boxes;
   return sized && same;
 }}"""
+
+
+# Margins Plotly's automargin pushed beyond those set before drawing (charts.for_screen): a
+# push means the chart is drawn a second time (docs/benchmarks.md: Plotly's automargin redraw).
+PUSHED_MARGINS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
+  .flatMap(gd => {
+    const set = gd._fullLayout.margin, drawn = gd._fullLayout._size;
+    return ['l', 'r', 't', 'b'].filter(side => drawn[side] > set[side] + 0.5)
+      .map(side => `${gd.layout.title.text}: ${side}`);
+  })"""
 
 
 @dataclass(frozen=True)
@@ -198,3 +211,5 @@ def test_no_label_is_cut_or_overlaps(
                 assert charts, "no chart on the page"
                 known = [k for k in KNOWN if (k.phase, k.width, k.lang) == (phase, width, lang)]
                 assert not (message := compare(problems(charts), known)), message
+            with subtests.test("margins presized", phase=phase, width=width, lang=lang):
+                assert page.evaluate(PUSHED_MARGINS) == []

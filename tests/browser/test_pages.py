@@ -355,22 +355,3 @@ def test_card_tabs_csv_download_sources_and_no_page_errors(
         expect(page.get_by_text(re.compile(r"· showing AML, MDS$"))).to_be_visible()
         expect_loaded(page, "Transplant", charts=1)
         assert_no_page_errors(console_errors)
-
-
-# --- charts drawn once (docs/benchmarks.md: Plotly's automargin redraw) -------------------------
-
-PUSHED_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => {
-  const set = gd._fullLayout.margin, drawn = gd._fullLayout._size;
-  return ['l', 'r', 't', 'b'].filter(side => drawn[side] > set[side] + 0.5)
-    .map(side => `${gd.layout.title.text}: ${side}`);
-})"""
-
-
-def test_charts_fit_their_presized_margins(page: Page, app_server: str) -> None:
-    """Every chart of the phases with the most charts fits the margins set before it draws, so
-    Plotly's automargin has nothing to push and draws it once (a push means a second draw)."""
-    for lang in ("en", "zh"):
-        for path, charts in (("maintenance", 5), ("transplant", 4), ("relapse", 4)):
-            page.goto(f"{app_server}/{path}?lang={lang}&handout=true")
-            wait_for_app(page, charts=charts, timeout=LOAD_TIMEOUT_MS)
-            assert page.evaluate(PUSHED_MARGINS) == [], (path, lang)
