@@ -2,10 +2,11 @@
 (chart images, slides); browsers wrap on-screen text on their own.
 
 Latin text breaks at spaces. Chinese has no spaces: a line may break between any two CJK
-characters, and after an abbreviation's closing bracket (移植(allo-HSCT)|后), but it never
-starts with closing punctuation (，。、；：）」 and the like) and never ends with opening
-punctuation (（「 and the like): the rule of Chinese typesetting (W3C clreq, GB/T 15834). A
-Latin word stays whole unless it alone is wider than the line.
+characters outside a clinical word (`WHOLE_TERMS`: 无白血病生存 stays whole), and after an
+abbreviation's closing bracket (移植(allo-HSCT)|后), but it never starts with closing
+punctuation (，。、；：）」 and the like) and never ends with opening punctuation (（「 and the
+like): the rule of Chinese typesetting (W3C clreq, GB/T 15834). A Latin word, or a clinical
+word, stays whole unless it alone is wider than the line.
 
 ``measure`` gives a string's width in em (font units / font size); `estimate_em` is the
 project's one estimate of it without font metrics (images' captions, slides' text boxes, chart
@@ -25,6 +26,125 @@ NO_BREAK_BEFORE = frozenset("，。、；：？！）」』》〉】〕〗〙〛
 NO_BREAK_AFTER = frozenset("（「『《〈【〔〖〘〚“‘")
 
 _CLOSING_ASCII = frozenset(")]")
+
+#: Clinical words a line never breaks inside, though Chinese may break between any two
+#: characters: a label wrapped as 无白血病生/存 or 累积复/发率 reads as nonsense to a
+#: haematologist. The guideline terms of the endpoints, phases, designs, effect measures and
+#: the drugs and procedures the dataset names (a term longer than a whole line is still cut).
+WHOLE_TERMS: tuple[str, ...] = (
+    # endpoints
+    "累积复发率",
+    "粗复发率",
+    "总生存率",
+    "总生存期",
+    "中位总生存期",
+    "总生存",
+    "无白血病生存",
+    "无病生存",
+    "无复发生存",
+    "无事件生存",
+    "无复发",
+    "非复发死亡率",
+    "非复发病死率",
+    "完全缓解",
+    "总反应率",
+    "总缓解率",
+    "急性",
+    "慢性",
+    "早期死亡",
+    "存活",
+    "生存时间",
+    "复发率",
+    "死亡率",
+    "移植物抗宿主病",
+    "可检测残留病",
+    "微小残留病",
+    # phases and treatment
+    "诱导治疗",
+    "巩固治疗",
+    "缓解后治疗",
+    "维持治疗",
+    "造血干细胞移植",
+    "异基因",
+    "自体",
+    "复发",
+    "难治",
+    "预处理方案",
+    "清髓性",
+    "减低强度",
+    "预处理",
+    "抢先治疗",
+    "预防性治疗",
+    "单倍体相合",
+    "单倍型相合",
+    "同胞全相合",
+    "全相合",
+    "供者",
+    "淋巴细胞输注",
+    "微移植",
+    "化疗",
+    "强化疗",
+    "桥接",
+    "观察组",
+    "对照组",
+    "安慰剂",
+    # designs and measures
+    "随机对照试验",
+    "随机",
+    "回顾性研究",
+    "前瞻性",
+    "登记研究",
+    "单臂",
+    "风险比",
+    "置信区间",
+    "发表数据",
+    "中位随访",
+    "随访",
+    "患者",
+    "病例",
+    "按原文",
+    "原文",
+    # drugs
+    "维奈克拉",
+    "阿扎胞苷",
+    "地西他滨",
+    "索拉非尼",
+    "芦可替尼",
+    "塞替派",
+    "安吖啶",
+    "司莫司汀",
+    "高三尖杉酯碱",
+    "阿糖胞苷",
+    "柔红霉素",
+    "伊达比星",
+    "吉瑞替尼",
+    "米哚妥林",
+    "达沙替尼",
+    "伊马替尼",
+    "普纳替尼",
+    "贝林妥欧单抗",
+    "奥加伊妥珠单抗",
+    "吉妥珠单抗",
+    "干扰素",
+    "去甲基化药物",
+    "粒细胞集落刺激因子",
+    "环磷酰胺",
+    "白消安",
+    "氟达拉滨",
+    "全反式维甲酸",
+    "三氧化二砷",
+    "复方黄黛片",
+    "长春新碱",
+    "糖皮质激素",
+    # diseases
+    "急性髓系白血病",
+    "骨髓增生异常综合征",
+    "急性淋巴细胞白血病",
+    "白血病",
+    "老年",
+)
+# Longest first, so 中位总生存期 is found before 总生存.
+_WHOLE_TERM = re.compile("|".join(sorted(map(re.escape, WHOLE_TERMS), key=len, reverse=True)))
 
 Measure = Callable[[str], float]
 
@@ -69,14 +189,17 @@ def _may_break_between(before: str, after: str) -> bool:
     return is_cjk(before) or before in _CLOSING_ASCII
 
 
-def _atoms(paragraph: str) -> list[tuple[str, str]]:
+def _atoms(paragraph: str, whole_terms: bool = True) -> list[tuple[str, str]]:
     """The unbreakable pieces of a paragraph, each with the separator that goes before it when it
-    does not start a line (" " after a space, "" between CJK characters)."""
+    does not start a line (" " after a space, "" between CJK characters); with `whole_terms`,
+    no piece ends inside a clinical word."""
     atoms: list[tuple[str, str]] = []
     for word in paragraph.split():
         start = 0
+        terms = _WHOLE_TERM.finditer(word) if whole_terms else ()
+        inside_terms = {i for term in terms for i in range(term.start() + 1, term.end())}
         for i in range(1, len(word)):
-            if _may_break_between(word[i - 1], word[i]):
+            if i not in inside_terms and _may_break_between(word[i - 1], word[i]):
                 atoms.append((word[start:i], "" if start else " "))
                 start = i
         atoms.append((word[start:], "" if start else " "))
@@ -122,18 +245,29 @@ def wrap(text: str, width_em: float, measure: Measure = estimate_em) -> list[str
         raise ValueError("width_em must be positive")
     lines: list[str] = []
     for paragraph in re.split(r"\r\n|\r|\n", text):
-        current = ""
-        for atom, sep in _atoms(paragraph):
-            candidate = current + sep + atom if current else atom
-            if not current or measure(candidate) <= width_em:
-                current = candidate
+        lines.extend(_wrap_paragraph(paragraph, width_em, measure, whole_terms=True))
+    return lines
+
+
+def _wrap_paragraph(paragraph: str, width_em: float, measure: Measure, whole_terms: bool):
+    """One paragraph's lines. A piece wider than a line is broken where Chinese may break (a
+    clinical word too: 总生存(OS) on a line narrower than itself), else between characters."""
+    lines: list[str] = []
+    current = ""
+    for atom, sep in _atoms(paragraph, whole_terms):
+        candidate = current + sep + atom if current else atom
+        if not current or measure(candidate) <= width_em:
+            current = candidate
+        else:
+            lines.append(current)
+            current = atom
+        if measure(current) > width_em and (current == atom):
+            if whole_terms:
+                *full, current = _wrap_paragraph(atom, width_em, measure, whole_terms=False)
             else:
-                lines.append(current)
-                current = atom
-            if measure(current) > width_em and (current == atom):
                 *full, current = _split_long(atom, width_em, measure)
-                lines.extend(full)
-        lines.append(current)
+            lines.extend(full)
+    lines.append(current)
     return lines
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.i18n.wrap import NO_BREAK_AFTER, NO_BREAK_BEFORE, estimate_em, fill, wrap
+from lib.i18n.wrap import NO_BREAK_AFTER, NO_BREAK_BEFORE, WHOLE_TERMS, estimate_em, fill, wrap
 
 
 def chars(text: str) -> float:
@@ -23,12 +23,34 @@ def test_a_latin_word_is_not_split_unless_too_long_for_a_line():
 
 
 def test_chinese_breaks_between_any_two_characters():
-    assert wrap("异基因造血干细胞移植", 4, chars) == ["异基因造", "血干细胞", "移植"]
+    assert wrap("甲乙丙丁戊己庚辛壬癸", 4, chars) == ["甲乙丙丁", "戊己庚辛", "壬癸"]
+
+
+def test_a_clinical_word_stays_whole():
+    # Read on a chart at dataset 1.3.0: "2年无白血病生/存", "中位总生存期 · 高/三尖杉酯碱组".
+    assert wrap("2年无白血病生存", 7, chars) == ["2年", "无白血病生存"]
+    assert wrap("中位总生存期 · 高三尖杉酯碱组", 8, chars) == ["中位总生存期 ·", "高三尖杉酯碱组"]
+    assert wrap("累积复发率(CIR)对比", 10, chars) == ["累积复发率(CIR)", "对比"]
+    # The longest term wins where two overlap (中位总生存期 holds 总生存).
+    assert wrap("中位总生存期", 4, chars) == ["中位总生", "存期"]  # wider than a line: cut
+    assert all(term in WHOLE_TERMS for term in ("无白血病生存", "累积复发率", "维奈克拉"))
+
+
+def test_every_endpoint_term_stays_whole_on_a_line_that_holds_it():
+    from lib.dataset.vocabulary import ENDPOINTS
+    from lib.i18n import _, using_language
+
+    with using_language("zh"):
+        labels = [_(label) for label, _definition in ENDPOINTS.values()]
+    for label in labels:
+        for term in (t for t in WHOLE_TERMS if t in label):
+            lines = wrap(f"甲乙{label}丙", len(label) + 1, chars)
+            assert any(term in line for line in lines), (label, term, lines)
 
 
 def test_never_before_closing_punctuation():
     # "，" would start the second line: the character before it goes down with it.
-    assert wrap("总生存率，无复发生存率", 4, chars) == ["总生存", "率，无复", "发生存率"]
+    assert wrap("甲乙丙丁，戊己庚辛", 4, chars) == ["甲乙丙", "丁，戊己", "庚辛"]
     for mark in "，。、；：）」":
         for width in range(2, 8):
             lines = wrap(f"甲乙丙丁{mark}戊己庚辛{mark}壬癸", width, chars)
