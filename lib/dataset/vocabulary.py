@@ -263,6 +263,23 @@ NO_HEADLINE_FLAGS = frozenset(
     }
 )
 #: Endpoints a headline may show: relapse and survival (the dashboard's subject).
+#: The endpoints' standard abbreviations, where a label must be short (a forest plot's rows on a
+#: projector slide); clinical Chinese uses the same Latin abbreviations, so they are not
+#: translated. Others keep their label. (A median's row names "median" in its time point.)
+ENDPOINT_ABBREVIATIONS: dict[str, str] = {
+    "cir": "CIR",
+    "os": "OS",
+    "median_os": "OS",
+    "lfs": "LFS",
+    "dfs": "DFS",
+    "rfs": "RFS",
+    "efs": "EFS",
+    "grfs": "GRFS",
+    "nrm": "NRM",
+    "cr": "CR",
+    "cr_cri": "CR/CRi",
+    "orr": "ORR",
+}
 HEADLINE_ENDPOINTS = frozenset(
     {"cir", "relapse_crude", "os", "median_os", "lfs", "dfs", "rfs", "efs", "nrm"}
 )

@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from lib.dataset.vocabulary import FLAG_LABELS
+from lib.dataset.vocabulary import ENDPOINT_ABBREVIATIONS, FLAG_LABELS
 from lib.evidence.escape import plotly_html
 from lib.evidence.exhibits import Chart
 from lib.evidence.selection import HAZARD_RATIO, RISK_DIFFERENCE, RISK_RATIO, chart_scale
@@ -436,6 +436,11 @@ def for_slide(fig: go.Figure, width: int, height: int) -> go.Figure:
         xaxis=dict(tickfont=dict(size=SLIDE_LABEL_FONT)),
         yaxis=dict(tickfont=dict(size=SLIDE_LABEL_FONT)),
     )
+    short = (spec.get("meta") or {}).get("slide_ticktext")
+    if short:  # a forest plot's rows in fewer words (`_slide_row_label`)
+        layout["yaxis"] |= dict(
+            tickmode="array", tickvals=spec["yaxis"]["categoryarray"], ticktext=short
+        )
     return go.Figure(fig).update_layout(**layout)
 
 
@@ -858,6 +863,7 @@ def forest(
         "as published" if r["method"] == "as published" else "computed" for r in records
     ]
     rows["favours_low"] = [_favours_low(r) for r in records]
+    slide_labels = _slide_row_labels(records, rows["figure_id"])
     traces = [
         dict(
             type="scatter",
@@ -899,6 +905,8 @@ def forest(
         title,
         traces,
         height=_height(list(rows["label"]), 230),
+        # A slide's rows (for_slide) are labelled in fewer words, so 20 px type fits its rows.
+        meta=dict(slide_ticktext=slide_labels),
         margin=dict(r=_estimate_margin([e["text"] for e in estimates])),
         showlegend=True,
         xaxis=_forest_axis(rows, scale),
@@ -934,6 +942,40 @@ def forest(
             ),
         ],
     )
+
+
+#: A forest row's label on a projector slide: about this many characters a line, two lines.
+SLIDE_ROW_CHARS = 28
+#: A time point short enough to name on a slide's row ('2 years', 'median', '2年').
+SLIDE_TIME_CHARS = 12
+
+
+def _slide_row_labels(records: list[dict], ids: Iterable[object]) -> list[str]:
+    """Forest rows in the fewest words that still tell them apart, for 20 px type on a slide:
+    the study without its bracketed gloss, the endpoint's standard abbreviation (OS, EFS, CR)
+    and a short time point, or the whole time point where rows would read alike (sorafenib's
+    relapse at 1 and at 2 years). The full label, estimate and CI stay in the hover, the key
+    numbers and the notes."""
+
+    def label(row: Mapping, whole_time: bool) -> str:
+        study = _TRAILING_BRACKETS.sub("", str(row["study"])) or row["study"]
+        endpoint = ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+        time = str(row["time_point"])
+        short = whole_time or label_chars(time) <= SLIDE_TIME_CHARS
+        return _label([study, endpoint, time if short else ""], SLIDE_ROW_CHARS)
+
+    labels = [label(row, False) for row in records]
+    alike = pd.Series(labels).duplicated(keep=False)
+    labels = [
+        label(row, True) if again else text
+        for row, text, again in zip(records, labels, alike, strict=True)
+    ]
+    return _unique(labels, ids)
+
+
+#: A study label's closing gloss, "AZA-AML-001 (azacitidine, older AML)": the trial's name is
+#: what a room calls it; the gloss stays in the key numbers and the notes.
+_TRAILING_BRACKETS = re.compile(r"\s*[(（][^()（）]*[)）]$")
 
 
 #: A card's forest plot: each row's text in lines of this many px (15 px type) from the

@@ -748,3 +748,17 @@ def test_single_arm_texts_end_inside_the_card(relapse_single):
         for line in note.text.removeprefix("<i>").removesuffix("</i>").split("<br>"):
             width = charts.estimate_em(html.unescape(line)) * charts.LABEL_FONT_SIZE
             assert start + width <= plot + margin.r, note.text
+
+
+def test_a_forest_slide_names_each_row_in_few_words(maintenance_effects):
+    # 20 px type on a projector: a 9-row forest's full labels ran to 4 lines and overlapped.
+    fig = charts.forest(maintenance_effects, "Maintenance", "ratio")
+    slide = charts.for_slide(fig, 900, 700)
+    ticks = list(slide.layout.yaxis.ticktext)
+    assert list(slide.layout.yaxis.tickvals) == list(fig.layout.yaxis.categoryarray)
+    assert len(ticks) == len(set(ticks)) == len(fig.layout.yaxis.categoryarray)
+    assert all(tick.count("<br>") <= 1 for tick in ticks), ticks  # two lines at most
+    assert "Sorafenib maintenance · CIR ·<br>1 year after transplant" in ticks, ticks
+    assert not any("[" in tick for tick in ticks), ticks  # told apart without figure ids
+    # The card keeps its full labels: only the slide is shortened.
+    assert fig.layout.yaxis.ticktext is None
