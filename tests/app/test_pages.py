@@ -212,7 +212,8 @@ def test_handout_mode_shows_tables_and_sources_without_tabs():
 
 def test_only_the_open_tab_is_drawn_and_another_opens_on_click():
     at = run_page("maintenance", ["AML"])
-    assert len(chart_specs(at)) == 5  # two arm charts, two forest plots, the DLI figures
+    # three arm charts (HOVON97, sorafenib, G-Dec), two forest plots, the DLI figures
+    assert len(chart_specs(at)) == 6
     assert not at.dataframe  # Table tabs are closed, so not sent
     # nor the Source tabs of cards with a chart (MORPHO, a hazard ratio alone, has no chart, so
     # its card opens on its sources)

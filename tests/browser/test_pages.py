@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import StreamlitServer, wait_for_app
 
-DATASET_FOOTER = "Dataset 1.3.0"
+DATASET_FOOTER = "Dataset 1.4.0"
 ALL_DISEASES = ("AML", "MDS", "ALL")
 
 # url path -> the page's st.title
@@ -114,9 +114,9 @@ def study(page: Page, title_start: str) -> Locator:
     return page.get_by_role("heading", name=re.compile("^" + re.escape(title_start)))
 
 
-def first_card(page: Page) -> Locator:
-    """The first figure card (a bordered container keyed ``card-<id>``)."""
-    return page.locator('[class*="st-key-card-"]').first
+def study_card(page: Page, study_id: str) -> Locator:
+    """A study's figure card (a bordered container keyed ``card-<id>``)."""
+    return page.locator(f'[class*="st-key-card-{study_id}"]').first
 
 
 def assert_no_page_errors(console_errors: list[str]) -> None:
@@ -301,7 +301,8 @@ def test_card_tabs_csv_download_sources_and_no_page_errors(
     loaded pages.)"""
     page.goto(f"{app_server}/maintenance?disease=AML")
     expect_loaded(page, "Maintenance", charts=1)
-    card = first_card(page)
+    # the sorafenib card (HOVON97, a reference, comes first since dataset 1.4.0)
+    card = study_card(page, "sorafenib-flt3")
 
     with subtests.test("the Table tab downloads the CSV"):
         card.get_by_role("tab", name="Table").click()

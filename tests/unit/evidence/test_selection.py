@@ -120,6 +120,7 @@ def test_published_hazard_ratios(maintenance_effects):
         "morpho.rfs": (0.679, 0.459, 1.005),
         "azapost.rfs": (0.73, 0.49, 1.1),
         "azapost.os": (0.84, 0.55, 1.29),
+        "hovon97.dfs12m": (0.62, 0.41, 0.95),
     }
     assert set(hrs["method"]) == {"as published"}
     lower_is_better = dict(zip(hrs["figure_id"], hrs["lower_is_better"], strict=True))
@@ -131,6 +132,7 @@ def test_published_hazard_ratios(maintenance_effects):
         "morpho.rfs": False,
         "azapost.rfs": False,
         "azapost.os": False,
+        "hovon97.dfs12m": False,
     }
 
 
