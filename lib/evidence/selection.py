@@ -198,6 +198,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
             "endpoint_label": comp["endpoint_label"],
             "endpoint": comp["endpoint"],
             "time_point": comp["time_point"],
+            "time_point_months": comp["time_point_months"],
             "figure_id": comp["figure_id"],
             "p_as_printed": comp["p_as_printed"],
             "p_shown": display_p(
@@ -267,6 +268,7 @@ def effect_rows(table: pd.DataFrame, study_ids: Iterable[str]) -> pd.DataFrame:
         "endpoint_label",
         "endpoint",
         "time_point",
+        "time_point_months",
         "figure_id",
         "p_as_printed",
         "p_shown",

@@ -37,6 +37,7 @@ from lib.evidence.text import (
     enumeration,
     estimate_interval,
     events_of,
+    in_months,
     is_missing,
     join_split_digits,
     number,
@@ -953,16 +954,21 @@ SLIDE_TIME_CHARS = 12
 def _slide_row_labels(records: list[dict], ids: Iterable[object]) -> list[str]:
     """Forest rows in the fewest words that still tell them apart, for 20 px type on a slide:
     the study without its bracketed gloss, the endpoint's standard abbreviation (OS, EFS, CR)
-    and a short time point, or the whole time point where rows would read alike (sorafenib's
-    relapse at 1 and at 2 years). The full label, estimate and CI stay in the hover, the key
+    and a short time point, or where rows would read alike (sorafenib's relapse at 1 and at 2
+    years) the time point in months. The full label, estimate and CI stay in the hover, the key
     numbers and the notes."""
 
     def label(row: Mapping, whole_time: bool) -> str:
         study = _TRAILING_BRACKETS.sub("", str(row["study"])) or row["study"]
         endpoint = ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
         time = str(row["time_point"])
-        short = whole_time or label_chars(time) <= SLIDE_TIME_CHARS
-        return _label([study, endpoint, time if short else ""], SLIDE_ROW_CHARS)
+        months = row.get("time_point_months")
+        if label_chars(time) > SLIDE_TIME_CHARS:  # left out, or told apart in months
+            if not whole_time:
+                time = ""
+            elif not is_missing(months):
+                time = in_months(months)  # '1 year after transplant' -> '12 months'
+        return _label([study, endpoint, time], SLIDE_ROW_CHARS)
 
     labels = [label(row, False) for row in records]
     alike = pd.Series(labels).duplicated(keep=False)

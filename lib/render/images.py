@@ -574,8 +574,8 @@ def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure
     placed at that size: every text SLIDE_FONT pt (the title SLIDE_TITLE_FONT), the title's
     margin trimmed, the rows of a horizontal chart re-wrapped wider where their lines would not
     fit its height, a bar chart's categories wrapped to their width and its value axis raised
-    so the labels stacked above its bars stay inside the plot. `slide_fits` says whether it
-    all fitted."""
+    so the labels stacked above its bars stay inside the plot, a forest plot's rows named in
+    their slide words. `slide_fits` says whether it all fitted."""
     # Whole pixels, never wider or taller than the room: placed at px / SLIDE_DPI inches.
     width, height = int(width_in * SLIDE_DPI + 1e-6), int(height_in * SLIDE_DPI + 1e-6)
     px = SLIDE_DPI / 72  # pixels per point
@@ -595,6 +595,10 @@ def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure
     for note in copy.layout.annotations or ():
         note.font.size = body
     rows = _resolved(fig, "yaxis", "categoryarray")
+    short = (fig.layout.meta or {}).get("slide_ticktext")
+    if rows and short:  # a forest plot's rows in fewer words (charts._slide_row_labels)
+        _rename(copy, "y", dict(zip(rows, short, strict=True)))
+        rows = list(short)
     if rows and all(trace.orientation == "h" or trace.type == "scatter" for trace in fig.data):
         fits = _fit_rows(copy, list(rows), body)
     elif _resolved(fig, "barmode") == "group":

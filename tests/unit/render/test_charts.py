@@ -758,7 +758,7 @@ def test_a_forest_slide_names_each_row_in_few_words(maintenance_effects):
     assert list(slide.layout.yaxis.tickvals) == list(fig.layout.yaxis.categoryarray)
     assert len(ticks) == len(set(ticks)) == len(fig.layout.yaxis.categoryarray)
     assert all(tick.count("<br>") <= 1 for tick in ticks), ticks  # two lines at most
-    assert "Sorafenib maintenance · CIR ·<br>1 year after transplant" in ticks, ticks
+    assert "Sorafenib maintenance · CIR ·<br>12 months" in ticks, ticks
     assert not any("[" in tick for tick in ticks), ticks  # told apart without figure ids
     # The card keeps its full labels: only the slide is shortened.
     assert fig.layout.yaxis.ticktext is None
