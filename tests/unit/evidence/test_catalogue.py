@@ -10,7 +10,9 @@ from tests.unit.evidence.chinese import has_chinese
 
 def test_phase_overview_for_all(dataset, table):
     overview = phase_overview(dataset, table, ["ALL"]).set_index("phase")
-    assert overview.loc["maintenance", "studies"] == 2  # dli-greek (AML/ALL), eortc58951-pulses
+    assert (
+        overview.loc["maintenance", "studies"] == 3
+    )  # dli-greek (AML/ALL), eortc58951-pulses, ukall2011-pulses
     assert overview.loc["consolidation", "studies"] == 1  # e1910-blina
     assert overview.loc["induction", "studies"] == 1  # cccg-ph-das (dasatinib vs imatinib)
     assert overview.loc["induction", "figures"] > 0

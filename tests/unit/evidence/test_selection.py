@@ -42,7 +42,11 @@ def test_filter_table_by_phase_and_disease(table):
     assert set(filter_table(table, ["ALL"], "induction")["study_id"].dropna()) == {"cccg-ph-das"}
     assert filter_table(table, ["MDS"], "consolidation").empty
     all_maintenance = filter_table(table, ["ALL"], "maintenance")
-    assert set(all_maintenance["study_id"]) == {"dli-greek", "eortc58951-pulses"}
+    assert set(all_maintenance["study_id"]) == {
+        "dli-greek",
+        "eortc58951-pulses",
+        "ukall2011-pulses",
+    }
     assert set(filter_table(table, phase="maintenance")["phase"]) == {"maintenance"}
 
 
@@ -160,8 +164,8 @@ def test_effects_stay_within_the_selected_studies(dataset, table):
 def test_studies_by_disease_for_transplant(dataset):
     # venhma-bridge, kps-mac-ric, flamsa-bu, tbf-conditioning, bmtctn0901-mac-ric,
     # haplo-isd-aml-cr1, bmtctn1703-ptcy (AML); dec-mbucy-mds, bmtctn0901-mac-ric,
-    # bmtctn1703-ptcy, bmtctn1102-mds (MDS); forum-tbi, bmtctn1703-ptcy (ALL)
-    assert studies_by_disease(dataset, "transplant") == {"AML": 7, "MDS": 4, "ALL": 2}
+    # bmtctn1703-ptcy, bmtctn1102-mds, ricmac-mds (MDS); forum-tbi, bmtctn1703-ptcy (ALL)
+    assert studies_by_disease(dataset, "transplant") == {"AML": 7, "MDS": 5, "ALL": 2}
 
 
 # --- in Chinese -----------------------------------------------------------------------------
