@@ -11,6 +11,7 @@ keep the English, marked `N_`, and are translated where used.
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -619,12 +620,28 @@ LOCATORS = (
 )
 
 
+#: A table or figure of a paper ("Table 3", "Figure 2"): its number kept, its word translated.
+_NUMBERED_LOCATOR = re.compile(r"(Table|Figure) (\w+)")
+
+
+def _locator_text(locator: str) -> str:
+    """Where in a paper a figure is printed, in the reader's language where the words are known
+    ('abstract, results', 'Table 3'), else as written."""
+    if locator in LOCATORS:
+        return _(locator)
+    numbered = _NUMBERED_LOCATOR.fullmatch(locator)
+    if numbered and numbered.group(1) == "Table":
+        return _f("Table {number}", number=numbered.group(2))
+    if numbered:
+        return _f("Figure {number}", number=numbered.group(2))
+    return locator
+
+
 def _read_line(row) -> str:
     """'Printed in: abstract, results · read on 2026-12-07: <address>' ('' when not recorded)."""
     parts = []
     if _text(row.locator):
-        shown = _(row.locator) if row.locator in LOCATORS else row.locator
-        parts.append(_f("Printed in: {locator}", locator=shown))
+        parts.append(_f("Printed in: {locator}", locator=_locator_text(row.locator)))
     if _text(row.verified_on) and _text(row.read_url):
         parts.append(_f("read on {date}: {address}", date=row.verified_on, address=row.read_url))
     return " · ".join(parts)

@@ -256,3 +256,17 @@ def test_truncated_p_in_chinese_stays_as_printed(dataset_zh, table_zh):
     view = phase_view(dataset_zh, table_zh, "transplant", ["AML"])
     printed = " ".join(s for e in view.exhibits for s in e.statements + e.key_numbers)
     assert "P=0.（原文截断）" in printed
+
+
+def test_a_papers_table_or_figure_is_named_in_the_readers_language():
+    from lib.evidence.exhibits import _locator_text
+    from lib.i18n import using_language
+
+    assert _locator_text("Table 3") == "Table 3"
+    with using_language("zh"):
+        assert [_locator_text(x) for x in ("Table 3", "Figure 2", "abstract")] == [
+            "表3",
+            "图2",
+            "摘要",
+        ]
+        assert _locator_text("Supplementary appendix") == "Supplementary appendix"  # as written
