@@ -73,6 +73,11 @@ def decimals_printed_for(value, as_printed: str, default: int) -> int:
     return default
 
 
+def number_as_printed(value: float, as_printed: str, default: int) -> str:
+    """`value` with the decimals its source printed for it (`decimals_printed_for`)."""
+    return number(value, decimals_printed_for(value, as_printed, default))
+
+
 def has_decimal_comma(text: str) -> bool:
     """Whether `text` writes a decimal with anything but a point: a comma ('0,25', 'p<0,0001',
     '68,0%'), as Dutch, French and German summaries do, or the Lancet's raised dot ('0·58');
@@ -223,13 +228,9 @@ def estimate_interval(
     """An estimate and its interval: '0.25 (0.11–0.57)'; bounds that may be negative are
     joined in words, '−3.2 (−10.1 to 4.5)' ('−3.2 (−10.1至4.5)'). A published estimate keeps
     the decimals its source printed for each number (`as_printed`: '0.73 (0.49–1.1)')."""
-
-    def shown(value: float) -> str:
-        return number(value, decimals_printed_for(value, as_printed, decimals))
-
-    lower, upper = shown(low), shown(high)
+    lower, upper = (number_as_printed(v, as_printed, decimals) for v in (low, high))
     bounds = span(lower, upper) if signed else f"{lower}–{upper}"
-    return f"{shown(estimate)} ({bounds})"
+    return f"{number_as_printed(estimate, as_printed, decimals)} ({bounds})"
 
 
 def computed_p(p: float) -> str:
@@ -362,8 +363,8 @@ def display_hr(value, as_printed: str, low=None, high=None) -> str:
     return _f(
         "HR {hr}, 95% CI {low}–{high}",
         hr=number(value, decimals),
-        low=number(low, decimals_printed_for(low, printed, decimals)),
-        high=number(high, decimals_printed_for(high, printed, decimals)),
+        low=number_as_printed(low, printed, decimals),
+        high=number_as_printed(high, printed, decimals),
     )
 
 
@@ -474,12 +475,11 @@ def publication_effect(hr, low, high, p_as_printed, hr_as_printed: str = "") -> 
     """The publication's hazard ratio and p beside a document's words, from the numbers with
     the decimals the publication printed (two where it printed none):
     'publication: HR 0.32 (95% CI 0.18–0.57), P < .01'."""
-
-    def shown(value) -> str:
-        return number(value, decimals_printed_for(value, hr_as_printed, 2))
-
-    ratio = _f("HR {hr}", hr=shown(hr)) if not is_missing(hr) else ""
-    ci = "" if is_missing(low) or is_missing(high) else f"{shown(low)}–{shown(high)}"
+    ratio = _f("HR {hr}", hr=number_as_printed(hr, hr_as_printed, 2)) if not is_missing(hr) else ""
+    low, high = (
+        number_as_printed(v, hr_as_printed, 2) if not is_missing(v) else "" for v in (low, high)
+    )
+    ci = f"{low}–{high}" if low and high else ""
     if ratio and ci:
         ratio = bracketed(ratio, f"95% CI {ci}")
     figures = clauses((ratio, display_p(p_as_printed) if not is_missing(p_as_printed) else ""))
@@ -498,7 +498,9 @@ def direction(favours: str, intervention: str, control: str) -> str:
 
 
 def effect_sentence(row) -> str:
-    """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'."""
+    """A forest-plot row: 'study, endpoint (time): measure estimate (low to high), method'; a
+    published estimate with the decimals printed for it, a computed one with two."""
+    printed = getattr(row, "as_printed", "")
     measure = getattr(row, "measure_label", None) or _(row.measure)
     method = getattr(row, "method_label", None) or _(row.method)
     return _f(
@@ -507,17 +509,11 @@ def effect_sentence(row) -> str:
         endpoint=row.endpoint_label,
         time=row.time_point,
         measure=lower_first(measure),
-        estimate=_effect_number(row, row.estimate),
-        low=_effect_number(row, row.low),
-        high=_effect_number(row, row.high),
+        estimate=number_as_printed(row.estimate, printed, 2),
+        low=number_as_printed(row.low, printed, 2),
+        high=number_as_printed(row.high, printed, 2),
         method=method,
     )
-
-
-def _effect_number(row, value: float) -> str:
-    """A forest row's number: a published estimate with the decimals printed for it, a computed
-    one with two."""
-    return number(value, decimals_printed_for(value, getattr(row, "as_printed", ""), 2))
 
 
 def is_editorial(item) -> bool:
