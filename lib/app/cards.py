@@ -6,6 +6,7 @@ hidden table and excerpt. The print handout shows everything at once instead.
 
 import functools
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -17,7 +18,15 @@ from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
 from lib.app.widgets import badges, excerpt_label, show_chart
 from lib.evidence.escape import markdown
-from lib.evidence.exhibits import Exhibit, SourceEntry, SourceGroup, print_columns
+from lib.evidence.exhibits import (
+    Exhibit,
+    Passage,
+    SourceEntry,
+    SourceGroup,
+    passages,
+    print_columns,
+    shared_read,
+)
 from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
@@ -39,6 +48,7 @@ html {{ font-size: 12px; }}
   [data-testid="stElementToolbar"], [data-testid="stSidebarCollapsedControl"], .modebar,
   button, .stElementContainer:has(input[role="switch"]) {{ display: none !important; }}
   [data-testid="stMainBlockContainer"] {{ padding: 0 !important; }}
+  [data-testid="stAppViewContainer"],
   [data-testid="stMain"] [data-testid="stVerticalBlock"], [data-testid="stMain"] .stLayoutWrapper,
   [data-testid="stMainBlockContainer"], [data-testid="stMain"]
     {{ display: block !important; overflow: visible !important; height: auto !important; }}
@@ -55,10 +65,21 @@ html {{ font-size: 12px; }}
     .stLayoutWrapper:has(> [data-testid="stHorizontalBlock"] [data-testid="stBadge"])
     {{ break-inside: avoid; }}
   th, td {{ padding: 0.15rem 0.35rem !important; }}
+  /* A table's scrolling box would be moved whole to the next page: let its rows break. */
+  [data-testid="stTable"], [data-testid="stTable"] > div {{ overflow: visible !important; }}
   [data-testid="stPlotlyChart"], .stElementContainer:has([data-testid="stPlotlyChart"]), tr, li,
   blockquote, [data-testid="stMetric"], .stElementContainer:has([data-testid="stBadge"])
     {{ break-inside: avoid; }}
   [data-testid="stExpander"] details {{ border: none; }}
+  /* A printed card's head and chart: one block, moved whole to the next page if need be. */
+  [data-testid="stMain"] [class*="st-key-print-lead-"] {{ break-inside: avoid !important; }}
+  /* Charts at four fifths of their screen size: 12 px labels, a page holds more. */
+  [data-testid="stPlotlyChart"] {{ zoom: 0.8; }}
+  /* A card's sources in reference type, as a paper sets its references. */
+  [class*="st-key-print-sources-"] :is(p, li, blockquote) {{ font-size: 10px !important;
+    line-height: 1.35 !important; margin-top: 0 !important; margin-bottom: 0.15rem !important; }}
+  [class*="st-key-print-sources-"] blockquote {{ padding-top: 0 !important;
+    padding-bottom: 0 !important; }}
 }}
 </style>
 """
@@ -72,28 +93,48 @@ def handout_mode() -> bool:
 def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
     """A bordered card for one exhibit (tabbed, or everything at once in the handout)."""
     if handout_mode():
-        _card_frame(exhibit, lambda: _handout_card(state, diseases, exhibit))
+        _card_frame(
+            exhibit,
+            lambda: _handout_card(state, diseases, exhibit),
+            lead=(lambda: _chart(state, diseases, exhibit, downloads=False))
+            if exhibit.chart
+            else None,
+        )
     else:
         _tabbed_card(state, diseases, exhibit)
 
 
-def _card_frame(exhibit: Exhibit, body: Callable[[], None]) -> None:
+def _card_frame(
+    exhibit: Exhibit, body: Callable[[], None], lead: Callable[[], None] | None = None
+) -> None:
+    """The card: its head (title, badges, statements), then `body`. A `lead` (the printed
+    card's chart) follows the head inside one block that a printed page never splits, so a
+    title is never left at the foot of a page with its chart on the next."""
     with st.container(border=True, key=f"card-{exhibit.key}"):
-        st.markdown(f"#### {markdown(exhibit.title)}")
-        if exhibit.placement:
-            shown_here = _f("Shown in this phase: {placement}", placement=exhibit.placement)
-            st.caption(f":material/swap_horiz: {markdown(shown_here)}")
-        if exhibit.badges:
-            badges(exhibit.badges)
-        if exhibit.prefers_table:
-            st.table(exhibit.claims_table, hide_index=True)
-        elif exhibit.statements:
-            shown = exhibit.statements[:MAX_STATEMENTS]
-            more = len(exhibit.statements) - len(shown)
-            st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
-            if more:
-                st.caption(_nf("{n} more in the Table tab.", "{n} more in the Table tab.", more))
+        with st.container(key=f"print-lead-{exhibit.key}") if lead else nullcontext():
+            _card_head(exhibit)
+            if lead:
+                lead()
         body()
+
+
+def _card_head(exhibit: Exhibit) -> None:
+    """Title, where else the exhibit is shown, caveat badges, then its figures as sentences
+    (or as a table, where it prefers one)."""
+    st.markdown(f"#### {markdown(exhibit.title)}")
+    if exhibit.placement:
+        shown_here = _f("Shown in this phase: {placement}", placement=exhibit.placement)
+        st.caption(f":material/swap_horiz: {markdown(shown_here)}")
+    if exhibit.badges:
+        badges(exhibit.badges)
+    if exhibit.prefers_table:
+        st.table(exhibit.claims_table, hide_index=True)
+    elif exhibit.statements:
+        shown = exhibit.statements[:MAX_STATEMENTS]
+        more = len(exhibit.statements) - len(shown)
+        st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
+        if more:
+            st.caption(_nf("{n} more in the Table tab.", "{n} more in the Table tab.", more))
 
 
 @st.fragment
@@ -153,11 +194,10 @@ def _image_buttons(key: str, render) -> None:
 
 
 def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
-    """Everything at once, for printing: chart, the numbers as a static table, the sources."""
-    if exhibit.chart:
-        _chart(state, diseases, exhibit, downloads=False)
+    """After the chart (the card's lead), the numbers as a static table, then the sources."""
     st.table(numbers_for(state, diseases, exhibit)[print_columns()], hide_index=True)
-    source_list(sources_for(state, diseases, exhibit))
+    with st.container(key=f"print-sources-{exhibit.key}"):  # set in reference type (PRINT_CSS)
+        source_list(sources_for(state, diseases, exhibit))
 
 
 def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
@@ -219,9 +259,11 @@ def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
         detail = (
             _f("Citation: {status}", status=group.citation_status) if group.citation_status else ""
         )
-    if detail:
-        heading += f"\n\n{_small(detail)}"
-    entries = "\n\n".join(_entry_markdown(entry) for entry in group.entries)
+    read = shared_read(group)
+    for line in (detail, read):
+        if line:
+            heading += f"\n\n{_small(line)}"
+    entries = "\n\n".join(_passage_markdown(passage) for passage in passages(group))
     return heading, entries
 
 
@@ -248,27 +290,29 @@ def _small(text: str) -> str:
     return f":small[:gray[{markdown(text)}]]"
 
 
-def _entry_markdown(entry: SourceEntry) -> str:
-    """One figure: what and where, the excerpt quoted as printed (labelled as the source's own
-    words), then verification and flags, small."""
+def _passage_markdown(passage: Passage) -> str:
+    """The figures one passage holds, a line each, then the excerpt quoted as printed
+    (labelled as the source's own words), then verification, where it was read and flags,
+    small."""
     verification = (
         _f(
             "Verification: {note} · Evidence ref {ref}",
-            note=entry.verification_note,
-            ref=entry.evidence_ref,
+            note=passage.verification_note,
+            ref=passage.evidence_ref,
         )
-        if entry.evidence_ref
-        else _f("Verification: {note}", note=entry.verification_note)
+        if passage.evidence_ref
+        else _f("Verification: {note}", note=passage.verification_note)
     )
+    figures = "\\\n    ".join(_figure_line(entry) for entry in passage.entries)
     lines = [
-        "- " + _figure_line(entry),
-        f"    > {excerpt_label()} {markdown(entry.excerpt)}",
+        "- " + figures,
+        f"    > {excerpt_label()} {markdown(passage.excerpt)}",
         "",
         f"    {_small(verification)}",
     ]
-    if entry.read:
-        lines += ["", f"    {_small(entry.read)}"]
-    if entry.flag_notes:
-        flags = _f("Flags: {flags}", flags=" | ".join(entry.flag_notes))
+    if passage.read:
+        lines += ["", f"    {_small(passage.read)}"]
+    if passage.flag_notes:
+        flags = _f("Flags: {flags}", flags=" | ".join(passage.flag_notes))
         lines += ["", f"    {_small(flags)}"]
     return "\n".join(lines)

@@ -537,6 +537,47 @@ class SourceGroup:
     entries: tuple[SourceEntry, ...]
 
 
+@dataclass(frozen=True)
+class Passage:
+    """The figures of a source that one excerpt holds and one verification covers: listed
+    together under the excerpt, so a passage quoted for four figures is printed once."""
+
+    entries: tuple[SourceEntry, ...]
+    excerpt: str
+    verification_note: str
+    evidence_ref: str
+    flag_notes: tuple[str, ...]
+    read: str  # "" when the group states it once for every passage (`SourceGroup.read`)
+
+
+def passages(group: SourceGroup) -> tuple[Passage, ...]:
+    """The group's figures by the passage that holds them (excerpt, verification, flags and
+    where it was read all alike), in the order the figures come; `read` left empty where the
+    whole group shares it (`shared_read`)."""
+    shared = shared_read(group)
+    keyed: dict[tuple, list[SourceEntry]] = {}
+    for entry in group.entries:
+        key = (
+            entry.excerpt,
+            entry.verification_note,
+            entry.evidence_ref,
+            entry.flag_notes,
+            "" if shared else entry.read,
+        )
+        keyed.setdefault(key, []).append(entry)
+    return tuple(
+        Passage(tuple(entries), excerpt, note, ref, flags, read)
+        for (excerpt, note, ref, flags, read), entries in keyed.items()
+    )
+
+
+def shared_read(group: SourceGroup) -> str:
+    """Where every figure of the group is printed and when it was read, when that is one line
+    for all of them (then said once, under the group's heading); else ''."""
+    reads = {entry.read for entry in group.entries}
+    return reads.pop() if len(reads) == 1 and len(group.entries) > 1 else ""
+
+
 def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind an exhibit, as printed and as read, one row per figure; columns
     named in the session's language (`number_columns()`)."""

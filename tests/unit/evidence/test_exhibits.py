@@ -11,9 +11,11 @@ from lib.evidence.exhibits import (
     PRINT_COLUMNS,
     number_columns,
     numbers_table,
+    passages,
     phase_view,
     print_columns,
     selection_exhibits,
+    shared_read,
     source_groups,
 )
 from lib.evidence.figures import figure_table
@@ -108,6 +110,40 @@ def test_sources_carry_excerpts_links_and_verification(view):
     assert all(url.startswith("https://") for g in groups for _, url in g.links)
     sizes = [e for e in entries if e.endpoint == "Patients"]
     assert all(e.n == "" for e in sizes)  # a sample size is its own n
+
+
+def test_a_passage_quoted_for_several_figures_is_listed_once(view):
+    """BMT CTN 0901's abstract gives both arms' 4-year NRM in one sentence: one passage, two
+    figures; every figure of every group is in exactly one passage, in the order they came."""
+    groups = [
+        group
+        for exhibit in view("transplant", ALL).exhibits
+        for group in source_groups(exhibit.rows)
+    ]
+    for group in groups:
+        listed = [entry for passage in passages(group) for entry in passage.entries]
+        assert sorted(map(id, listed)) == sorted(map(id, group.entries))
+        assert all(
+            passage.excerpt == entry.excerpt and passage.flag_notes == entry.flag_notes
+            for passage in passages(group)
+            for entry in passage.entries
+        )
+    shared = [
+        passage
+        for group in groups
+        for passage in passages(group)
+        if "TRM 25.1% for MAC, 9.9% for RIC" in passage.excerpt and len(passage.entries) == 2
+    ]
+    assert shared and {e.subject for e in shared[0].entries} >= {
+        "Reduced-intensity conditioning (RIC)",
+        "Myeloablative conditioning (MAC)",
+    }
+    # Where a publication's figures were all read in one place, that is said once per group.
+    read_once = [group for group in groups if shared_read(group)]
+    assert read_once and all(
+        not passage.read for group in read_once for passage in passages(group)
+    )
+    assert all(shared_read(group).startswith("Printed in:") for group in read_once)
 
 
 def test_facts_are_sentences_not_a_chart(view):
