@@ -140,9 +140,7 @@ def test_a_passage_quoted_for_several_figures_is_listed_once(view):
     }
     # Where a publication's figures were all read in one place, that is said once per group.
     read_once = [group for group in groups if shared_read(group)]
-    assert read_once and all(
-        not passage.read for group in read_once for passage in passages(group)
-    )
+    assert read_once and all(not passage.read for group in read_once for passage in passages(group))
     assert all(shared_read(group).startswith("Printed in:") for group in read_once)
 
 
