@@ -26,6 +26,10 @@ IMG_LABEL = "<img src=x onerror=window.__injected=1>"
 FORMULA_LABEL = '=HYPERLINK("http://x.example","y")'
 
 
+#: The module's tests on one worker, so its own server is started once.
+pytestmark = pytest.mark.xdist_group("centre")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[StreamlitServer]:
     """Our own server, so that its output can be searched for patients' values."""

@@ -161,6 +161,10 @@ INJECTED = ", ".join(
 )
 
 
+#: The module's tests on one worker, so the payload server is started once.
+pytestmark = pytest.mark.xdist_group("security")
+
+
 @pytest.fixture(scope="module")
 def payload_url(start_server, tmp_path_factory) -> str:
     data_dir = tmp_path_factory.mktemp("payloads") / "data"
@@ -262,7 +266,8 @@ def open_every_tab(page: Page) -> None:
         for name in ("Table", "Source"):
             tab = card.get_by_role("tab", name=name)
             tab.click()
-            expect(tab).to_have_attribute("aria-selected", "true")
+            # (the tab's rerun waits its turn on a loaded machine: more than the default 5 s)
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=LOAD_TIMEOUT_MS)
 
 
 def svg_text(root: Page | Locator, text: str) -> Locator:
