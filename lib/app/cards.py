@@ -71,8 +71,14 @@ html {{ font-size: 12px; }}
   blockquote, [data-testid="stMetric"], .stElementContainer:has([data-testid="stBadge"])
     {{ break-inside: avoid; }}
   [data-testid="stExpander"] details {{ border: none; }}
-  /* A printed card's head and chart: one block, moved whole to the next page if need be. */
-  [data-testid="stMain"] [class*="st-key-print-lead-"] {{ break-inside: avoid !important; }}
+  /* A printed card's head and chart: one unbreakable block (an inline block: Chromium let a
+     page break inside it under `break-inside: avoid`), moved whole to the next page if need
+     be: only where they fit one page (PRINTED_LEAD_CHART_HEIGHT). */
+  [data-testid="stMain"] [class*="st-key-print-lead-"]
+    {{ display: inline-block !important; width: 100% !important; }}
+  /* A section of cards after the first starts a page (its heading would otherwise be left
+     at the foot of one: `break-after: avoid` is not kept here). */
+  [data-testid="stMain"] [class*="st-key-print-section-"] {{ break-before: page; }}
   /* Charts at four fifths of their screen size: 12 px labels, a page holds more. */
   [data-testid="stPlotlyChart"] {{ zoom: 0.8; }}
   /* A card's sources in reference type, as a paper sets its references. */
@@ -93,23 +99,40 @@ def handout_mode() -> bool:
 def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
     """A bordered card for one exhibit (tabbed, or everything at once in the handout)."""
     if handout_mode():
+        leads = bool(exhibit.chart) and _fits_a_printed_page(state, diseases, exhibit)
         _card_frame(
             exhibit,
-            lambda: _handout_card(state, diseases, exhibit),
-            lead=(lambda: _chart(state, diseases, exhibit, downloads=False))
-            if exhibit.chart
-            else None,
+            lambda: _handout_card(
+                state, diseases, exhibit, chart=bool(exhibit.chart) and not leads
+            ),
+            lead=(lambda: _chart(state, diseases, exhibit, downloads=False)) if leads else _nothing,
         )
     else:
         _tabbed_card(state, diseases, exhibit)
 
 
+def _nothing() -> None:
+    """A printed card's lead where the head stands alone (no chart, or one taller than a page)."""
+
+
+#: The tallest chart (px on screen) that a printed page holds with its card's head: drawn at
+#: four fifths (PRINT_CSS) on the page's 1,047 px (A4 less 1 cm margins at 96 px per inch).
+PRINTED_LEAD_CHART_HEIGHT = 900
+
+
+def _fits_a_printed_page(state: DataState, diseases: list[str], exhibit: Exhibit) -> bool:
+    """Whether the card's head and chart fit one printed page (then printed as one block);
+    a taller chart (a long forest plot) is printed in the page flow."""
+    height = figure_for(state, diseases, exhibit).layout.height
+    return height is not None and height <= PRINTED_LEAD_CHART_HEIGHT
+
+
 def _card_frame(
     exhibit: Exhibit, body: Callable[[], None], lead: Callable[[], None] | None = None
 ) -> None:
-    """The card: its head (title, badges, statements), then `body`. A `lead` (the printed
-    card's chart) follows the head inside one block that a printed page never splits, so a
-    title is never left at the foot of a page with its chart on the next."""
+    """The card: its head (title, badges, statements), then `body`. In the handout the head
+    and its `lead` (the chart, where it fits a page) are one block that a printed page never
+    splits, so a title is never left at the foot of a page with its chart on the next."""
     with st.container(border=True, key=f"card-{exhibit.key}"):
         with st.container(key=f"print-lead-{exhibit.key}") if lead else nullcontext():
             _card_head(exhibit)
@@ -193,8 +216,11 @@ def _image_buttons(key: str, render) -> None:
             )
 
 
-def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
-    """After the chart (the card's lead), the numbers as a static table, then the sources."""
+def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit, chart: bool) -> None:
+    """The rest of a printed card after its head: the `chart` where it did not lead (taller
+    than a page), the numbers as a static table, then the sources."""
+    if chart:
+        _chart(state, diseases, exhibit, downloads=False)
     st.table(numbers_for(state, diseases, exhibit)[print_columns()], hide_index=True)
     with st.container(key=f"print-sources-{exhibit.key}"):  # set in reference type (PRINT_CSS)
         source_list(sources_for(state, diseases, exhibit))

@@ -3,6 +3,7 @@ sections on the left, the integrative-care notes beside them on the right.
 """
 
 import math
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -51,8 +52,8 @@ def render_phase(phase: str) -> None:
         widgets.headline_row(view.headlines)
         if view.empty_message:
             st.info(view.empty_message)
-        for key, heading, caption, exhibits in view.sections():
-            _section(state, diseases, key, heading, caption, exhibits)
+        for index, (key, heading, caption, exhibits) in enumerate(view.sections()):
+            _section(state, diseases, key, heading, caption, exhibits, new_page=index > 0)
 
 
 def _section(
@@ -62,11 +63,15 @@ def _section(
     heading: str,
     caption: str,
     exhibits: tuple[Exhibit, ...],
+    new_page: bool,
 ) -> None:
-    """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout)."""
-    st.subheader(heading)
-    if caption:
-        st.caption(caption)
+    """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout, where a
+    section after the first starts a `new_page`)."""
+    printed_apart = new_page and cards.handout_mode()
+    with st.container(key=f"print-section-{key}") if printed_apart else nullcontext():
+        st.subheader(heading)
+        if caption:
+            st.caption(caption)
     shown = exhibits
     if len(exhibits) > CARDS_PER_PAGE and not cards.handout_mode():
         pages = math.ceil(len(exhibits) / CARDS_PER_PAGE)
