@@ -112,9 +112,11 @@ VALUE_COLUMNS = [
     "arm",
     "arm_role",
     "arms_defined_by",
+    "endpoint",
     "endpoint_label",
     "subgroup",
     "time_point",
+    "time_point_months",
     "group_time",
     "value",
     "as_printed",
@@ -576,6 +578,41 @@ def _category(row: Mapping, width: float = 9.0) -> str:
     )
 
 
+def _slide_category(row: Mapping) -> str:
+    """A group of bars in the fewest words for a slide's 20 px type: the endpoint's standard
+    abbreviation (OS, CIR, EFS), its time point (in months where its words run long) and its
+    subgroup. The hatching and the legend say which bars come from a publication; the full
+    endpoint stays in the hover, the key numbers and the notes."""
+    endpoint = ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+    time = row.get("group_time") or row["time_point"]
+    if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
+        time = None  # "Median overall survival": the time point is the endpoint's own word
+    months = row.get("time_point_months")
+    own_time = time == row["time_point"]  # (a comparison's time point has no months here)
+    if time and label_chars(time) > SLIDE_TIME_CHARS and own_time and not is_missing(months):
+        time = in_months(months)
+    return " · ".join(_present([endpoint, time, row["subgroup"]]))
+
+
+def _slide_categories(records: list[dict]) -> dict[str, str]:
+    """Each group's slide words (`_slide_category`); where two groups would read the same (a
+    document's and a publication's relapse at 2 years) the publication's says so, and where
+    they still would, both keep their full label."""
+    words = {r["category"]: _slide_category(r) for r in records}
+    origins = {r["category"]: r["origin"] for r in records}
+    alike = pd.Series(words).duplicated(keep=False)
+    tag = _("(publication)")
+    tagged = f"{{}}{tag}" if tag.startswith("（") else f"{{}} {tag}"  # no space before （
+    words = {
+        category: tagged.format(text)
+        if alike[category] and origins[category] == "publication"
+        else text
+        for category, text in words.items()
+    }
+    alike = pd.Series(words).duplicated(keep=False)
+    return {category: category if alike[category] else text for category, text in words.items()}
+
+
 def _group_px(rows: pd.DataFrame) -> float:
     """The width (px) of one group of bars on the narrowest card."""
     groups = {tuple(_category_parts(r)) for r in rows.to_dict("records")}
@@ -711,9 +748,12 @@ def arm_comparison(values: pd.DataFrame, title: str, unit: str = "%") -> go.Figu
         _(PUBLICATION_LEGEND) if publication else ""
     )
     p_notes, p_height = _p_annotations(rows, categories, len(arms))
+    records = rows.to_dict("records")
+    slide_words = _slide_categories(records)
     fig = _figure(
         title,
         traces,
+        meta=dict(slide_categories=[slide_words[c] for c in categories]),
         height=620,
         margin=ARM_MARGIN,
         barmode="group",

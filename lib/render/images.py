@@ -594,6 +594,10 @@ def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure
     )
     for note in copy.layout.annotations or ():
         note.font.size = body
+    groups = _resolved(fig, "xaxis", "categoryarray")
+    words = (fig.layout.meta or {}).get("slide_categories")
+    if groups and words:  # an arm chart's groups in fewer words (charts._slide_category)
+        _rename(copy, "x", dict(zip(groups, words, strict=True)))
     rows = _resolved(fig, "yaxis", "categoryarray")
     short = (fig.layout.meta or {}).get("slide_ticktext")
     if rows and short:  # a forest plot's rows in fewer words (charts._slide_row_labels)

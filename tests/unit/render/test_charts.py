@@ -762,3 +762,20 @@ def test_a_forest_slide_names_each_row_in_few_words(maintenance_effects):
     assert not any("[" in tick for tick in ticks), ticks  # told apart without figure ids
     # The card keeps its full labels: only the slide is shortened.
     assert fig.layout.yaxis.ticktext is None
+
+
+def test_a_slide_names_each_group_of_bars_in_few_words(dataset, table):
+    """UKALL 2011's three endpoints at 5 years read 'EFS · 5 years' on a slide (the card keeps
+    the full label); G-Dec's document and publication relapse at 2 years stay apart."""
+    from lib.evidence.exhibits import selection_exhibits
+    from lib.render import images
+
+    def slide_groups(key: str) -> list[str]:
+        (exhibit,) = [e for e in selection_exhibits(dataset, table, list(DISEASES)) if e.key == key]
+        fig = images.slide_figure(charts.draw(exhibit.chart), 8, 4.5)
+        return [label.replace("<br>", " ") for label in fig.layout.xaxis.categoryarray]
+
+    assert slide_groups("ukall2011-pulses") == ["EFS · 5 years", "OS · 5 years", "CIR · 5 years"]
+    gdec = slide_groups("gdec-maintenance")
+    assert len(set(gdec)) == len(gdec)
+    assert "CIR · 2 years" in gdec and "CIR · 2 years (publication)" in gdec
