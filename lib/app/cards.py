@@ -105,14 +105,10 @@ def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> Non
             lambda: _handout_card(
                 state, diseases, exhibit, chart=bool(exhibit.chart) and not leads
             ),
-            lead=(lambda: _chart(state, diseases, exhibit, downloads=False)) if leads else _nothing,
+            lead=(lambda: _chart(state, diseases, exhibit, downloads=False)) if leads else None,
         )
     else:
         _tabbed_card(state, diseases, exhibit)
-
-
-def _nothing() -> None:
-    """A printed card's lead where the head stands alone (no chart, or one taller than a page)."""
 
 
 #: The tallest chart (px on screen) that a printed page holds with its card's head: drawn at
@@ -134,7 +130,8 @@ def _card_frame(
     and its `lead` (the chart, where it fits a page) are one block that a printed page never
     splits, so a title is never left at the foot of a page with its chart on the next."""
     with st.container(border=True, key=f"card-{exhibit.key}"):
-        with st.container(key=f"print-lead-{exhibit.key}") if lead else nullcontext():
+        printed = handout_mode()
+        with st.container(key=f"print-lead-{exhibit.key}") if printed else nullcontext():
             _card_head(exhibit)
             if lead:
                 lead()

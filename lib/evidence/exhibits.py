@@ -547,7 +547,7 @@ class Passage:
     verification_note: str
     evidence_ref: str
     flag_notes: tuple[str, ...]
-    read: str  # "" when the group states it once for every passage (`SourceGroup.read`)
+    read: str  # "" when the group states it once for every passage (`shared_read`)
 
 
 def passages(group: SourceGroup) -> tuple[Passage, ...]:

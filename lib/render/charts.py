@@ -614,9 +614,9 @@ def _slide_categories(records: list[dict]) -> dict[str, str]:
     origins = {r["category"]: r["origin"] for r in records}
     alike = pd.Series(words).duplicated(keep=False)
     tag = _("(publication)")
-    tagged = f"{{}}{tag}" if tag.startswith("（") else f"{{}} {tag}"  # no space before （
+    space = "" if is_cjk(tag[0]) else " "  # none before a full-width （
     words = {
-        category: tagged.format(text)
+        category: f"{text}{space}{tag}"
         if alike[category] and origins[category] == "publication"
         else text
         for category, text in words.items()
