@@ -84,6 +84,10 @@ html {{ font-size: 12px; }}
   /* A card's sources in reference type, as a paper sets its references. */
   [class*="st-key-print-sources-"] :is(p, li, blockquote) {{ font-size: 10px !important;
     line-height: 1.35 !important; margin-top: 0 !important; margin-bottom: 0.15rem !important; }}
+  /* Streamlit's Markdown block pulls what follows it up by a paragraph's usual margin (-1rem):
+     with the smaller margins above, the link buttons covered the last line. */
+  [class*="st-key-print-sources-"] [data-testid="stMarkdownContainer"]
+    {{ margin-bottom: 0 !important; }}
   [class*="st-key-print-sources-"] blockquote {{ padding-top: 0 !important;
     padding-bottom: 0 !important; }}
 }}
