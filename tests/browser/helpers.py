@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -155,6 +155,28 @@ class StreamlitServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def select_tab(tab: Locator, *, timeout: float = 90_000, attempts: int = 3) -> None:
+    """Click a tab and wait until it is the selected one and the rerun it asked for has ended.
+
+    A tab with ``on_change="rerun"`` sends its choice to the server; a click that lands while
+    an earlier rerun of the same card is still running can be dropped, and the tab then stays
+    unselected (seen once in CI under load). The click is repeated, never more than
+    `attempts` times, before the wait fails on the attribute it was waiting for."""
+    page = tab.page
+    for attempt in range(1, attempts + 1):
+        tab.click()
+        last = attempt == attempts
+        try:
+            wait = timeout if last else timeout / attempts
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=wait)
+            break
+        except AssertionError:
+            if last:
+                raise
+            wait_for_app(page, timeout=timeout)
+    wait_for_app(page, timeout=timeout)
 
 
 def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> None:

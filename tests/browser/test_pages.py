@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.helpers import StreamlitServer, wait_for_app
+from tests.browser.helpers import StreamlitServer, select_tab, wait_for_app
 
 DATASET_FOOTER = "Dataset 1.4.0"
 ALL_DISEASES = ("AML", "MDS", "ALL")
@@ -305,7 +305,7 @@ def test_card_tabs_csv_download_sources_and_no_page_errors(
     card = study_card(page, "sorafenib-flt3")
 
     with subtests.test("the Table tab downloads the CSV"):
-        card.get_by_role("tab", name="Table").click()
+        select_tab(card.get_by_role("tab", name="Table"), timeout=LOAD_TIMEOUT_MS)
         with page.expect_download() as download_info:
             card.get_by_role("button", name="Download CSV").click()
         download = download_info.value
@@ -323,7 +323,7 @@ def test_card_tabs_csv_download_sources_and_no_page_errors(
         )
 
     with subtests.test("the Source tab shows the excerpt and the source link"):
-        card.get_by_role("tab", name="Source").click()
+        select_tab(card.get_by_role("tab", name="Source"), timeout=LOAD_TIMEOUT_MS)
         expect(card.get_by_text(SORAFENIB_EXCERPT)).to_be_visible()
         source_link = card.get_by_role("link", name="Open source page").first
         expect(source_link).to_be_visible()

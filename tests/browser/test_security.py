@@ -30,7 +30,7 @@ from lib.dataset.vocabulary import DISEASES, PHASE_LABELS
 from lib.evidence.exhibits import phase_view
 from lib.evidence.figures import figure_table
 from lib.evidence.text import enumeration
-from tests.browser.helpers import DEFAULT_DATA_DIR, wait_for_app
+from tests.browser.helpers import DEFAULT_DATA_DIR, select_tab, wait_for_app
 from tests.unit.conftest import arm, edit, record
 from tests.unit.dataset.translation_sync import sync_translation
 
@@ -264,10 +264,8 @@ def open_every_tab(page: Page) -> None:
     for index in range(cards.count()):
         card = cards.nth(index)
         for name in ("Table", "Source"):
-            tab = card.get_by_role("tab", name=name)
-            tab.click()
             # (the tab's rerun waits its turn on a loaded machine: more than the default 5 s)
-            expect(tab).to_have_attribute("aria-selected", "true", timeout=LOAD_TIMEOUT_MS)
+            select_tab(card.get_by_role("tab", name=name), timeout=LOAD_TIMEOUT_MS)
 
 
 def svg_text(root: Page | Locator, text: str) -> Locator:
@@ -317,7 +315,7 @@ def test_markdown_payloads_are_not_interpreted(page: Page, payload_url: str) -> 
     expect(notes.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
     expect(notes.locator("img")).to_have_count(0)
     card = page.locator(".st-key-card-sorafenib-flt3")
-    card.get_by_role("tab", name="Source").click()
+    select_tab(card.get_by_role("tab", name="Source"), timeout=LOAD_TIMEOUT_MS)
     excerpt = card.get_by_text(EXCERPT_MARKUP)
     expect(excerpt).to_be_visible()
     expect(card.locator("b, strong").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)
@@ -327,7 +325,7 @@ def test_markdown_payloads_are_not_interpreted(page: Page, payload_url: str) -> 
 def test_urls_in_data_text_are_not_made_links(page: Page, payload_url: str) -> None:
     reach(page, payload_url, MAINTENANCE_AML.path, MAINTENANCE_AML.charts)
     card = page.locator(".st-key-card-sorafenib-flt3")
-    card.get_by_role("tab", name="Source").click()
+    select_tab(card.get_by_role("tab", name="Source"), timeout=LOAD_TIMEOUT_MS)
     expect(page.get_by_text(AIM_REMOTE_IMAGE)).to_be_visible()
     # The Source tab is drawn on opening; once its excerpts show, no link can still appear.
     expect(card.get_by_text("Source document:").first).to_be_visible()
