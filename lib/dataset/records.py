@@ -106,6 +106,11 @@ class PValue(Record):
     # Where the source prints words instead of a p-value ("all statistically different"): the
     # words as read, translated with the dataset (the printed text stays on record).
     reads: ShortText | None = None
+    # What the p tests, where the source says: the difference between the values shown
+    # ("shown_values"), the hazard ratio printed with it ("hazard_ratio", a Cox model over the
+    # whole follow-up), or the whole survival curves ("log_rank"). A p over values at one time
+    # point that tests the whole follow-up says so wherever it is shown beside them.
+    tests: Literal["shown_values", "hazard_ratio", "log_rank"] | None = None
 
 
 class HazardRatio(Record):

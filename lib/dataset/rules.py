@@ -321,6 +321,22 @@ def remission_endpoints(ds: Dataset, index: _Index) -> Iterator[Problem]:
                 )
 
 
+def p_scopes(ds: Dataset, index: _Index) -> Iterator[Problem]:
+    """A p printed with a hazard ratio is usually the ratio's test over the whole follow-up,
+    not a test of the arms' values at the comparison's time point (HOVON97: P=0.026 for the
+    adjusted HR above the 12-month rates). Where such a p is shown over the arms' values, the
+    record says what it tests (`p.tests`), so the reader is told."""
+    for comp in ds.comparisons:
+        if comp.p and comp.hr and comp.outcomes and comp.p.tests is None:
+            yield problem(
+                "comparisons",
+                comp.id,
+                "p.tests",
+                "a p printed with a hazard ratio and shown over the arms' values: say what it "
+                "tests (shown_values, hazard_ratio or log_rank)",
+            )
+
+
 def discrepancy_flags(ds: Dataset, index: _Index) -> Iterator[Problem]:
     """'Differs from publication' is for a count that differs. A document's n verified with a
     nuance (it counts the analysed patients where the publication counts the randomised) is
@@ -543,6 +559,7 @@ RULES: tuple[Rule, ...] = (
     printed_words,
     verification_notes,
     programme_counts,
+    p_scopes,
     figure_phases,
     publication_figures,
     arm_totals,

@@ -24,6 +24,7 @@ from lib.evidence.text import (
     display_p,
     display_value,
     labelled,
+    p_beside_values,
     publication_effect,
     read_words,
 )
@@ -147,7 +148,8 @@ def _headline_p(table: pd.DataFrame, row: pd.Series) -> str:
     the publication's comparison of the same endpoint and time point."""
     words = read_words(row, "p_reads")
     if not words:
-        return display_p(row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"])
+        shown = display_p(row["p_as_printed"], row["flags"], row["p_value"], row["p_relation"])
+        return p_beside_values(shown, row["p_tests"])
     twins = table[
         (table["kind"] == "comparison")
         & (table["origin"] == "publication")

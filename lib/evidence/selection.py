@@ -16,7 +16,7 @@ import pandas as pd
 from lib.dataset.records import Dataset, Study
 from lib.dataset.vocabulary import DISEASES, LOWER_IS_BETTER, STUDY_ROLES, UNIT_LABELS
 from lib.evidence import stats
-from lib.evidence.text import count_pairs, display_p, truncated
+from lib.evidence.text import count_pairs, display_p, p_beside_values, truncated
 from lib.i18n import N_, _, _f
 
 SMALL_N = 20
@@ -153,12 +153,14 @@ def _printed_p(comparisons: list) -> str | None:
 
 def _shown_p(comparisons: list) -> str | None:
     """The same p as a reader sees it (`lib.evidence.text.display_p`: split digits joined,
-    truncation marked, a decimal comma read as the number): charts and sentences."""
+    truncation marked, a decimal comma read as the number), saying what it tests where that is
+    not the values it is shown over (`p_beside_values`): charts and sentences."""
     for comp in comparisons:
         if isinstance(comp.p_reads, str):  # words, not a p-value: as read in the page's language
             return comp.p_reads
         if isinstance(comp.p_as_printed, str):
-            return display_p(comp.p_as_printed, comp.flags, comp.p_value, comp.p_relation)
+            shown = display_p(comp.p_as_printed, comp.flags, comp.p_value, comp.p_relation)
+            return p_beside_values(shown, comp.p_tests)
     return None
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from lib.i18n import _, _f, _nf, current_language
+from lib.i18n import N_, _, _f, _nf, current_language
 from lib.i18n.languages import SOURCE_LANGUAGE, language_spec
 
 # The documents split decimals at a line break after the point ("24. 5%"); a comma followed by
@@ -347,6 +347,22 @@ def display_p(as_printed, flags: Iterable[str] = (), value=None, relation="=") -
         relation = relation if relation in ("=", "<", ">") else "="
         return f"p{relation}{number(value, printed_decimals(text))}"
     return source_words(text)
+
+
+#: What a p tests, said where it is shown over arms' values it does not test (`PValue.tests`).
+_P_TESTS = {
+    "hazard_ratio": N_("{p} for the HR"),
+    "log_rank": N_("{p}, log-rank"),
+}
+
+
+def p_beside_values(p_shown: str, tests) -> str:
+    """A p shown over the arms' values at one time point, with what it tests where that is
+    not those values: 'P=0.026 for the HR' (HOVON97: the adjusted hazard ratio over the whole
+    follow-up, printed beside the 12-month rates)."""
+    if not isinstance(tests, str) or tests not in _P_TESTS:
+        return p_shown
+    return _f(_P_TESTS[tests], p=p_shown)
 
 
 def display_hr(value, as_printed: str, low=None, high=None) -> str:

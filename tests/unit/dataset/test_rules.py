@@ -423,6 +423,12 @@ RECORD_RULES = [
         ("dec.os3y", "outcomes.0", "'dec.dfs3y.dec' is not the os outcome of arm 'decbucy.dec'"),
     ),
     case(
+        "p-with-hazard-ratio-over-values-says-what-it-tests",
+        "comparisons.yaml",
+        drop("comparisons", "hovon97.dfs12m", "p.tests"),
+        ("hovon97.dfs12m", "p.tests", "a p printed with a hazard ratio and shown over"),
+    ),
+    case(
         "origin-document-unknown-source",
         "key_facts.yaml",
         put("key_facts", "mst-centres", "source", "d9"),

@@ -207,3 +207,18 @@ def test_truncated_p_of_an_arm_in_chinese(table_zh):
     values = arm_outcomes(table_zh, "venhma-bridge")
     assert set(values["p_as_printed"].dropna()) == {"P=0.（原文截断）"}
     assert set(values["p_shown"].dropna()) == {"P=0.（原文截断）"}  # never completed
+
+
+def test_a_p_of_the_hazard_ratio_says_so_over_the_rates(table, table_zh):
+    """HOVON97 prints P=0.026 for the adjusted hazard ratio (whole follow-up) beside the 12-month
+    rates; shown over the rates, the p says what it tests, in both languages. A p printed for
+    the rates themselves (UKALL 2011's P = .016 beside the 5-year EFS) stays bare."""
+    with using_language("en"):
+        english = arm_outcomes(table, "hovon97-aza-maint")
+        ukall = arm_outcomes(table, "ukall2011-pulses")
+    with using_language("zh"):
+        chinese = arm_outcomes(table_zh, "hovon97-aza-maint")
+    assert set(english["p_shown"].dropna()) == {"P=0.026 for the HR"}
+    assert set(chinese["p_shown"].dropna()) == {"P=0.026（针对HR）"}
+    assert set(english["p_as_printed"].dropna()) == {"P=0.026"}  # the record keeps the print
+    assert "P = .016" in set(ukall["p_shown"])
