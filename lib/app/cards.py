@@ -21,12 +21,15 @@ from lib.evidence.escape import markdown
 from lib.evidence.exhibits import (
     Exhibit,
     Passage,
+    PrintedSources,
     SourceEntry,
     SourceGroup,
     passages,
     print_columns,
-    shared_read,
+    printed_once,
+    said_once,
 )
+from lib.evidence.text import semicolons
 from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
@@ -65,6 +68,9 @@ html {{ font-size: 12px; }}
     .stLayoutWrapper:has(> [data-testid="stHorizontalBlock"] [data-testid="stBadge"])
     {{ break-inside: avoid; }}
   th, td {{ padding: 0.15rem 0.35rem !important; }}
+  /* A card's numbers in the type of its sources: rows of one line, not two. */
+  [class*="st-key-card-"] [data-testid="stTable"] :is(th, td)
+    {{ font-size: 10px !important; line-height: 1.3 !important; }}
   /* A table's scrolling box would be moved whole to the next page: let its rows break. */
   [data-testid="stTable"], [data-testid="stTable"] > div {{ overflow: visible !important; }}
   [data-testid="stPlotlyChart"], .stElementContainer:has([data-testid="stPlotlyChart"]), tr, li,
@@ -79,8 +85,11 @@ html {{ font-size: 12px; }}
   /* A section of cards after the first starts a page (its heading would otherwise be left
      at the foot of one: `break-after: avoid` is not kept here). */
   [data-testid="stMain"] [class*="st-key-print-section-"] {{ break-before: page; }}
-  /* Charts at four fifths of their screen size: 12 px labels, a page holds more. */
-  [data-testid="stPlotlyChart"] {{ zoom: 0.8; }}
+  /* Charts at four fifths of their screen size: 12 px labels, a page holds more. Zoomed on
+     the element's own container: zoomed inside it, the chart kept the container at its
+     screen height and left a fifth of it blank under every chart. */
+  .stElementContainer:has(> [data-testid="stFullScreenFrame"] [data-testid="stPlotlyChart"])
+    {{ zoom: 0.8; }}
   /* A card's sources in reference type, as a paper sets its references. */
   [class*="st-key-print-sources-"] :is(p, li, blockquote) {{ font-size: 10px !important;
     line-height: 1.35 !important; margin-top: 0 !important; margin-bottom: 0.15rem !important; }}
@@ -100,14 +109,18 @@ def handout_mode() -> bool:
     return bool(st.session_state.get(HANDOUT_KEY))
 
 
-def exhibit_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
-    """A bordered card for one exhibit (tabbed, or everything at once in the handout)."""
+def exhibit_card(
+    state: DataState, diseases: list[str], exhibit: Exhibit, printed: PrintedSources | None = None
+) -> None:
+    """A bordered card for one exhibit (tabbed, or everything at once in the handout, with the
+    sources `printed` says: see `handout_sources`)."""
     if handout_mode():
         leads = bool(exhibit.chart) and _fits_a_printed_page(state, diseases, exhibit)
+        sources = printed or PrintedSources(sources_for(state, diseases, exhibit), ())
         _card_frame(
             exhibit,
             lambda: _handout_card(
-                state, diseases, exhibit, chart=bool(exhibit.chart) and not leads
+                state, diseases, exhibit, sources, chart=bool(exhibit.chart) and not leads
             ),
             lead=(lambda: _chart(state, diseases, exhibit, downloads=False)) if leads else None,
         )
@@ -130,34 +143,45 @@ def _fits_a_printed_page(state: DataState, diseases: list[str], exhibit: Exhibit
 def _card_frame(
     exhibit: Exhibit, body: Callable[[], None], lead: Callable[[], None] | None = None
 ) -> None:
-    """The card: its head (title, badges, statements), then `body`. In the handout the head
-    and its `lead` (the chart, where it fits a page) are one block that a printed page never
-    splits, so a title is never left at the foot of a page with its chart on the next."""
+    """The card: its head (title, badges, statements), then `body`. In the handout the title
+    and badges and their `lead` (the chart, where it fits a page) are one block that a printed
+    page never splits, so a title is never left at the foot of a page with its chart on the
+    next; the statements follow the chart there, in the page flow, so the block is no taller
+    than it needs to be (a smaller block leaves less of a page blank when it moves on)."""
     with st.container(border=True, key=f"card-{exhibit.key}"):
         printed = handout_mode()
         with st.container(key=f"print-lead-{exhibit.key}") if printed else nullcontext():
-            _card_head(exhibit)
+            _card_title(exhibit)
             if lead:
                 lead()
+            else:
+                _card_figures(exhibit)
+        if lead:
+            _card_figures(exhibit)
         body()
 
 
-def _card_head(exhibit: Exhibit) -> None:
-    """Title, where else the exhibit is shown, caveat badges, then its figures as sentences
-    (or as a table, where it prefers one)."""
+def _card_title(exhibit: Exhibit) -> None:
+    """Title, where else the exhibit is shown, caveat badges."""
     st.markdown(f"#### {markdown(exhibit.title)}")
     if exhibit.placement:
         shown_here = _f("Shown in this phase: {placement}", placement=exhibit.placement)
         st.caption(f":material/swap_horiz: {markdown(shown_here)}")
     if exhibit.badges:
         badges(exhibit.badges)
+
+
+def _card_figures(exhibit: Exhibit) -> None:
+    """The exhibit's figures as sentences (or as a table, where it prefers one)."""
     if exhibit.prefers_table:
         st.table(exhibit.claims_table, hide_index=True)
     elif exhibit.statements:
         shown = exhibit.statements[:MAX_STATEMENTS]
         more = len(exhibit.statements) - len(shown)
         st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
-        if more:
+        if more and handout_mode():  # the handout prints the whole table below
+            st.caption(_nf("{n} more in the table below.", "{n} more in the table below.", more))
+        elif more:
             st.caption(_nf("{n} more in the Table tab.", "{n} more in the Table tab.", more))
 
 
@@ -217,14 +241,43 @@ def _image_buttons(key: str, render) -> None:
             )
 
 
-def _handout_card(state: DataState, diseases: list[str], exhibit: Exhibit, chart: bool) -> None:
+def handout_sources(
+    state: DataState,
+    diseases: list[str],
+    sections: Sequence[tuple[str, str, str, tuple[Exhibit, ...]]],
+) -> dict[str, PrintedSources]:
+    """Every printed card's sources by exhibit key, each passage printed once: with the first
+    card that shows it (`printed_once`)."""
+    shown = [exhibit for *_head, exhibits in sections for exhibit in exhibits]
+    return dict(
+        zip(
+            (exhibit.key for exhibit in shown),
+            printed_once([(ex.title, sources_for(state, diseases, ex)) for ex in shown]),
+            strict=True,
+        )
+    )
+
+
+def _handout_card(
+    state: DataState,
+    diseases: list[str],
+    exhibit: Exhibit,
+    sources: PrintedSources,
+    chart: bool,
+) -> None:
     """The rest of a printed card after its head: the `chart` where it did not lead (taller
-    than a page), the numbers as a static table, then the sources."""
+    than a page), the numbers as a static table, then the sources not printed before."""
     if chart:
         _chart(state, diseases, exhibit, downloads=False)
     st.table(numbers_for(state, diseases, exhibit)[print_columns()], hide_index=True)
     with st.container(key=f"print-sources-{exhibit.key}"):  # set in reference type (PRINT_CSS)
-        source_list(sources_for(state, diseases, exhibit))
+        source_list(sources.groups)
+        if sources.printed_with:
+            shown_with = _f(
+                "Source passages already printed with the cards above: {cards}.",
+                cards=semicolons(sources.printed_with),
+            )
+            st.caption(markdown(shown_with))
 
 
 def _numbers(state: DataState, diseases: list[str], exhibit: Exhibit) -> None:
@@ -286,8 +339,13 @@ def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
         detail = (
             _f("Citation: {status}", status=group.citation_status) if group.citation_status else ""
         )
-    read = shared_read(group)
-    for line in (detail, read):
+    shared = said_once(group)
+    verified = _f("Verification: {note}", note=shared.verification_note)
+    for line in (
+        detail,
+        " · ".join(part for part in (shared.printed_in, shared.read) if part),
+        verified if shared.verification_note else "",
+    ):
         if line:
             heading += f"\n\n{_small(line)}"
     entries = "\n\n".join(_passage_markdown(passage) for passage in passages(group))
@@ -321,24 +379,19 @@ def _passage_markdown(passage: Passage) -> str:
     """The figures one passage holds, a line each, then the excerpt quoted as printed
     (labelled as the source's own words), then verification, where it was read and flags,
     small."""
-    verification = (
-        _f(
-            "Verification: {note} · Evidence ref {ref}",
-            note=passage.verification_note,
-            ref=passage.evidence_ref,
-        )
-        if passage.evidence_ref
-        else _f("Verification: {note}", note=passage.verification_note)
-    )
+    note, ref = passage.verification_note, passage.evidence_ref
+    if note and ref:
+        verification = _f("Verification: {note} · Evidence ref {ref}", note=note, ref=ref)
+    elif note:
+        verification = _f("Verification: {note}", note=note)
+    else:  # the group's heading says how its figures were verified
+        verification = _f("Evidence ref {ref}", ref=ref) if ref else ""
     figures = "\\\n    ".join(_figure_line(entry) for entry in passage.entries)
-    lines = [
-        "- " + figures,
-        f"    > {excerpt_label()} {markdown(passage.excerpt)}",
-        "",
-        f"    {_small(verification)}",
-    ]
-    if passage.read:
-        lines += ["", f"    {_small(passage.read)}"]
+    lines = ["- " + figures, f"    > {excerpt_label()} {markdown(passage.excerpt)}"]
+    # one small line: how it was verified, where it is printed and what was read
+    checked = " · ".join(part for part in (verification, passage.printed_in, passage.read) if part)
+    if checked:
+        lines += ["", f"    {_small(checked)}"]
     if passage.flag_notes:
         flags = _f("Flags: {flags}", flags=" | ".join(passage.flag_notes))
         lines += ["", f"    {_small(flags)}"]

@@ -11,7 +11,7 @@ from lib.app import cards, widgets
 from lib.app.keys import HANDOUT_KEY
 from lib.app.state import DataState, phase_view_for
 from lib.evidence.escape import markdown
-from lib.evidence.exhibits import Exhibit
+from lib.evidence.exhibits import Exhibit, PrintedSources
 from lib.i18n import _, _f
 
 NOTES_HEIGHT = 1100
@@ -52,8 +52,10 @@ def render_phase(phase: str) -> None:
         widgets.headline_row(view.headlines)
         if view.empty_message:
             st.info(view.empty_message)
-        for index, (key, heading, caption, exhibits) in enumerate(view.sections()):
-            _section(state, diseases, key, heading, caption, exhibits, new_page=index > 0)
+        sections = view.sections()
+        printed = cards.handout_sources(state, diseases, sections) if handout else {}
+        for index, (key, heading, caption, exhibits) in enumerate(sections):
+            _section(state, diseases, key, heading, caption, exhibits, printed, index > 0)
 
 
 def _section(
@@ -63,10 +65,12 @@ def _section(
     heading: str,
     caption: str,
     exhibits: tuple[Exhibit, ...],
+    printed: dict[str, PrintedSources],
     new_page: bool,
 ) -> None:
     """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout, where a
-    section after the first starts a `new_page`)."""
+    section after the first starts a `new_page` and each card prints the sources `printed`
+    gives it by key)."""
     printed_apart = new_page and cards.handout_mode()
     with st.container(key=f"print-section-{key}") if printed_apart else nullcontext():
         st.subheader(heading)
@@ -87,4 +91,4 @@ def _section(
             )
         )
     for exhibit in shown:
-        cards.exhibit_card(state, diseases, exhibit)
+        cards.exhibit_card(state, diseases, exhibit, printed.get(exhibit.key))

@@ -12,6 +12,7 @@ keep the English, marked `N_`, and are translated where used.
 import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -522,7 +523,8 @@ class SourceEntry:
     verification_note: str
     evidence_ref: str
     flag_notes: tuple[str, ...]
-    read: str = ""  # where a publication figure is printed and what text was read, and when
+    printed_in: str = ""  # where in a publication the figure is printed ("Printed in: abstract")
+    read: str = ""  # what text was read to verify it, and when ("read on <date>: <address>")
 
 
 @dataclass(frozen=True)
@@ -540,42 +542,92 @@ class SourceGroup:
 @dataclass(frozen=True)
 class Passage:
     """The figures of a source that one excerpt holds and one verification covers: listed
-    together under the excerpt, so a passage quoted for four figures is printed once."""
+    together under the excerpt, so a passage quoted for four figures is printed once. A line
+    the whole group shares is "" here and said once under the group's heading (`said_once`)."""
 
     entries: tuple[SourceEntry, ...]
     excerpt: str
     verification_note: str
     evidence_ref: str
     flag_notes: tuple[str, ...]
-    read: str  # "" when the group states it once for every passage (`shared_read`)
+    printed_in: str
+    read: str
+
+
+@dataclass(frozen=True)
+class SaidOnce:
+    """The lines every figure of a source group shares, said once under its heading ("" where
+    the figures differ, or where there is one passage to say them with)."""
+
+    printed_in: str
+    read: str
+    verification_note: str
+
+
+def said_once(group: SourceGroup) -> SaidOnce:
+    """Where the group's figures are printed, what was read and when, and how they were
+    verified, where that is one line for all of them (the RICMAC abstract was read at one
+    address for all its figures, though they are printed in two parts of it)."""
+
+    def common(values: set[str]) -> str:
+        return values.pop() if len(values) == 1 and len(group.entries) > 1 else ""
+
+    return SaidOnce(
+        printed_in=common({entry.printed_in for entry in group.entries}),
+        read=common({entry.read for entry in group.entries}),
+        verification_note=common({entry.verification_note for entry in group.entries}),
+    )
 
 
 def passages(group: SourceGroup) -> tuple[Passage, ...]:
     """The group's figures by the passage that holds them (excerpt, verification, flags and
-    where it was read all alike), in the order the figures come; `read` left empty where the
-    whole group shares it (`shared_read`)."""
-    shared = shared_read(group)
+    where it was read all alike), in the order the figures come; a line the whole group shares
+    left empty (`said_once`)."""
+    shared = said_once(group)
     keyed: dict[tuple, list[SourceEntry]] = {}
     for entry in group.entries:
         key = (
             entry.excerpt,
-            entry.verification_note,
+            "" if shared.verification_note else entry.verification_note,
             entry.evidence_ref,
             entry.flag_notes,
-            "" if shared else entry.read,
+            "" if shared.printed_in else entry.printed_in,
+            "" if shared.read else entry.read,
         )
         keyed.setdefault(key, []).append(entry)
-    return tuple(
-        Passage(tuple(entries), excerpt, note, ref, flags, read)
-        for (excerpt, note, ref, flags, read), entries in keyed.items()
-    )
+    return tuple(Passage(tuple(entries), *key) for key, entries in keyed.items())
 
 
-def shared_read(group: SourceGroup) -> str:
-    """Where every figure of the group is printed and when it was read, when that is one line
-    for all of them (then said once, under the group's heading); else ''."""
-    reads = {entry.read for entry in group.entries}
-    return reads.pop() if len(reads) == 1 and len(group.entries) > 1 else ""
+@dataclass(frozen=True)
+class PrintedSources:
+    """A printed card's sources: its source groups less the passages an earlier card of the
+    handout printed, and the titles of those earlier cards (to say where the rest are)."""
+
+    groups: tuple[SourceGroup, ...]
+    printed_with: tuple[str, ...]
+
+
+def printed_once(cards: Sequence[tuple[str, Sequence[SourceGroup]]]) -> list[PrintedSources]:
+    """Each card's sources for a handout, given every card as (title, its source groups) in
+    print order: a passage (a source's excerpt) is printed with the first card that shows it;
+    a later card names that card instead (the forest plot and the study cards share theirs)."""
+    first_card: dict[tuple, int] = {}
+    printed = []
+    for index, (_title, groups) in enumerate(cards):
+        kept, earlier = [], []
+        for group in groups:
+            source = (group.origin, group.document, group.citation)
+            entries = []
+            for entry in group.entries:
+                first = first_card.setdefault((source, entry.excerpt), index)
+                if first == index:
+                    entries.append(entry)
+                elif cards[first][0] not in earlier:
+                    earlier.append(cards[first][0])
+            if entries:
+                kept.append(dataclasses.replace(group, entries=tuple(entries)))
+        printed.append(PrintedSources(tuple(kept), tuple(earlier)))
+    return printed
 
 
 def numbers_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -647,7 +699,16 @@ def _source_entry(row) -> SourceEntry:
         flag_notes=tuple(
             text.labelled(_(FLAG_LABELS[kind]), note) for kind, note in row.flag_notes
         ),
-        read=_read_line(row),
+        printed_in=(
+            _f("Printed in: {locator}", locator=_locator_text(row.locator))
+            if _text(row.locator)
+            else ""
+        ),
+        read=(
+            _f("read on {date}: {address}", date=row.verified_on, address=row.read_url)
+            if _text(row.verified_on) and _text(row.read_url)
+            else ""
+        ),
     )
 
 
@@ -676,16 +737,6 @@ def _locator_text(locator: str) -> str:
     if numbered:
         return _f("Figure {number}", number=numbered.group(2))
     return locator
-
-
-def _read_line(row) -> str:
-    """'Printed in: abstract, results · read on 2026-12-07: <address>' ('' when not recorded)."""
-    parts = []
-    if _text(row.locator):
-        parts.append(_f("Printed in: {locator}", locator=_locator_text(row.locator)))
-    if _text(row.verified_on) and _text(row.read_url):
-        parts.append(_f("read on {date}: {address}", date=row.verified_on, address=row.read_url))
-    return " · ".join(parts)
 
 
 def _text(value) -> str:

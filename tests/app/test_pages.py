@@ -207,6 +207,21 @@ def test_handout_mode_shows_tables_and_sources_without_tabs():
     assert "the 1-year cumulative recurrence rate of sorafenib group was 7%" in texts(at)
 
 
+def test_handout_prints_each_source_passage_once():
+    """The transplant ratio forest plots comparisons that the study cards above it quote: in
+    the handout those passages print once, with the study's card, and the forest names it."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    open_page(at, "transplant")
+    at.query_params["disease"] = ["AML", "MDS", "ALL"]
+    at.query_params["handout"] = "true"
+    at.run()
+    assert not at.exception
+    content = texts(at)
+    assert content.count("TRM 25.1% for MAC vs 9.9% for RIC (P < .001)") == 1
+    already = [c.value for c in at.caption if c.value.startswith("Source passages already")]
+    assert already and any("BMT CTN 0901" in line for line in already)
+
+
 # --- what a phase page sends: the open tab only, a page of cards at a time --------------------
 
 

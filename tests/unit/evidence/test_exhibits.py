@@ -14,8 +14,9 @@ from lib.evidence.exhibits import (
     passages,
     phase_view,
     print_columns,
+    printed_once,
+    said_once,
     selection_exhibits,
-    shared_read,
     source_groups,
 )
 from lib.evidence.figures import figure_table
@@ -138,10 +139,47 @@ def test_a_passage_quoted_for_several_figures_is_listed_once(view):
         "Reduced-intensity conditioning (RIC)",
         "Myeloablative conditioning (MAC)",
     }
-    # Where a publication's figures were all read in one place, that is said once per group.
-    read_once = [group for group in groups if shared_read(group)]
+    # Where a publication's figures were all read in one place, that is said once per group;
+    # RICMAC's were read at one address though printed in two parts of the abstract.
+    read_once = [group for group in groups if said_once(group).read]
     assert read_once and all(not passage.read for group in read_once for passage in passages(group))
-    assert all(shared_read(group).startswith("Printed in:") for group in read_once)
+    assert all(said_once(group).read.startswith("read on ") for group in read_once)
+    ricmac = next(group for group in groups if "RICMAC" in group.citation)
+    assert said_once(ricmac).read and not said_once(ricmac).printed_in
+    assert {passage.printed_in for passage in passages(ricmac)} == {
+        "Printed in: abstract, results",
+        "Printed in: abstract, patients and methods",
+    }
+
+
+def test_a_handout_prints_each_passage_once(view):
+    """The transplant ratio forest plots comparisons whose passages the study cards above it
+    print: in the handout it names those cards instead. Every figure's passage is printed
+    exactly once across the handout, with the first card that shows it."""
+    cards = [
+        (exhibit.title, source_groups(exhibit.rows)) for exhibit in view("transplant", ALL).exhibits
+    ]
+    printed = printed_once(cards)
+    assert len(printed) == len(cards)
+
+    def passages_of(groups) -> list[tuple]:
+        return [
+            (group.origin, group.document, group.citation, entry.excerpt)
+            for group in groups
+            for entry in group.entries
+        ]
+
+    everything = {key for _title, groups in cards for key in passages_of(groups)}
+    kept = [key for sources in printed for key in set(passages_of(sources.groups))]
+    assert sorted(set(kept)) == sorted(everything) and len(kept) == len(set(kept))
+    titles = [title for title, _groups in cards]
+    forest = next(
+        sources
+        for exhibit, sources in zip(view("transplant", ALL).exhibits, printed, strict=True)
+        if exhibit.section == "effects"
+    )
+    assert forest.printed_with and set(forest.printed_with) <= set(titles)
+    assert printed[0].printed_with == ()  # the first card prints all of its own
 
 
 def test_facts_are_sentences_not_a_chart(view):
