@@ -25,7 +25,6 @@ from lib.evidence.exhibits import (
     SourceEntry,
     SourceGroup,
     passages,
-    print_columns,
     printed_once,
     said_once,
 )
@@ -37,6 +36,8 @@ MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every 
 #: (210 mm less two 1 cm margins). The page is laid out (and its charts drawn) on screen at the
 #: width it prints at, so printing never clips a chart, the first time or the second.
 HANDOUT_WIDTH = 718
+#: A printed chart's size against the screen's: 12 px labels, and a page holds more.
+PRINTED_CHART_SCALE = 0.8
 # Static styling for the handout view (no data goes into it): the page at its printed width and
 # a smaller type, no app chrome or buttons in print, headings kept with what follows, charts,
 # table rows, list items and quoted passages never split (a whole card may: most are longer
@@ -85,11 +86,9 @@ html {{ font-size: 12px; }}
   /* A section of cards after the first starts a page (its heading would otherwise be left
      at the foot of one: `break-after: avoid` is not kept here). */
   [data-testid="stMain"] [class*="st-key-print-section-"] {{ break-before: page; }}
-  /* Charts at four fifths of their screen size: 12 px labels, a page holds more. Zoomed on
-     the element's own container: zoomed inside it, the chart kept the container at its
-     screen height and left a fifth of it blank under every chart. */
-  .stElementContainer:has(> [data-testid="stFullScreenFrame"] [data-testid="stPlotlyChart"])
-    {{ zoom: 0.8; }}
+  /* Charts at PRINTED_CHART_SCALE of their screen size (`_printed_chart`). */
+  [class*="st-key-print-h"] {{ transform: scale({PRINTED_CHART_SCALE});
+    transform-origin: top left; }}
   /* A card's sources in reference type, as a paper sets its references. */
   [class*="st-key-print-sources-"] :is(p, li, blockquote) {{ font-size: 10px !important;
     line-height: 1.35 !important; margin-top: 0 !important; margin-bottom: 0.15rem !important; }}
@@ -99,6 +98,11 @@ html {{ font-size: 12px; }}
     {{ margin-bottom: 0 !important; }}
   [class*="st-key-print-sources-"] blockquote {{ padding-top: 0 !important;
     padding-bottom: 0 !important; }}
+  /* Streamlit wraps a Markdown block in a flex row, which Chromium moves to the next page
+     whole: a card's list of sources then left a third of a page blank above it. (Lists only:
+     a badge's row holds its tooltip, shown when the row is a block.) */
+  [data-testid="stMain"] [data-testid="stMarkdown"]:has(ul) > div
+    {{ display: block !important; }}
 }}
 </style>
 """
@@ -176,12 +180,11 @@ def _card_figures(exhibit: Exhibit) -> None:
     if exhibit.prefers_table:
         st.table(exhibit.claims_table, hide_index=True)
     elif exhibit.statements:
-        shown = exhibit.statements[:MAX_STATEMENTS]
+        # every one in the handout, which has no Table tab to point to
+        shown = exhibit.statements if handout_mode() else exhibit.statements[:MAX_STATEMENTS]
         more = len(exhibit.statements) - len(shown)
         st.markdown("\n".join(f"- {markdown(sentence)}" for sentence in shown))
-        if more and handout_mode():  # the handout prints the whole table below
-            st.caption(_nf("{n} more in the table below.", "{n} more in the table below.", more))
-        elif more:
+        if more:
             st.caption(_nf("{n} more in the Table tab.", "{n} more in the Table tab.", more))
 
 
@@ -210,11 +213,29 @@ def _tabbed_card(state: DataState, diseases: list[str], exhibit: Exhibit) -> Non
     _card_frame(exhibit, body)
 
 
+def _printed_chart(figure, key: str) -> None:
+    """The chart in the handout, printed at PRINTED_CHART_SCALE: scaled by a transform (CSS zoom
+    changed the box Plotly measures, and it redrew the chart smaller on the next print), with
+    the room the transform leaves under it taken back by a margin made from the chart's
+    height alone (a number, never text from the data)."""
+    height = int(figure.layout.height or 0)
+    taken_back = round(height * (1 - PRINTED_CHART_SCALE))
+    st.html(
+        f"<style>@media print {{ [class*='st-key-print-h{height}-'] "
+        f"{{ margin-bottom: -{taken_back}px !important; }} }}</style>"
+    )
+    with st.container(key=f"print-h{height}-{key}"):
+        show_chart(figure, key=f"chart-{key}")
+
+
 def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: bool) -> None:
     """The exhibit's chart, its image downloads, and a line saying what the error bars are."""
     figure = figure_for(state, diseases, exhibit)
     figure, centre = published_chart(state, diseases, exhibit, figure)  # a copy when marked
-    show_chart(figure, key=f"chart-{exhibit.key}")
+    if handout_mode():
+        _printed_chart(figure, exhibit.key)
+    else:
+        show_chart(figure, key=f"chart-{exhibit.key}")
     if centre:
         st.caption("  \n".join(markdown(line) for line in centre))
     if downloads:
@@ -266,10 +287,10 @@ def _handout_card(
     chart: bool,
 ) -> None:
     """The rest of a printed card after its head: the `chart` where it did not lead (taller
-    than a page), the numbers as a static table, then the sources not printed before."""
+    than a page), then the sources not printed before, each figure with its value, n, CI and
+    verification (the Table tab's grid would print the same numbers twice)."""
     if chart:
         _chart(state, diseases, exhibit, downloads=False)
-    st.table(numbers_for(state, diseases, exhibit)[print_columns()], hide_index=True)
     with st.container(key=f"print-sources-{exhibit.key}"):  # set in reference type (PRINT_CSS)
         source_list(sources.groups)
         if sources.printed_with:
@@ -353,7 +374,8 @@ def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
 
 
 def _figure_line(entry: SourceEntry) -> str:
-    """'**Endpoint**, arm, time point: value (n) · verification' as escaped Markdown."""
+    """'**Endpoint**, arm, time point: value (n) · 95% CI · verification' as escaped Markdown
+    (every figure's numbers: the handout prints these lines, not the Table tab's grid)."""
     values = {
         "endpoint": markdown(entry.endpoint),
         "subject": markdown(entry.subject),
@@ -361,10 +383,23 @@ def _figure_line(entry: SourceEntry) -> str:
         "value": markdown(entry.value),
         "verification": markdown(entry.verification),
     }
+    if entry.n and entry.ci:
+        return _f(
+            "**{endpoint}**, {subject}, {time_point}: {value} ({n}) · {ci} · {verification}",
+            n=markdown(entry.n),
+            ci=markdown(entry.ci),
+            **values,
+        )
     if entry.n:
         return _f(
             "**{endpoint}**, {subject}, {time_point}: {value} ({n}) · {verification}",
             n=markdown(entry.n),
+            **values,
+        )
+    if entry.ci:
+        return _f(
+            "**{endpoint}**, {subject}, {time_point}: {value} · {ci} · {verification}",
+            ci=markdown(entry.ci),
             **values,
         )
     return _f("**{endpoint}**, {subject}, {time_point}: {value} · {verification}", **values)

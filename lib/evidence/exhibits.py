@@ -70,18 +70,6 @@ NUMBER_COLUMNS = [
     N_("Verification"),
     N_("Flags"),
 ]
-#: The columns a printed card shows, in English; `print_columns()` in the session's language.
-PRINT_COLUMNS = [
-    N_("Arm"),
-    N_("Endpoint"),
-    N_("Time point"),
-    N_("Value"),
-    N_("n"),
-    N_("95% CI"),
-    N_("p as printed"),
-    N_("Origin"),
-    N_("Flags"),
-]
 #: The columns of `Exhibit.claims_table`, in English.
 CLAIM_COLUMNS = [
     N_("Subgroup"),
@@ -96,11 +84,6 @@ CLAIM_COLUMNS = [
 def number_columns() -> list[str]:
     """The columns of `numbers_table` as it names them: in the session's language."""
     return [_(column) for column in NUMBER_COLUMNS]
-
-
-def print_columns() -> list[str]:
-    """The columns a printed card shows, as `numbers_table` names them (session's language)."""
-    return [_(column) for column in PRINT_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -518,6 +501,7 @@ class SourceEntry:
     time_point: str
     value: str
     n: str  # "" for a sample size (its own n) and a comparison (the arms carry theirs)
+    ci: str  # "95% CI as published: 8.0–26.0" (or computed from events/n), "" without one
     verification: str
     excerpt: str
     verification_note: str
@@ -692,6 +676,7 @@ def _source_entry(row) -> SourceEntry:
         if row.kind == "comparison"
         else text.figure_value(row),
         n="" if row.kind in ("sample_size", "comparison") else text.display_n(row.n),
+        ci=_ci_line(row),
         verification=_(VERIFICATION_LABELS[row.verification_status]),
         excerpt=row.excerpt,
         verification_note=row.verification_note,
@@ -737,6 +722,14 @@ def _locator_text(locator: str) -> str:
     if numbered:
         return _f("Figure {number}", number=numbered.group(2))
     return locator
+
+
+def _ci_line(row) -> str:
+    """The interval a figure is drawn with, named by how it was obtained ('95% CI as published:
+    8.0–26.0'); '' where it has none (the chart's rows carry `ci_method`)."""
+    interval = text.display_ci(row.ci_low, row.ci_high)
+    method = _text(getattr(row, "ci_method", None))
+    return text.labelled(method, interval) if interval and method else ""
 
 
 def _text(value) -> str:

@@ -195,16 +195,20 @@ def test_present_slide_shows_caveats_note_and_source():
     assert "Source: 2022 CSH talk" in content
 
 
-def test_handout_mode_shows_tables_and_sources_without_tabs():
+def test_handout_mode_shows_every_figure_and_its_source_without_tabs():
+    """The handout lists each figure with its value, n, CI and verification above the passage
+    it comes from (the Table tab's grid is not printed: it held the same numbers twice)."""
     at = AppTest.from_file(APP, default_timeout=60)
     open_page(at, "maintenance")
     at.query_params["disease"] = ["AML"]
     at.query_params["handout"] = "true"
     at.run()
     assert not at.exception
-    assert len(at.tabs) == 0
-    assert len(at.table) >= 2
-    assert "the 1-year cumulative recurrence rate of sorafenib group was 7%" in texts(at)
+    assert len(at.tabs) == 0 and len(at.table) == 0
+    content = texts(at)
+    assert "the 1-year cumulative recurrence rate of sorafenib group was 7%" in content
+    # a figure line: value (n) · its 95% CI, as published or computed · verification
+    assert re.search(r"\(n=\d+\) · 95% CI [^·]+: \d", content)
 
 
 def test_handout_prints_each_source_passage_once():
