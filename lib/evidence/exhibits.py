@@ -265,11 +265,73 @@ def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]
     )
 
 
+#: The most rows of a forest plot one slide holds with its text at projector size (14 pt as
+#: placed in the deck, in both languages): on one slide, the induction forest's 11 rows printed
+#: at 11.7 pt and the maintenance forest's 10 rows at 9.3 pt; in parts of up to 6 rows, the
+#: Chinese parts (longer row labels, on more lines) still at 11.7-12.7 pt.
+SLIDE_FOREST_ROWS = 4
+
+
 def selection_exhibits(ds: Dataset, table: pd.DataFrame, diseases: list[str]) -> list[Exhibit]:
-    """Every exhibit of the selection in phase order: the slides of the presentation and deck."""
+    """Every exhibit of the selection in phase order: the slides of the presentation and deck
+    (a forest plot longer than a slide holds as several slides, `slide_parts`)."""
     return [
-        exhibit for phase in PHASES for exhibit in phase_view(ds, table, phase, diseases).exhibits
+        part
+        for phase in PHASES
+        for exhibit in phase_view(ds, table, phase, diseases).exhibits
+        for part in slide_parts(exhibit)
     ]
+
+
+def slide_parts(exhibit: Exhibit) -> list[Exhibit]:
+    """The exhibit as slides: itself, or a forest plot of more than SLIDE_FOREST_ROWS rows as
+    near-equal parts of whole studies, each titled with its place ("(1 of 2)"), its own key
+    numbers and its own cross-trial caveat."""
+    chart = exhibit.chart
+    if exhibit.section != "effects" or chart is None or len(chart.data) <= SLIDE_FOREST_ROWS:
+        return [exhibit]
+    data = chart.data
+    sizes = data.groupby("study_id", sort=False).size()
+    parts = _packed(list(sizes.index), list(sizes), -(-len(data) // SLIDE_FOREST_ROWS))
+    slides = []
+    for number, studies in enumerate(parts, start=1):
+        subset = data[data["study_id"].isin(studies)].reset_index(drop=True)
+        title = _f(
+            "{title} ({part} of {parts})", title=exhibit.title, part=number, parts=len(parts)
+        )
+        slides.append(
+            dataclasses.replace(
+                exhibit,
+                key=f"{exhibit.key}-{number}",
+                title=title,
+                chart=dataclasses.replace(chart, title=title, data=subset),
+                key_numbers=tuple(text.effect_sentence(r) for r in selection.records(subset)),
+                badges=(cross_trial(),) if subset["study_id"].nunique() > 1 else (),
+                rows=exhibit.rows[exhibit.rows["figure_id"].isin(subset["figure_id"])],
+            )
+        )
+    return slides
+
+
+def _packed(items: list[str], sizes: list[int], count: int) -> list[list[str]]:
+    """`items` in order, in at most `count` runs whose largest total size is the smallest
+    possible (a study's rows stay on one slide)."""
+
+    def runs(limit: int) -> list[list[str]]:
+        packed: list[list[str]] = [[]]
+        filled = 0
+        for item, size in zip(items, sizes, strict=True):
+            if packed[-1] and filled + size > limit:
+                packed.append([])
+                filled = 0
+            packed[-1].append(item)
+            filled += size
+        return packed
+
+    limit = max(sizes)
+    while len(runs(limit)) > count:
+        limit += 1
+    return runs(limit)
 
 
 def phase_exhibits(

@@ -8,6 +8,7 @@ import pytest
 from lib.dataset.vocabulary import PHASES
 from lib.evidence.exhibits import (
     NUMBER_COLUMNS,
+    SLIDE_FOREST_ROWS,
     number_columns,
     numbers_table,
     passages,
@@ -15,6 +16,7 @@ from lib.evidence.exhibits import (
     printed_once,
     said_once,
     selection_exhibits,
+    slide_parts,
     source_groups,
 )
 from lib.evidence.figures import figure_table
@@ -208,10 +210,26 @@ def test_single_arm_medians_in_months_are_listed_not_dropped(view):
 
 @pytest.mark.parametrize("diseases", SELECTIONS)
 def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, view, diseases):
+    """One slide per card, in page order, but a forest plot longer than a slide holds, which
+    is as many slides as it takes (whole studies each, every row on exactly one)."""
     slides = selection_exhibits(dataset, table, diseases)
     pages = [e for phase in PHASES for e in view(phase, diseases).exhibits]
-    assert [(s.phase, s.key) for s in slides] == [(e.phase, e.key) for e in pages]
+    expected = [
+        (e.phase, e.key if len(parts) == 1 else f"{e.key}-{number}")
+        for e in pages
+        for number, parts in ((n, slide_parts(e)) for n in range(1, len(slide_parts(e)) + 1))
+    ]
+    assert [(s.phase, s.key) for s in slides] == expected
     assert [s.phase for s in slides] == sorted((s.phase for s in slides), key=PHASES.index)
+    for page in pages:
+        parts = slide_parts(page)
+        if len(parts) > 1:
+            rows = [figure for part in parts for figure in part.chart.data["figure_id"]]
+            assert sorted(rows) == sorted(page.chart.data["figure_id"])
+            assert all(len(part.chart.data) <= SLIDE_FOREST_ROWS for part in parts)
+            assert all(part.title.endswith(f"of {len(parts)})") for part in parts)
+            studies = [set(part.chart.data["study_id"]) for part in parts]
+            assert all(not (a & b) for i, a in enumerate(studies) for b in studies[i + 1 :])
 
 
 def test_every_exhibit_has_a_source_line_and_citations(view):
