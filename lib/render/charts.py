@@ -985,7 +985,7 @@ def forest(
             ),
             # Annotations on a log axis take log10 positions (shapes such as the null line don't).
             _note(
-                _direction_note(rows),
+                _direction_note(rows, spec.null),
                 name="direction",
                 yref="paper",
                 y=0,
@@ -1083,7 +1083,7 @@ def _card_forest(
         )
         for lines, label in zip(blocks, rows["label"], strict=True)
     ]
-    direction = _direction_note(rows)
+    direction = _direction_note(rows, spec.null)
     if " | " in direction:  # each side's words at its end of the axis
         left, right = direction.split(" | ", 1)
         sides = [(left, 0, "left"), (right, 1, "right")]
@@ -1186,10 +1186,21 @@ def _forest_axis(rows: pd.DataFrame, scale: str, card: bool = False) -> dict:
     )
 
 
-def _direction_note(rows: pd.DataFrame) -> str:
+def _direction_note(rows: pd.DataFrame, null: float) -> str:
+    """Which side of the null favours the intervention; where rows differ, the rule and the
+    endpoints it does not hold for, in few words (a slide or a print has no hover)."""
     directions = set(rows["favours_low"])
     if len(directions) > 1:
-        return _("Direction differs between rows: see each row's hover")
+        exceptions = dict.fromkeys(
+            ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+            for row in rows.to_dict("records")
+            if not row["favours_low"]
+        )
+        return _f(
+            "Below {null} favours intervention, except {endpoints}",
+            null=plain(null),
+            endpoints=enumeration(exceptions),
+        )
     if directions == {True}:
         return _("← favours intervention | favours control →")
     return _("← favours control | favours intervention →")

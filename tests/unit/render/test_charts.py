@@ -424,7 +424,8 @@ def test_forest_mixed_directions_are_explained_per_row(maintenance_effects):
         endpoint_label="Overall survival", lower_is_better=False
     )
     fig = charts.forest(pd.concat([maintenance_effects, survival]), "Mixed")
-    assert notes(fig, "direction") == ["Direction differs between rows: see each row's hover"]
+    # said on the chart itself: a slide, an image or a print has no hover
+    assert notes(fig, "direction") == ["Below 1 favours intervention, except Overall survival"]
     computed = fig.data[1].customdata
     assert any("Below 1 favours control" in h for h in computed)
     assert any("Below 1 favours intervention" in h for h in computed)
