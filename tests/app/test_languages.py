@@ -422,7 +422,7 @@ EXCERPT = (
         f"> {EXCERPT}",  # an excerpt without its 原文 label is not allowed
         "**Caveats**",
         "从出版物 · Show all studies",
-        "数据集 1.4.0，最近审核于 2026-12-07。Every number is taken from the data files.",
+        "数据集 1.4.1，最近审核于 2026-12-07。Every number is taken from the data files.",
         "数值：80.0%\nPrinted as: “80%”",  # a field's name left in English
     ],
 )

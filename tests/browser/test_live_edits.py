@@ -29,7 +29,7 @@ BAD_VALUE_PROBLEM = (
 )
 STALE_WARNING = "The data files were changed and are now invalid (1 problem)"
 LOAD_ERROR = "The dataset could not be loaded: 2 problems"
-DATASET_FOOTER = "Dataset 1.4.0"
+DATASET_FOOTER = "Dataset 1.4.1"
 
 
 def touch_later(path: Path, before_ns: int) -> None:

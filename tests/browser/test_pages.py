@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import StreamlitServer, select_tab, wait_for_app
 
-DATASET_FOOTER = "Dataset 1.4.0"
+DATASET_FOOTER = "Dataset 1.4.1"
 ALL_DISEASES = ("AML", "MDS", "ALL")
 
 # url path -> the page's st.title

@@ -88,7 +88,7 @@ def test_figure_and_deck_downloads_for_the_selection(subtests, page: Page, app_s
         with page.expect_download(timeout=300_000) as info:
             page.get_by_test_id("stSidebar").get_by_role("button", name="Download deck").click()
         download = info.value
-        assert download.suggested_filename == "phasewise-MDS-v1.4.0.pptx"
+        assert download.suggested_filename == "phasewise-MDS-v1.4.1.pptx"
         deck = Presentation(io.BytesIO(open(download.path(), "rb").read()))
         texts = " ".join(
             shape.text_frame.text
@@ -96,7 +96,7 @@ def test_figure_and_deck_downloads_for_the_selection(subtests, page: Page, app_s
             for shape in slide.shapes
             if shape.has_text_frame
         )
-        assert "MDS" in texts and "1.4.0" in texts and "Decitabine-intensified" in texts, texts
+        assert "MDS" in texts and "1.4.1" in texts and "Decitabine-intensified" in texts, texts
 
 
 def test_handout_view_shows_every_source_without_tabs(page: Page, app_server: str):
