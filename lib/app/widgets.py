@@ -99,14 +99,19 @@ def badges(items: Iterable[Badge]) -> None:
             )
 
 
+#: A key-number card's width (px): a row holds as many as fit and wraps the rest, two beside
+#: the notes at 1280 px. (Four fixed columns there were 120 px wide and broke words inside:
+#: "Convention al care", "chemothera py".)
+HEADLINE_WIDTH = 230
+
+
 def headline_row(items: list[Headline]) -> None:
     """Metric cards for a phase's key numbers, each with its source and caveats beneath."""
     if not items:
         return
-    columns = st.columns(min(len(items), 4))
-    for index, item in enumerate(items):
-        with columns[index % len(columns)]:
-            with st.container(border=True, height="stretch"):
+    with st.container(horizontal=True, gap="small"):
+        for item in items:
+            with st.container(border=True, width=HEADLINE_WIDTH):
                 headline_item(item)
 
 
