@@ -277,7 +277,7 @@ def seconds(value: float, decimals: int | None = None) -> str:
 def unit_value(value: float, as_printed: str, unit: str, unit_label: str = "") -> str:
     """A plotted value with the source's decimals: '38.2%', '14.5 months', '3 patients'
     (`unit` a key: '%', 'months', or another shown as `unit_label`)."""
-    figure = number(value, printed_decimals(str(as_printed)))
+    figure = number(value, _shown_decimals(value, str(as_printed), percent=unit == "%"))
     if unit == "%":
         return figure + "%"
     if unit == "months":
@@ -314,7 +314,7 @@ def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), 
         return truncated(printed) if "truncated" in kinds else source_words(printed)
     if kinds & {"approximate", "lower_bound"}:
         return source_words(join_split_digits(as_printed))
-    decimals = printed_decimals(as_printed)
+    decimals = _shown_decimals(value, as_printed, percent=unit == "percent")
     number = f"{float(value):,.{decimals}f}"  # 12,744 as printed
     if unit == "percent":
         return f"{number}%"
@@ -331,6 +331,25 @@ def display_value(value, as_printed: str, unit: str, flags: Iterable[str] = (), 
     if unit == "":
         return source_words(join_split_digits(as_printed))
     return _f("{number} {unit}", number=number, unit=unit)
+
+
+def _shown_decimals(value, as_printed: str, percent: bool) -> int:
+    """The decimals a value is shown with: the source's, but a percentage the source printed
+    as a proportion ('0.75') loses the two that became its whole part (75%, not 75.00%)."""
+    decimals = printed_decimals(as_printed)
+    if percent and _printed_as_proportion(value, as_printed):
+        return max(decimals - 2, 0)
+    return decimals
+
+
+def _printed_as_proportion(value, as_printed: str) -> bool:
+    """Whether the source printed a percentage as a proportion ('0.75' for 75%): its first
+    number is the value over 100."""
+    match = _FIRST_NUMBER.search(join_split_digits(as_printed or ""))
+    if not match:
+        return False
+    printed = float(re.sub(r"[,·]\s?", ".", match.group(0)))
+    return abs(printed * 100 - float(value)) < 1e-6 and abs(printed - float(value)) > 1e-9
 
 
 def display_p(as_printed, flags: Iterable[str] = (), value=None, relation="=") -> str:

@@ -13,6 +13,7 @@ from lib.evidence.text import (
     display_value,
     join_split_digits,
     printed_decimals,
+    unit_value,
 )
 from lib.i18n import using_language
 from tests.unit.evidence.chinese import english_left, has_chinese, numbers
@@ -423,3 +424,19 @@ def test_one_missing_value_predicate():
         assert txt.is_missing(missing)
     for present in ("", "x", 0, 0.0, (), ("truncated",)):
         assert not txt.is_missing(present)
+
+
+@pytest.mark.parametrize(
+    ("value", "printed", "shown"),
+    [
+        (75.0, "0.75; 95% CI, 0.67 to 0.81", "75%"),  # FORUM prints proportions
+        (91.0, "TBI 0.91 (95% CI, 0.86 to 0.95)", "91%"),
+        (38.2, "38. 2%", "38.2%"),  # a percentage keeps its own decimals
+        (0.5, "0.5%", "0.5%"),
+        (0.0, "0%", "0%"),
+    ],
+)
+def test_a_percentage_printed_as_a_proportion_keeps_its_precision(value, printed, shown):
+    """'0.75' is 75%, not 75.00%: two decimals of a proportion are none of a percentage."""
+    assert display_value(value, printed, "percent") == shown
+    assert unit_value(value, printed, "%") == shown
