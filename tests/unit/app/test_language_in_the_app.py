@@ -52,6 +52,7 @@ def _group() -> SourceGroup:
         time_point="2 years",
         value="61.2%",
         n="n=40",
+        ci="",
         verification="Verified against publication",
         excerpt="the 2-year OS was 61. 2%",
         verification_note="Matches Table 2",
