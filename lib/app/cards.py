@@ -28,7 +28,7 @@ from lib.evidence.exhibits import (
     printed_once,
     said_once,
 )
-from lib.evidence.text import semicolons
+from lib.evidence.text import bracketed, semicolons
 from lib.i18n import _, _f, _nf, current_language
 
 MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every figure
@@ -376,33 +376,17 @@ def _source_markdown(group: SourceGroup, lang: str) -> tuple[str, str]:
 def _figure_line(entry: SourceEntry) -> str:
     """'**Endpoint**, arm, time point: value (n) · 95% CI · verification' as escaped Markdown
     (every figure's numbers: the handout prints these lines, not the Table tab's grid)."""
-    values = {
-        "endpoint": markdown(entry.endpoint),
-        "subject": markdown(entry.subject),
-        "time_point": markdown(entry.time_point),
-        "value": markdown(entry.value),
-        "verification": markdown(entry.verification),
-    }
-    if entry.n and entry.ci:
-        return _f(
-            "**{endpoint}**, {subject}, {time_point}: {value} ({n}) · {ci} · {verification}",
-            n=markdown(entry.n),
-            ci=markdown(entry.ci),
-            **values,
-        )
-    if entry.n:
-        return _f(
-            "**{endpoint}**, {subject}, {time_point}: {value} ({n}) · {verification}",
-            n=markdown(entry.n),
-            **values,
-        )
-    if entry.ci:
-        return _f(
-            "**{endpoint}**, {subject}, {time_point}: {value} · {ci} · {verification}",
-            ci=markdown(entry.ci),
-            **values,
-        )
-    return _f("**{endpoint}**, {subject}, {time_point}: {value} · {verification}", **values)
+    value = bracketed(entry.value, entry.n) if entry.n else entry.value
+    head = _f(
+        "**{endpoint}**, {subject}, {time_point}: {value}",
+        endpoint=markdown(entry.endpoint),
+        subject=markdown(entry.subject),
+        time_point=markdown(entry.time_point),
+        value=markdown(value),
+    )
+    return " · ".join(
+        part for part in (head, markdown(entry.ci), markdown(entry.verification)) if part
+    )
 
 
 def _small(text: str) -> str:
