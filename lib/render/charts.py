@@ -590,12 +590,17 @@ def _category(row: Mapping, width: float = 9.0) -> str:
     )
 
 
+def _endpoint_short(row: Mapping) -> str:
+    """An endpoint in the fewest words: its standard abbreviation (OS, CIR), else its label."""
+    return ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+
+
 def _slide_category(row: Mapping) -> str:
     """A group of bars in the fewest words for a slide's 20 px type: the endpoint's standard
     abbreviation (OS, CIR, EFS), its time point (in months where its words run long) and its
     subgroup. The hatching and the legend say which bars come from a publication; the full
     endpoint stays in the hover, the key numbers and the notes."""
-    endpoint = ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+    endpoint = _endpoint_short(row)
     time = row.get("group_time") or row["time_point"]
     if isinstance(time, str) and time.lower() in str(row["endpoint_label"]).lower():
         time = None  # "Median overall survival": the time point is the endpoint's own word
@@ -1012,7 +1017,7 @@ def _slide_row_labels(records: list[dict], ids: Iterable[object]) -> list[str]:
 
     def label(row: Mapping, whole_time: bool) -> str:
         study = _TRAILING_BRACKETS.sub("", str(row["study"])) or row["study"]
-        endpoint = ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
+        endpoint = _endpoint_short(row)
         time = str(row["time_point"])
         months = row.get("time_point_months")
         if label_chars(time) > SLIDE_TIME_CHARS:  # left out, or told apart in months
@@ -1192,9 +1197,7 @@ def _direction_note(rows: pd.DataFrame, null: float) -> str:
     directions = set(rows["favours_low"])
     if len(directions) > 1:
         exceptions = dict.fromkeys(
-            ENDPOINT_ABBREVIATIONS.get(row["endpoint"]) or row["endpoint_label"]
-            for row in rows.to_dict("records")
-            if not row["favours_low"]
+            _endpoint_short(row) for row in rows.to_dict("records") if not row["favours_low"]
         )
         return _f(
             "Below {null} favours intervention, except {endpoints}",
