@@ -270,6 +270,10 @@ def phase_view(ds: Dataset, table: pd.DataFrame, phase: str, diseases: list[str]
 #: at 11.7 pt and the maintenance forest's 10 rows at 9.3 pt; in parts of up to 6 rows, the
 #: Chinese parts (longer row labels, on more lines) still at 11.7-12.7 pt.
 SLIDE_FOREST_ROWS = 4
+#: The most groups of bars an arm chart's slide holds at 14 pt as placed: G-CSF + decitabine's
+#: five endpoints on one slide printed at 12.7 pt (their slide words, four lines under five
+#: narrow groups, left the bars too little height).
+SLIDE_ARM_GROUPS = 4
 
 
 def selection_exhibits(ds: Dataset, table: pd.DataFrame, diseases: list[str]) -> list[Exhibit]:
@@ -284,27 +288,50 @@ def selection_exhibits(ds: Dataset, table: pd.DataFrame, diseases: list[str]) ->
 
 
 def slide_parts(exhibit: Exhibit) -> list[Exhibit]:
-    """The exhibit as slides: itself, or a forest plot of more than SLIDE_FOREST_ROWS rows as
-    near-equal parts of whole studies, each titled with its place ("(1 of 2)"), its own key
-    numbers and its own cross-trial caveat."""
+    """The exhibit as slides: itself, or as near-equal parts, each titled with its place
+    ("(1 of 2)") and with its own key numbers: a forest plot of more than SLIDE_FOREST_ROWS
+    rows in parts of whole studies (each with its own cross-trial caveat), an arm chart of more
+    than SLIDE_ARM_GROUPS groups of bars in parts of whole groups (the study's other
+    statements on the first)."""
     chart = exhibit.chart
-    if exhibit.section != "effects" or chart is None or len(chart.data) <= SLIDE_FOREST_ROWS:
+    if chart is None:
         return [exhibit]
+    if exhibit.section == "effects" and len(chart.data) > SLIDE_FOREST_ROWS:
+        return _forest_parts(exhibit, chart)
+    if exhibit.section == "arms" and chart.kind == "arm":
+        on_axis = chart.data[selection.chart_scale(chart.data) == chart.option]
+        groups = on_axis.groupby(ARM_GROUP, sort=False, dropna=False).ngroup()
+        if groups.max() + 1 > SLIDE_ARM_GROUPS:
+            return _arm_parts(exhibit, chart, on_axis, groups)
+    return [exhibit]
+
+
+#: The columns that make one group of bars in an arm chart (and one key-number sentence).
+ARM_GROUP = ["endpoint_label", "group_time", "subgroup", "origin"]
+
+
+def _part(exhibit: Exhibit, number: int, parts: int, **changes) -> Exhibit:
+    """Part `number` of `parts` of an exhibit on slides: keyed and titled with its place."""
+    title = _f("{title} ({part} of {parts})", title=exhibit.title, part=number, parts=parts)
+    chart = dataclasses.replace(exhibit.chart, title=title, data=changes.pop("data"))
+    return dataclasses.replace(
+        exhibit, key=f"{exhibit.key}-{number}", title=title, chart=chart, **changes
+    )
+
+
+def _forest_parts(exhibit: Exhibit, chart: Chart) -> list[Exhibit]:
     data = chart.data
     sizes = data.groupby("study_id", sort=False).size()
     parts = _packed(list(sizes.index), list(sizes), -(-len(data) // SLIDE_FOREST_ROWS))
     slides = []
     for number, studies in enumerate(parts, start=1):
         subset = data[data["study_id"].isin(studies)].reset_index(drop=True)
-        title = _f(
-            "{title} ({part} of {parts})", title=exhibit.title, part=number, parts=len(parts)
-        )
         slides.append(
-            dataclasses.replace(
+            _part(
                 exhibit,
-                key=f"{exhibit.key}-{number}",
-                title=title,
-                chart=dataclasses.replace(chart, title=title, data=subset),
+                number,
+                len(parts),
+                data=subset,
                 key_numbers=tuple(text.effect_sentence(r) for r in selection.records(subset)),
                 badges=(cross_trial(),) if subset["study_id"].nunique() > 1 else (),
                 rows=exhibit.rows[exhibit.rows["figure_id"].isin(subset["figure_id"])],
@@ -313,12 +340,42 @@ def slide_parts(exhibit: Exhibit) -> list[Exhibit]:
     return slides
 
 
-def _packed(items: list[str], sizes: list[int], count: int) -> list[list[str]]:
-    """`items` in order, in at most `count` runs whose largest total size is the smallest
-    possible (a study's rows stay on one slide)."""
+def _arm_parts(
+    exhibit: Exhibit, chart: Chart, on_axis: pd.DataFrame, groups: pd.Series
+) -> list[Exhibit]:
+    count = int(groups.max()) + 1
+    runs = _packed(list(range(count)), [1] * count, -(-count // SLIDE_ARM_GROUPS))
+    slides = []
+    for number, run in enumerate(runs, start=1):
+        shown = on_axis[groups.isin(run)]
+        ids = set(shown["figure_id"])
+        left_out = set(on_axis["figure_id"]) - ids
+        rows = exhibit.rows
+        linked = rows["linked_figures"].map(lambda linked_ids: set(linked_ids or ()))
+        keep = ~rows["figure_id"].isin(left_out) & (
+            (rows["kind"] != "comparison")
+            | linked.map(lambda own, ids=ids: not own or bool(own & ids))
+        )
+        slides.append(
+            _part(
+                exhibit,
+                number,
+                len(runs),
+                data=shown.reset_index(drop=True),
+                key_numbers=_paired_numbers(shown),
+                statements=exhibit.statements if number == 1 else (),
+                rows=rows[keep],
+            )
+        )
+    return slides
 
-    def runs(limit: int) -> list[list[str]]:
-        packed: list[list[str]] = [[]]
+
+def _packed(items: list, sizes: list[int], count: int) -> list[list]:
+    """`items` in order, in at most `count` runs whose largest total size is the smallest
+    possible (a study's rows, a group's bars, stay on one slide)."""
+
+    def runs(limit: int) -> list[list]:
+        packed: list[list] = [[]]
         filled = 0
         for item, size in zip(items, sizes, strict=True):
             if packed[-1] and filled + size > limit:

@@ -525,11 +525,11 @@ def _legend_in_container(fig: go.Figure) -> bool:
 SLIDE_DPI = 72
 #: The smallest text of a slide's chart, in points as placed (tick, bar and value labels).
 SLIDE_MIN_FONT = 14
-#: The type of a slide's chart in points as placed: everything, and its title.
+#: The type of a slide's chart in points as placed: everything.
 SLIDE_FONT = 14
-SLIDE_TITLE_FONT = 17
-#: Top margin of a slide's chart: room for its title (the axis titles and legend keep theirs).
-SLIDE_TOP = 50
+#: Top margin of a slide's chart, which has no title of its own (the slide's heading names it,
+#: as in presentation mode): room for a forest plot's column headings, else a little air.
+SLIDE_TOP = {True: 34, False: 12}
 #: plotly.js's default font size, where neither the figure nor its template sets one.
 _PLOTLY_FONT = 12
 
@@ -571,21 +571,22 @@ def figure_fonts(fig: go.Figure) -> dict[str, float]:
 
 def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure:
     """A copy of `fig` laid out to be drawn `width_in` x `height_in` inches at SLIDE_DPI and
-    placed at that size: every text SLIDE_FONT pt (the title SLIDE_TITLE_FONT), the title's
-    margin trimmed, the rows of a horizontal chart re-wrapped wider where their lines would not
-    fit its height, a bar chart's categories wrapped to their width and its value axis raised
-    so the labels stacked above its bars stay inside the plot, a forest plot's rows named in
-    their slide words. `slide_fits` says whether it all fitted."""
+    placed at that size: every text SLIDE_FONT pt, no title (the slide's heading names the
+    chart, and the chart's title stays in its alt text), the rows of a horizontal chart
+    re-wrapped wider where their lines would not fit its height, a bar chart's categories
+    wrapped to their width and its value axis raised so the labels stacked above its bars stay
+    inside the plot, a forest plot's rows named in their slide words. `slide_fits` says
+    whether it all fitted."""
     # Whole pixels, never wider or taller than the room: placed at px / SLIDE_DPI inches.
     width, height = int(width_in * SLIDE_DPI + 1e-6), int(height_in * SLIDE_DPI + 1e-6)
     px = SLIDE_DPI / 72  # pixels per point
-    body, title = SLIDE_FONT * px, SLIDE_TITLE_FONT * px
+    body = SLIDE_FONT * px
+    header = any(note.name == "header" for note in fig.layout.annotations or ())
     copy = go.Figure(fig)
-    copy.update_layout(width=width, height=height, margin_t=SLIDE_TOP)
+    copy.update_layout(width=width, height=height, margin_t=SLIDE_TOP[header], title_text="")
     copy.update_layout(
         {
             "font.size": body,
-            "title.font.size": title,
             "legend.font.size": body,
             "legend.title.font.size": body,
             **{f"{axis}.tickfont.size": body for axis in ("xaxis", "yaxis")},

@@ -9,7 +9,7 @@ Chinese deck every run is marked ``lang="zh-CN"`` (spelling, line breaking, font
 
 import functools
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -63,6 +63,10 @@ EA_FONT = "Microsoft YaHei"
 #: Chinese text whose own typeface is missing.
 THEME_HANS_FONT = "微软雅黑"
 TITLE_SIZE = 28
+#: A title longer than TITLE_LINES lines at TITLE_SIZE is set smaller, down to TITLE_MIN_SIZE
+#: (still read from the back of a room), so the chart under it keeps its height.
+TITLE_LINES = 2
+TITLE_MIN_SIZE = 22
 BODY_SIZE = 16
 MIN_BODY_SIZE = 12
 SMALL_SIZE = 12
@@ -317,8 +321,11 @@ def _header(page, phase: str, right: str) -> None:
 
 
 def _set_title(page, text: str, top: float, size: float = TITLE_SIZE) -> float:
-    """Fill the title placeholder (its height fitted to the text); returns its bottom edge."""
+    """Fill the title placeholder (its height fitted to the text, its type made smaller where
+    it would take more than TITLE_LINES lines); returns its bottom edge."""
     para = _Para(text, size, bold=True, space_after=0)
+    while para.size > TITLE_MIN_SIZE and _lines(para, CONTENT_WIDTH) > TITLE_LINES:
+        para = replace(para, size=para.size - 2)
     height = _height([para], CONTENT_WIDTH)
     shape = page.shapes.title
     shape.left, shape.top = Inches(MARGIN), Inches(top)

@@ -7,7 +7,9 @@ import pytest
 
 from lib.dataset.vocabulary import PHASES
 from lib.evidence.exhibits import (
+    ARM_GROUP,
     NUMBER_COLUMNS,
+    SLIDE_ARM_GROUPS,
     SLIDE_FOREST_ROWS,
     number_columns,
     numbers_table,
@@ -210,8 +212,9 @@ def test_single_arm_medians_in_months_are_listed_not_dropped(view):
 
 @pytest.mark.parametrize("diseases", SELECTIONS)
 def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, view, diseases):
-    """One slide per card, in page order, but a forest plot longer than a slide holds, which
-    is as many slides as it takes (whole studies each, every row on exactly one)."""
+    """One slide per card, in page order, but a forest plot or an arm chart longer than a slide
+    holds, which is as many slides as it takes (whole studies, or whole groups of bars, each;
+    every row on exactly one)."""
     slides = selection_exhibits(dataset, table, diseases)
     pages = [e for phase in PHASES for e in view(phase, diseases).exhibits]
     expected = [
@@ -226,10 +229,31 @@ def test_slides_are_the_page_exhibits_in_phase_order(dataset, table, view, disea
         if len(parts) > 1:
             rows = [figure for part in parts for figure in part.chart.data["figure_id"]]
             assert sorted(rows) == sorted(page.chart.data["figure_id"])
-            assert all(len(part.chart.data) <= SLIDE_FOREST_ROWS for part in parts)
             assert all(part.title.endswith(f"of {len(parts)})") for part in parts)
+            if page.section == "arms":
+                groups = [p.chart.data.groupby(ARM_GROUP, dropna=False).ngroups for p in parts]
+                assert max(groups) <= SLIDE_ARM_GROUPS < sum(groups), page.key
+                assert [len(part.key_numbers) for part in parts] == groups, page.key
+                continue
+            assert all(len(part.chart.data) <= SLIDE_FOREST_ROWS for part in parts)
             studies = [set(part.chart.data["study_id"]) for part in parts]
             assert all(not (a & b) for i, a in enumerate(studies) for b in studies[i + 1 :])
+
+
+def test_an_arm_chart_of_five_groups_is_two_slides(view):
+    """G-CSF + decitabine's five endpoints (at 12.7 pt on one slide) as slides of three and
+    two groups, its p-values with the bars they test."""
+    (card,) = [e for e in view("maintenance", ["AML"]).exhibits if e.key == "gdec-maintenance"]
+    first, second = slide_parts(card)
+    assert [first.key, second.key] == ["gdec-maintenance-1", "gdec-maintenance-2"]
+    assert first.title == f"{card.title} (1 of 2)" and second.title.endswith("(2 of 2)")
+    assert [len(first.key_numbers), len(second.key_numbers)] == [3, 2]
+    assert [k.split(",")[0] for k in second.key_numbers] == [
+        "Leukaemia-free survival",
+        "Overall survival",
+    ]
+    linked = second.rows.loc[second.rows["kind"] == "comparison", "linked_figures"]
+    assert all(set(ids) <= set(second.chart.data["figure_id"]) for ids in linked)
 
 
 def test_every_exhibit_has_a_source_line_and_citations(view):
