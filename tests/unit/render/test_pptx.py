@@ -15,7 +15,7 @@ from pptx.util import Pt
 from lib.evidence.text import integrative_note
 from lib.export import deck_filename
 from lib.render.cohort_slides import LOCAL_DATA
-from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE
+from lib.render.pptx import BODY_SIZES, DECK_TITLE, REFERENCES_TITLE, TITLE_MIN_SIZE
 from tests.unit.conftest import REPO_ROOT
 
 #: One worker builds the decks (tests/conftest.py), so each is built once per run.
@@ -141,7 +141,8 @@ def test_shapes_stay_on_the_slide_in_readable_type(selection, decks):
                 continue
             sizes = [run.font.size for p in shape.text_frame.paragraphs for run in p.runs]
             assert all(size is not None for size in sizes)
-            assert min(sizes) >= Pt(28 if shape == title else 12), shape.text_frame.text
+            # A title of more than two lines at 28 pt is set smaller, never under 22 pt.
+            assert min(sizes) >= Pt(TITLE_MIN_SIZE if shape == title else 12), shape.text_frame.text
 
 
 def test_truncated_figure_is_shown_as_printed(decks):
