@@ -212,6 +212,12 @@ def in_months(value: float) -> str:
     return _f("{months} months", months=plain(value))
 
 
+def rates_at(time: str) -> str:
+    """The time point beside a hazard ratio that is the time of the rates compared with it, not
+    a period the ratio covers: 'rates at 12 months' ('12个月时的率')."""
+    return _f("rates at {time}", time=time)
+
+
 def events_of(events, n, percent_value: float) -> str:
     """A count as the reader checks it: '5/6 (83%)'."""
     return f"{int(events)}/{int(n)} ({number(percent_value, 0)}%)"

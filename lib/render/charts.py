@@ -42,6 +42,7 @@ from lib.evidence.text import (
     join_split_digits,
     number,
     plain,
+    rates_at,
     unit_value,
 )
 from lib.i18n import N_, _, _f
@@ -1023,8 +1024,9 @@ def _slide_row_labels(records: list[dict], ids: Iterable[object]) -> list[str]:
         if label_chars(time) > SLIDE_TIME_CHARS:  # left out, or told apart in months
             if not whole_time:
                 time = ""
-            elif not is_missing(months):
-                time = in_months(months)  # '1 year after transplant' -> '12 months'
+            elif not is_missing(months):  # '1 year after transplant' -> '12 months'
+                time = in_months(months)
+                time = rates_at(time) if row.get("time_of_rates") else time
         return _label([study, endpoint, time], SLIDE_ROW_CHARS)
 
     labels = [label(row, False) for row in records]

@@ -140,6 +140,35 @@ def test_published_hazard_ratios(maintenance_effects):
     }
 
 
+def test_a_hazard_ratio_beside_rates_names_the_rates_time_not_its_own(maintenance_effects):
+    """HOVON97's DFS at 12 months (64% vs 42%) is printed with a Cox model's hazard ratio over
+    the follow-up: the ratio's row says the 12 months are the rates', the rows computed from
+    the rates at 12 months keep their time point, and a ratio over a stated period keeps it."""
+    rows = maintenance_effects.set_index(["figure_id", "measure"])
+    assert rows.loc[("hovon97.dfs12m", "Hazard ratio"), "time_point"] == "rates at 12 months"
+    assert rows.loc[("hovon97.dfs12m", "Hazard ratio"), "time_of_rates"]
+    assert rows.loc[("gdec.cir2y.pub", "Hazard ratio"), "time_point"] == "rates at 2 years"
+    # the rates stay in the passage, not in the data: still the rates' time
+    assert rows.loc[("sora.cir1y.pub", "Hazard ratio"), "time_point"] == (
+        "rates at 1 year after transplant"
+    )
+    assert rows.loc[("morpho.rfs", "Hazard ratio"), "time_point"] == (
+        "whole follow-up (hazard ratio)"
+    )
+    assert not rows.loc[("morpho.rfs", "Hazard ratio"), "time_of_rates"]
+    computed = maintenance_effects[maintenance_effects["method"] != "as published"]
+    assert not computed["time_of_rates"].any()
+    assert not computed["time_point"].str.startswith("rates at").any()
+
+
+def test_a_hazard_ratio_with_medians_keeps_its_time_point(dataset, table):
+    effects = effect_rows(table, [s.id for s in phase_studies(dataset, "induction", ["AML"])])
+    viale = effects[(effects["figure_id"] == "viale.mos") & (effects["measure"] == "Hazard ratio")]
+    assert list(viale["time_point"]) == ["median"]
+    ed60 = effects[(effects["figure_id"] == "aml17.ed60") & (effects["measure"] == "Hazard ratio")]
+    assert list(ed60["time_point"]) == ["rates at day 60"]
+
+
 def _computed(effects: pd.DataFrame, n_text: str) -> dict[str, pd.Series]:
     rows = effects[effects["n_text"] == n_text]
     return {r["measure"]: r for _, r in rows.iterrows()}
@@ -222,3 +251,9 @@ def test_a_p_of_the_hazard_ratio_says_so_over_the_rates(table, table_zh):
     assert set(chinese["p_shown"].dropna()) == {"P=0.026（针对HR）"}
     assert set(english["p_as_printed"].dropna()) == {"P=0.026"}  # the record keeps the print
     assert "P = .016" in set(ukall["p_shown"])
+
+
+def test_the_rates_time_beside_a_hazard_ratio_in_chinese(dataset_zh, table_zh):
+    ids = [s.id for s in phase_studies(dataset_zh, "maintenance", ["AML"])]
+    rows = effect_rows(table_zh, ids).set_index(["figure_id", "measure"])
+    assert rows.loc[("hovon97.dfs12m", "Hazard ratio"), "time_point"] == "12个月时的率"

@@ -373,7 +373,7 @@ def test_forest_ratio_rows_labels_and_estimates(maintenance_effects):
     assert len(labels) == len(ratios)
     assert labels[0] == (
         "Sorafenib maintenance · Cumulative incidence of relapse · "
-        "1 year after transplant · Hazard ratio"
+        "rates at 1 year after transplant · Hazard ratio"  # the ratio's own period unstated
     )
     assert "0.25 (0.11–0.57)" in notes(fig, "estimate")
     assert "0.39 (0.23–0.67) · computed" in notes(fig, "estimate")
@@ -714,8 +714,8 @@ def test_card_forest_puts_label_and_estimate_above_each_row(maintenance_effects)
     rows = [plain(a.text) for a in fig.layout.annotations if a.name == "row"]
     assert len(rows) == len(fig.layout.yaxis.categoryarray)
     assert rows[0] == (
-        "Sorafenib maintenance · Cumulative incidence of relapse · 1 year after transplant "
-        "Hazard ratio: 0.25 (0.11–0.57), 95% CI"
+        "Sorafenib maintenance · Cumulative incidence of relapse · rates at 1 year after "
+        "transplant Hazard ratio: 0.25 (0.11–0.57), 95% CI"
     )
     assert any(r.endswith("95% CI · computed") for r in rows)
     assert fig.layout.yaxis.showticklabels is False
@@ -763,7 +763,9 @@ def test_a_forest_slide_names_each_row_in_few_words(maintenance_effects):
     assert list(slide.layout.yaxis.tickvals) == list(fig.layout.yaxis.categoryarray)
     assert len(ticks) == len(set(ticks)) == len(fig.layout.yaxis.categoryarray)
     assert all(tick.count("<br>") <= 1 for tick in ticks), ticks  # two lines at most
-    assert "Sorafenib maintenance · CIR ·<br>12 months" in ticks, ticks
+    # sorafenib's two relapse ratios told apart by the time of the rates printed with each
+    assert "Sorafenib maintenance · CIR ·<br>rates at 12 months" in ticks, ticks
+    assert "HOVON97 · DFS" in ticks, ticks  # no time the ratio does not cover
     assert not any("[" in tick for tick in ticks), ticks  # told apart without figure ids
     # The card keeps its full labels: only the slide is shortened.
     assert fig.layout.yaxis.ticktext is None
