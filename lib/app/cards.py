@@ -47,6 +47,11 @@ PRINT_CSS = f"""
 html {{ font-size: 12px; }}
 .stMainBlockContainer {{ max-width: {HANDOUT_WIDTH}px !important; padding-left: 0 !important;
   padding-right: 0 !important; margin-left: 0 !important; }}
+/* A card is a rule above its title, not a box: the first card of a section carries the
+   section's heading above its title (`exhibit_card`), and a box's side padding took width. */
+[data-testid="stMain"] [class*="st-key-card-"] {{ border: none !important;
+  border-top: 1px solid rgba(49, 51, 63, 0.25) !important; border-radius: 0 !important;
+  padding-left: 0 !important; padding-right: 0 !important; }}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stElementToolbar"], [data-testid="stSidebarCollapsedControl"], .modebar,
@@ -83,9 +88,6 @@ html {{ font-size: 12px; }}
      be: only where they fit one page (PRINTED_LEAD_CHART_HEIGHT). */
   [data-testid="stMain"] [class*="st-key-print-lead-"]
     {{ display: inline-block !important; width: 100% !important; }}
-  /* A section of cards after the first starts a page (its heading would otherwise be left
-     at the foot of one: `break-after: avoid` is not kept here). */
-  [data-testid="stMain"] [class*="st-key-print-section-"] {{ break-before: page; }}
   /* Charts at PRINTED_CHART_SCALE of their screen size (`_printed_chart`). */
   [class*="st-key-print-h"] {{ transform: scale({PRINTED_CHART_SCALE});
     transform-origin: top left; }}
@@ -114,10 +116,15 @@ def handout_mode() -> bool:
 
 
 def exhibit_card(
-    state: DataState, diseases: list[str], exhibit: Exhibit, printed: PrintedSources | None = None
+    state: DataState,
+    diseases: list[str],
+    exhibit: Exhibit,
+    printed: PrintedSources | None = None,
+    section: tuple[str, str] | None = None,
 ) -> None:
     """A bordered card for one exhibit (tabbed, or everything at once in the handout, with the
-    sources `printed` says: see `handout_sources`)."""
+    sources `printed` says: see `handout_sources`; the first card of a section prints the
+    section's heading and caption, `section`, with its title)."""
     if handout_mode():
         leads = bool(exhibit.chart) and _fits_a_printed_page(state, diseases, exhibit)
         sources = printed or PrintedSources(sources_for(state, diseases, exhibit), ())
@@ -127,6 +134,7 @@ def exhibit_card(
                 state, diseases, exhibit, sources, chart=bool(exhibit.chart) and not leads
             ),
             lead=(lambda: _chart(state, diseases, exhibit, downloads=False)) if leads else None,
+            section=section,
         )
     else:
         _tabbed_card(state, diseases, exhibit)
@@ -145,7 +153,10 @@ def _fits_a_printed_page(state: DataState, diseases: list[str], exhibit: Exhibit
 
 
 def _card_frame(
-    exhibit: Exhibit, body: Callable[[], None], lead: Callable[[], None] | None = None
+    exhibit: Exhibit,
+    body: Callable[[], None],
+    lead: Callable[[], None] | None = None,
+    section: tuple[str, str] | None = None,
 ) -> None:
     """The card: its head (title, badges, statements), then `body`. In the handout the title
     and badges and their `lead` (the chart, where it fits a page) are one block that a printed
@@ -155,6 +166,11 @@ def _card_frame(
     with st.container(border=True, key=f"card-{exhibit.key}"):
         printed = handout_mode()
         with st.container(key=f"print-lead-{exhibit.key}") if printed else nullcontext():
+            if section:
+                heading, caption = section
+                st.subheader(heading)
+                if caption:
+                    st.caption(caption)
             _card_title(exhibit)
             if lead:
                 lead()

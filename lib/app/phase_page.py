@@ -3,7 +3,6 @@ sections on the left, the integrative-care notes beside them on the right.
 """
 
 import math
-from contextlib import nullcontext
 
 import streamlit as st
 
@@ -54,8 +53,8 @@ def render_phase(phase: str) -> None:
             st.info(view.empty_message)
         sections = view.sections()
         printed = cards.handout_sources(state, diseases, sections) if handout else {}
-        for index, (key, heading, caption, exhibits) in enumerate(sections):
-            _section(state, diseases, key, heading, caption, exhibits, printed, index > 0)
+        for key, heading, caption, exhibits in sections:
+            _section(state, diseases, key, heading, caption, exhibits, printed)
 
 
 def _section(
@@ -66,16 +65,19 @@ def _section(
     caption: str,
     exhibits: tuple[Exhibit, ...],
     printed: dict[str, PrintedSources],
-    new_page: bool,
 ) -> None:
-    """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout, where a
-    section after the first starts a `new_page` and each card prints the sources `printed`
-    gives it by key)."""
-    printed_apart = new_page and cards.handout_mode()
-    with st.container(key=f"print-section-{key}") if printed_apart else nullcontext():
-        st.subheader(heading)
-        if caption:
-            st.caption(caption)
+    """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout, where the
+    section's heading is printed with its first card's title and chart, never alone at the foot
+    of a page, and each card prints the sources `printed` gives it by key)."""
+    if cards.handout_mode() and exhibits:
+        first, *rest = exhibits
+        cards.exhibit_card(state, diseases, first, printed.get(first.key), (heading, caption))
+        for exhibit in rest:
+            cards.exhibit_card(state, diseases, exhibit, printed.get(exhibit.key))
+        return
+    st.subheader(heading)
+    if caption:
+        st.caption(caption)
     shown = exhibits
     if len(exhibits) > CARDS_PER_PAGE and not cards.handout_mode():
         pages = math.ceil(len(exhibits) / CARDS_PER_PAGE)

@@ -10,7 +10,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from lib.dataset.loading import load_dataset
-from lib.evidence.exhibits import selection_exhibits
+from lib.evidence.exhibits import phase_view, selection_exhibits
 from lib.evidence.figures import figure_table
 from tests.app.navigate import open_page
 
@@ -224,6 +224,32 @@ def test_handout_prints_each_source_passage_once():
     assert content.count("TRM 25.1% for MAC vs 9.9% for RIC (P < .001)") == 1
     already = [c.value for c in at.caption if c.value.startswith("Source passages already")]
     assert already and any("BMT CTN 0901" in line for line in already)
+
+
+def test_handout_prints_each_section_heading_with_its_first_card():
+    """A section's heading is printed in its first card's unbreakable head (title, badges,
+    chart), so no page ends with a heading alone and no section forces a new page."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    open_page(at, "transplant")
+    at.query_params["disease"] = ["AML", "MDS", "ALL"]
+    at.query_params["handout"] = "true"
+    at.run()
+    assert not at.exception
+    dataset = load_dataset(REPO / "data")
+    table = figure_table(dataset)
+    leads = {}  # the cards' printed heads by exhibit key (a keyed block's id ends with its key)
+    pending = list(at.main.children.values())
+    while pending:
+        node = pending.pop()
+        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+        if "-print-lead-" in block_id:
+            leads[block_id.split("-print-lead-", 1)[1]] = node
+        pending += list(getattr(node, "children", {}).values())
+    sections = phase_view(dataset, table, "transplant", ["AML", "MDS", "ALL"]).sections()
+    assert len(sections) >= 3
+    for _key, heading, _caption, exhibits in sections:
+        assert [h.value for h in leads[exhibits[0].key].subheader] == [heading]
+        assert [h.value for h in at.subheader].count(heading) == 1  # only there
 
 
 # --- what a phase page sends: the open tab only, a page of cards at a time --------------------
