@@ -36,7 +36,8 @@ MAX_STATEMENTS = 12  # sentences above a card's tabs; the Table tab lists every 
 #: (210 mm less two 1 cm margins). The page is laid out (and its charts drawn) on screen at the
 #: width it prints at, so printing never clips a chart, the first time or the second.
 HANDOUT_WIDTH = 718
-#: A printed chart's size against the screen's: 12 px labels, and a page holds more.
+#: A printed forest plot's size against the screen's: 12 px labels, and a page holds more. (A
+#: bar chart is drawn for the page instead: `images.printed_figure`, in `_chart`.)
 PRINTED_CHART_SCALE = 0.8
 # Static styling for the handout view (no data goes into it): the page at its printed width and
 # a smaller type, no app chrome or buttons in print, headings kept with what follows, charts,
@@ -88,7 +89,7 @@ html {{ font-size: 12px; }}
      be: only where they fit one page (PRINTED_LEAD_CHART_HEIGHT). */
   [data-testid="stMain"] [class*="st-key-print-lead-"]
     {{ display: inline-block !important; width: 100% !important; }}
-  /* Charts at PRINTED_CHART_SCALE of their screen size (`_printed_chart`). */
+  /* Forest plots at PRINTED_CHART_SCALE of their screen size (`_printed_chart`). */
   [class*="st-key-print-h"] {{ transform: scale({PRINTED_CHART_SCALE});
     transform-origin: top left; }}
   /* A card's sources in reference type, as a paper sets its references. */
@@ -248,7 +249,14 @@ def _chart(state: DataState, diseases: list[str], exhibit: Exhibit, downloads: b
     """The exhibit's chart, its image downloads, and a line saying what the error bars are."""
     figure = figure_for(state, diseases, exhibit)
     figure, centre = published_chart(state, diseases, exhibit, figure)  # a copy when marked
-    if handout_mode():
+    if handout_mode() and exhibit.chart.kind in ("arm", "single"):
+        # A bar chart drawn for the page: its width, the least height at which its labels fit
+        # (18 pages to 15 for /transplant with every disease). Imported with the handout only:
+        # the module brings the export browser's library.
+        from lib.render import images
+
+        show_chart(images.printed_figure(figure, HANDOUT_WIDTH), key=f"chart-{exhibit.key}")
+    elif handout_mode():
         _printed_chart(figure, exhibit.key)
     else:
         show_chart(figure, key=f"chart-{exhibit.key}")

@@ -615,6 +615,23 @@ def slide_figure(fig: go.Figure, width_in: float, height_in: float) -> go.Figure
     return copy
 
 
+#: A bar chart in the printed handout is drawn at the page's printable width at the shortest of
+#: these heights (px, 96 per inch) at which its labels fit, in SLIDE_FONT px type (10.5 pt).
+PRINTED_HEIGHTS = (360, 400, 460, 540)
+
+
+def printed_figure(fig: go.Figure, width_px: int) -> go.Figure:
+    """A copy of a bar chart for the printed handout: laid out as for a slide (`slide_figure`)
+    at `width_px` and the shortest of PRINTED_HEIGHTS at which every label fits (the tallest
+    where none does): a page then holds its chart in about two thirds of the height the card's
+    screen chart took, with larger type."""
+    for height in PRINTED_HEIGHTS:
+        printed = slide_figure(fig, width_px / SLIDE_DPI, height / SLIDE_DPI)
+        if slide_fits(printed):
+            break
+    return printed
+
+
 def slide_fits(fig: go.Figure) -> bool:
     """Whether `slide_figure` fitted every row and label into the figure's size."""
     return bool((fig.layout.meta or {}).get("slide_fits", True))

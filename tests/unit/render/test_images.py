@@ -176,3 +176,47 @@ def test_missing_browser_is_reported_not_awaited(tmp_path):
     with pytest.raises(ImageExportError, match="no chromium"):
         with ImageExporter(str(tmp_path / "chromium")):
             pass
+
+
+# --- a bar chart in the printed handout --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def handout_cards():
+    """lang -> the phase pages' cards of every disease by key (what the handout prints)."""
+    from lib.dataset.loading import load_dataset
+    from lib.dataset.vocabulary import PHASES
+    from lib.evidence.exhibits import phase_view
+    from lib.evidence.figures import figure_table
+    from lib.i18n import using_language
+    from tests.unit.conftest import DATA_DIR
+
+    cards = {}
+    for lang in ("en", "zh"):
+        with using_language(lang):
+            dataset = load_dataset(DATA_DIR, lang)
+            table = figure_table(dataset)
+            cards[lang] = {
+                e.key: e
+                for phase in PHASES
+                for e in phase_view(dataset, table, phase, ["AML", "MDS", "ALL"]).exhibits
+            }
+    return cards
+
+
+@pytest.mark.parametrize("key", ["gdec-maintenance", "sorafenib-flt3", "single-relaza2-post-hsct"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_printed_bar_chart_fits_its_labels_at_the_page_width(handout_cards, key, lang):
+    """The handout draws a bar chart at the page's printable width and the shortest height at
+    which its labels fit, in 14 px type without a title of its own (the card's title is above
+    it): G-CSF + decitabine's five groups, sorafenib's, RELAZA2's long rows in Chinese."""
+    from lib.app.cards import HANDOUT_WIDTH
+    from lib.i18n import using_language
+    from lib.render.images import PRINTED_HEIGHTS, figure_fonts, printed_figure, slide_fits
+
+    with using_language(lang):
+        printed = printed_figure(charts.draw(handout_cards[lang][key].chart), HANDOUT_WIDTH)
+    assert slide_fits(printed)
+    assert printed.layout.width == HANDOUT_WIDTH and printed.layout.height in PRINTED_HEIGHTS
+    fonts = figure_fonts(printed)
+    assert "title" not in fonts and min(fonts.values()) >= 14, fonts
