@@ -21,13 +21,16 @@ PAGES = ["overview", *PHASES, "sources", "present"]
 SELECTIONS = [["AML"], ["MDS"], ["ALL"], ["AML", "MDS", "ALL"]]
 
 
-def run_page(page: str, diseases: list[str] | None = None) -> AppTest:
-    """Open a page as a deep link would: the page's path with the disease filter in the URL."""
+def run_page(page: str, diseases: list[str] | None = None, handout: bool = False) -> AppTest:
+    """Open a page as a deep link would: the page's path with the disease filter in the URL
+    (and the print handout switched on, `handout`)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if page != "overview":
         open_page(at, page)
     if diseases is not None:
         at.query_params["disease"] = diseases
+    if handout:
+        at.query_params["handout"] = "true"
     return at.run()
 
 
@@ -198,11 +201,7 @@ def test_present_slide_shows_caveats_note_and_source():
 def test_handout_mode_shows_every_figure_and_its_source_without_tabs():
     """The handout lists each figure with its value, n, CI and verification above the passage
     it comes from (the Table tab's grid is not printed: it held the same numbers twice)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    open_page(at, "maintenance")
-    at.query_params["disease"] = ["AML"]
-    at.query_params["handout"] = "true"
-    at.run()
+    at = run_page("maintenance", ["AML"], handout=True)
     assert not at.exception
     assert len(at.tabs) == 0 and len(at.table) == 0
     content = texts(at)
@@ -214,11 +213,7 @@ def test_handout_mode_shows_every_figure_and_its_source_without_tabs():
 def test_handout_prints_each_source_passage_once():
     """The transplant ratio forest plots comparisons that the study cards above it quote: in
     the handout those passages print once, with the study's card, and the forest names it."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    open_page(at, "transplant")
-    at.query_params["disease"] = ["AML", "MDS", "ALL"]
-    at.query_params["handout"] = "true"
-    at.run()
+    at = run_page("transplant", ["AML", "MDS", "ALL"], handout=True)
     assert not at.exception
     content = texts(at)
     assert content.count("TRM 25.1% for MAC vs 9.9% for RIC (P < .001)") == 1
@@ -229,11 +224,7 @@ def test_handout_prints_each_source_passage_once():
 def test_handout_prints_each_section_heading_with_its_first_card():
     """A section's heading is printed in its first card's unbreakable head (title, badges,
     chart), so no page ends with a heading alone and no section forces a new page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    open_page(at, "transplant")
-    at.query_params["disease"] = ["AML", "MDS", "ALL"]
-    at.query_params["handout"] = "true"
-    at.run()
+    at = run_page("transplant", ["AML", "MDS", "ALL"], handout=True)
     assert not at.exception
     dataset = load_dataset(REPO / "data")
     table = figure_table(dataset)
@@ -300,10 +291,7 @@ def test_handout_shows_every_card_without_paging(tmp_path, monkeypatch):
     from tests.fixtures.synthetic import generate
 
     monkeypatch.setenv("PHASEWISE_DATA_DIR", str(generate(3, tmp_path / "x3")))
-    at = AppTest.from_file(APP, default_timeout=60)
-    open_page(at, "relapse")
-    at.query_params["handout"] = "true"
-    at.run()
+    at = run_page("relapse", handout=True)
     assert not at.exception
     assert not at.get("pagination")
     # 15 single-arm cards, 3 of them (CD123 copies) without a chart; the randomised trials'
