@@ -31,7 +31,7 @@ PAINTED_JS = """([minCharts, heading]) => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   const heads = [...document.querySelectorAll(`[data-testid="stMain"] ${heading ? 'h2' : 'h1'}`)];
   if (!heads.some((h) => !heading || h.textContent.includes(heading))) return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"], .phasewise-chart');
   if (charts.length < minCharts) return false;
   const visible = (c) => c.querySelector('.main-svg')?.checkVisibility({visibilityProperty: true});
   if (![...charts].every(visible)) return false;
@@ -136,15 +136,22 @@ class Tab:
         return js.json_value()
 
     def summary(self) -> dict:
-        """Bytes received since `payloads` was cleared, and of each `plotly_chart` among them."""
+        """Bytes received since `payloads` was cleared, and of each chart among them (Streamlit's
+        chart element or the app's own)."""
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        from lib.app.chart_element import COMPONENT_NAME
 
         charts = []
         for payload in self.payloads:
             msg = ForwardMsg()
             msg.ParseFromString(payload)
             element = msg.delta.new_element if msg.WhichOneof("type") == "delta" else None
-            if element is not None and element.WhichOneof("type") == "plotly_chart":
+            kind = element.WhichOneof("type") if element is not None else None
+            ours = (
+                kind == "bidi_component" and element.bidi_component.component_name == COMPONENT_NAME
+            )
+            if kind == "plotly_chart" or ours:
                 charts.append(len(payload))
         return {"bytes": sum(map(len, self.payloads)), "charts": charts}
 

@@ -81,7 +81,7 @@ VIEW_DONE = """([start, path, draw, h1Before]) => {
   if (!ran || document.querySelector('[data-testid="stSkeleton"]')) return false;
   let done = Math.max(since, window.__pwChanged || 0);
   if (draw) {
-    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const charts = [...document.querySelectorAll('.phasewise-chart')];
     const shown = (c) => c.querySelector('.main-svg')?.checkVisibility({visibilityProperty: true});
     if (!charts.every(shown)) return false;
     done = Math.max(done, performance.now());

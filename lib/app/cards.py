@@ -13,10 +13,9 @@ import streamlit as st
 from lib import export
 from lib.app import exports
 from lib.app.centre_session import centre_error_bars, published_chart
-from lib.app.keys import HANDOUT_KEY
 from lib.app.language import in_session_language
 from lib.app.state import DataState, figure_for, numbers_for, sources_for
-from lib.app.widgets import badges, excerpt_label, show_chart
+from lib.app.widgets import badges, excerpt_label, handout_mode, show_chart
 from lib.evidence.escape import markdown
 from lib.evidence.exhibits import (
     Exhibit,
@@ -80,7 +79,7 @@ html {{ font-size: 12px; }}
     {{ font-size: 10px !important; line-height: 1.3 !important; }}
   /* A table's scrolling box would be moved whole to the next page: let its rows break. */
   [data-testid="stTable"], [data-testid="stTable"] > div {{ overflow: visible !important; }}
-  [data-testid="stPlotlyChart"], .stElementContainer:has([data-testid="stPlotlyChart"]), tr, li,
+  .phasewise-chart, .stElementContainer:has(.phasewise-chart), tr, li,
   blockquote, [data-testid="stMetric"], .stElementContainer:has([data-testid="stBadge"])
     {{ break-inside: avoid; }}
   [data-testid="stExpander"] details {{ border: none; }}
@@ -109,11 +108,6 @@ html {{ font-size: 12px; }}
 }}
 </style>
 """
-
-
-def handout_mode() -> bool:
-    """The print-friendly view: every card's chart, numbers and sources shown at once."""
-    return bool(st.session_state.get(HANDOUT_KEY))
 
 
 def exhibit_card(

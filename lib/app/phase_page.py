@@ -29,14 +29,14 @@ def render_phase(phase: str) -> None:
         bind="query-params",
         help=_("Shows every chart, table and source at once; then print (Ctrl+P)."),
     )
-    if cards.handout_mode():
+    if widgets.handout_mode():
         st.html(cards.PRINT_CSS)
     st.caption(view.caption)
     st.caption(
         markdown(" · ".join(view.coverage)), help=_("What the dataset holds for this phase.")
     )
 
-    handout = cards.handout_mode()
+    handout = widgets.handout_mode()
     # The handout is one column at its printed width: the notes follow the evidence, their
     # source passages open (a closed expander prints closed).
     evidence, notes = (
@@ -69,7 +69,7 @@ def _section(
     """A section's cards, CARDS_PER_PAGE at a time (all of them in the print handout, where the
     section's heading is printed with its first card's title and chart, never alone at the foot
     of a page, and each card prints the sources `printed` gives it by key)."""
-    if cards.handout_mode() and exhibits:
+    if widgets.handout_mode() and exhibits:
         first, *rest = exhibits
         cards.exhibit_card(state, diseases, first, printed.get(first.key), (heading, caption))
         for exhibit in rest:
@@ -79,7 +79,7 @@ def _section(
     if caption:
         st.caption(caption)
     shown = exhibits
-    if len(exhibits) > CARDS_PER_PAGE and not cards.handout_mode():
+    if len(exhibits) > CARDS_PER_PAGE and not widgets.handout_mode():
         pages = math.ceil(len(exhibits) / CARDS_PER_PAGE)
         number = st.pagination(pages, key=f"pages-{key}")
         first = (number - 1) * CARDS_PER_PAGE

@@ -51,7 +51,7 @@ def _scale_css() -> str:
             f"width: {round(CHART_WIDTH / scale, 1)}px !important; "
             f"max-width: none !important; "
             f"margin-right: {round(CHART_WIDTH * (1 - 1 / scale), 1)}px; }}\n"
-            f".st-key-slide-chart [data-testid='stPlotlyChart'] {{ "
+            f".st-key-slide-chart .phasewise-chart {{ "
             f"width: {round(CHART_WIDTH / scale, 1)}px !important; "
             f"height: {round(CHART_HEIGHT / scale, 1)}px !important; "
             f"margin-bottom: {round(CHART_HEIGHT * (1 - 1 / scale), 1)}px; }}"
@@ -189,7 +189,7 @@ def _slide(state: DataState, slide: Exhibit, number: int, diseases: list[str]) -
                 widgets.show_chart(
                     charts.for_slide(figure, CHART_WIDTH, CHART_HEIGHT),
                     key=f"present-{number}",
-                    width="content",
+                    fixed_width=True,
                 )
             shown = CHART_LINES
         else:

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from lib.app.keys import DISEASE_KEY
+from lib.app.chart_element import show_figure
+from lib.app.keys import DISEASE_KEY, HANDOUT_KEY
 from lib.app.navigation import phase_page
 from lib.app.state import DataState, current_data
 from lib.dataset.records import Consensus, Note
@@ -20,17 +21,16 @@ from lib.evidence.escape import markdown
 from lib.evidence.text import bracketed, is_editorial, labelled
 from lib.i18n import _, _f, _nf
 
-#: Plotly's mode bar is off: a card has its own PNG/SVG downloads, and zooming a bar or forest
-#: chart of a few rows shows nothing new. Without it each chart draws about a fifth faster
-#: (main-thread CPU of eight phase-page charts, 254 -> 208 ms, medians of 9) and a phase page
-#: has about 30 fewer DOM nodes per chart. Hover still shows each value's details.
-CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+def handout_mode() -> bool:
+    """The print-friendly view: every card's chart, numbers and sources shown at once."""
+    return bool(st.session_state.get(HANDOUT_KEY))
 
 
-def show_chart(figure, key: str, **options) -> None:
-    """Every chart on screen, the same way: without the mode bar, in the house theme (not
-    Streamlit's)."""
-    st.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None, **options)
+def show_chart(figure, key: str, *, fixed_width: bool = False) -> None:
+    """Every chart on screen, the same way (lib/app/chart_element): drawn once, without a mode
+    bar, in the house theme; at once on a printed page, where nothing is scrolled into view."""
+    show_figure(figure, key, fixed_width=fixed_width, eager=handout_mode())
 
 
 def selected_diseases() -> list[str]:

@@ -1,10 +1,12 @@
 """Opening a page in AppTest by its URL path, as a sidebar link or a deep link does."""
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from lib.app.chart_element import COMPONENT_NAME
 from lib.dataset.vocabulary import PHASES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,3 +23,18 @@ def open_page(at: AppTest, page: str) -> AppTest:
         raise ValueError(f"no page at /{page}")
     at._page_hash = calc_hash(page)
     return at
+
+
+def shown_charts(at: AppTest) -> list[dict]:
+    """The chart elements a run shows, in page order: each one's data (its figure as JSON text
+    under "figure", its key under "key")."""
+    return [
+        json.loads(element.proto.json)
+        for element in at.get("bidi_component")
+        if element.proto.component_name == COMPONENT_NAME
+    ]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The figures a run shows, as plotly.js reads them."""
+    return [json.loads(chart["figure"]) for chart in shown_charts(at)]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib.app.centre_page import REPORT_KEY, UPLOAD_KEY
 from lib.app.keys import CENTRE_DECK_KEY, CENTRE_KEY
 from lib.cohort.demo import DEMO_PATH
-from tests.app.navigate import open_page
+from tests.app.navigate import chart_specs, open_page, shown_charts
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
@@ -33,7 +33,7 @@ def texts(at: AppTest) -> str:
 
 
 def specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return chart_specs(at)
 
 
 def titles(at: AppTest) -> list[str]:
@@ -72,7 +72,7 @@ def test_page_renders_without_a_cohort():
     assert "not kept across server restarts" in content
     assert "never written to disk, logged" in content
     assert uploader(at).allowed_type == [".csv", ".xlsx", ".xls", ".ods"]
-    assert not at.get("plotly_chart")
+    assert not shown_charts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Template (English)" in labels and "模板（中文表头）" in labels
     assert at.sidebar.multiselect(key="disease").value == ["AML", "MDS", "ALL"]
@@ -122,7 +122,7 @@ def test_the_demo_file_through_the_uploader():
     at = upload(centre_page(), DEMO_PATH)
     no_exception(at)
     assert CENTRE_KEY in at.session_state
-    assert len(at.get("plotly_chart")) >= 8
+    assert len(shown_charts(at)) >= 8
     # The file is let go: a fresh uploader, holding nothing.
     assert uploader(at).value is None
 
@@ -130,7 +130,7 @@ def test_the_demo_file_through_the_uploader():
 def test_a_bad_file_shows_every_problem_located_and_no_curves():
     at = upload(centre_page(), CORPUS / "many-bad-rows" / "input.csv")
     no_exception(at)
-    assert not at.get("plotly_chart")
+    assert not shown_charts(at)
     assert CENTRE_KEY not in at.session_state
     assert "The file was not loaded" in at.error[0].value
     expected = (CORPUS / "many-bad-rows" / "expected.txt").read_text(encoding="utf-8").strip()
@@ -147,7 +147,7 @@ def test_an_identifying_column_is_refused_without_its_values():
     everything = texts(at) + json.dumps([str(v) for v in at.session_state[REPORT_KEY]])
     for secret in ("张伟", "李娜"):
         assert secret not in everything
-    assert not at.get("plotly_chart")
+    assert not shown_charts(at)
     assert CENTRE_KEY not in at.session_state
 
 
@@ -171,7 +171,7 @@ def test_remove_our_data_clears_it(demo):
     no_exception(demo)
     for key in (CENTRE_KEY, REPORT_KEY, CENTRE_DECK_KEY):
         assert key not in demo.session_state
-    assert not demo.get("plotly_chart")
+    assert not shown_charts(demo)
     assert "Removed: nothing of the cohort is kept" in demo.success[0].value
     assert not [t for t in demo.sidebar.toggle if t.key == CENTRE_DECK_KEY]
 
@@ -181,7 +181,7 @@ def test_a_second_session_does_not_see_the_first_sessions_cohort(demo):
     other = centre_page()
     no_exception(other)
     assert CENTRE_KEY not in other.session_state
-    assert not other.get("plotly_chart")
+    assert not shown_charts(other)
     assert "cohort is loaded" not in texts(other)
     # Nor on a phase page: the published charts carry no centre mark.
     open_page(other, "transplant").run()

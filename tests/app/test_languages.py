@@ -30,6 +30,7 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
+from lib.app.chart_element import COMPONENT_NAME
 from lib.app.language import SWITCH_KEY
 from lib.dataset.loading import load_dataset
 from lib.evidence import coverage
@@ -184,8 +185,8 @@ def shown_texts(at: AppTest) -> list[tuple[str, str, bool]]:
             found.extend(_table_texts(node))
             continue
         proto = getattr(node, "proto", None)
-        if kind == "plotly_chart" and proto is not None:
-            found.extend(chart_texts(json.loads(proto.spec)))
+        if kind == "bidi_component" and proto.component_name == COMPONENT_NAME:
+            found.extend(chart_texts(json.loads(json.loads(proto.json)["figure"])))
             continue
         if not isinstance(proto, Message) or kind in ("code", "divider", "html"):
             continue

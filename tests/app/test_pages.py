@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lib.dataset.loading import load_dataset
 from lib.evidence.exhibits import phase_view, selection_exhibits
 from lib.evidence.figures import figure_table
-from tests.app.navigate import open_page
+from tests.app.navigate import chart_specs, open_page, shown_charts
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "streamlit_app.py")
@@ -42,10 +42,6 @@ def texts(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     return "\n".join(str(p) for p in parts).replace("\\", "")
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def test_disease_filter_hides_other_diseases_studies():
@@ -265,7 +261,7 @@ def test_only_the_open_tab_is_drawn_and_another_opens_on_click():
 
 def test_cards_without_a_chart_open_on_their_sources():
     at = run_page("induction", ["MDS"])  # a single case (months) beside AZA-001's charts
-    keys = {chart.key for chart in at.get("plotly_chart")}
+    keys = {chart["key"] for chart in shown_charts(at)}
     assert "chart-aza-001-mds" in keys and "chart-single-hu-case-2" not in keys
     assert "Source document:" in texts(at)
 

@@ -182,9 +182,9 @@ def select_tab(tab: Locator, *, timeout: float = 90_000, attempts: int = 3) -> N
 def wait_for_app(page: Page, charts: int = 0, *, timeout: float = 30_000) -> None:
     """Wait until the Streamlit app is connected, idle and (optionally) has drawn its charts.
 
-    ``charts``: the minimum number of ``st.plotly_chart`` elements expected. Plotly draws
-    after the script finishes and is hidden until sized, so we wait for ``.main-svg``.
-    ``timeout`` is in milliseconds (a cold first load fetches a 4.7 MB plotly.js chunk).
+    ``charts``: the minimum number of chart elements expected, each drawn (its ``.main-svg``):
+    the element draws the charts out of sight after the others, when the browser is idle.
+    ``timeout`` is in milliseconds (a cold first load fetches the 4.8 MB plotly.js).
     The conditions are checked together in the page on every frame, so the wait ends as soon as
     they hold (Playwright's `expect` polls up to 1 s apart and overshoots); when they do not
     within `timeout`, the `expect` checks (one more second) name the one that fails.
@@ -203,10 +203,9 @@ def _expect_app(page: Page, charts: int, timeout: float) -> None:
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
     if charts > 0:
-        expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(
-            timeout=timeout
-        )
-        expect(page.get_by_test_id("stPlotlyChart").nth(charts - 1)).to_be_attached(timeout=timeout)
+        expect(page.locator(".phasewise-chart .main-svg").first).to_be_visible(timeout=timeout)
+        expect(page.locator(".phasewise-chart").nth(charts - 1)).to_be_attached(timeout=timeout)
+        expect(page.locator(".phasewise-chart:not(:has(.main-svg))")).to_have_count(0)
 
 
 _APP_IDLE = """(charts) => {
@@ -215,9 +214,10 @@ _APP_IDLE = """(charts) => {
       || app.dataset.testScriptState !== 'notRunning'
       || document.querySelector('[data-testid="stSkeleton"]')) return false;
   if (charts === 0) return true;
-  const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+  const boxes = [...document.querySelectorAll('.phasewise-chart')];
+  const svg = document.querySelector('.phasewise-chart .main-svg');
   return !!svg && svg.checkVisibility({visibilityProperty: true})
-    && document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= charts;
+    && boxes.length >= charts && boxes.every((box) => box.querySelector('.main-svg'));
 }"""
 
 

@@ -21,7 +21,7 @@ from tests.browser.helpers import REPO_ROOT, StreamlitServer, wait_for_app
 
 TIMEOUT_MS = 60_000
 CORPUS = REPO_ROOT / "tests" / "cohort_corpus"
-CHART = '[data-testid="stPlotlyChart"]'
+CHART = ".phasewise-chart"
 IMG_LABEL = "<img src=x onerror=window.__injected=1>"
 FORMULA_LABEL = '=HYPERLINK("http://x.example","y")'
 

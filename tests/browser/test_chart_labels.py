@@ -49,11 +49,11 @@ MEASURE = """() => {
 # resize the box changes at once, the SVG when Plotly has redrawn), and the label boxes are the
 # same on two frames running.
 SETTLED = f"""() => {{
-  const shown = [...document.querySelectorAll('[data-testid="stMain"] [data-testid=stPlotlyChart]')]
+  const shown = [...document.querySelectorAll('[data-testid="stMain"] .phasewise-chart')]
     .filter(chart => chart.offsetWidth > 0);
   const sized = shown.length > 0 && shown.every(chart => {{
-    const plot = chart.querySelector('.js-plotly-plot');
-    const svg = plot && plot.querySelector('.main-svg');
+    const plot = chart;  // the chart element is Plotly's plot
+    const svg = plot.querySelector('.main-svg');
     return !!svg && !!plot._fullLayout
       && Math.abs(svg.getBoundingClientRect().width - plot.offsetWidth) < 1;
   }});

@@ -154,7 +154,7 @@ def test_invalid_data_from_the_start_shows_the_error_panel_then_recovers(
         expect(problems).to_contain_text(
             "outcomes.yaml: dli.os: value: a percentage must be within 0-100, got 176.0"
         )
-        expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+        expect(page.locator(".phasewise-chart")).to_have_count(0)
         expect(page.get_by_text(DATASET_FOOTER)).to_have_count(0)
 
     restore(data_dir, "studies.yaml", good_studies)

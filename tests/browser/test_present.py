@@ -37,7 +37,7 @@ def test_url_names_the_slide_and_the_keys_buttons_and_a_copied_link_follow(
         "Sorafenib maintenance after allo-HSCT in FLT3-ITD AML"
     )
     expect(page.get_by_text(re.compile(rf"Slide {SORAFENIB} of \d+"))).to_be_visible()
-    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    wait_for_app(page, charts=1)  # the slide's chart drawn (a new tab loads plotly.js first)
 
     slide_heading(page).click()  # focus the slide itself, not a widget
     page.keyboard.press("ArrowRight")

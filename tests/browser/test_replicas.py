@@ -154,7 +154,7 @@ def test_page_loads_and_paints_through_the_proxy(page: Page, proxy: Launched, pa
     }
     expect_painted(page, PAGES[path])
     if PAGES[path]:  # every chart the page has drawn is visible
-        svgs = page.locator('[data-testid="stPlotlyChart"] .main-svg:first-of-type')
+        svgs = page.locator(".phasewise-chart .main-svg:first-of-type")
         for index in range(svgs.count()):
             expect(svgs.nth(index)).to_be_visible()
 

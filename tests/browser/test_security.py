@@ -156,7 +156,7 @@ INJECTED = ", ".join(
         "img[src*='example.com']",
         "img[src='x']",
         "a[href^='javascript:' i]",
-        "[data-testid='stPlotlyChart'] svg a",  # Plotly's <a href> subset, rendered as a link
+        ".phasewise-chart svg a",  # Plotly's <a href> subset, rendered as a link
     ]
 )
 
@@ -285,10 +285,10 @@ def test_payloads_from_data_stay_inert_text(
     for text in target.texts:
         expect(page.get_by_text(text, exact=False).first).to_be_visible()
     for text in target.chart_texts:
-        expect(svg_text(page.get_by_test_id("stPlotlyChart"), text).first).to_be_attached()
+        expect(svg_text(page.locator(".phasewise-chart"), text).first).to_be_attached()
     if target.hover:  # hovering a bar draws Plotly's hover label from the same data text
         title, hover_text = target.hover
-        chart = page.get_by_test_id("stPlotlyChart").filter(has=svg_text(page, title))
+        chart = page.locator(".phasewise-chart").filter(has=svg_text(page, title))
         bar = chart.locator(".bars .point path").first
         bar.scroll_into_view_if_needed()
         bar.hover(force=True)  # Plotly's drag layer on top receives the mouse
