@@ -24,7 +24,7 @@ logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").add
 # least `minCharts` charts, each with a visible svg (Plotly hides it until sized). Returns
 # [performance.now() (origin: navigation start), charts, DOM nodes, deep-link probe ms]: a deep
 # link makes the frontend try `<path>/_stcore/health` first, then the root's 100 ms later.
-PAINTED_JS = """([minCharts, heading]) => {
+PAINTED_JS = """([minCharts, heading, firstScreen]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -33,8 +33,11 @@ PAINTED_JS = """([minCharts, heading]) => {
   if (!heads.some((h) => !heading || h.textContent.includes(heading))) return false;
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"], .phasewise-chart');
   if (charts.length < minCharts) return false;
+  // The first screen: the charts whose top is inside the window (the others are drawn after).
+  const waited = firstScreen
+    ? [...charts].filter((c) => c.getBoundingClientRect().top < window.innerHeight) : [...charts];
   const visible = (c) => c.querySelector('.main-svg')?.checkVisibility({visibilityProperty: true});
-  if (![...charts].every(visible)) return false;
+  if (!waited.every(visible)) return false;
   const now = performance.now();
   const probes = performance.getEntriesByType('resource')
     .filter((e) => e.name.endsWith('/_stcore/health'));
@@ -129,9 +132,12 @@ class Tab:
             lambda e: self.payloads.append(base64.b64decode(e["response"]["payloadData"])),
         )
 
-    def painted(self, charts: int = 0, heading: str = "", timeout: float = 60_000) -> list:
-        """PAINTED_JS checked on every animation frame until true: [ms, charts, nodes, probe]."""
-        arg = [charts, heading]
+    def painted(
+        self, charts: int = 0, heading: str = "", timeout: float = 60_000, first_screen=False
+    ) -> list:
+        """PAINTED_JS checked on every animation frame until true: [ms, charts, nodes, probe].
+        `first_screen`: only the charts whose top is in the window need be drawn."""
+        arg = [charts, heading, first_screen]
         js = self.page.wait_for_function(PAINTED_JS, arg=arg, polling="raf", timeout=timeout)
         return js.json_value()
 

@@ -1,8 +1,10 @@
 """Time to painted in Chromium: navigation to the last chart drawn, vs a bare one-chart page (ms).
 
 Each phase page (en, zh) and the bare page (benchmarks/anchor_app.py, at / and at the deep link
-/deep) in turn in one tab, 7 rounds. `ratio to /deep` is the target's. `switch to` rows (not when
-quick): a sidebar click on a warm session. Columns: docs/benchmarks.md. Quick: transplant, en.
+/deep) in turn in one tab, 7 rounds. `ratio to /deep` is the target's. `first screen`: the same
+navigation until the charts whose top is in the window are drawn (the others are drawn after, when
+the browser is idle). `switch to` rows (not when quick): a sidebar click on a warm session.
+Columns: docs/benchmarks.md. Quick: transplant, en.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ DEEP = "anchor at /deep"
 SWITCHED_JS = f"""([oldHeading, minCharts]) => {{
   const h1 = document.querySelector('[data-testid="stMain"] h1');
   if (!h1 || h1.textContent === oldHeading) return false;
-  return ({PAINTED_JS})([minCharts, '']);
+  return ({PAINTED_JS})([minCharts, '', false]);
 }}"""
 
 
 def _open(tab: Tab, url: str, charts: int, timeout_s: int = 60) -> list:
-    """Navigate (a new document: a new Streamlit session); PAINTED_JS's answer."""
+    """Navigate (a new document: a new Streamlit session); PAINTED_JS's answer, with the ms at
+    which the first screen's charts were drawn appended."""
     tab.page.goto(url, wait_until="commit", timeout=60_000)
     try:
-        return tab.painted(charts, timeout=timeout_s * 1000)
+        first = tab.painted(charts, timeout=timeout_s * 1000, first_screen=True)[0]
+        return [*tab.painted(charts, timeout=timeout_s * 1000), first]
     except PlaywrightTimeoutError:
         shown = tab.page.get_by_test_id("stMain").inner_text(timeout=5_000)[:500]
         raise RuntimeError(f"{url} not painted in {timeout_s} s; page: {shown}") from None
@@ -115,8 +119,9 @@ def run(quick: bool) -> list[dict]:
             for name, url, server in targets:
                 tab.payloads.clear()
                 before = cpu_s(pids[server]) or 0.0
-                wall, _charts, nodes, probe = _open(tab, url, len(sent[name]["charts"]))
+                wall, _charts, nodes, probe, first = _open(tab, url, len(sent[name]["charts"]))
                 got = samples[name]
+                got["first"].append(first)
                 got["server"].append(1000 * ((cpu_s(pids[server]) or 0.0) - before))
                 got["wall"].append(wall)
                 got["cpu"].append(tab.main_thread_ms())
@@ -125,6 +130,7 @@ def run(quick: bool) -> list[dict]:
                 got["bytes"].append(tab.summary()["bytes"])
         switches = [] if quick else _switches(tab, urls, sent, max(3, reps // 2))
     anchor_wall, deep_wall = median(samples["anchor"]["wall"]), median(samples[DEEP]["wall"])
+    deep_first = median(samples[DEEP]["first"])
     deep_cpu = median(samples[DEEP]["cpu"])
     rows = []
     for name, _url, server in targets:
@@ -141,6 +147,8 @@ def run(quick: bool) -> list[dict]:
                 "target": f"<= {TARGET_RATIO}" if phase else "-",
                 "": verdict(ratio, TARGET_RATIO, inclusive=True) if phase else "-",
                 "ratio to /": round(median(got["wall"]) / anchor_wall, 2),
+                "first screen ms": round(median(got["first"])),
+                "first screen ratio to /deep": round(median(got["first"]) / deep_first, 2),
                 "main-thread CPU ms": round(median(got["cpu"])),
                 "CPU ratio to /deep": round(median(got["cpu"]) / deep_cpu, 2) if deep_cpu else None,
                 "server CPU ms": round(median(got["server"])),
