@@ -10,6 +10,7 @@ from the app's static folder, once per browser tab.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -57,7 +58,10 @@ def _script() -> str:
     return "\n".join(line for line in lines if not line.lstrip().startswith("//"))
 
 
-publish_plotly_script()
+try:
+    publish_plotly_script()
+except OSError as error:  # a read-only install: fill static/ when deploying (README)
+    logging.getLogger(__name__).error("plotly.js not copied to %s: %s", STATIC_DIR, error)
 _mount = st.components.v2.component(COMPONENT_NAME, js=_script(), isolate_styles=False)
 
 

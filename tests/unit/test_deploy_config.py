@@ -31,7 +31,7 @@ def test_every_key_is_a_real_streamlit_option(option):
         ("server.enableXsrfProtection", True),
         ("server.enableCORS", True),
         ("server.address", "127.0.0.1"),
-        ("server.enableStaticServing", False),
+        ("server.enableStaticServing", True),  # static/: plotly.js only (chart_element)
         ("client.showErrorDetails", "none"),
         ("client.toolbarMode", "viewer"),
         ("browser.gatherUsageStats", False),
