@@ -42,6 +42,7 @@ function draw(box) {
   if (shared.near) shared.near.unobserve(box);
   if (!box.isConnected || box.__drawn === box.__figure) return;
   box.__drawn = box.__figure;
+  box.__draws = (box.__draws || 0) + 1;  // per figure: read by the browser tests
   const figure = JSON.parse(box.__figure);
   const layout = figure.layout || {};
   if (!box.__fixedWidth) layout.width = Math.max(box.clientWidth, MIN_WIDTH);
@@ -88,6 +89,7 @@ export default function (component) {
     box.setAttribute('data-testid', 'phasewise-chart');
     parentElement.appendChild(box);
   }
+  if (box.__figure !== data.figure) box.__draws = 0;
   box.__figure = data.figure;
   box.__fixedWidth = Boolean(data.fixed_width);
   box.style.minHeight = `${data.height}px`;

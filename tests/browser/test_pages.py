@@ -153,6 +153,12 @@ def check_page(
     # of the next one has drawn it.
     expect(page.get_by_role("heading", name=HEADINGS[path], exact=True)).to_be_visible()
     expect_loaded(page, HEADINGS[path], charts=1 if charts else 0)
+    if charts:  # each chart drawn once (Streamlit's element drew every chart twice), those
+        # below the first screen too, without scrolling
+        draws = page.evaluate(
+            "[...document.querySelectorAll('.phasewise-chart')].map(b => b.__draws)"
+        )
+        assert draws and set(draws) == {1}, draws
 
     expect_no_errors_shown(page)
     expect(chips(page)).to_have_text(list(diseases))
