@@ -248,52 +248,22 @@ def _curve_traces(
     return traces
 
 
-def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], plot_bottom: float) -> list[dict]:
-    """The risk table's row names, each in the left margin on its row's line (`plot_bottom`: the
-    curves' bottom edge, in paper units). A name too long for the margin (a group's) is
-    shortened with "…", in its group's colour, the whole name on hover and in the legend above."""
+def _risk_annotations(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray) -> list[dict]:
+    """The table under the axis: each row's counts under the ticks, its label on the same line
+    in the left margin. A label too long for the margin (a group's) is shortened with "…", in its
+    group's colour, the whole label on hover and in the legend above."""
     notes: list[dict] = []
-    for line, (label, color, _counts) in enumerate(rows, start=1):  # line 0: the heading
+    for line, (label, color, counts) in enumerate(rows, start=1):  # line 0: the heading
         shown = _fitted(label)
-        note = _risk_note(
-            shown, color, line, y=plot_bottom, xref="paper", x=0, xanchor="right", xshift=-26
-        )
+        note = _risk_note(shown, color, line, xref="paper", x=0, xanchor="right", xshift=-26)
         if shown != label:
             note["hovertext"] = plotly_html(label)
         notes.append(note)
+        notes += [
+            _risk_note(fmt.count(count), color, line, xref="x", x=float(tick), xanchor="center")
+            for tick, count in zip(ticks, counts, strict=True)
+        ]
     return notes
-
-
-#: The risk table's counts are text traces in a band of their own under the curves (axes x2 and
-#: y2, hidden, y2 in pixels below the curves' bottom edge), not annotations: plotly.js measures
-#: every annotation on each draw, and the counts were two thirds of a curve chart's
-#: annotations. The centre's 15 figures of a 137-patient file drew in about 1.0 s instead of
-#: 1.4 s without them (plotly.js 4.1.1, one page, 3 runs each).
-RISK_MARK = "at risk"
-#: From the top of a row's line to the middle of its text.
-RISK_TEXT_MIDDLE_PX = 10
-
-
-def _risk_count_traces(rows: list[tuple[str, str, np.ndarray]], ticks: np.ndarray) -> list[dict]:
-    """Each row's counts under the ticks, on the row's line of the table under the axis."""
-    return [
-        dict(
-            type="scatter",
-            mode="text",
-            x=[float(tick) for tick in ticks],
-            y=[-(RISK_TOP_PX + line * RISK_LINE_PX + RISK_TEXT_MIDDLE_PX)] * len(ticks),
-            text=[fmt.count(count) for count in counts],
-            textposition="middle center",
-            textfont=dict(size=RISK_FONT_SIZE, color=color),
-            xaxis="x2",
-            yaxis="y2",
-            cliponaxis=False,  # the count at month 0 sits on the band's left edge
-            hoverinfo="skip",
-            showlegend=False,
-            meta=RISK_MARK,
-        )
-        for line, (_label, color, counts) in enumerate(rows, start=1)
-    ]
 
 
 def _fitted(label: str) -> str:
@@ -308,14 +278,14 @@ def _fitted(label: str) -> str:
     return kept.rstrip() + "…"
 
 
-def _risk_note(text: str, color: str, line: int, y: float, bold: bool = False, **position) -> dict:
+def _risk_note(text: str, color: str, line: int, bold: bool = False, **position) -> dict:
     shown = plotly_html(text)
     return dict(
         text=f"<b>{shown}</b>" if bold else shown,
         showarrow=False,
         font=dict(size=RISK_FONT_SIZE, color=color),
         yref="paper",
-        y=y,
+        y=0,
         yanchor="top",
         yshift=-(RISK_TOP_PX + line * RISK_LINE_PX),
         name="at risk",
@@ -351,21 +321,20 @@ def _curve_figure(
     header: str,
 ) -> go.Figure:
     lines = _risk_lines(risk_rows) + 1
-    # The plot area holds the curves and, under them, the axis's labels and the risk table.
-    table_px = RISK_TOP_PX + lines * RISK_LINE_PX
-    plot_bottom = table_px / (PLOT_HEIGHT_PX + table_px)  # the curves' bottom edge (paper)
-    annotations = _risk_annotations(risk_rows, plot_bottom)
-    heading = dict(xref="paper", x=0, xanchor="left", xshift=-LEFT_PX + 8, bold=True)
-    annotations.append(_risk_note(header, TEXT_COLOR, 0, plot_bottom, **heading))
-    bottom = 12
+    annotations = _risk_annotations(risk_rows, ticks)
+    annotations.append(
+        _risk_note(
+            header, TEXT_COLOR, 0, xref="paper", x=0, xanchor="left", xshift=-LEFT_PX + 8, bold=True
+        )
+    )
+    bottom = RISK_TOP_PX + lines * RISK_LINE_PX + 12
     top = _title_height(subtitles) + (_legend_height(traces) if legend else 12)
-    x_range = [0, max(last, float(ticks[-1])) * 1.02 + 0.5]
     return _figure(
-        data=traces + _risk_count_traces(risk_rows, ticks),
+        data=traces,
         layout=dict(
             template=TEMPLATE,
             title=_title(title, subtitles),
-            height=top + PLOT_HEIGHT_PX + table_px + bottom,
+            height=top + PLOT_HEIGHT_PX + bottom,
             margin=dict(t=top, b=bottom, l=LEFT_PX, r=30),
             showlegend=legend,
             legend=dict(
@@ -379,22 +348,12 @@ def _curve_figure(
             ),
             xaxis=dict(
                 title=dict(text=_f("Months from {origin}", origin=_origin(phase)), standoff=8),
-                range=x_range,
+                range=[0, max(last, float(ticks[-1])) * 1.02 + 0.5],
                 tickvals=list(ticks),
                 ticktext=[fmt.plain(t) for t in ticks],
                 zeroline=False,
             ),
-            yaxis=dict(
-                title=dict(text=y_title), range=[0, y_max], ticksuffix="%", domain=[plot_bottom, 1]
-            ),
-            xaxis2=dict(range=x_range, anchor="y2", visible=False, fixedrange=True),
-            yaxis2=dict(
-                range=[-table_px, 0],
-                domain=[0, plot_bottom],
-                anchor="x2",
-                visible=False,
-                fixedrange=True,
-            ),
+            yaxis=dict(title=dict(text=y_title), range=[0, y_max], ticksuffix="%"),
             annotations=annotations,
             hovermode="closest",
         ),

@@ -52,11 +52,6 @@ def annotations(fig, name: str) -> list[str]:
     return [a.text for a in fig.layout.annotations if a.name == name]
 
 
-def risk_counts(fig) -> list:
-    """The risk table's rows of counts (text traces under the curves), top row first."""
-    return [t for t in fig.data if t.meta == cc.RISK_MARK]
-
-
 def lines(fig):
     return [t for t in fig.data if t.mode == "lines" and t.fill != "toself"]
 
@@ -99,35 +94,24 @@ def test_the_drawn_risk_table_is_lib_cohorts_count(demo, endpoint):
     counts = demo.stratum("AML", "transplant").everyone.risk[endpoint]
     ticks = list(fig.layout.xaxis.tickvals)
     assert ticks == list(counts.months)
-    numbers = [text for trace in risk_counts(fig) for text in trace.text]
+    numbers = [a.text for a in fig.layout.annotations if a.name == "at risk" and a.xref == "x"]
     expected = [counts.at_risk, *counts.events.values(), counts.censored]
     assert numbers == [str(int(n)) for row in expected for n in row]
-    assert all(list(trace.x) == ticks for trace in risk_counts(fig))  # each under its tick
 
 
 def test_risk_table_is_drawn_under_the_axis(demo):
     fig = cc.survival_figure(demo, "AML", "transplant")
     notes = [a for a in fig.layout.annotations if a.name == "at risk"]
-    curves_bottom = fig.layout.yaxis.domain[0]
-    assert {a.yref for a in notes} == {"paper"} and {a.y for a in notes} == {curves_bottom}
-    assert all(a.yshift < 0 for a in notes)
+    assert {a.yref for a in notes} == {"paper"} and all(a.yshift < 0 for a in notes)
     texts = [a.text for a in notes]
     for label in ("At risk", "Deaths", "Censored"):
         assert label in texts
     ticks = list(fig.layout.xaxis.tickvals)
-    rows = risk_counts(fig)
-    assert [len(trace.text) for trace in rows] == [len(ticks)] * 3
-    assert rows[0].text[0] == str(demo.stratum("AML", "transplant").patients)
-    # The counts' band: under the curves, in pixels below their bottom edge, the heading and
-    # three rows deep; each row's counts on its name's line.
-    band = fig.layout.yaxis2
-    assert band.domain[1] == curves_bottom and band.range[1] == 0
-    assert -band.range[0] >= cc.RISK_TOP_PX + 4 * cc.RISK_LINE_PX
-    names = [a for a in notes if a.xanchor == "right"]  # the rows' names, top row first
-    for name, trace in zip(names, rows, strict=True):
-        top = -name.yshift  # px below the curves' bottom edge
-        assert top < -trace.y[0] < top + cc.RISK_LINE_PX
-        assert trace.textfont.color == name.font.color
+    numbers = [a for a in notes if a.xref == "x"]
+    assert len(numbers) == 3 * len(ticks)
+    assert numbers[0].text == str(demo.stratum("AML", "transplant").patients)
+    # The bottom margin holds the heading and three rows.
+    assert fig.layout.margin.b >= cc.RISK_TOP_PX + 4 * cc.RISK_LINE_PX
 
 
 def test_incidence_figure_has_relapse_and_nrm_with_bands(demo):
@@ -491,10 +475,8 @@ def test_a_long_group_label_stays_on_the_line_of_its_numbers(dataset):
     notes = [a for a in figure.layout.annotations if a.name == "at risk"]
     label = next(a for a in notes if a.text.endswith("…"))
     assert label.hovertext == "Sorafenib maintenance after allo-HSCT"
-    line = -label.yshift - cc.RISK_TOP_PX  # its numbers, on its line
-    same_line = [t for t in risk_counts(figure) if -t.y[0] - cc.RISK_TOP_PX - line in range(20)]
-    assert len(same_line) == 1
-    assert len(same_line[0].text) == len(figure.layout.xaxis.tickvals)
+    same_line = [a for a in notes if a.yshift == label.yshift and a.xref == "x"]
+    assert len(same_line) == len(figure.layout.xaxis.tickvals)  # its numbers, on its line
     assert len({a.yshift for a in notes}) == 3  # heading and two groups: no extra line
 
 
