@@ -25,10 +25,6 @@ from lib.render.charts import FrozenFigure
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PLOTLY_SCRIPT = "plotly.min.js"
 COMPONENT_NAME = "phasewise_chart"
-#: plotly.js config for every chart on screen. The mode bar is off: a card has its own PNG/SVG
-#: downloads, and zooming a bar or forest chart of a few rows shows nothing new (each chart drew
-#: about a fifth faster without it). Hover still shows each value's details.
-CHART_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": False}
 
 
 def _plotly_source() -> Path:
@@ -67,12 +63,9 @@ _mount = st.components.v2.component(COMPONENT_NAME, js=_script(), isolate_styles
 
 def figure_json(figure) -> str:
     """The figure as plotly.js reads it; made once for a cached (frozen, shared) figure."""
-    if not isinstance(figure, FrozenFigure):
-        return pio.to_json(figure, validate=False)
-    cached = figure.__dict__.get("_frozen_json")
-    if cached is None:
-        cached = figure.__dict__["_frozen_json"] = pio.to_json(figure, validate=False)
-    return cached
+    if isinstance(figure, FrozenFigure):
+        return figure.json_text()
+    return pio.to_json(figure, validate=False)
 
 
 def show_figure(figure, key: str, *, fixed_width: bool = False, eager: bool = False) -> None:

@@ -356,6 +356,13 @@ class FrozenFigure(go.Figure):
             cached = self.__dict__["_frozen_dict"] = super().to_dict()
         return cached
 
+    def json_text(self) -> str:
+        """The figure as plotly.js reads it (JSON), made once."""
+        cached = self.__dict__.get("_frozen_json")
+        if cached is None:
+            cached = self.__dict__["_frozen_json"] = pio.to_json(self, validate=False)
+        return cached
+
 
 def frozen(figure: go.Figure) -> FrozenFigure:
     """The figure, ready to be cached and shared."""
